@@ -1,0 +1,273 @@
+"""Opening a database, the unit of work, and queries that return (Geo)DataFrames.
+
+SQLite by default (one file in the user data directory, WAL, foreign keys on), PostgreSQL
+when given a ``postgresql://`` URL. The schema is upgraded with Alembic on open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from gisplanner import paths
+from gisplanner.model import Area, Cadre, Problem, Round, Target, Visit
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class StoreError(RuntimeError):
+    """A database problem explained for the user (in Chinese), with the technical detail logged."""
+
+
+def resolve_url(db: str | Path | None) -> str:
+    """A SQLAlchemy URL from what the user typed: nothing (the user's database), a path, or a URL."""
+    if db is None or str(db) == "":
+        return f"sqlite:///{paths.default_database()}"
+    s = str(db)
+    if "://" in s:
+        return s
+    return f"sqlite:///{Path(s).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+class Store:
+    """An open database. Use :meth:`session` for a unit of work."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, db: str | Path | None = None, *, upgrade: bool = True) -> Store:
+        url = resolve_url(db)
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        if upgrade:
+            store.upgrade()
+        return store
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        db = self.engine.url.database
+        return Path(db) if self.is_sqlite and db and db != ":memory:" else None
+
+    def describe(self) -> str:
+        """Where the data lives, for the status bar (password hidden)."""
+        if self.sqlite_path:
+            return str(self.sqlite_path)
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def upgrade(self) -> None:
+        """Bring the schema to the version this program knows; refuse a newer one."""
+        script = ScriptDirectory.from_config(_alembic_config())
+        current = self.current_revision()
+        known = {rev.revision for rev in script.walk_revisions()}
+        if current is not None and current not in known:
+            raise StoreError(
+                f"数据库结构版本 {current} 比本程序新（本程序认识到 {script.get_current_head()}），"
+                "请升级 gisplanner 后再打开。"
+            )
+        if current == script.get_current_head():
+            return
+        cfg = _alembic_config()
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        log.info("database %s upgraded from %s to %s", self.describe(), current, script.get_current_head())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- unit of work --------------------------------------------------------------------
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits when the block ends and rolls everything back on error."""
+        s = self._sessions()
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    # -- read-only queries for maps, tables and reports ------------------------------------
+    def read_frame(self, sql, params: dict | None = None) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            return pd.read_sql(sql if not isinstance(sql, str) else text(sql), conn, params=params)
+
+    def areas_gdf(self, level: str | None = None, parent_id: int | None = None) -> gpd.GeoDataFrame:
+        """Areas with their boundaries (WGS84) and office points."""
+        q = select(
+            Area.id, Area.code, Area.name, Area.level, Area.parent_id, Area.urban,
+            Area.office_lon, Area.office_lat, Area.office_name, Area.boundary,
+        )  # fmt: skip
+        if level:
+            q = q.where(Area.level == level)
+        if parent_id is not None:
+            q = q.where(Area.parent_id == parent_id)
+        df = self.read_frame(q.order_by(Area.code))
+        geom = shapely.from_wkb(df.pop("boundary").to_numpy())
+        return gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
+
+    def roads_gdf(self) -> gpd.GeoDataFrame:
+        df = self.read_frame("SELECT id, name, kind, area_id, geometry FROM road")
+        geom = shapely.from_wkb(df.pop("geometry").to_numpy())
+        return gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
+
+    def targets_frame(
+        self, area_ids: list[int] | None = None, kinds: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Targets with their latest visit outcome and date, and counts of open problems.
+
+        A plain DataFrame with lon/lat columns (fast at 250k rows); see :meth:`targets_gdf`.
+        """
+        q = select(
+            Target.id, Target.kind, Target.ext_id, Target.name, Target.address, Target.building,
+            Target.unit_no, Target.phone, Target.lon, Target.lat, Target.area_id, Target.members,
+            Target.elderly_alone, Target.disabled, Target.hardship, Target.away_business,
+            Target.ex_serviceman, Target.new_resident, Target.credit_code, Target.industry,
+            Target.key_enterprise, Target.title,
+        )  # fmt: skip
+        if area_ids is not None:
+            q = q.where(Target.area_id.in_(area_ids))
+        if kinds:
+            q = q.where(Target.kind.in_(kinds))
+        df = self.read_frame(q.order_by(Target.id))
+        latest = self.latest_outcomes()
+        df = df.merge(latest, how="left", left_on="id", right_index=True)
+        open_p = self.read_frame(
+            "SELECT target_id, COUNT(*) AS open_problems FROM problem "
+            "WHERE status NOT IN ('resolved','explained','rectification') GROUP BY target_id"
+        ).set_index("target_id")["open_problems"]
+        df["open_problems"] = df["id"].map(open_p).fillna(0).astype(np.int32)
+        return df
+
+    def targets_gdf(
+        self, area_ids: list[int] | None = None, kinds: list[str] | None = None
+    ) -> gpd.GeoDataFrame:
+        df = self.targets_frame(area_ids, kinds)
+        return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+
+    def latest_outcomes(self) -> pd.DataFrame:
+        """Per target: the latest visit outcome and when (index: target id)."""
+        v = self.read_frame("SELECT target_id, visited_at, outcome FROM visit ORDER BY target_id, visited_at")
+        v = v.drop_duplicates("target_id", keep="last").set_index("target_id")
+        return v.rename(columns={"visited_at": "last_visit", "outcome": "last_outcome"})
+
+    def counts(self) -> dict:
+        """What `info` prints: areas per level, targets per kind, cadres, rounds, visits, problems."""
+        with self.session() as s:
+            areas = dict(s.execute(select(Area.level, func.count()).group_by(Area.level)).all())
+            kinds = dict(s.execute(select(Target.kind, func.count()).group_by(Target.kind)).all())
+            rounds = s.execute(
+                select(Round.id, Round.name, Round.kind, Round.status).order_by(Round.id)
+            ).all()
+            return {
+                "database": self.describe(),
+                "areas": {lvl: areas.get(lvl, 0) for lvl in ("city", "district", "town", "village")},
+                "households": kinds.get("household", 0),
+                "enterprises": kinds.get("enterprise", 0),
+                "notable_persons": kinds.get("notable", 0),
+                "cadres": s.scalar(select(func.count()).select_from(Cadre)),
+                "rounds": len(rounds),
+                "visits": s.scalar(select(func.count()).select_from(Visit)),
+                "problems": s.scalar(select(func.count()).select_from(Problem)),
+                "round_list": [
+                    {"id": r.id, "name": r.name, "kind": r.kind, "status": r.status} for r in rounds
+                ],
+            }
+
+    def is_empty(self) -> bool:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(Area)) == 0
+
+
+# -- backups of the SQLite file ----------------------------------------------------------
+def backup_sqlite(store: Store, dest_dir: Path | None = None, keep: int = 7) -> Path | None:
+    """Copy the open SQLite database with SQLite's online backup API; keep the newest `keep`."""
+    src = store.sqlite_path
+    if src is None or not src.exists():
+        return None
+    dest_dir = Path(dest_dir or paths.backup_dir())
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    dest = dest_dir / f"{src.stem}-{stamp}.sqlite"
+    with contextlib.closing(sqlite3.connect(src)) as s, contextlib.closing(sqlite3.connect(dest)) as d:
+        s.backup(d)
+    old = sorted(dest_dir.glob(f"{src.stem}-*.sqlite"))
+    for p in old[:-keep] if keep > 0 else []:
+        p.unlink(missing_ok=True)
+    log.info("backup of %s written to %s", src, dest)
+    return dest
+
+
+def list_backups(store: Store, dest_dir: Path | None = None) -> list[Path]:
+    src = store.sqlite_path
+    if src is None:
+        return []
+    return sorted(Path(dest_dir or paths.backup_dir()).glob(f"{src.stem}-*.sqlite"), reverse=True)
+
+
+def restore_sqlite(store: Store, backup: Path) -> None:
+    """Replace the open database's content with a backup (through the backup API, in place).
+
+    The current content is backed up first, so a restore can itself be undone.
+    """
+    dest = store.sqlite_path
+    if dest is None:
+        raise StoreError("只有本地 SQLite 数据库可以从备份恢复")
+    backup_sqlite(store)
+    store.engine.dispose()
+    with contextlib.closing(sqlite3.connect(backup)) as s, contextlib.closing(sqlite3.connect(dest)) as d:
+        s.backup(d)
+    store.engine.dispose()
