@@ -1,0 +1,46 @@
+# gisplanner — `make run` opens the app on the demo town; `make test` runs the whole suite headless.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint format bench deps-debian clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test,postgres,bench]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+# Debian packages the tests need (CJK font for Chinese glyphs, poppler for PDF checks,
+# chromium for the web-map check, PostgreSQL for the shared-database tests); only as root.
+deps-debian:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  need=""; \
+	  fc-list :lang=zh 2>/dev/null | grep -q . || need="$$need fonts-wqy-microhei"; \
+	  command -v pdftotext >/dev/null || need="$$need poppler-utils"; \
+	  command -v chromium >/dev/null || need="$$need chromium"; \
+	  dpkg -s libegl1 >/dev/null 2>&1 || need="$$need libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql postgresql-contrib"; \
+	  if [ -n "$$need" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; fi; \
+	else echo "not root: skipping Debian packages (fonts-wqy-microhei poppler-utils chromium postgresql)"; fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check gisplanner tests bench main.py
+	$(VENV)/bin/ruff format --check gisplanner tests bench main.py
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix gisplanner tests bench main.py
+	$(VENV)/bin/ruff format gisplanner tests bench main.py
+
+test: $(STAMP) deps-debian lint
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q
+
+bench: $(STAMP)
+	for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
