@@ -1,0 +1,432 @@
+"""Staggered visiting (错时走访): sessions of a round and when each target can be visited.
+
+- Session templates (走访时段模板) create the round's :class:`~gisplanner.model.VisitSession`
+  rows (weekday evenings, weekend mornings/afternoons …); the rows stay editable.
+- Availability (可走访时段) per target from its type and tags (urban working household:
+  evenings and weekends; rural household: outside meal and noon-rest hours plus early
+  evening; elderly living alone: daytime only; long-term away on business: holiday sessions
+  only, else a phone visit; enterprise: weekday working hours), all in :class:`ScheduleConfig`.
+- Learning (在家概率): from earlier visits (met / not_home) a smoothed at-home probability per
+  target and hour-of-week; windows where a household was repeatedly not home are dropped
+  or down-weighted, with a reason a person can read ("上次周一19点不在家，改为周六上午").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+WEEKDAY_ZH = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAYS = (0, 1, 2, 3, 4)
+WEEKEND = (5, 6)
+ALL_DAYS = (0, 1, 2, 3, 4, 5, 6)
+
+
+def _t(s: str) -> dt.time:
+    h, m = s.split(":")
+    return dt.time(int(h), int(m))
+
+
+@dataclass(frozen=True)
+class WeeklyWindow:
+    """A recurring interval in the week, e.g. Mon–Fri 19:00–21:00."""
+
+    days: tuple[int, ...]  # 0 = Monday
+    start: dt.time
+    end: dt.time
+    label: str = ""
+
+    @classmethod
+    def of(cls, days: Iterable[int], start: str, end: str, label: str = "") -> WeeklyWindow:
+        return cls(tuple(days), _t(start), _t(end), label)
+
+
+# --------------------------------------------------------------------------- sessions
+
+DEFAULT_TEMPLATE: tuple[WeeklyWindow, ...] = (
+    WeeklyWindow.of(WEEKDAYS, "19:00", "21:00", "工作日晚上"),
+    WeeklyWindow.of(WEEKEND, "09:00", "11:30", "周末上午"),
+    WeeklyWindow.of(WEEKEND, "14:30", "17:30", "周末下午"),
+)
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """A concrete session (走访时段) before it becomes a VisitSession row."""
+
+    label: str
+    start: dt.datetime
+    end: dt.datetime
+    holiday: bool = False
+
+
+def sessions_from_template(
+    first: dt.date,
+    last: dt.date,
+    template: Sequence[WeeklyWindow] = DEFAULT_TEMPLATE,
+    holidays: Iterable[dt.date] = (),
+) -> list[SessionSpec]:
+    """Expand a weekly template over the dates first..last (inclusive), in time order.
+
+    On a holiday (节假日) the weekend slots are used whatever the weekday is.
+    """
+    if last < first:
+        raise ValueError(f"结束日期 {last} 早于开始日期 {first}")
+    hol = set(holidays)
+    out = []
+    day = first
+    while day <= last:
+        wd = 5 if day in hol else day.weekday()
+        for w in template:
+            if wd in w.days:
+                out.append(
+                    SessionSpec(
+                        label=w.label or f"{WEEKDAY_ZH[day.weekday()]}{w.start:%H:%M}",
+                        start=dt.datetime.combine(day, w.start),
+                        end=dt.datetime.combine(day, w.end),
+                        holiday=day in hol,
+                    )
+                )
+        day += dt.timedelta(days=1)
+    out.sort(key=lambda s: s.start)
+    return out
+
+
+def create_sessions(session, round_id: int, specs: Sequence[SessionSpec], replace: bool = False) -> list:
+    """Add VisitSession rows for a round (inside the caller's unit of work).
+
+    With ``replace`` the round's existing sessions are deleted first (their routes go with them).
+    """
+    from sqlalchemy import delete
+
+    from gisplanner.model import VisitSession
+
+    if replace:
+        session.execute(delete(VisitSession).where(VisitSession.round_id == round_id))
+    rows = [
+        VisitSession(round_id=round_id, label=s.label, start=s.start, end=s.end, holiday=s.holiday)
+        for s in specs
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+# --------------------------------------------------------------------------- configuration
+
+PROFILE_ZH = {
+    "urban": "城镇上班家庭",
+    "rural": "农村家庭",
+    "elderly": "独居老人",
+    "away": "常年在外经商",
+    "enterprise": "企业",
+    "notable": "名士",
+}
+
+
+def _default_windows() -> dict[str, list[WeeklyWindow]]:
+    return {
+        # working households: weekday evenings after dinner, weekends outside meal times
+        "urban": [
+            WeeklyWindow.of(WEEKDAYS, "18:30", "21:00", "工作日晚上"),
+            WeeklyWindow.of(WEEKEND, "09:00", "11:30", "周末上午"),
+            WeeklyWindow.of(WEEKEND, "14:00", "17:30", "周末下午"),
+            WeeklyWindow.of(WEEKEND, "19:00", "21:00", "周末晚上"),
+        ],
+        # farming households: not at meal times nor the noon rest, plus the early evening
+        "rural": [
+            WeeklyWindow.of(ALL_DAYS, "08:30", "11:00", "上午"),
+            WeeklyWindow.of(ALL_DAYS, "14:30", "17:00", "下午"),
+            WeeklyWindow.of(ALL_DAYS, "19:00", "20:30", "傍晚"),
+        ],
+        # elderly living alone: daytime only, never after dark
+        "elderly": [
+            WeeklyWindow.of(ALL_DAYS, "09:00", "11:00", "上午"),
+            WeeklyWindow.of(ALL_DAYS, "14:30", "17:00", "下午"),
+        ],
+        # away on business: any time of a holiday session (see holiday_only)
+        "away": [WeeklyWindow.of(ALL_DAYS, "08:00", "21:00", "节假日")],
+        "enterprise": [
+            WeeklyWindow.of(WEEKDAYS, "09:00", "11:30", "工作日上午"),
+            WeeklyWindow.of(WEEKDAYS, "14:00", "17:00", "工作日下午"),
+        ],
+        "notable": [
+            WeeklyWindow.of(WEEKDAYS, "19:00", "21:00", "工作日晚上"),
+            WeeklyWindow.of(WEEKEND, "09:00", "17:30", "周末白天"),
+        ],
+    }
+
+
+@dataclass
+class ScheduleConfig:
+    """Everything the staggered schedule depends on; change it here, not in the code."""
+
+    windows: dict[str, list[WeeklyWindow]] = field(default_factory=_default_windows)
+    holiday_only: tuple[str, ...] = ("away",)  # visited in holiday sessions only (else phone)
+    service_household: int = 20  # minutes
+    service_special: int = 30  # special groups: elderly alone, disabled, hardship
+    service_enterprise: int = 40
+    service_notable: int = 30
+    # learning from visit history
+    prior_strength: float = 2.0  # pseudo-visits pulling a target's estimate to the wider one
+    population_strength: float = 20.0
+    default_home_rate: float = 0.75  # when there is no history at all
+    drop_below: float = 0.4  # windows below this at-home probability are dropped …
+    keep_if_best_below: float = 0.5  # … unless no window of the target is better than this
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """What availability depends on: the target's type and tags (plain data, no ORM)."""
+
+    id: int
+    kind: str  # household / enterprise / notable
+    urban: bool = False
+    elderly_alone: bool = False
+    disabled: bool = False
+    hardship: bool = False
+    away_business: bool = False
+
+    @property
+    def special(self) -> bool:
+        """Special group (特殊群体)."""
+        return self.elderly_alone or self.disabled or self.hardship
+
+
+def target_profile(t: TargetInfo) -> str:
+    if t.kind == "enterprise":
+        return "enterprise"
+    if t.kind == "notable":
+        return "notable"
+    if t.away_business:
+        return "away"
+    if t.elderly_alone:
+        return "elderly"
+    return "urban" if t.urban else "rural"
+
+
+def service_minutes(t: TargetInfo, cfg: ScheduleConfig) -> int:
+    if t.kind == "enterprise":
+        return cfg.service_enterprise
+    if t.kind == "notable":
+        return cfg.service_notable
+    return cfg.service_special if t.special else cfg.service_household
+
+
+# --------------------------------------------------------------------------- learning
+
+
+def hour_of_week(when: dt.datetime) -> int:
+    return when.weekday() * 24 + when.hour
+
+
+def _day_class(weekday: int) -> int:
+    return 1 if weekday >= 5 else 0
+
+
+def _part_of_day(hour: int) -> int:
+    return 0 if hour < 12 else 1 if hour < 18 else 2
+
+
+def _class_key(target_id: int, when: dt.datetime) -> tuple[int, int, int]:
+    """(target, weekday/weekend, morning/afternoon/evening)."""
+    return (target_id, _day_class(when.weekday()), _part_of_day(when.hour))
+
+
+@dataclass(frozen=True)
+class PastVisit:
+    target_id: int
+    when: dt.datetime
+    outcome: str  # met / not_home (others are ignored)
+
+
+class HomeModel:
+    """Smoothed at-home probability per target and hour of the week (在家概率).
+
+    Three levels, each shrunk towards the next: the target at this hour of the week → the
+    target in the same part of the day on the same kind of day (weekday / weekend evening,
+    …) → everyone at this hour of the week. One "not home" at Monday 19:00 therefore lowers
+    Monday 19:00 most, other weekday evenings somewhat, and weekends not at all.
+    """
+
+    def __init__(self, visits: Iterable[PastVisit], cfg: ScheduleConfig | None = None):
+        self.cfg = cfg or ScheduleConfig()
+        self._pop = defaultdict(lambda: [0, 0])  # how -> [met, total]
+        self._cls = defaultdict(lambda: [0, 0])  # (target, dayclass, part of day)
+        self._how = defaultdict(lambda: [0, 0])  # (target, how)
+        self._last_not_home: dict[tuple[int, int, int], dt.datetime] = {}
+        met_all = total_all = 0
+        for v in visits:
+            if v.outcome not in ("met", "not_home"):
+                continue
+            met = 1 if v.outcome == "met" else 0
+            how = hour_of_week(v.when)
+            key_cls = _class_key(v.target_id, v.when)
+            for table, key in ((self._pop, how), (self._cls, key_cls), (self._how, (v.target_id, how))):
+                table[key][0] += met
+                table[key][1] += 1
+            met_all += met
+            total_all += 1
+            if not met:
+                prev = self._last_not_home.get(key_cls)
+                if prev is None or v.when > prev:
+                    self._last_not_home[key_cls] = v.when
+        self.base_rate = (met_all + 5 * self.cfg.default_home_rate) / (total_all + 5)
+
+    def population(self, how: int) -> float:
+        met, n = self._pop.get(how, (0, 0))
+        k = self.cfg.population_strength
+        return (met + k * self.base_rate) / (n + k)
+
+    def p_home(self, target_id: int, when: dt.datetime) -> float:
+        how = hour_of_week(when)
+        k = self.cfg.prior_strength
+        met, n = self._cls.get(_class_key(target_id, when), (0, 0))
+        p_cls = (met + k * self.population(how)) / (n + k)
+        met, n = self._how.get((target_id, how), (0, 0))
+        return (met + k * p_cls) / (n + k)
+
+    def p_home_interval(self, target_id: int, start: dt.datetime, end: dt.datetime) -> float:
+        """Mean at-home probability over the hours an interval touches."""
+        ps = []
+        t = start.replace(minute=0, second=0, microsecond=0)
+        while t < end:
+            ps.append(self.p_home(target_id, t))
+            t += dt.timedelta(hours=1)
+        return sum(ps) / len(ps) if ps else self.p_home(target_id, start)
+
+    def last_not_home(self, target_id: int, start: dt.datetime, end: dt.datetime) -> dt.datetime | None:
+        """The latest not-home visit at the same kind of day and hours as this interval."""
+        best = None
+        t = start.replace(minute=0, second=0, microsecond=0)
+        while t < end:
+            w = self._last_not_home.get(_class_key(target_id, t))
+            if w is not None and (best is None or w > best):
+                best = w
+            t += dt.timedelta(hours=1)
+        return best
+
+
+# --------------------------------------------------------------------------- availability
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    start: dt.datetime
+    end: dt.datetime
+    label: str = ""
+    holiday: bool = False
+
+
+@dataclass
+class CandidateWindow:
+    """When the visit may *start* within one session, and how likely someone is home."""
+
+    session_id: int
+    start: dt.datetime
+    end: dt.datetime  # latest service start
+    p_home: float
+    label: str
+
+
+@dataclass
+class Availability:
+    target_id: int
+    profile: str
+    service_minutes: int
+    windows: list[CandidateWindow]
+    dropped: list[CandidateWindow] = field(default_factory=list)
+    note: str | None = None  # why windows were dropped ("上次周一19点不在家")
+    no_window_reason: str | None = None  # when ``windows`` is empty
+
+
+def part_of_day_zh(t: dt.datetime) -> str:
+    return "上午" if t.hour < 12 else "下午" if t.hour < 18 else "晚上"
+
+
+def slot_zh(t: dt.datetime) -> str:
+    """'周六上午' style name of a moment."""
+    return f"{WEEKDAY_ZH[t.weekday()]}{part_of_day_zh(t)}"
+
+
+def _windows_in_session(weekly: Sequence[WeeklyWindow], s: SessionInfo, service: dt.timedelta):
+    """Service-start intervals in a session for a target at home during ``weekly``."""
+    out = []
+    day = s.start.date()
+    while day <= s.end.date():
+        for w in weekly:
+            if day.weekday() not in w.days:
+                continue
+            a = max(dt.datetime.combine(day, w.start), s.start)
+            b = min(dt.datetime.combine(day, w.end), s.end)
+            if b - a >= service:
+                out.append((a, b - service, w.label))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def availability(
+    targets: Sequence[TargetInfo],
+    sessions: Sequence[SessionInfo],
+    cfg: ScheduleConfig | None = None,
+    home: HomeModel | None = None,
+) -> dict[int, Availability]:
+    """Candidate windows per target within the round's sessions, after learning."""
+    cfg = cfg or ScheduleConfig()
+    out: dict[int, Availability] = {}
+    for t in targets:
+        prof = target_profile(t)
+        minutes = service_minutes(t, cfg)
+        service = dt.timedelta(minutes=minutes)
+        weekly = cfg.windows.get(prof, [])
+        cands: list[CandidateWindow] = []
+        for s in sessions:
+            if prof in cfg.holiday_only and not s.holiday:
+                continue
+            for a, b, label in _windows_in_session(weekly, s, service):
+                p = home.p_home_interval(t.id, a, b + service) if home else cfg.default_home_rate
+                cands.append(CandidateWindow(s.id, a, b, p, label))
+        av = Availability(t.id, prof, minutes, cands)
+        if not cands:
+            if prof in cfg.holiday_only:
+                av.no_window_reason = f"{PROFILE_ZH[prof]}：本轮没有节假日时段，建议电话走访"
+            else:
+                av.no_window_reason = (
+                    f"{PROFILE_ZH[prof]}：本轮时段与其可走访时间（{_describe(weekly)}）不重合"
+                )
+        elif home is not None:
+            _apply_learning(av, t.id, home, cfg)
+        out[t.id] = av
+    return out
+
+
+def _describe(weekly: Sequence[WeeklyWindow]) -> str:
+    return "、".join(f"{w.label or ''}{w.start:%H:%M}-{w.end:%H:%M}" for w in weekly)
+
+
+def _apply_learning(av: Availability, target_id: int, home: HomeModel, cfg: ScheduleConfig) -> None:
+    best = max(c.p_home for c in av.windows)
+    if best < cfg.keep_if_best_below:
+        return  # nothing better known: keep every window, the prizes still prefer likelier ones
+    low = [c for c in av.windows if c.p_home < cfg.drop_below]
+    if not low:
+        return
+    av.dropped = low
+    av.windows = [c for c in av.windows if c.p_home >= cfg.drop_below]
+    last = max(
+        (w for c in low if (w := home.last_not_home(target_id, c.start, c.end)) is not None), default=None
+    )
+    if last is not None:
+        av.note = f"上次{WEEKDAY_ZH[last.weekday()]}{last.hour}点不在家"
+    else:
+        av.note = "以往该时段多次不在家"
+
+
+def moved_reason(av: Availability, chosen: CandidateWindow | None) -> str | None:
+    """The human-readable why for a chosen window, e.g. '上次周一19点不在家，改为周六上午'."""
+    if not av.note or chosen is None:
+        return None
+    return f"{av.note}，改为{slot_zh(chosen.start)}"
