@@ -604,7 +604,8 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report) -> N
             for vcode, vname, urban, _, _ in p.cells:
                 s.add(
                     Unit(
-                        name=f"{vname}{'居委会' if urban else '村委会'}",
+                        # village names repeat across towns; unit names are unique
+                        name=f"{p.name if len(plans) > 1 else ''}{vname}{'居委会' if urban else '村委会'}",
                         level="village",
                         area_id=area_ids[vcode],
                     )
