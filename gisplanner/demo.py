@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 from shapely.ops import unary_union
 
 from gisplanner.codes import CREDIT_ALPHABET, credit_code_check_char
+from gisplanner.io import crs
 from gisplanner.model import Area, Cadre, Round, Team, TeamMember, Unit, VisitSession
 from gisplanner.store import Store, bulk_insert
 
@@ -28,8 +28,6 @@ Progress = Callable[[float, str], bool] | None
 
 # Local metric CRS: CGCS2000 / 3-degree Gauss-Kruger, central meridian 120°E (Changzhou).
 LOCAL_CRS = "EPSG:4549"
-_TO_WGS = Transformer.from_crs(LOCAL_CRS, "EPSG:4326", always_xy=True)
-_TO_LOCAL = Transformer.from_crs("EPSG:4326", LOCAL_CRS, always_xy=True)
 TOWN_CENTER_LONLAT = (120.03, 31.49)  # near 雪堰镇, 武进区
 HOUSEHOLDS_PER_TOWN = 35_000  # above this the demo grows more towns
 TOWN_TILE = (13_000.0, 10_500.0)  # metres between town centres at city scale
@@ -137,11 +135,11 @@ class TownPlan:
 
 
 def _lonlat(x, y):
-    return _TO_WGS.transform(np.asarray(x, float), np.asarray(y, float))
+    return crs.transform(np.asarray(x, float), np.asarray(y, float), LOCAL_CRS, "EPSG:4326")
 
 
 def _to_wgs_geom(geom):
-    return shapely.transform(geom, lambda xy: np.column_stack(_TO_WGS.transform(xy[:, 0], xy[:, 1])))
+    return shapely.transform(geom, lambda xy: np.column_stack(_lonlat(xy[:, 0], xy[:, 1])))
 
 
 # -- geometry --------------------------------------------------------------------------------
@@ -375,7 +373,7 @@ def build_demo(store: Store, households: int = 8_000, seed: int = 1, progress: P
     per_town = np.full(ntowns, households // ntowns)
     per_town[: households % ntowns] += 1
     ndistricts = min(len(DISTRICTS), max(1, math.ceil(ntowns / 10)))
-    gx0, gy0 = _TO_LOCAL.transform(*TOWN_CENTER_LONLAT)
+    gx0, gy0 = crs.transform(*TOWN_CENTER_LONLAT, "EPSG:4326", LOCAL_CRS)
     cols = max(1, math.ceil(math.sqrt(ntowns)))
     plans: list[TownPlan] = []
     for k in range(ntowns):

@@ -16,8 +16,8 @@ All functions take and return numpy arrays (or scalars) as (lon, lat) — x firs
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from pyproj import CRS, Transformer
@@ -133,9 +133,19 @@ def bd09_to_wgs84(lon, lat):
     return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
-@lru_cache(maxsize=64)
+_per_thread = threading.local()
+
+
 def _transformer(src: str, dst: str) -> Transformer:
-    return Transformer.from_crs(CRS.from_user_input(src), CRS.from_user_input(dst), always_xy=True)
+    """A cached Transformer for this thread: PROJ contexts must not cross threads (the UI loads
+    and imports in worker threads; a shared Transformer crashed the process there)."""
+    cache = getattr(_per_thread, "transformers", None)
+    if cache is None:
+        cache = _per_thread.transformers = {}
+    t = cache.get((src, dst))
+    if t is None:
+        t = cache[(src, dst)] = Transformer.from_crs(CRS.from_user_input(src), CRS.from_user_input(dst), always_xy=True)
+    return t
 
 
 def transform(lon, lat, src: str | int, dst: str | int = "EPSG:4326"):

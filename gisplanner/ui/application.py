@@ -1,0 +1,117 @@
+"""Starting the desktop app: fonts, language, error handling, the database, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from gisplanner import logs, paths
+from gisplanner.store import Store, StoreError, backup_sqlite
+
+log = logging.getLogger(__name__)
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+CJK_FAMILIES = (
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "WenQuanYi Micro Hei",
+    "Source Han Sans SC",
+)
+
+
+def make_application(argv: list[str] | None = None, lang: str | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setOrganizationName("gisplanner")
+    app.setApplicationName("gisplanner")
+    app.setApplicationDisplayName("大走访规划 GIS")
+    set_cjk_font(app)
+    install_translations(app, lang or QSettings().value("ui/lang", "zh_CN"))
+    return app
+
+
+def set_cjk_font(app: QApplication) -> str | None:
+    """Use a font with Chinese glyphs when the default has none (boxes instead of characters)."""
+    families = set(QFontDatabase.families())
+    for fam in CJK_FAMILIES:
+        if fam in families:
+            font = QFont(fam, app.font().pointSize())
+            app.setFont(font)
+            return fam
+    log.warning("no CJK font found; Chinese may show as boxes (install fonts-wqy-microhei)")
+    return None
+
+
+def install_translations(app: QApplication, lang: str) -> None:
+    """The UI is written in Chinese; English comes from translations/gisplanner_en.qm."""
+    app._translators = []  # keep references alive
+    if lang == "en":
+        tr = QTranslator(app)
+        if tr.load(str(TRANSLATIONS / "gisplanner_en.qm")):
+            app.installTranslator(tr)
+            app._translators.append(tr)
+        QLocale.setDefault(QLocale(QLocale.Language.English))
+    else:
+        qt = QTranslator(app)  # Qt's own dialogs (OK/Cancel …) in Chinese
+        if qt.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                   QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):  # fmt: skip
+            app.installTranslator(qt)
+            app._translators.append(qt)
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+
+
+def install_excepthook() -> None:
+    """Unexpected errors: logged, and a dialog that names the log file instead of a silent crash."""
+
+    def hook(exc_type, exc, tb):
+        log.error("unhandled error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        if QApplication.instance() is not None:
+            QMessageBox.critical(None, "出错了", f"{exc}\n\n操作未完成，已记录到日志：\n{logs.log_file()}")
+
+    sys.excepthook = hook
+
+
+def open_user_store(db: str | None) -> tuple[Store, bool]:
+    """Open the database (the user's own by default); returns (store, needs_demo)."""
+    store = Store.open(db)
+    backup_sqlite(store)  # officials' data must survive their mistakes: a copy at every open
+    needs_demo = db is None and store.is_empty()
+    return store, needs_demo
+
+
+def run_app(db: str | None = None, lang: str | None = None) -> int:
+    app = make_application(lang=lang)
+    install_excepthook()
+    from gisplanner.ui.main_window import MainWindow, show_error
+
+    if db is None:
+        db = QSettings().value("database/last", None) or None
+    try:
+        store, needs_demo = open_user_store(db)
+    except (StoreError, Exception) as e:  # noqa: BLE001 - shown to the user, then exit
+        log.exception("cannot open database %s", db)
+        QMessageBox.critical(
+            None, "无法打开数据库", f"{db or paths.default_database()}\n{e}\n\n日志：{logs.log_file()}"
+        )
+        return 2
+    window = MainWindow()
+    window.show()
+    if needs_demo:
+        # first start: build the demo town off the UI thread, then show it
+        from gisplanner.demo import build_demo
+
+        def done(_counts):
+            window.set_store(store)
+
+        QTimer.singleShot(
+            0, lambda: window.run_task(build_demo, store, title="首次启动：生成演示镇", on_result=done)
+        )
+    else:
+        QTimer.singleShot(0, lambda: window.set_store(store))
+    del show_error
+    return app.exec()

@@ -1,0 +1,354 @@
+"""The main window: map in the centre, docks around it, menus, round selector, status bar.
+
+Feature panels live in gisplanner/ui/panels/: every module there with ``install(window)`` is
+installed at start, so features add their docks and menu entries without editing this file.
+The window offers them: ``store``, ``menus``, ``add_dock``, ``map_widget``, ``selection``,
+``undo_stack``, ``current_round_id``, ``run_task``, ``refresh`` and the ``dataChanged`` signal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+from gisplanner import logs
+from gisplanner import store as store_mod
+from gisplanner.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
+from gisplanner.store import Store
+from gisplanner.ui import panels, workers
+from gisplanner.ui.map.canvas import MapWidget
+from gisplanner.ui.map.data import load_map_data
+from gisplanner.ui.selection import SelectionModel
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    dataChanged = Signal()  # the database content changed (reload what you show)
+    mapLoaded = Signal()  # the map finished drawing fresh data
+    roundChanged = Signal(object)  # current round id (int) or None
+
+    def __init__(self, store: Store | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("大走访规划 GIS"))
+        self.resize(1400, 900)
+        self.store: Store | None = store
+        self.undo_stack = QUndoStack(self)
+        self.selection = SelectionModel(self.undo_stack, self)
+        self.map_widget = MapWidget(self)
+        self.setCentralWidget(self.map_widget)
+        self._tasks: set[workers.TaskWorker] = set()
+        self._current_round_id: int | None = None
+        self.menus: dict[str, object] = {}
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self.map_widget.cursorMoved.connect(self._show_cursor)
+        self.map_widget.targetClicked.connect(self._target_clicked)
+        self.panel_errors: dict[str, str] = {}
+        self._install_panels()
+        if store is not None:
+            self.set_store(store)
+
+    # -- API for panels ----------------------------------------------------------------------
+    @property
+    def current_round_id(self) -> int | None:
+        return self._current_round_id
+
+    def add_dock(
+        self, widget: QWidget, title: str, area=Qt.DockWidgetArea.RightDockWidgetArea
+    ) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.menus["视图"].addAction(dock.toggleViewAction())
+        return dock
+
+    def run_task(
+        self,
+        fn: Callable,
+        *args,
+        title: str = "",
+        on_result: Callable | None = None,
+        on_error: Callable | None = None,
+        **kwargs,
+    ) -> workers.TaskWorker:
+        """Run ``fn(*args, progress=..., **kwargs)`` off the UI thread with progress and cancel."""
+        task = workers.TaskWorker(fn, *args, **kwargs)
+        self._tasks.add(task)
+        self._progress_label.setText(title)
+        self._progress.setValue(0)
+        for w in (self._progress, self._progress_label, self._cancel_button):
+            w.show()
+        task.signals.progress.connect(
+            lambda f, m: (self._progress.setValue(int(f * 100)), self._progress_label.setText(f"{title} {m}"))
+        )
+        if on_result is not None:
+            task.signals.result.connect(on_result)
+        task.signals.error.connect(lambda msg, tb: self._task_failed(title, msg, tb, on_error))
+        task.signals.finished.connect(lambda: self._task_finished(task))
+        self._cancel_button.clicked.connect(task.cancel)
+        return workers.start(task)
+
+    def refresh(self) -> None:
+        """Reload the map and counts from the database (after imports, plans, results …)."""
+        if self.store is None:
+            return
+        self._update_counts()
+        self.run_task(load_map_data, self.store, title=self.tr("加载地图"), on_result=self._map_loaded)
+        self.dataChanged.emit()
+
+    def set_store(self, store: Store) -> None:
+        self.store = store
+        self._db_label.setText(self.tr("数据库：") + store.describe())
+        self._reload_rounds()
+        self.refresh()
+
+    # -- building ------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        for name in ("文件", "编辑", "视图", "走访轮次", "工具", "帮助"):
+            self.menus[name] = bar.addMenu(self.tr(name))
+        m = self.menus["文件"]
+        self._action(m, "打开数据库…", self._open_database, QKeySequence.StandardKey.Open)
+        self._action(m, "新建演示数据库…", self._new_demo)
+        m.addSeparator()
+        self._action(m, "立即备份", self._backup_now)
+        self._action(m, "从备份恢复…", self._restore)
+        self._action(
+            m,
+            "打开日志目录",
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(logs.log_file().parent))),
+        )
+        m.addSeparator()
+        self._action(m, "退出", self.close, QKeySequence.StandardKey.Quit)
+        e = self.menus["编辑"]
+        undo = self.undo_stack.createUndoAction(self, self.tr("撤销"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, self.tr("重做"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        e.addActions([undo, redo])
+        self._action(self.menus["视图"], "全图", self.map_widget.zoom_full, "Home")
+        self.menus["视图"].addSeparator()
+        self._action(self.menus["帮助"], "关于", self._about)
+        lang = self.menus["帮助"].addMenu(self.tr("界面语言"))
+        self._action(lang, "中文", lambda: self._set_language("zh_CN"))
+        self._action(lang, "English", lambda: self._set_language("en"))
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        act = QAction(self.tr(text), self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar(self.tr("主工具栏"))
+        tb.setObjectName("main-toolbar")
+        tb.addWidget(QLabel(self.tr(" 走访轮次：")))
+        self.round_combo = QComboBox()
+        self.round_combo.setMinimumWidth(260)
+        self.round_combo.currentIndexChanged.connect(self._round_selected)
+        tb.addWidget(self.round_combo)
+        tb.addSeparator()
+        tb.addAction(self.tr("全图"), self.map_widget.zoom_full)
+        self.toolbar = tb
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self._db_label = QLabel()
+        self._counts_label = QLabel()
+        self._coord_label = QLabel()
+        self._coord_label.setMinimumWidth(230)
+        self._progress_label = QLabel()
+        self._progress = QProgressBar()
+        self._progress.setMaximumWidth(160)
+        self._cancel_button = QPushButton(self.tr("取消"))
+        for w in (self._progress, self._progress_label, self._cancel_button):
+            w.hide()
+        sb.addWidget(self._db_label)
+        sb.addWidget(self._counts_label)
+        sb.addPermanentWidget(self._progress_label)
+        sb.addPermanentWidget(self._progress)
+        sb.addPermanentWidget(self._cancel_button)
+        sb.addPermanentWidget(self._coord_label)
+
+    def _install_panels(self) -> None:
+        for mod in sorted(pkgutil.iter_modules(panels.__path__), key=lambda m: m.name):
+            try:
+                module = importlib.import_module(f"{panels.__name__}.{mod.name}")
+                if hasattr(module, "install"):
+                    module.install(self)
+            except Exception as e:  # one broken panel must not stop the app; it is logged and shown
+                log.exception("panel %s failed to install", mod.name)
+                self.panel_errors[mod.name] = str(e)
+        if self.panel_errors:
+            self.statusBar().showMessage(
+                self.tr("部分功能面板加载失败，详见日志：") + str(logs.log_file()), 15000
+            )
+
+    # -- behaviour -----------------------------------------------------------------------------
+    def _update_counts(self) -> None:
+        c = self.store.counts()
+        self._counts_label.setText(
+            self.tr("住户 {h} · 企业 {e} · 名士 {n} · 走访 {v} · 问题 {p}").format(
+                h=c["households"], e=c["enterprises"], n=c["notable_persons"], v=c["visits"], p=c["problems"]
+            )
+        )
+
+    def _reload_rounds(self) -> None:
+        rounds = self.store.counts()["round_list"]
+        self.round_combo.blockSignals(True)
+        self.round_combo.clear()
+        for r in rounds:
+            kind = ROUND_KIND_ZH.get(r["kind"], r["kind"])
+            status = ROUND_STATUS_ZH.get(r["status"], r["status"])
+            self.round_combo.addItem(f"{r['name']}（{kind}·{status}）", r["id"])
+        # open on the round being planned, else the newest
+        planning = [i for i, r in enumerate(rounds) if r["status"] != "finished"]
+        idx = planning[0] if planning else len(rounds) - 1
+        self.round_combo.setCurrentIndex(idx)
+        self.round_combo.blockSignals(False)
+        self._round_selected(idx)
+
+    def select_round(self, round_id: int) -> None:
+        """Make a round current (e.g. one just created); reloads the list first."""
+        self._reload_rounds()
+        i = self.round_combo.findData(round_id)
+        if i >= 0:
+            self.round_combo.setCurrentIndex(i)
+
+    def _round_selected(self, index: int) -> None:
+        rid = self.round_combo.itemData(index) if index >= 0 else None
+        if rid != self._current_round_id:
+            self._current_round_id = rid
+            self.roundChanged.emit(rid)
+
+    def _map_loaded(self, data) -> None:
+        self.map_widget.set_data(data)
+        self.mapLoaded.emit()
+
+    def _show_cursor(self, lon: float, lat: float) -> None:
+        self._coord_label.setText(f"经度 {lon:.6f}  纬度 {lat:.6f}")
+
+    def _target_clicked(self, target_id: int, modifiers) -> None:
+        mode = "add" if modifiers & Qt.KeyboardModifier.ShiftModifier else "replace"
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            mode = "remove"
+        self.selection.select([target_id], mode)
+
+    def _task_failed(self, title: str, message: str, tb: str, on_error) -> None:
+        if on_error is not None:
+            on_error(message)
+        elif message != "已取消":
+            show_error(self, f"{title}失败", message)
+
+    def _task_finished(self, task) -> None:
+        self._tasks.discard(task)
+        try:
+            self._cancel_button.clicked.disconnect(task.cancel)
+        except (RuntimeError, TypeError):
+            pass
+        if not self._tasks:
+            for w in (self._progress, self._progress_label, self._cancel_button):
+                w.hide()
+
+    def _open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("打开数据库"), "", self.tr("SQLite 数据库 (*.sqlite *.db);;所有文件 (*)")
+        )
+        if path:
+            self._switch_to(path)
+
+    def _switch_to(self, db: str) -> None:
+        try:
+            store = Store.open(db)
+            store_mod.backup_sqlite(store)
+        except Exception as e:
+            log.exception("opening %s failed", db)
+            show_error(self, "无法打开数据库", f"{db}\n{e}")
+            return
+        QSettings().setValue("database/last", db)
+        self.set_store(store)
+
+    def _new_demo(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("新建演示数据库"), "demo.sqlite", self.tr("SQLite 数据库 (*.sqlite)")
+        )
+        if not path:
+            return
+        from gisplanner.demo import build_demo
+
+        store = Store.open(path)
+        if not store.is_empty():
+            show_error(self, "无法生成演示数据", f"{path} 已有数据，请选择新文件")
+            return
+        self.run_task(
+            build_demo, store, title=self.tr("生成演示镇"), on_result=lambda _c: self.set_store(store)
+        )
+
+    def _backup_now(self) -> None:
+        if self.store is None or self.store.sqlite_path is None:
+            QMessageBox.information(self, self.tr("备份"), self.tr("共享数据库（PostgreSQL）由服务器备份。"))
+            return
+        dest = store_mod.backup_sqlite(self.store)
+        self.statusBar().showMessage(self.tr("已备份到 ") + str(dest), 8000)
+
+    def _restore(self) -> None:
+        backups = store_mod.list_backups(self.store) if self.store else []
+        if not backups:
+            QMessageBox.information(self, self.tr("从备份恢复"), self.tr("还没有备份。"))
+            return
+        names = [p.name for p in backups]
+        name, ok = QInputDialog.getItem(
+            self, self.tr("从备份恢复"), self.tr("选择备份（当前数据会先自动备份）："), names, 0, False
+        )
+        if ok:
+            store_mod.restore_sqlite(self.store, backups[names.index(name)])
+            self.set_store(self.store)
+
+    def _set_language(self, lang: str) -> None:
+        QSettings().setValue("ui/lang", lang)
+        QMessageBox.information(
+            self, "gisplanner", "界面语言将在重新启动后生效。\nThe language changes at the next start."
+        )
+
+    def _about(self) -> None:
+        from gisplanner import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("关于"),
+            self.tr(
+                "大走访规划 GIS {v}\n走访对象上图、三搭配组队、错时路线、打印走访单、问题跟踪到底。\n日志：{log}"
+            ).format(v=__version__, log=logs.log_file()),
+        )
+
+
+def show_error(parent, title: str, message: str) -> None:
+    """An error dialog that says what failed and where the log is — never a silent crash."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(title)
+    box.setText(f"{title}\n\n{message}")
+    box.setInformativeText(f"详细信息已写入日志：{logs.log_file()}")
+    box.open()

@@ -1,0 +1,74 @@
+"""Long work off the UI thread: a QRunnable with signals, progress and cancel.
+
+The function runs in a *Python* thread pool (not QThreadPool: pyproj ≥ 3.7 segfaults in
+threads that Python did not create — pyproj issue #1509) and receives ``progress(fraction, message) -> bool``;
+it returns False once the user pressed cancel, and core functions then stop early.
+Never touch widgets from the function; results come back through signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class TaskSignals(QObject):
+    started = Signal()
+    progress = Signal(float, str)
+    result = Signal(object)
+    error = Signal(str, str)  # message, traceback
+    finished = Signal()
+
+
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gisplanner-task")
+
+
+class TaskWorker:
+    """Runs ``fn(*args, progress=..., **kwargs)`` in the thread pool; results come back as signals
+    (queued to the UI thread, where ``signals`` lives)."""
+
+    def __init__(self, fn: Callable, *args, **kwargs):
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.signals = TaskSignals()
+        self._cancel = threading.Event()
+        self.future = None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _progress(self, fraction: float, message: str = "") -> bool:
+        self.signals.progress.emit(float(fraction), str(message))
+        return not self._cancel.is_set()
+
+    def run(self) -> None:
+        self.signals.started.emit()
+        try:
+            value = self.fn(*self.args, progress=self._progress, **self.kwargs)
+        except InterruptedError:
+            self.signals.error.emit("已取消", "")
+        except Exception as e:  # reported to the user with the log location
+            log.exception("background task %s failed", getattr(self.fn, "__name__", self.fn))
+            self.signals.error.emit(str(e) or type(e).__name__, traceback.format_exc())
+        else:
+            if self._cancel.is_set():
+                self.signals.error.emit("已取消", "")
+            else:
+                self.signals.result.emit(value)
+        finally:
+            self.signals.finished.emit()
+
+
+def start(worker: TaskWorker) -> TaskWorker:
+    worker.future = _POOL.submit(worker.run)
+    return worker
