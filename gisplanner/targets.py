@@ -1,0 +1,352 @@
+"""Next-round targets (下一轮走访对象) and creating the round that visits them.
+
+Three rules close the gaps of earlier rounds (无遗漏、无缝隙、无盲区):
+
+- 补课访 makeup: targets never met in person — never visited, or only not home (不在家), refused
+  (拒访) or reached by phone (电话走访).
+- 重点访 priority: special-group targets (独居老人, 残疾, 困难家庭) not met in person within the last
+  ``days`` days.
+- 回头访 return: targets with at least ``min_problems`` problems, or any unresolved problem, or a
+  resolved problem not yet called back (电话回访).
+
+Targets whose latest visit says they moved away (已搬离) are left out of every rule. The rules
+are pure functions of three frames (targets, visits, problems) so they can be tested on a
+hand-built database; :func:`preview` counts per village before :func:`create_round` writes the
+round, its Assignment rows (with priority and reason) and its sessions (from the default
+weekly template of :mod:`gisplanner.schedule`) in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from gisplanner.model import (
+    AREA_LEVEL_ZH,
+    CLOSED_STATUSES,
+    ROUND_KIND_ZH,
+    SPECIAL_GROUP_TAGS,
+    Area,
+    Round,
+)
+from gisplanner.store import Store, bulk_insert
+
+Progress = Callable[[float, str], bool] | None
+KINDS = ("makeup", "priority", "return")
+
+
+class TargetsError(ValueError):
+    """A refused target selection, explained in Chinese."""
+
+
+@dataclass(frozen=True)
+class TargetRules:
+    days: int = 30  # 重点访: special groups not met in person within this many days
+    min_problems: int = 2  # 回头访: targets with at least this many problems
+
+
+# -- areas ---------------------------------------------------------------------------------------
+def areas_frame(store: Store) -> pd.DataFrame:
+    return store.read_frame("SELECT id, code, name, level, parent_id FROM area ORDER BY code")
+
+
+def villages_under(areas: pd.DataFrame, code: str) -> tuple[pd.Series, list[int]]:
+    """The area row for `code` (any level) and the ids of the villages in it (itself if a village)."""
+    hit = areas[areas["code"] == str(code)]
+    if hit.empty:
+        raise TargetsError(f"找不到区划代码 {code}")
+    row = hit.iloc[0]
+    ids = {int(row["id"])}
+    frontier = ids
+    while frontier:
+        frontier = set(areas.loc[areas["parent_id"].isin(list(frontier)), "id"].astype(int))
+        ids |= frontier
+    villages = areas[areas["id"].isin(list(ids)) & (areas["level"] == "village")]["id"].astype(int).tolist()
+    if row["level"] == "village":
+        villages = [int(row["id"])]
+    return row, villages
+
+
+# -- the frames the rules read -----------------------------------------------------------------
+@dataclass
+class Frames:
+    """targets: id, kind, area_id, special-group tags; visits: target_id, visited_at, outcome;
+    problems: target_id, status, callback_at."""
+
+    targets: pd.DataFrame
+    visits: pd.DataFrame
+    problems: pd.DataFrame
+
+
+def load_frames(store: Store, village_ids: Iterable[int] | None = None) -> Frames:
+    tags = ", ".join(SPECIAL_GROUP_TAGS)
+    t = store.read_frame(f"SELECT id, kind, area_id, {tags} FROM target ORDER BY id")
+    if village_ids is not None:
+        t = t[t["area_id"].isin(list(village_ids))].reset_index(drop=True)
+    v = store.read_frame(
+        "SELECT target_id, visited_at, outcome FROM visit ORDER BY target_id, visited_at, id"
+    )
+    p = store.read_frame("SELECT target_id, status, callback_at FROM problem")
+    ids = set(t["id"].tolist())
+    v = v[v["target_id"].isin(ids)].reset_index(drop=True)
+    p = p[p["target_id"].isin(ids)].reset_index(drop=True)
+    v["visited_at"] = pd.to_datetime(v["visited_at"])
+    return Frames(t, v, p)
+
+
+def _moved(f: Frames) -> set[int]:
+    """Targets whose latest visit says they moved away."""
+    last = f.visits.drop_duplicates("target_id", keep="last")
+    return set(last.loc[last["outcome"] == "moved", "target_id"].astype(int))
+
+
+def _special(t: pd.DataFrame) -> pd.Series:
+    return t[list(SPECIAL_GROUP_TAGS)].fillna(False).astype(bool).any(axis=1)
+
+
+def _result(ids, priority, reason) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "target_id": np.asarray(ids, dtype=np.int64),
+            "priority": np.asarray(priority, int),
+            "reason": list(reason),
+        }
+    )
+
+
+# -- the three rules -----------------------------------------------------------------------------
+def makeup_targets(f: Frames) -> pd.DataFrame:
+    """补课访: never met in person. Priority 3 never visited, 2 not home, 1 refused / phone only;
+    special groups +2."""
+    outcomes = f.visits.groupby("target_id")["outcome"].agg(set)
+    moved = _moved(f)
+    t = f.targets[~f.targets["id"].isin(moved)]
+    special = _special(t).to_numpy()
+    ids, prio, reason = [], [], []
+    for tid, sp in zip(t["id"].astype(int), special, strict=True):
+        seen = outcomes.get(tid, set())
+        if "met" in seen:
+            continue
+        if not seen:
+            p, r = 3, "从未走访"
+        elif "not_home" in seen:
+            p, r = 2, "未见面：不在家"
+        elif "refused" in seen:
+            p, r = 1, "未见面：拒访"
+        else:
+            p, r = 1, "仅电话走访"
+        ids.append(tid)
+        prio.append(p + (2 if sp else 0))
+        reason.append(r + ("（特殊群体）" if sp else ""))
+    return _result(ids, prio, reason)
+
+
+def priority_targets(f: Frames, today: dt.date, days: int = 30) -> pd.DataFrame:
+    """重点访: special-group targets not met in person on or after ``today - days``.
+    Priority 3 for elderly living alone, else 2; +1 if never met at all."""
+    since = pd.Timestamp(today - dt.timedelta(days=days))
+    met = f.visits[f.visits["outcome"] == "met"]
+    met_recent = set(met.loc[met["visited_at"] >= since, "target_id"].astype(int))
+    met_ever = set(met["target_id"].astype(int))
+    moved = _moved(f)
+    t = f.targets[_special(f.targets) & ~f.targets["id"].isin(moved | met_recent)]
+    labels = {"elderly_alone": "独居老人", "disabled": "残疾", "hardship": "困难家庭"}
+    ids, prio, reason = [], [], []
+    for row in t.itertuples(index=False):
+        tags = "、".join(zh for col, zh in labels.items() if bool(getattr(row, col)))
+        never = int(row.id) not in met_ever
+        ids.append(int(row.id))
+        prio.append((3 if row.elderly_alone else 2) + (1 if never else 0))
+        reason.append(f"{tags}：{'从未见面' if never else f'{days}天内未见面'}")
+    return _result(ids, prio, reason)
+
+
+def return_targets(f: Frames, min_problems: int = 2) -> pd.DataFrame:
+    """回头访: ≥ min_problems problems, or any unresolved, or resolved but not called back.
+    Priority: 2 per unresolved + 1 per resolved-not-called-back + 1 if many problems."""
+    p = f.problems
+    if p.empty:
+        return _result([], [], [])
+    unresolved = ~p["status"].isin(CLOSED_STATUSES)
+    uncalled = (p["status"] == "resolved") & p["callback_at"].isna()
+    g = pd.DataFrame(
+        {"n": p.groupby("target_id").size(), "open": unresolved.groupby(p["target_id"]).sum(),
+         "uncalled": uncalled.groupby(p["target_id"]).sum()}
+    )  # fmt: skip
+    g = g[(g["n"] >= min_problems) | (g["open"] > 0) | (g["uncalled"] > 0)]
+    g = g[g.index.isin(f.targets["id"]) & ~g.index.isin(list(_moved(f)))].sort_index()
+    reasons = []
+    for n, o, u in zip(g["n"], g["open"], g["uncalled"], strict=True):
+        parts = [f"问题{n}个"]
+        if o:
+            parts.append(f"未办结{o}个")
+        if u:
+            parts.append(f"已解决未回访{u}个")
+        reasons.append("，".join(parts))
+    prio = 2 * g["open"] + g["uncalled"] + (g["n"] >= min_problems).astype(int)
+    return _result(g.index.astype(int), prio.to_numpy(), reasons)
+
+
+def select_targets(
+    f: Frames, kind: str, today: dt.date | None = None, rules: TargetRules = TargetRules()
+) -> pd.DataFrame:
+    if kind == "makeup":
+        return makeup_targets(f)
+    if kind == "priority":
+        return priority_targets(f, today or dt.date.today(), rules.days)
+    if kind == "return":
+        return return_targets(f, rules.min_problems)
+    raise TargetsError(f"未知的走访类型：{kind}（可选：makeup 补课访 / priority 重点访 / return 回头访）")
+
+
+# -- preview and creation ----------------------------------------------------------------------
+@dataclass
+class Preview:
+    kind: str
+    scope_area_id: int | None
+    scope_name: str
+    targets: pd.DataFrame  # target_id, priority, reason, area_id, area_code
+    per_area: pd.DataFrame  # area_code, area_name, n (villages with at least one target)
+
+    @property
+    def total(self) -> int:
+        return len(self.targets)
+
+    def per_area_dict(self) -> dict[str, int]:
+        return {str(c): int(n) for c, n in zip(self.per_area["area_code"], self.per_area["n"], strict=True)}
+
+
+def preview(
+    store: Store,
+    kind: str,
+    *,
+    area_code: str | None = None,
+    target_ids: Iterable[int] | None = None,
+    today: dt.date | None = None,
+    rules: TargetRules = TargetRules(),
+    progress: Progress = None,
+) -> Preview:
+    """The targets a new round of `kind` would get, and their count per village."""
+    if kind not in KINDS:
+        raise TargetsError(f"未知的走访类型：{kind}（可选：makeup 补课访 / priority 重点访 / return 回头访）")
+    _report(progress, 0.0, "读取走访记录")
+    areas = areas_frame(store)
+    scope_id, scope_name, villages = None, "全部区域", None
+    if area_code:
+        row, villages = villages_under(areas, area_code)
+        scope_id, scope_name = int(row["id"]), str(row["name"])
+    frames = load_frames(store, villages)
+    if target_ids is not None:
+        keep = set(int(x) for x in target_ids)
+        frames.targets = frames.targets[frames.targets["id"].isin(keep)].reset_index(drop=True)
+    _report(progress, 0.5, "筛选对象")
+    sel = select_targets(frames, kind, today, rules)
+    area_of = frames.targets.set_index("id")["area_id"]
+    sel["area_id"] = sel["target_id"].map(area_of).astype("Int64")
+    code_of = areas.set_index("id")["code"]
+    name_of = areas.set_index("id")["name"]
+    sel["area_code"] = sel["area_id"].map(code_of)
+    per = sel.groupby("area_code").size().rename("n").reset_index()
+    per["area_name"] = per["area_code"].map(areas.set_index("code")["name"])
+    per = per[["area_code", "area_name", "n"]].sort_values("area_code").reset_index(drop=True)
+    if scope_id is None and target_ids is not None and len(sel):
+        scope_id = _common_ancestor(areas, sel["area_id"].dropna().astype(int).unique().tolist())
+        scope_name = str(name_of.get(scope_id, "所选对象")) if scope_id else "所选对象"
+    _report(progress, 1.0, "完成")
+    return Preview(kind, scope_id, scope_name, sel, per)
+
+
+def _common_ancestor(areas: pd.DataFrame, area_ids: list[int]) -> int | None:
+    parent = dict(zip(areas["id"].astype(int), areas["parent_id"], strict=True))
+
+    def chain(a):
+        out = []
+        while a is not None and not pd.isna(a):
+            out.append(int(a))
+            a = parent.get(int(a))
+        return out
+
+    chains = [chain(a) for a in area_ids]
+    if not chains:
+        return None
+    common = set(chains[0]).intersection(*map(set, chains[1:]))
+    for a in chains[0]:  # the lowest shared one
+        if a in common:
+            return a
+    return None
+
+
+@dataclass
+class CreatedRound:
+    round_id: int
+    name: str
+    kind: str
+    targets: int
+    per_area: dict[str, int] = field(default_factory=dict)
+    sessions: int = 0
+
+
+def create_round(
+    store: Store,
+    kind: str,
+    *,
+    area_code: str | None = None,
+    target_ids: Iterable[int] | None = None,
+    today: dt.date | None = None,
+    rules: TargetRules = TargetRules(),
+    name: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    preview_result: Preview | None = None,
+    progress: Progress = None,
+) -> CreatedRound:
+    """Create the round (planning), its Assignment rows and its sessions, in one transaction."""
+    from gisplanner.schedule import create_sessions, sessions_from_template
+
+    today = today or dt.date.today()
+    pv = preview_result or preview(
+        store, kind, area_code=area_code, target_ids=target_ids, today=today, rules=rules, progress=progress
+    )
+    if pv.total == 0:
+        raise TargetsError(f"{pv.scope_name}没有需要{ROUND_KIND_ZH[kind]}的对象，未创建轮次")
+    start = start or today + dt.timedelta(days=1)
+    end = end or start + dt.timedelta(days=13)
+    if end < start:
+        raise TargetsError(f"结束日期 {end} 早于开始日期 {start}")
+    name = name or f"{start:%Y年%m月}{ROUND_KIND_ZH[kind]}（{pv.scope_name}）"
+    with store.session() as s:
+        parent = s.scalar(
+            select(Round.id).where(Round.status != "planning").order_by(Round.id.desc()).limit(1)
+        )
+        rnd = Round(
+            name=name, kind=kind, status="planning", scope_area_id=pv.scope_area_id,
+            start_date=start, end_date=end, parent_round_id=parent,
+        )  # fmt: skip
+        s.add(rnd)
+        s.flush()
+        rows = pd.DataFrame(
+            {"round_id": rnd.id, "target_id": pv.targets["target_id"].astype(int), "team_id": None,
+             "priority": pv.targets["priority"].astype(int), "reason": pv.targets["reason"].str.slice(0, 100)}
+        )  # fmt: skip
+        bulk_insert(s.connection(), "assignment", rows)
+        sessions = create_sessions(s, rnd.id, sessions_from_template(start, end))
+        rid, nsess = rnd.id, len(sessions)
+    return CreatedRound(rid, name, kind, pv.total, pv.per_area_dict(), nsess)
+
+
+def _report(progress: Progress, frac: float, msg: str) -> None:
+    if progress is not None and progress(frac, msg) is False:
+        raise InterruptedError("已取消")
+
+
+def scope_label(store: Store, area_code: str | None) -> str:
+    if not area_code:
+        return "全部区域"
+    with store.session() as s:
+        a = s.scalar(select(Area).where(Area.code == area_code))
+        return f"{a.name}（{AREA_LEVEL_ZH.get(a.level, a.level)}）" if a else area_code
