@@ -416,7 +416,7 @@ class Problem(Base):
     reply: Mapped[str | None] = mapped_column(Text)  # the answer given to the household
     solved_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
     callback_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # 电话回访
-    satisfaction: Mapped[str | None] = mapped_column(String(10))  # satisfied / basically / unsatisfied
+    satisfaction: Mapped[str | None] = mapped_column(String(20))  # satisfied / basically / unsatisfied
     escalations: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -42,6 +42,11 @@ def resolve_url(db: str | Path | None) -> str:
         return f"sqlite:///{paths.default_database()}"
     s = str(db)
     if "://" in s:
+        # psycopg 3 is the PostgreSQL driver we ship ([postgres] extra); a bare
+        # postgresql:// would make SQLAlchemy look for psycopg2.
+        for bare in ("postgresql://", "postgres://"):
+            if s.startswith(bare):
+                return "postgresql+psycopg://" + s.removeprefix(bare)
         return s
     return f"sqlite:///{Path(s).expanduser().resolve()}"
 
@@ -312,13 +317,19 @@ def bulk_insert(conn, table: str, df: pd.DataFrame, chunk: int = 50_000) -> int:
     Python-side column defaults (created_at, version …) are applied by SQLAlchemy Core.
     Runs inside the caller's transaction: all or nothing.
     """
+    from gisplanner import pg
     from gisplanner.model import Base
 
     tbl = Base.metadata.tables[table]
     n = 0
-    for start in range(0, len(df), chunk):
-        rows = frame_records(df.iloc[start : start + chunk])
-        if rows:
-            conn.execute(tbl.insert(), rows)
-            n += len(rows)
+    if pg.is_postgresql(conn):  # COPY: millions of rows in seconds, defaults filled by pg
+        n = pg.copy_insert(conn, table, df)
+    else:
+        for start in range(0, len(df), chunk):
+            rows = frame_records(df.iloc[start : start + chunk])
+            if rows:
+                conn.execute(tbl.insert(), rows)
+                n += len(rows)
+    if any(c.name in df.columns for c in tbl.primary_key.columns):
+        pg.sync_sequence(conn, table)  # explicit ids: keep PostgreSQL's id sequence ahead
     return n

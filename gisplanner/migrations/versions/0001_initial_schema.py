@@ -256,7 +256,7 @@ def upgrade() -> None:
     sa.Column('reply', sa.Text(), nullable=True),
     sa.Column('solved_on_spot', sa.Boolean(), nullable=False),
     sa.Column('callback_at', sa.DateTime(), nullable=True),
-    sa.Column('satisfaction', sa.String(length=10), nullable=True),
+    sa.Column('satisfaction', sa.String(length=20), nullable=True),
     sa.Column('escalations', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('closed_at', sa.DateTime(), nullable=True),

@@ -1,0 +1,299 @@
+"""PostgreSQL specifics: PostGIS detection and spatial filters, COPY bulk loads, row-level security.
+
+Everything here is a no-op or a plain-SQL fallback on SQLite, so callers need not branch.
+The schema itself is the same on both backends (boundaries are WKB, points are lon/lat
+columns); PostGIS, when installed, is used only for server-side filters.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Integer, text
+from sqlalchemy.engine import Connection, Engine
+
+from gisplanner.model import Base
+
+# Tables whose rows belong to a village, and how to reach the village from a row.
+# Used by the row-level security policies (a town official sees only the rows under the town).
+RLS_TABLES = {
+    "target": "area_id IN (SELECT gisplanner_visible_villages(CAST(current_user AS text)))",
+    "visit": "target_id IN (SELECT id FROM target)",
+    "problem": "target_id IN (SELECT id FROM target)",
+    "assignment": "target_id IN (SELECT id FROM target)",
+}
+SCOPE_SETTING_PREFIX = "scope:"  # setting key: scope:<user> -> area id the user is bound to
+_ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_POSTGIS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> PostGIS installed?
+
+
+def is_postgresql(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "postgresql"
+
+
+def has_postgis(bind: Engine | Connection) -> bool:
+    """True when the PostGIS extension is installed in the database (checked once per engine)."""
+    if not is_postgresql(bind):
+        return False
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if engine in _POSTGIS:
+        return _POSTGIS[engine]
+    sql = text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            found = conn.scalar(sql) is not None
+    else:
+        found = bind.scalar(sql) is not None
+    _POSTGIS[engine] = found
+    return found
+
+
+# -- bulk loads ---------------------------------------------------------------------------------
+def _column_values(series: pd.Series, integer: bool = False) -> list:
+    """A column as plain Python values the driver adapts (NaN/NaT -> None).
+
+    `integer`: the SQL column is an integer; pandas turns integer columns with gaps into floats.
+    """
+    if series.dtype.kind == "M":
+        return [None if pd.isna(v) else v.to_pydatetime() for v in series]
+    if series.dtype.kind == "f":
+        arr = series.to_numpy()
+        if integer:
+            return [None if x != x else int(x) for x in arr.tolist()]
+        return [None if x != x else x for x in arr.tolist()]
+    if series.dtype.kind in "biu":
+        return series.to_numpy().tolist()
+    out = []
+    for v in series.tolist():
+        if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
+            out.append(None)
+        elif isinstance(v, pd.Timestamp):
+            out.append(v.to_pydatetime())
+        elif isinstance(v, np.generic):
+            out.append(v.item())
+        elif v is pd.NA:
+            out.append(None)
+        else:
+            out.append(v)
+    return out
+
+
+def with_defaults(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Add the columns the frame lacks that have a Python-side default (version, flags, created_at).
+
+    SQLAlchemy Core applies these on INSERT; COPY bypasses Core, so they are filled here.
+    """
+    tbl = Base.metadata.tables[table]
+    out = df
+    for col in tbl.columns:
+        if col.name in df.columns or col.default is None:
+            continue
+        if out is df:
+            out = df.copy()
+        arg = col.default.arg
+        if col.default.is_callable:
+            arg = arg(None)
+        elif col.default.is_clause_element or col.default.is_sequence:
+            continue
+        out[col.name] = arg
+    return out
+
+
+def copy_insert(conn: Connection, table: str, df: pd.DataFrame) -> int:
+    """Load a DataFrame into a table with PostgreSQL COPY, inside the caller's transaction.
+
+    An order of magnitude faster than INSERT for the city-scale demo (millions of rows).
+    """
+    from psycopg import sql
+
+    if df.empty:
+        return 0
+    df = with_defaults(table, df)
+    cols = list(df.columns)
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in cols)
+    )
+    types = Base.metadata.tables[table].columns
+    values = [_column_values(df[c], isinstance(types[c].type, Integer)) for c in cols]
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(stmt) as copy:
+        for row in zip(*values, strict=True):
+            copy.write_row(row)
+    return len(df)
+
+
+def sync_sequence(conn: Connection, table: str) -> None:
+    """After rows were loaded with explicit ids, move the id sequence past the largest id.
+
+    Otherwise the next ORM insert on PostgreSQL would collide with a loaded id.
+    """
+    if not is_postgresql(conn):
+        return
+    tbl = Base.metadata.tables[table]
+    pk = list(tbl.primary_key.columns)
+    if len(pk) != 1 or not isinstance(pk[0].type, Integer):
+        return
+    conn.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence(:t, :c), "
+            f"GREATEST((SELECT MAX({pk[0].name}) FROM {table}), 1))"
+        ),
+        {"t": table, "c": pk[0].name},
+    )
+
+
+# -- server-side spatial filters ----------------------------------------------------------------
+def ensure_spatial_index(engine: Engine) -> bool:
+    """With PostGIS, a GiST index over the target points (as an expression on lon/lat).
+
+    Idempotent; returns False when there is no PostGIS (nothing to do).
+    """
+    if not has_postgis(engine):
+        return False
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE INDEX IF NOT EXISTS ix_target_point ON target "
+                "USING gist (ST_SetSRID(ST_MakePoint(lon, lat), 4326))"
+            )
+        )
+        conn.execute(text("ANALYZE target"))
+    return True
+
+
+def target_ids_in_polygon(
+    engine: Engine, polygon, village_ids: np.ndarray | list[int] | None = None
+) -> np.ndarray:
+    """Ids of the targets inside a WGS84 polygon, optionally only those in the given villages.
+
+    PostGIS: ST_Contains on the server (uses ix_target_point when present). Otherwise the
+    polygon's bounding box filters in SQL and shapely decides the exact containment.
+    """
+    minx, miny, maxx, maxy = polygon.bounds
+    params: dict = {"x0": minx, "y0": miny, "x1": maxx, "y1": maxy}
+    where_area = ""
+    if village_ids is not None:
+        ids = [int(v) for v in village_ids]
+        if not ids:
+            return np.empty(0, dtype=np.int64)
+        where_area = f" AND area_id IN ({','.join(str(i) for i in ids)})"
+    if has_postgis(engine):
+        params["wkb"] = shapely.to_wkb(polygon)
+        sql = (
+            "SELECT id FROM target WHERE ST_Contains(ST_GeomFromWKB(:wkb, 4326), "
+            "ST_SetSRID(ST_MakePoint(lon, lat), 4326))" + where_area + " ORDER BY id"
+        )
+        with engine.connect() as conn:
+            return np.array(conn.scalars(text(sql), params).all(), dtype=np.int64)
+    sql = (
+        "SELECT id, lon, lat FROM target WHERE lon BETWEEN :x0 AND :x1 AND lat BETWEEN :y0 AND :y1"
+        + where_area
+        + " ORDER BY id"
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(text(sql), params).all()
+    if not rows:
+        return np.empty(0, dtype=np.int64)
+    arr = np.array(rows, dtype=float)
+    shapely.prepare(polygon)
+    inside = shapely.contains_xy(polygon, arr[:, 1], arr[:, 2])
+    return arr[inside, 0].astype(np.int64)
+
+
+# -- row-level security (optional, PostgreSQL only) ------------------------------------------------
+def _check_role(role: str) -> str:
+    if not _ROLE_RE.match(role):
+        raise ValueError(f"数据库角色名 {role!r} 不合规：只能用小写字母、数字和下划线，且不以数字开头")
+    return role
+
+
+def enable_row_level_security(engine: Engine) -> None:
+    """Let the server itself hide rows outside an official's area.
+
+    Each official logs in with their own PostgreSQL role; `grant_official` binds the role to an
+    area (a `setting` row `scope:<role>`). The policies show a role only the targets in the
+    villages under its area, and the visits, problems and assignments of those targets. The
+    table owner (the administrator who runs migrations) is not affected. Idempotent.
+    """
+    if not is_postgresql(engine):
+        raise ValueError("行级安全策略只适用于 PostgreSQL 数据库")
+    with engine.begin() as conn:
+        # SECURITY DEFINER: reads the bindings and the area tree with the owner's rights; the
+        # role is passed in because inside such a function current_user is the owner.
+        conn.execute(
+            text(
+                """
+CREATE OR REPLACE FUNCTION gisplanner_visible_villages(who text) RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER AS $$
+  WITH RECURSIVE bound AS (
+    SELECT CAST(value AS integer) AS id FROM setting WHERE key = 'scope:' || who
+  ), sub AS (
+    SELECT a.id, a.level FROM area a JOIN bound b ON a.id = b.id
+    UNION ALL
+    SELECT a.id, a.level FROM area a JOIN sub ON a.parent_id = sub.id
+  )
+  SELECT id FROM sub WHERE level = 'village'
+$$"""
+            )
+        )
+        for table, using in RLS_TABLES.items():
+            conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+            conn.execute(text(f"DROP POLICY IF EXISTS gisplanner_scope ON {table}"))
+            conn.execute(
+                text(f"CREATE POLICY gisplanner_scope ON {table} USING ({using}) WITH CHECK ({using})")
+            )
+
+
+def disable_row_level_security(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in RLS_TABLES:
+            conn.execute(text(f"DROP POLICY IF EXISTS gisplanner_scope ON {table}"))
+            conn.execute(text(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"))
+
+
+def row_level_security_enabled(engine: Engine) -> bool:
+    if not is_postgresql(engine):
+        return False
+    with engine.connect() as conn:
+        return bool(
+            conn.scalar(text("SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass('target')"))
+        )
+
+
+def grant_official(engine: Engine, role: str, area_id: int, *, create: bool = False) -> None:
+    """Bind a PostgreSQL role to an area and give it the rights to read and edit the data.
+
+    `create` also creates the role (NOLOGIN; set a password with your usual tools).
+    """
+    role = _check_role(role)
+    with engine.begin() as conn:
+        if create:
+            exists = conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+            if not exists:
+                conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA {_current_schema(conn)} TO {role}"))
+        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_current_schema(conn)} TO {role}"))
+        conn.execute(
+            text(f"GRANT INSERT, UPDATE ON target, visit, problem, problem_event, assignment TO {role}")
+        )
+        conn.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_current_schema(conn)} TO {role}"))
+        conn.execute(text("DELETE FROM setting WHERE key = :k"), {"k": SCOPE_SETTING_PREFIX + role})
+        conn.execute(
+            text("INSERT INTO setting (key, value) VALUES (:k, :v)"),
+            {"k": SCOPE_SETTING_PREFIX + role, "v": str(int(area_id))},
+        )
+
+
+def _current_schema(conn: Connection) -> str:
+    return conn.scalar(text("SELECT current_schema()"))
+
+
+def server_version(engine: Engine) -> str:
+    with engine.connect() as conn:
+        if is_postgresql(engine):
+            return conn.scalar(text("SHOW server_version"))
+        return "SQLite " + conn.scalar(text("SELECT sqlite_version()"))
