@@ -1,0 +1,162 @@
+"""`problems overdue|escalate|show|status …`: the 督办 list and the problem workflow from the shell.
+
+- ``problems overdue [--area CODE] [--today D] [--json]``: problems past their deadline.
+- ``problems escalate [--area CODE] [--today D] --actor NAME [--json]``: escalate every overdue
+  problem one level up (village → town → district → city), each with an event.
+- ``problems show ID [--json]``: a problem and its event history.
+- ``problems status ID TO --actor NAME [--note TEXT]``: move a problem along the workflow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from gisplanner.cli.common import add_db_argument, open_store, print_json
+from gisplanner.model import AREA_LEVEL_ZH, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
+
+
+def register(sub) -> None:
+    p = sub.add_parser("problems", help="问题办理：督办清单、超期升级、查看与状态变更")
+    psub = p.add_subparsers(dest="problems_command", metavar="ACTION", required=True)
+
+    o = psub.add_parser("overdue", help="列出超期未办结的问题（督办清单）")
+    _common(o)
+    o.set_defaults(func=run_overdue)
+
+    e = psub.add_parser("escalate", help="把超期问题升级一级督办")
+    _common(e)
+    e.add_argument("--actor", default="督办", help="操作人（记入办理记录）")
+    e.set_defaults(func=run_escalate)
+
+    s = psub.add_parser("show", help="显示一个问题及其办理记录")
+    add_db_argument(s)
+    s.add_argument("id", type=int)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=run_show)
+
+    st = psub.add_parser("status", help="变更问题状态")
+    add_db_argument(st)
+    st.add_argument("id", type=int)
+    st.add_argument("to", choices=list(PROBLEM_STATUS_ZH), help="目标状态")
+    st.add_argument("--actor", required=True, help="操作人")
+    st.add_argument("--note", default=None)
+    st.set_defaults(func=run_status)
+
+
+def _common(p) -> None:
+    add_db_argument(p)
+    p.add_argument("--area", default=None, help="区划代码（任一级）")
+    p.add_argument("--today", type=dt.date.fromisoformat, default=None, help="按哪一天计算（默认今天）")
+    p.add_argument("--json", action="store_true")
+
+
+def _area_ids(store, code):
+    if not code:
+        return None
+    from gisplanner.targets import TargetsError, areas_frame, villages_under
+
+    try:
+        return villages_under(areas_frame(store), code)[1]
+    except TargetsError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        raise SystemExit(2) from e
+
+
+def run_overdue(args) -> int:
+    from gisplanner.problems import overdue
+
+    store = open_store(args)
+    ids = _area_ids(store, args.area)
+    with store.session() as s:
+        rows = overdue(s, args.today, area_ids=ids)
+    if args.json:
+        print_json({"overdue": len(rows), "problems": [r.__dict__ for r in rows]})
+        return 0
+    print(f"超期未办结问题 {len(rows)} 个")
+    for r in rows:
+        print(
+            f"  #{r.id} {PROBLEM_CATEGORIES.get(r.category, r.category)} {r.target_name} "
+            f"{AREA_LEVEL_ZH.get(r.level, r.level)}·{r.unit or '未指定单位'} {PROBLEM_STATUS_ZH[r.status]} "
+            f"期限 {r.deadline} 超期 {r.days_overdue} 个工作日"
+            + (f"，已升级 {r.escalations} 次" if r.escalations else "")
+        )
+    return 0
+
+
+def run_escalate(args) -> int:
+    from gisplanner.problems import escalate_overdue
+
+    store = open_store(args)
+    ids = _area_ids(store, args.area)
+    with store.session() as s:
+        run = escalate_overdue(s, actor=args.actor, today=args.today, area_ids=ids)
+    if args.json:
+        print_json({
+            "escalated": len(run.escalated),
+            "problems": [{"id": i, "from": a, "to": b} for i, a, b in run.escalated],
+            "skipped": [{"id": i, "why": w} for i, w in run.skipped],
+        })  # fmt: skip
+        return 0
+    print(f"已升级督办 {len(run.escalated)} 个问题，跳过 {len(run.skipped)} 个")
+    for i, a, b in run.escalated:
+        print(f"  #{i}：{AREA_LEVEL_ZH[a]} → {AREA_LEVEL_ZH[b]}")
+    for i, w in run.skipped:
+        print(f"  #{i}：{w}")
+    return 0
+
+
+def run_show(args) -> int:
+    from gisplanner.model import Problem
+    from gisplanner.problems import history
+
+    store = open_store(args)
+    with store.session() as s:
+        p = s.get(Problem, args.id)
+        if p is None:
+            print(f"错误：找不到问题 #{args.id}", file=sys.stderr)
+            return 2
+        events = [
+            {
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "from": e.from_status,
+                "to": e.to_status,
+                "note": e.note,
+            }
+            for e in history(s, p.id)
+        ]
+        info = {
+            "id": p.id, "target": p.target.name, "category": p.category, "description": p.description,
+            "handling": p.handling, "level": p.level, "unit": p.unit.name if p.unit else None,
+            "status": p.status, "deadline": p.deadline, "reply": p.reply, "satisfaction": p.satisfaction,
+            "escalations": p.escalations, "version": p.version, "events": events,
+        }  # fmt: skip
+    if args.json:
+        print_json(info)
+        return 0
+    print(
+        f"问题 #{info['id']}（{PROBLEM_CATEGORIES.get(info['category'], info['category'])}）{info['target']}：{info['description']}"
+    )
+    print(
+        f"  状态 {PROBLEM_STATUS_ZH[info['status']]}，{AREA_LEVEL_ZH.get(info['level'])}·{info['unit'] or '本级'}，期限 {info['deadline']}"
+    )
+    for e in events:
+        chg = f"{PROBLEM_STATUS_ZH.get(e['from'] or '', '')}→{PROBLEM_STATUS_ZH.get(e['to'] or '', '')}"
+        print(f"  {e['at']:%Y-%m-%d %H:%M} {e['actor']} {e['action']} {chg} {e['note'] or ''}")
+    return 0
+
+
+def run_status(args) -> int:
+    from gisplanner.problems import ProblemError, change_status
+
+    store = open_store(args)
+    try:
+        with store.session() as s:
+            p = change_status(s, args.id, args.to, actor=args.actor, note=args.note)
+            print(f"问题 #{p.id} 已改为「{PROBLEM_STATUS_ZH[p.status]}」")
+    except ProblemError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 1
+    return 0
