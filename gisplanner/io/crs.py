@@ -144,7 +144,9 @@ def _transformer(src: str, dst: str) -> Transformer:
         cache = _per_thread.transformers = {}
     t = cache.get((src, dst))
     if t is None:
-        t = cache[(src, dst)] = Transformer.from_crs(CRS.from_user_input(src), CRS.from_user_input(dst), always_xy=True)
+        t = cache[(src, dst)] = Transformer.from_crs(
+            CRS.from_user_input(src), CRS.from_user_input(dst), always_xy=True
+        )
     return t
 
 

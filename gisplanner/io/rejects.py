@@ -1,0 +1,81 @@
+"""The rejects file: the rows that were not imported, as they were, with the reason beside them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from gisplanner.io.atomic import atomic_path
+from gisplanner.io.readers import RawTable
+
+ROW_COLUMN = "原行号"
+REASON_COLUMN = "错误原因"
+
+
+def default_rejects_path(source: str | Path) -> Path:
+    """`households.xlsx` → `households.rejects.xlsx` (a CSV gets a CSV) beside the source."""
+    source = Path(source)
+    suffix = ".csv" if source.suffix.lower() in (".csv", ".txt", ".tsv") else ".xlsx"
+    return source.with_name(f"{source.stem}.rejects{suffix}")
+
+
+def rejects_frame(table: RawTable, bad_positions, reasons: dict[int, str]) -> pd.DataFrame:
+    """Original cells of the bad rows, their Excel row numbers first and the reason last."""
+    frame = table.frame.iloc[list(bad_positions)].copy()
+    rows = table.rows[list(bad_positions)]
+    frame.insert(0, ROW_COLUMN, rows)
+    frame[REASON_COLUMN] = [reasons.get(int(r), "") for r in rows]
+    return frame.reset_index(drop=True)
+
+
+def write_rejects(frame: pd.DataFrame, dest: str | Path, encoding: str | None = None) -> Path:
+    """Write the rejects (xlsx or csv by suffix) atomically; returns the path written."""
+    dest = Path(dest)
+    with atomic_path(dest) as tmp:
+        if dest.suffix.lower() == ".csv":
+            # GBK in, GBK out (the office's Excel opens it); otherwise UTF-8 with BOM for Excel
+            enc = encoding if encoding in ("gbk", "gb18030") else "utf-8-sig"
+            frame.to_csv(tmp, index=False, encoding=enc, errors="replace")
+        else:
+            _write_xlsx(frame, tmp)
+    return dest
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("未导入的行")
+    bold = Font(bold=True)
+    red = PatternFill("solid", fgColor="FFF2CC")
+    header = []
+    for name in frame.columns:
+        c = WriteOnlyCell(ws, value=str(name))
+        c.font = bold
+        header.append(c)
+    ws.append(header)
+    ws.column_dimensions["A"].width = 8
+    for values in frame.itertuples(index=False, name=None):
+        row = [text_cell(ws, v) for v in values]
+        row[-1].fill = red
+        ws.append(row)
+    wb.save(path)
+
+
+def text_cell(ws, v):
+    """A write-only cell that holds `v` as given: text stays text (never a formula, no control chars)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+        return WriteOnlyCell(ws, value=None)
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, str):
+        c = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", v))
+        c.data_type = "s"  # '=…' in a roster is text, not a formula
+        return c
+    return WriteOnlyCell(ws, value=v)
