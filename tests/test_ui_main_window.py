@@ -61,3 +61,21 @@ def test_click_selects_and_undo_restores(window, qtbot):
     assert list(sel.ids) == list(ids[:5])
     window.undo_stack.undo()
     assert list(sel.ids) == list(ids[:3])
+
+
+def test_english_is_switchable(qtbot):
+    from gisplanner.ui.application import install_translations, make_application
+    from gisplanner.ui.main_window import MainWindow
+
+    app = make_application()
+    install_translations(app, "en")
+    try:
+        w = MainWindow()
+        qtbot.addWidget(w)
+        titles = [a.text() for a in w.menuBar().actions()]
+        assert titles[:2] == ["File", "Edit"]
+    finally:
+        install_translations(app, "zh_CN")
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    assert w2.menuBar().actions()[0].text() == "文件"

@@ -49,6 +49,8 @@ def set_cjk_font(app: QApplication) -> str | None:
 
 def install_translations(app: QApplication, lang: str) -> None:
     """The UI is written in Chinese; English comes from translations/gisplanner_en.qm."""
+    for old in getattr(app, "_translators", []):
+        app.removeTranslator(old)
     app._translators = []  # keep references alive
     if lang == "en":
         tr = QTranslator(app)
