@@ -9,9 +9,10 @@ Three rules close the gaps of earlier rounds (无遗漏、无缝隙、无盲区)
 - 回头访 return: targets with at least ``min_problems`` problems, or any unresolved problem, or a
   resolved problem not yet called back (电话回访).
 
-Targets whose latest visit says they moved away (已搬离) are left out of every rule. The rules
-are pure functions of three frames (targets, visits, problems) so they can be tested on a
-hand-built database; :func:`preview` counts per village before :func:`create_round` writes the
+The per-target facts come from :mod:`gisplanner.coverage` over every round (so the map's need
+flags and these lists agree): a target's result is its strongest outcome (met > moved > refused
+> phone > not home), and targets whose result is moved away (已搬离) are left out of every rule.
+The rules are pure functions of :class:`Frames`, tested on a hand-built database; :func:`preview` counts per village before :func:`create_round` writes the
 round, its Assignment rows (with priority and reason) and its sessions (from the default
 weekly template of :mod:`gisplanner.schedule`) in one transaction.
 """
@@ -28,7 +29,6 @@ from sqlalchemy import select
 
 from gisplanner.model import (
     AREA_LEVEL_ZH,
-    CLOSED_STATUSES,
     ROUND_KIND_ZH,
     SPECIAL_GROUP_TAGS,
     Area,
@@ -75,38 +75,48 @@ def villages_under(areas: pd.DataFrame, code: str) -> tuple[pd.Series, list[int]
 # -- the frames the rules read -----------------------------------------------------------------
 @dataclass
 class Frames:
-    """targets: id, kind, area_id, special-group tags; visits: target_id, visited_at, outcome;
-    problems: target_id, status, callback_at."""
+    """What the rules read.
+
+    ``targets``: the per-target frame of :mod:`gisplanner.coverage` over every round (id, area_id,
+    special, met, result = strongest outcome or NaN if never visited, never_met, problems,
+    open_problems, many_problems, unresolved) plus the tag columns; ``recent_met``: targets met in
+    person within the priority window; ``uncalled``: per target, resolved problems not yet called
+    back (电话回访).
+    """
 
     targets: pd.DataFrame
-    visits: pd.DataFrame
-    problems: pd.DataFrame
+    recent_met: set[int]
+    uncalled: pd.Series
 
 
-def load_frames(store: Store, village_ids: Iterable[int] | None = None) -> Frames:
-    tags = ", ".join(SPECIAL_GROUP_TAGS)
-    t = store.read_frame(f"SELECT id, kind, area_id, {tags} FROM target ORDER BY id")
+def load_frames(
+    store: Store, village_ids: Iterable[int] | None = None, today: dt.date | None = None,
+    rules: TargetRules = TargetRules(),
+) -> Frames:  # fmt: skip
+    from gisplanner import coverage as cov
+
+    today = today or dt.date.today()
+    rounds = store.read_frame("SELECT id FROM round")["id"].astype(int).tolist()
+    inp = cov.load_inputs(store, round_ids=rounds)
+    t = cov.compute(inp, today=today, thresholds=cov.NeedThresholds(min_problems=rules.min_problems)).targets
     if village_ids is not None:
-        t = t[t["area_id"].isin(list(village_ids))].reset_index(drop=True)
-    v = store.read_frame(
-        "SELECT target_id, visited_at, outcome FROM visit ORDER BY target_id, visited_at, id"
+        t = t[t["area_id"].isin(list(village_ids))]
+    tags = store.read_frame(f"SELECT id, {', '.join(SPECIAL_GROUP_TAGS)} FROM target")
+    t = t.merge(tags, on="id", how="left").sort_values("id").reset_index(drop=True)
+    since = dt.datetime.combine(today - dt.timedelta(days=rules.days), dt.time())
+    recent = store.read_frame(
+        "SELECT DISTINCT target_id FROM visit WHERE outcome = 'met' AND visited_at >= :since",
+        {"since": since},
     )
-    p = store.read_frame("SELECT target_id, status, callback_at FROM problem")
-    ids = set(t["id"].tolist())
-    v = v[v["target_id"].isin(ids)].reset_index(drop=True)
-    p = p[p["target_id"].isin(ids)].reset_index(drop=True)
-    v["visited_at"] = pd.to_datetime(v["visited_at"])
-    return Frames(t, v, p)
+    uncalled = store.read_frame(
+        "SELECT target_id, COUNT(*) AS n FROM problem WHERE status = 'resolved' AND callback_at IS NULL "
+        "GROUP BY target_id"
+    ).set_index("target_id")["n"]
+    return Frames(t, set(recent["target_id"].astype(int)), uncalled)
 
 
-def _moved(f: Frames) -> set[int]:
-    """Targets whose latest visit says they moved away."""
-    last = f.visits.drop_duplicates("target_id", keep="last")
-    return set(last.loc[last["outcome"] == "moved", "target_id"].astype(int))
-
-
-def _special(t: pd.DataFrame) -> pd.Series:
-    return t[list(SPECIAL_GROUP_TAGS)].fillna(False).astype(bool).any(axis=1)
+def _not_moved(t: pd.DataFrame) -> pd.Series:
+    return t["result"].astype(object) != "moved"
 
 
 def _result(ids, priority, reason) -> pd.DataFrame:
@@ -120,87 +130,65 @@ def _result(ids, priority, reason) -> pd.DataFrame:
 
 
 # -- the three rules -----------------------------------------------------------------------------
+_MAKEUP = {"not_home": (2, "未见面：不在家"), "refused": (1, "未见面：拒访"), "phone": (1, "仅电话走访")}
+
+
 def makeup_targets(f: Frames) -> pd.DataFrame:
-    """补课访: never met in person. Priority 3 never visited, 2 not home, 1 refused / phone only;
-    special groups +2."""
-    outcomes = f.visits.groupby("target_id")["outcome"].agg(set)
-    moved = _moved(f)
-    t = f.targets[~f.targets["id"].isin(moved)]
-    special = _special(t).to_numpy()
+    """补课访: never met in person (coverage's ``never_met``; moved-away targets are not in it).
+    Priority 3 never visited, 2 not home, 1 refused / phone only; special groups +2."""
+    t = f.targets[f.targets["never_met"].astype(bool)]
     ids, prio, reason = [], [], []
-    for tid, sp in zip(t["id"].astype(int), special, strict=True):
-        seen = outcomes.get(tid, set())
-        if "met" in seen:
-            continue
-        if not seen:
-            p, r = 3, "从未走访"
-        elif "not_home" in seen:
-            p, r = 2, "未见面：不在家"
-        elif "refused" in seen:
-            p, r = 1, "未见面：拒访"
-        else:
-            p, r = 1, "仅电话走访"
-        ids.append(tid)
+    for tid, res, sp in zip(t["id"], t["result"].astype(object), t["special"].astype(bool), strict=True):
+        p, r = _MAKEUP.get(res, (3, "从未走访")) if isinstance(res, str) else (3, "从未走访")
+        ids.append(int(tid))
         prio.append(p + (2 if sp else 0))
         reason.append(r + ("（特殊群体）" if sp else ""))
     return _result(ids, prio, reason)
 
 
-def priority_targets(f: Frames, today: dt.date, days: int = 30) -> pd.DataFrame:
-    """重点访: special-group targets not met in person on or after ``today - days``.
+def priority_targets(f: Frames, days: int = 30) -> pd.DataFrame:
+    """重点访: special-group targets not met in person within the last ``days`` days.
     Priority 3 for elderly living alone, else 2; +1 if never met at all."""
-    since = pd.Timestamp(today - dt.timedelta(days=days))
-    met = f.visits[f.visits["outcome"] == "met"]
-    met_recent = set(met.loc[met["visited_at"] >= since, "target_id"].astype(int))
-    met_ever = set(met["target_id"].astype(int))
-    moved = _moved(f)
-    t = f.targets[_special(f.targets) & ~f.targets["id"].isin(moved | met_recent)]
+    t = f.targets
+    t = t[t["special"].astype(bool) & _not_moved(t) & ~t["id"].isin(list(f.recent_met))]
     labels = {"elderly_alone": "独居老人", "disabled": "残疾", "hardship": "困难家庭"}
     ids, prio, reason = [], [], []
     for row in t.itertuples(index=False):
         tags = "、".join(zh for col, zh in labels.items() if bool(getattr(row, col)))
-        never = int(row.id) not in met_ever
+        never = not bool(row.met)
         ids.append(int(row.id))
         prio.append((3 if row.elderly_alone else 2) + (1 if never else 0))
         reason.append(f"{tags}：{'从未见面' if never else f'{days}天内未见面'}")
     return _result(ids, prio, reason)
 
 
-def return_targets(f: Frames, min_problems: int = 2) -> pd.DataFrame:
-    """回头访: ≥ min_problems problems, or any unresolved, or resolved but not called back.
-    Priority: 2 per unresolved + 1 per resolved-not-called-back + 1 if many problems."""
-    p = f.problems
-    if p.empty:
-        return _result([], [], [])
-    unresolved = ~p["status"].isin(CLOSED_STATUSES)
-    uncalled = (p["status"] == "resolved") & p["callback_at"].isna()
-    g = pd.DataFrame(
-        {"n": p.groupby("target_id").size(), "open": unresolved.groupby(p["target_id"]).sum(),
-         "uncalled": uncalled.groupby(p["target_id"]).sum()}
-    )  # fmt: skip
-    g = g[(g["n"] >= min_problems) | (g["open"] > 0) | (g["uncalled"] > 0)]
-    g = g[g.index.isin(f.targets["id"]) & ~g.index.isin(list(_moved(f)))].sort_index()
+def return_targets(f: Frames) -> pd.DataFrame:
+    """回头访: coverage's return targets (≥ min_problems problems, or any unresolved) plus targets
+    with a resolved problem not yet called back; moved-away targets left out.
+    Priority: 2 if unresolved + 1 if not called back + 1 if many problems."""
+    t = f.targets
+    uncalled = t["id"].map(f.uncalled).fillna(0).astype(int)
+    keep = (t["many_problems"].astype(bool) | t["unresolved"].astype(bool) | (uncalled > 0)) & _not_moved(t)
+    t, uncalled = t[keep], uncalled[keep]
     reasons = []
-    for n, o, u in zip(g["n"], g["open"], g["uncalled"], strict=True):
+    for n, o, u in zip(t["problems"], t["open_problems"], uncalled, strict=True):
         parts = [f"问题{n}个"]
         if o:
             parts.append(f"未办结{o}个")
         if u:
             parts.append(f"已解决未回访{u}个")
         reasons.append("，".join(parts))
-    prio = 2 * g["open"] + g["uncalled"] + (g["n"] >= min_problems).astype(int)
-    return _result(g.index.astype(int), prio.to_numpy(), reasons)
+    prio = 2 * t["unresolved"].astype(int) + (uncalled > 0).astype(int) + t["many_problems"].astype(int)
+    return _result(t["id"], prio.to_numpy(), reasons)
 
 
-def select_targets(
-    f: Frames, kind: str, today: dt.date | None = None, rules: TargetRules = TargetRules()
-) -> pd.DataFrame:
+def select_targets(f: Frames, kind: str, rules: TargetRules = TargetRules()) -> pd.DataFrame:
     if kind == "makeup":
         return makeup_targets(f)
     if kind == "priority":
-        return priority_targets(f, today or dt.date.today(), rules.days)
+        return priority_targets(f, rules.days)
     if kind == "return":
-        return return_targets(f, rules.min_problems)
+        return return_targets(f)
     raise TargetsError(f"未知的走访类型：{kind}（可选：makeup 补课访 / priority 重点访 / return 回头访）")
 
 
@@ -240,12 +228,12 @@ def preview(
     if area_code:
         row, villages = villages_under(areas, area_code)
         scope_id, scope_name = int(row["id"]), str(row["name"])
-    frames = load_frames(store, villages)
+    frames = load_frames(store, villages, today, rules)
     if target_ids is not None:
         keep = set(int(x) for x in target_ids)
         frames.targets = frames.targets[frames.targets["id"].isin(keep)].reset_index(drop=True)
     _report(progress, 0.5, "筛选对象")
-    sel = select_targets(frames, kind, today, rules)
+    sel = select_targets(frames, kind, rules)
     area_of = frames.targets.set_index("id")["area_id"]
     sel["area_id"] = sel["target_id"].map(area_of).astype("Int64")
     code_of = areas.set_index("id")["code"]

@@ -66,7 +66,7 @@ def hand(empty_store):
 
         def problem(n, status, callback=False):
             s.add(
-                Problem(target_id=ids[n], category="transport", description="出行不便", status=status,
+                Problem(target_id=ids[n], round_id=r.id, category="transport", description="出行不便", status=status,
                         callback_at=d(11, 20) if callback else None)
             )  # fmt: skip
 
