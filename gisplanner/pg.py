@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Integer, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from gisplanner.model import Base
 
@@ -108,6 +109,7 @@ def copy_insert(conn: Connection, table: str, df: pd.DataFrame) -> int:
 
     An order of magnitude faster than INSERT for the city-scale demo (millions of rows).
     """
+    import psycopg
     from psycopg import sql
 
     if df.empty:
@@ -120,9 +122,12 @@ def copy_insert(conn: Connection, table: str, df: pd.DataFrame) -> int:
     types = Base.metadata.tables[table].columns
     values = [_column_values(df[c], isinstance(types[c].type, Integer)) for c in cols]
     raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(stmt) as copy:
-        for row in zip(*values, strict=True):
-            copy.write_row(row)
+    try:
+        with raw.cursor() as cur, cur.copy(stmt) as copy:
+            for row in zip(*values, strict=True):
+                copy.write_row(row)
+    except psycopg.Error as e:  # the same exception types as every other statement
+        raise DBAPIError.instance(stmt.as_string(raw), None, e, psycopg.Error) from e
     return len(df)
 
 

@@ -150,8 +150,13 @@ class Store:
         with self.engine.connect() as conn:
             return pd.read_sql(sql if not isinstance(sql, str) else text(sql), conn, params=params)
 
-    def areas_gdf(self, level: str | None = None, parent_id: int | None = None) -> gpd.GeoDataFrame:
-        """Areas with their boundaries (WGS84) and office points."""
+    def areas_gdf(
+        self, level: str | None = None, parent_id: int | None = None, scope=None
+    ) -> gpd.GeoDataFrame:
+        """Areas with their boundaries (WGS84) and office points.
+
+        `scope` (a :class:`gisplanner.scope.Scope`): only the scope's area and the areas under it.
+        """
         q = select(
             Area.id, Area.code, Area.name, Area.level, Area.parent_id, Area.urban,
             Area.office_lon, Area.office_lat, Area.office_name, Area.boundary,
@@ -160,6 +165,8 @@ class Store:
             q = q.where(Area.level == level)
         if parent_id is not None:
             q = q.where(Area.parent_id == parent_id)
+        if scope is not None:
+            q = q.where(Area.id.in_(sorted(scope.area_ids)))
         df = self.read_frame(q.order_by(Area.code))
         geom = shapely.from_wkb(df.pop("boundary").to_numpy())
         return gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
@@ -170,12 +177,14 @@ class Store:
         return gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
 
     def targets_frame(
-        self, area_ids: list[int] | None = None, kinds: list[str] | None = None
+        self, area_ids: list[int] | None = None, kinds: list[str] | None = None, scope=None
     ) -> pd.DataFrame:
         """Targets with their latest visit outcome and date, and counts of open problems.
 
         A plain DataFrame with lon/lat columns (fast at 250k rows); see :meth:`targets_gdf`.
+        `scope` (a :class:`gisplanner.scope.Scope`) keeps only the targets in its villages.
         """
+        area_ids = scoped_area_ids(area_ids, scope)
         q = select(
             Target.id, Target.kind, Target.ext_id, Target.name, Target.address, Target.building,
             Target.unit_no, Target.phone, Target.lon, Target.lat, Target.area_id, Target.members,
@@ -188,24 +197,36 @@ class Store:
         if kinds:
             q = q.where(Target.kind.in_(kinds))
         df = self.read_frame(q.order_by(Target.id))
-        latest = self.latest_outcomes()
+        latest = self.latest_outcomes(area_ids)
         df = df.merge(latest, how="left", left_on="id", right_index=True)
-        open_p = self.read_frame(
-            "SELECT target_id, COUNT(*) AS open_problems FROM problem "
-            "WHERE status NOT IN ('resolved','explained','rectification') GROUP BY target_id"
-        ).set_index("target_id")["open_problems"]
+        open_q = (
+            select(Problem.target_id, func.count().label("open_problems"))
+            .where(Problem.status.not_in(("resolved", "explained", "rectification")))
+            .group_by(Problem.target_id)
+        )
+        if area_ids is not None:
+            open_q = open_q.where(
+                Problem.target_id.in_(select(Target.id).where(Target.area_id.in_(area_ids)))
+            )
+        open_p = self.read_frame(open_q).set_index("target_id")["open_problems"]
         df["open_problems"] = df["id"].map(open_p).fillna(0).astype(np.int32)
         return df
 
     def targets_gdf(
-        self, area_ids: list[int] | None = None, kinds: list[str] | None = None
+        self, area_ids: list[int] | None = None, kinds: list[str] | None = None, scope=None
     ) -> gpd.GeoDataFrame:
-        df = self.targets_frame(area_ids, kinds)
+        df = self.targets_frame(area_ids, kinds, scope=scope)
         return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
 
-    def latest_outcomes(self) -> pd.DataFrame:
-        """Per target: the latest visit outcome and when (index: target id)."""
-        v = self.read_frame("SELECT target_id, visited_at, outcome FROM visit ORDER BY target_id, visited_at")
+    def latest_outcomes(self, area_ids: list[int] | None = None) -> pd.DataFrame:
+        """Per target: the latest visit outcome and when (index: target id).
+
+        `area_ids`: only the targets in these villages (opening one town of a city database).
+        """
+        q = select(Visit.target_id, Visit.visited_at, Visit.outcome)
+        if area_ids is not None:
+            q = q.where(Visit.target_id.in_(select(Target.id).where(Target.area_id.in_(area_ids))))
+        v = self.read_frame(q.order_by(Visit.target_id, Visit.visited_at))
         v = v.drop_duplicates("target_id", keep="last").set_index("target_id")
         return v.rename(columns={"visited_at": "last_visit", "outcome": "last_outcome"})
 
@@ -235,6 +256,16 @@ class Store:
     def is_empty(self) -> bool:
         with self.session() as s:
             return s.scalar(select(func.count()).select_from(Area)) == 0
+
+
+def scoped_area_ids(area_ids: list[int] | None, scope) -> list[int] | None:
+    """The village ids a query may read: the requested ones within the user's scope."""
+    if scope is None:
+        return None if area_ids is None else list(area_ids)
+    allowed = scope.village_ids
+    if area_ids is None:
+        return sorted(allowed)
+    return [a for a in area_ids if a in allowed]
 
 
 # -- backups of the SQLite file ----------------------------------------------------------
@@ -324,6 +355,11 @@ def bulk_insert(conn, table: str, df: pd.DataFrame, chunk: int = 50_000) -> int:
     n = 0
     if pg.is_postgresql(conn):  # COPY: millions of rows in seconds, defaults filled by pg
         n = pg.copy_insert(conn, table, df)
+    elif conn.dialect.name == "sqlite":  # vectorised conversion + DBAPI executemany
+        from gisplanner.bulk import sqlite_insert
+
+        for start in range(0, len(df), chunk):
+            n += sqlite_insert(conn, tbl, df.iloc[start : start + chunk])
     else:
         for start in range(0, len(df), chunk):
             rows = frame_records(df.iloc[start : start + chunk])
