@@ -274,11 +274,25 @@ class HomeModel:
                 if prev is None or v.when > prev:
                     self._last_not_home[key_cls] = v.when
         self.base_rate = (met_all + 5 * self.cfg.default_home_rate) / (total_all + 5)
+        self._pop_cache: dict[int, float] = {}
+        self._seen = {k[0] for k in self._how}
+
+    def p_home_population(self, start: dt.datetime, end: dt.datetime) -> float:
+        """Mean at-home rate of everyone over the hours an interval touches."""
+        ps = []
+        t = start.replace(minute=0, second=0, microsecond=0)
+        while t < end:
+            ps.append(self.population(hour_of_week(t)))
+            t += dt.timedelta(hours=1)
+        return sum(ps) / len(ps) if ps else self.population(hour_of_week(start))
 
     def population(self, how: int) -> float:
-        met, n = self._pop.get(how, (0, 0))
-        k = self.cfg.population_strength
-        return (met + k * self.base_rate) / (n + k)
+        p = self._pop_cache.get(how)
+        if p is None:
+            met, n = self._pop.get(how, (0, 0))
+            k = self.cfg.population_strength
+            p = self._pop_cache[how] = (met + k * self.base_rate) / (n + k)
+        return p
 
     def p_home(self, target_id: int, when: dt.datetime) -> float:
         how = hour_of_week(when)
@@ -290,6 +304,8 @@ class HomeModel:
 
     def p_home_interval(self, target_id: int, start: dt.datetime, end: dt.datetime) -> float:
         """Mean at-home probability over the hours an interval touches."""
+        if target_id not in self._seen:  # no history: everyone's rate (the common, fast case)
+            return self.p_home_population(start, end)
         ps = []
         t = start.replace(minute=0, second=0, microsecond=0)
         while t < end:
@@ -377,6 +393,7 @@ def availability(
     """Candidate windows per target within the round's sessions, after learning."""
     cfg = cfg or ScheduleConfig()
     out: dict[int, Availability] = {}
+    cache: dict[tuple, list] = {}  # (profile, minutes, session) -> service-start intervals
     for t in targets:
         prof = target_profile(t)
         minutes = service_minutes(t, cfg)
@@ -386,7 +403,10 @@ def availability(
         for s in sessions:
             if prof in cfg.holiday_only and not s.holiday:
                 continue
-            for a, b, label in _windows_in_session(weekly, s, service):
+            key = (prof, minutes, s.id)
+            if key not in cache:
+                cache[key] = _windows_in_session(weekly, s, service)
+            for a, b, label in cache[key]:
                 p = home.p_home_interval(t.id, a, b + service) if home else cfg.default_home_rate
                 cands.append(CandidateWindow(s.id, a, b, p, label))
         av = Availability(t.id, prof, minutes, cands)

@@ -30,6 +30,7 @@ class Client:
     windows: Sequence[tuple[int, int]]  # alternatives (earliest, latest) service start
     service: int = 0
     prize: int = 0  # earned when visited (optional clients); ignored when required
+    window_prizes: Sequence[int] | None = None  # per-window prize (e.g. × at-home probability)
     required: bool = True
     demand: int = 0
     ref: object = None  # the caller's id, carried through untouched
@@ -75,6 +76,10 @@ class Problem:
                 )
             if not c.windows:
                 raise ValueError(f"client {i} ({c.ref!r}): no time window")
+            if c.window_prizes is not None and len(c.window_prizes) != len(c.windows):
+                raise ValueError(
+                    f"client {i} ({c.ref!r}): {len(c.window_prizes)} prizes for {len(c.windows)} windows"
+                )
             for e, lt in c.windows:
                 if e > lt:
                     raise ValueError(f"client {i} ({c.ref!r}): window ({e}, {lt}) ends before it starts")
@@ -152,6 +157,7 @@ def solve(
     seed: int = 0,
     progress: Progress | None = None,
     max_iterations: int | None = None,
+    start_empty: bool = False,
 ) -> Solution:
     """Solve with PyVRP's iterated local search within ``time_limit`` seconds.
 
@@ -196,7 +202,7 @@ def solve(
                     service_duration=int(c.service),
                     tw_early=int(e),
                     tw_late=int(lt),
-                    prize=int(c.prize),
+                    prize=int(c.window_prizes[k] if c.window_prizes is not None else c.prize),
                     required=c.required and group is None,
                     group=group_idx,
                 )
@@ -235,7 +241,12 @@ def solve(
     data = pyvrp.ProblemData(locations, pv_clients, depots, vtypes, [dist], [dur], groups)
 
     stop = _Stop(time_limit, progress, max_iterations)
-    result = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False)
+    # PyVRP's default start is a random full solution improved by local search; an empty
+    # start is offered for experiments (it was not better on the planner's problems).
+    init = pyvrp.Solution(data, []) if start_empty else None
+    result = pyvrp.solve(
+        data, stop=stop, seed=seed, collect_stats=False, display=False, initial_solution=init
+    )
     best = result.best
 
     routes: list[Route] = []

@@ -1,0 +1,89 @@
+"""`plan --db PATH --round ROUND [--time-limit S] [--json]`: plan the round's routes (路线规划)."""
+
+from __future__ import annotations
+
+import sys
+
+from gisplanner.cli.common import add_db_argument, open_store, print_json, resolve_round
+
+
+def register(sub) -> None:
+    p = sub.add_parser("plan", help="规划走访路线（错时走访，带时间窗的路径规划）")
+    add_db_argument(p)
+    p.add_argument("--round", default=None, help="轮次编号或名称（默认：最新轮次）")
+    p.add_argument("--time-limit", type=float, default=45.0, help="整轮规划时间上限（秒，默认 45）")
+    p.add_argument("--workers", type=int, default=None, help="并行进程数（默认：CPU 核数）")
+    p.add_argument("--ebike", action="store_true", help="按电动车速度（15 km/h）计算，默认步行 4.5 km/h")
+    p.add_argument(
+        "--auto-teams",
+        type=int,
+        metavar="N",
+        default=None,
+        help="轮次尚未组队时，先按村快速划分 N 个小组（仅用于试算；正式组队请用 teams 命令）",
+    )
+    p.add_argument("--no-save", action="store_true", help="只计算，不写入数据库")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from gisplanner.planning import PlanConfig, PlanInputError, plan_round, quick_teams
+    from gisplanner.routing.matrix import EBIKE, WALKING
+
+    store = open_store(args)
+    round_id = resolve_round(store, args.round)
+    if args.time_limit <= 0:
+        print("错误：--time-limit 必须大于 0", file=sys.stderr)
+        return 2
+    if args.auto_teams is not None:
+        try:
+            made = quick_teams(store, round_id, args.auto_teams)
+            print(f"已快速划分 {made} 个小组", file=sys.stderr)
+        except PlanInputError as e:
+            print(f"提示：{e}", file=sys.stderr)
+    cfg = PlanConfig(
+        time_limit=args.time_limit, workers=args.workers, profile=EBIKE if args.ebike else WALKING
+    )
+
+    def progress(frac: float, msg: str) -> bool:
+        if not args.json:
+            print(f"\r{frac * 100:5.1f}% {msg[:40]:<40}", end="", file=sys.stderr, flush=True)
+        return True
+
+    try:
+        result = plan_round(store, round_id, cfg, progress=progress, save=not args.no_save)
+    except PlanInputError as e:
+        if not args.json:
+            print(file=sys.stderr)
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    if not args.json:
+        print(file=sys.stderr)
+    if result.violations:
+        print(f"错误：{len(result.violations)} 处时间窗冲突，计划未保存：", file=sys.stderr)
+        for v in result.violations[:10]:
+            print(f"  {v}", file=sys.stderr)
+        return 1
+    if args.json:
+        print_json(result.to_json())
+        return 0
+    by_team: dict[str, list] = {}
+    for r in result.routes:
+        by_team.setdefault(r.team, []).append(r)
+    for team, routes in by_team.items():
+        n = sum(len(r.stops) for r in routes)
+        walk = sum(r.walking_minutes for r in routes)
+        print(f"{team}：{n} 户，步行 {walk:.0f} 分钟")
+        for r in routes:
+            stops = " → ".join(f"{s.seq}.{s.name}({s.start:%H:%M})" for s in r.stops)
+            print(f"  {r.session}：{stops}")
+    reasons: dict[str, int] = {}
+    for u in result.unscheduled:
+        reasons[u.reason] = reasons.get(u.reason, 0) + 1
+    print(
+        f"共 {result.targets} 个对象，已排 {result.scheduled}，未排 {len(result.unscheduled)}"
+        f"（没有合适时段 {reasons.get('no_window', 0)}，时间不够 {reasons.get('no_time', 0)}）；"
+        f"步行合计 {result.walking_minutes:.0f} 分钟；用时 {result.runtime:.1f} 秒"
+        + ("；已保存" if result.saved else "；未保存")
+    )
+    return 0
