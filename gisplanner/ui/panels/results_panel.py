@@ -1,0 +1,379 @@
+"""录入走访结果: fast keyboard entry of a returned route sheet, in sheet order.
+
+The flow per stop (the cursor starts on the next stop of the sheet, so in order no number is
+typed at all):
+
+    [站序号/户码 + Enter, only to jump]  →  outcome key 1–5  →  民情日记 (optional)  →  Enter
+    problems: Tab from the note to 类别 (number 1–13 or Chinese), Tab to 问题, text + Enter adds it,
+    Enter on an empty 问题 saves the stop.
+
+Every save goes through :mod:`gisplanner.results` in its own transaction; the table shows what
+is entered; errors appear in red under the fields (no dialog to click away).
+"""
+
+from __future__ import annotations
+
+import getpass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from gisplanner import results as rs
+from gisplanner.model import OUTCOME_ZH, PROBLEM_CATEGORIES, Route, Team, VisitSession
+from gisplanner.problems import ProblemError
+
+CATEGORY_KEYS = list(PROBLEM_CATEGORIES)  # 1-based numbers shown in the hint
+OUTCOME_COLOURS = {
+    "met": "#d9f2d9",
+    "phone": "#dde8f7",
+    "not_home": "#fff2cc",
+    "refused": "#f8d7d7",
+    "moved": "#e6e6e6",
+}
+
+
+def parse_category_key(text: str) -> str | None:
+    t = text.strip()
+    if t.isdigit() and 1 <= int(t) <= len(CATEGORY_KEYS):
+        return CATEGORY_KEYS[int(t) - 1]
+    return rs.parse_category(t)
+
+
+class _OutcomeEdit(QLineEdit):
+    """One key 1–5 is the whole input: accepted at once, focus moves on."""
+
+    accepted = Signal(str)
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        t = ev.text()
+        if t in rs.OUTCOME_KEYS:
+            self.setText(f"{t} {OUTCOME_ZH[rs.OUTCOME_KEYS[t]]}")
+            self.accepted.emit(rs.OUTCOME_KEYS[t])
+            return
+        if ev.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Backspace, Qt.Key.Key_Escape):
+            super().keyPressEvent(ev)
+            if ev.key() == Qt.Key.Key_Backspace:
+                self.clear()
+
+
+class ResultsEntryPanel(QWidget):
+    """The entry screen: a route sheet's stops in order and the fields of one stop."""
+
+    saved = Signal(int)  # visit id
+
+    def __init__(self, window, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.window_ = window
+        self.actor = getpass.getuser() or "录入员"
+        self.stops: list[dict] = []
+        self.current: int | None = None  # index into self.stops
+        self.outcome: str | None = None
+        self.pending: list[rs.ProblemInput] = []
+        self.route_id: int | None = None
+        self._build()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        self.route_combo = QComboBox()
+        self.route_combo.currentIndexChanged.connect(
+            lambda _i: self.load_route(self.route_combo.currentData())
+        )
+        top.addWidget(QLabel("路线单"))
+        top.addWidget(self.route_combo, 1)
+        self.import_button = QPushButton("导入回收表…")
+        self.import_button.clicked.connect(self._import_sheet)
+        top.addWidget(self.import_button)
+
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(["序号", "户码", "户主/单位", "地址", "结果", "问题"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.cellClicked.connect(lambda r, _c: self.go_to(r))
+
+        self.key_edit = QLineEdit()
+        self.key_edit.setPlaceholderText("站序号或户码，回车跳转")
+        self.key_edit.returnPressed.connect(self._jump)
+        self.stop_label = QLabel("—")
+        self.outcome_edit = _OutcomeEdit()
+        self.outcome_edit.setPlaceholderText("1见面 2不在家 3拒访 4已搬离 5电话")
+        self.outcome_edit.accepted.connect(self._outcome_typed)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("民情日记（可空），回车保存并到下一站")
+        self.note_edit.returnPressed.connect(self.save_current)
+        self.cat_edit = QLineEdit()
+        self.cat_edit.setPlaceholderText("问题类别：序号或名称")
+        self.cat_edit.setToolTip(
+            "  ".join(f"{i} {zh}" for i, zh in enumerate(PROBLEM_CATEGORIES.values(), 1))
+        )
+        self.desc_edit = QLineEdit()
+        self.desc_edit.setPlaceholderText("问题描述，回车添加；空白时回车保存本站")
+        self.desc_edit.returnPressed.connect(self._problem_enter)
+        self.on_spot = QCheckBox("当场解决")
+        self.pending_label = QLabel("")
+        self.pending_label.setWordWrap(True)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        hint = QLabel("类别：" + " ".join(f"{i}{zh}" for i, zh in enumerate(PROBLEM_CATEGORIES.values(), 1)))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #666;")
+
+        form = QFormLayout()
+        form.addRow("跳到", self.key_edit)
+        form.addRow("当前站", self.stop_label)
+        form.addRow("走访结果", self.outcome_edit)
+        form.addRow("民情日记", self.note_edit)
+        prob = QHBoxLayout()
+        prob.addWidget(self.cat_edit, 1)
+        prob.addWidget(self.desc_edit, 3)
+        prob.addWidget(self.on_spot)
+        form.addRow("反映问题", prob)
+        form.addRow("", self.pending_label)
+        form.addRow("", hint)
+
+        self.unplanned_button = QPushButton("为地图所选对象录入计划外走访")
+        self.unplanned_button.clicked.connect(self._unplanned)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(self.unplanned_button)
+        self.setTabOrder(self.outcome_edit, self.note_edit)
+        self.setTabOrder(self.note_edit, self.cat_edit)
+        self.setTabOrder(self.cat_edit, self.desc_edit)
+        self.setTabOrder(self.desc_edit, self.on_spot)
+
+    # -- data --------------------------------------------------------------------------------
+    @property
+    def store(self):
+        return self.window_.store
+
+    def reload_routes(self, round_id: int | None = None) -> None:
+        round_id = round_id if round_id is not None else self.window_.current_round_id
+        self.route_combo.blockSignals(True)
+        self.route_combo.clear()
+        if self.store is not None and round_id is not None:
+            with self.store.session() as s:
+                rows = s.execute(
+                    select(Route.id, Team.name, VisitSession.start, VisitSession.label)
+                    .join(Team, Team.id == Route.team_id)
+                    .join(VisitSession, VisitSession.id == Route.session_id)
+                    .where(Route.round_id == round_id)
+                    .order_by(VisitSession.start, Team.name, Route.id)
+                ).all()
+            for rid, team, start, label in rows:
+                self.route_combo.addItem(f"#{rid} {team} · {start:%m-%d} {label or ''}", rid)
+        self.route_combo.blockSignals(False)
+        self.load_route(self.route_combo.currentData())
+
+    def select_route(self, route_id: int) -> None:
+        i = self.route_combo.findData(route_id)
+        if i >= 0:
+            self.route_combo.setCurrentIndex(i)
+            if self.route_combo.currentData() == route_id and not self.stops:
+                self.load_route(route_id)
+
+    def load_route(self, route_id: int | None) -> None:
+        self.route_id = route_id
+        self.stops = []
+        if route_id is not None and self.store is not None:
+            with self.store.session() as s:
+                done = rs.route_progress(s, route_id)
+                for st in rs.stops_of_route(s, route_id):
+                    self.stops.append(
+                        {"id": st.id, "seq": st.seq, "code": st.code or "", "name": st.target.name,
+                         "address": st.target.address or "", "outcome": done.get(st.id), "problems": 0}
+                    )  # fmt: skip
+        self.table.setRowCount(len(self.stops))
+        for r in range(len(self.stops)):
+            self._fill_row(r)
+        first_open = next((i for i, st in enumerate(self.stops) if not st["outcome"]), 0)
+        self.go_to(first_open if self.stops else None)
+
+    def _fill_row(self, r: int) -> None:
+        st = self.stops[r]
+        vals = [str(st["seq"]), st["code"], st["name"], st["address"],
+                OUTCOME_ZH.get(st["outcome"], "") if st["outcome"] else "", str(st["problems"] or "")]  # fmt: skip
+        colour = QBrush(QColor(OUTCOME_COLOURS[st["outcome"]])) if st["outcome"] else QBrush()
+        for c, v in enumerate(vals):
+            item = QTableWidgetItem(v)
+            item.setBackground(colour)
+            self.table.setItem(r, c, item)
+
+    # -- the entry flow ----------------------------------------------------------------------
+    def go_to(self, index: int | None) -> None:
+        self.current = index
+        self.outcome = None
+        self.pending = []
+        for w in (self.outcome_edit, self.note_edit, self.cat_edit, self.desc_edit):
+            w.clear()
+        self.on_spot.setChecked(False)
+        self.pending_label.clear()
+        if index is None or not self.stops:
+            self.stop_label.setText("本路线单已录完" if self.stops else "—")
+            self.key_edit.setFocus()
+            return
+        st = self.stops[index]
+        self.table.selectRow(index)
+        self.table.scrollToItem(self.table.item(index, 0))
+        done = f"（已录：{OUTCOME_ZH[st['outcome']]}，再录即更正）" if st["outcome"] else ""
+        self.stop_label.setText(f"第 {st['seq']} 站 {st['code']} {st['name']} {done}")
+        self.outcome_edit.setFocus()
+
+    def _jump(self) -> None:
+        key = self.key_edit.text().strip()
+        if not key:
+            self.outcome_edit.setFocus()
+            return
+        try:
+            with self.store.session() as s:
+                stop = rs.resolve_stop(s, key, route_id=self.route_id, round_id=self.window_.current_round_id)
+                stop_id, route_id = stop.id, stop.route_id
+        except rs.ResultsError as e:
+            self._error(str(e))
+            self.key_edit.selectAll()
+            return
+        if route_id != self.route_id:  # a code from another sheet of the round
+            self.select_route(route_id)
+        self.key_edit.clear()
+        self.go_to(next(i for i, st in enumerate(self.stops) if st["id"] == stop_id))
+
+    def _outcome_typed(self, outcome: str) -> None:
+        self.outcome = outcome
+        self.message.clear()
+        self.note_edit.setFocus()
+
+    def _problem_enter(self) -> None:
+        desc = self.desc_edit.text().strip()
+        if not desc:
+            self.save_current()
+            return
+        cat = parse_category_key(self.cat_edit.text())
+        if cat is None:
+            self._error(f"问题类别“{self.cat_edit.text()}”无法识别（填 1–{len(CATEGORY_KEYS)} 或类别名称）")
+            self.cat_edit.setFocus()
+            return
+        self.pending.append(rs.ProblemInput(cat, desc, solved_on_spot=self.on_spot.isChecked()))
+        self.pending_label.setText(
+            "待保存问题：" + "；".join(
+                f"{PROBLEM_CATEGORIES[p.category]}·{p.description}{'（当场解决）' if p.solved_on_spot else ''}"
+                for p in self.pending
+            )
+        )  # fmt: skip
+        self.desc_edit.clear()
+        self.on_spot.setChecked(False)
+        self.message.clear()
+
+    def save_current(self) -> int | None:
+        """Save the current stop and move to the next one; returns the visit id."""
+        if self.current is None:
+            self._error("没有选中站点：输入站序号或户码")
+            return None
+        if self.outcome is None:
+            self._error("请先按 1–5 选择走访结果")
+            self.outcome_edit.setFocus()
+            return None
+        # a problem typed but not yet added with Enter is added too
+        if self.desc_edit.text().strip():
+            n = len(self.pending)
+            self._problem_enter()
+            if len(self.pending) == n:
+                return None
+        st = self.stops[self.current]
+        try:
+            with self.store.session() as s:
+                v = rs.record_stop(s, st["id"], self.outcome, actor=self.actor, notes=self.note_edit.text(),
+                                   problems=self.pending)  # fmt: skip
+                vid = v.id
+        except (rs.ResultsError, ProblemError) as e:
+            self._error(str(e))
+            return None
+        st["outcome"], st["problems"] = self.outcome, st["problems"] + len(self.pending)
+        self._fill_row(self.current)
+        self.message.setStyleSheet("color: #2a7a2a;")
+        self.message.setText(f"已保存：第 {st['seq']} 站 {st['name']} · {OUTCOME_ZH[self.outcome]}"
+                             + (f" · 问题 {len(self.pending)} 个" if self.pending else ""))  # fmt: skip
+        self.saved.emit(vid)
+        nxt = self.current + 1
+        self.go_to(nxt if nxt < len(self.stops) else None)
+        return vid
+
+    def _error(self, text: str) -> None:
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setText(text)
+
+    # -- other ways in -----------------------------------------------------------------------
+    def _unplanned(self) -> None:
+        ids = self.window_.selection.ids
+        if len(ids) != 1:
+            self._error("请先在地图上选中一个走访对象")
+            return
+        if self.outcome is None:
+            self._error("请先按 1–5 选择走访结果")
+            self.outcome_edit.setFocus()
+            return
+        try:
+            with self.store.session() as s:
+                v = rs.record_visit(s, target_id=int(ids[0]), outcome=self.outcome, actor=self.actor,
+                                    round_id=self.window_.current_round_id, notes=self.note_edit.text(),
+                                    problems=self.pending)  # fmt: skip
+                planned = v.planned
+        except (rs.ResultsError, ProblemError) as e:
+            self._error(str(e))
+            return
+        self.message.setStyleSheet("color: #2a7a2a;")
+        self.message.setText("已保存" + ("" if planned else "计划外") + "走访")
+        self.go_to(self.current)
+
+    def _import_sheet(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "导入回收的路线单", "", "Excel 文件 (*.xlsx)")
+        if not path:
+            return
+        self.import_file(path)
+
+    def import_file(self, path: str) -> None:
+        def work(progress=None):  # noqa: ARG001 - run_task passes progress
+            return rs.import_sheet(self.store, path, actor=self.actor, route_id=self.route_id,
+                                   round_id=self.window_.current_round_id)  # fmt: skip
+
+        def done(res: rs.SheetImportResult) -> None:
+            QMessageBox.information(
+                self, "导入完成",
+                f"录入走访 {res.visits} 条（计划外 {res.unplanned}），问题 {res.problems} 个，空白行 {res.blank_rows}。",
+            )  # fmt: skip
+            self.load_route(self.route_id)
+            self.window_.refresh()
+
+        self.window_.run_task(work, title="导入回收表", on_result=done,
+                              on_error=lambda msg: QMessageBox.warning(self, "导入失败", msg))  # fmt: skip
+
+
+def install(window) -> None:
+    panel = ResultsEntryPanel(window)
+    window.results_panel = panel
+    window.add_dock(panel, "录入走访结果", Qt.DockWidgetArea.RightDockWidgetArea)
+    window.roundChanged.connect(lambda rid: panel.reload_routes(rid))
+    window.dataChanged.connect(lambda: panel.reload_routes() if panel.route_combo.count() == 0 else None)

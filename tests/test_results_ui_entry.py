@@ -1,0 +1,168 @@
+"""Keyboard entry of a returned route sheet in sheet order (pytest-qt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from gisplanner.model import (  # noqa: E402
+    Area,
+    Assignment,
+    Household,
+    Problem,
+    Round,
+    Route,
+    RouteStop,
+    Team,
+    Visit,
+    VisitSession,
+)
+
+SAT = dt.datetime(2026, 12, 5, 9, 0)
+
+
+def build_sheets(store, sheets: int = 1, stops: int = 6) -> dict:
+    """A round with `sheets` route sheets of `stops` stops each (codes S01-01 …)."""
+    import shapely
+    from shapely.geometry import box
+
+    with store.session() as s:
+        town = Area(
+            code="320412100000",
+            name="雪堰镇",
+            level="town",
+            boundary=shapely.to_wkb(box(119.9, 31.4, 120.1, 31.6)),
+        )
+        s.add(town)
+        s.flush()
+        vil = Area(code="320412100201", name="潘家村", level="village", parent_id=town.id,
+                   boundary=shapely.to_wkb(box(119.9, 31.4, 120.1, 31.6)))  # fmt: skip
+        s.add(vil)
+        s.flush()
+        rnd = Round(name="冬季大走访", status="active", scope_area_id=town.id)
+        s.add(rnd)
+        s.flush()
+        sess = VisitSession(round_id=rnd.id, label="周末上午", start=SAT, end=SAT + dt.timedelta(hours=3))
+        s.add(sess)
+        routes = []
+        for k in range(sheets):
+            team = Team(round_id=rnd.id, name=f"第{k + 1}组")
+            s.add(team)
+            s.flush()
+            route = Route(round_id=rnd.id, team_id=team.id, session_id=sess.id)
+            s.add(route)
+            s.flush()
+            for i in range(1, stops + 1):
+                h = Household(
+                    name=f"户{k + 1}-{i}", lon=120.0 + i * 1e-4, lat=31.5 + k * 1e-4, area_id=vil.id
+                )
+                s.add(h)
+                s.flush()
+                s.add(Assignment(round_id=rnd.id, target_id=h.id, team_id=team.id))
+                s.add(RouteStop(route_id=route.id, seq=i, target_id=h.id, eta=SAT + dt.timedelta(minutes=20 * i),
+                                code=f"S{k + 1:02d}-{i:02d}"))  # fmt: skip
+            routes.append(route.id)
+        return {"round": rnd.id, "routes": routes}
+
+
+@pytest.fixture
+def window(qtbot, empty_store):
+    from gisplanner.ui.application import make_application
+    from gisplanner.ui.main_window import MainWindow
+
+    ids = build_sheets(empty_store, sheets=2, stops=6)
+    make_application()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
+        w.set_store(empty_store)
+    w.ids = ids
+    return w
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type text key by key; Chinese characters arrive as key events carrying the text (as an
+    input method commits them) since QTest only synthesises ASCII keys."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def type_stop(qtbot, panel, outcome_key: str, note: str = "", problems=()):
+    qtbot.keyClick(panel.outcome_edit, outcome_key)
+    if note:
+        type_text(qtbot, panel.note_edit, note)
+    if problems:
+        for cat, desc in problems:
+            panel.cat_edit.setFocus()
+            qtbot.keyClicks(panel.cat_edit, cat)
+            type_text(qtbot, panel.desc_edit, desc)
+            qtbot.keyClick(panel.desc_edit, Qt.Key.Key_Return)
+        qtbot.keyClick(panel.desc_edit, Qt.Key.Key_Return)  # empty problem line: save the stop
+    else:
+        qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return)
+
+
+def test_keyboard_entry_in_sheet_order(window, qtbot):
+    panel = window.results_panel
+    assert panel.route_combo.count() == 2
+    panel.select_route(window.ids["routes"][0])
+    assert panel.current == 0 and panel.outcome_edit.hasFocus()
+    # stop 1 met with a note and a problem, 2 not home, 3 refused, 4 moved, 5 phone, 6 met
+    type_stop(qtbot, panel, "1", "老两口身体好", [("9", "村里到镇上没有公交")])
+    assert panel.current == 1 and panel.outcome_edit.hasFocus()
+    for key in "2345":
+        type_stop(qtbot, panel, key)
+    type_stop(qtbot, panel, "1")
+    assert "本路线单已录完" in panel.stop_label.text()
+    # jumping by the printed code corrects stop 2 (not home -> met): no second visit
+    qtbot.keyClicks(panel.key_edit, "s01-02")
+    qtbot.keyClick(panel.key_edit, Qt.Key.Key_Return)
+    assert panel.current == 1
+    type_stop(qtbot, panel, "1")
+    with window.store.session() as s:
+        rows = s.execute(
+            select(RouteStop.seq, Visit.outcome, Visit.notes)
+            .join(Visit, Visit.target_id == RouteStop.target_id)
+            .where(RouteStop.route_id == window.ids["routes"][0])
+            .order_by(RouteStop.seq)
+        ).all()
+        assert rows == [(1, "met", "老两口身体好"), (2, "met", None), (3, "refused", None), (4, "moved", None),
+                        (5, "phone", None), (6, "met", None)]  # fmt: skip
+        p = s.scalars(select(Problem)).one()
+        assert (p.category, p.description, p.status) == ("transport", "村里到镇上没有公交", "open")
+    assert panel.table.item(2, 4).text() == "拒访"
+
+
+def test_bad_input_is_reported_in_place(window, qtbot):
+    panel = window.results_panel
+    panel.select_route(window.ids["routes"][0])
+    qtbot.keyClicks(panel.key_edit, "99")
+    qtbot.keyClick(panel.key_edit, Qt.Key.Key_Return)
+    assert "没有第 99 站" in panel.message.text()
+    panel.outcome_edit.setFocus()
+    qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return)  # no outcome yet
+    assert "请先按 1–5" in panel.message.text()
+    qtbot.keyClick(panel.outcome_edit, "2")
+    panel.cat_edit.setFocus()
+    qtbot.keyClicks(panel.cat_edit, "1")
+    type_text(qtbot, panel.desc_edit, "想了解补贴")
+    qtbot.keyClick(panel.desc_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(panel.desc_edit, Qt.Key.Key_Return)
+    assert "不能登记" in panel.message.text()  # not home: no problems can be raised
+    with window.store.session() as s:
+        assert s.scalars(select(Visit)).first() is None
