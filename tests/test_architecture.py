@@ -38,7 +38,9 @@ def test_core_never_imports_qt():
 
 def test_routing_takes_arrays_not_the_orm():
     files = list((PKG / "routing").rglob("*.py"))
-    assert offenders(files, QT + ("sqlalchemy", "gisplanner.model", "gisplanner.store", "gisplanner.ui")) == []
+    assert (
+        offenders(files, QT + ("sqlalchemy", "gisplanner.model", "gisplanner.store", "gisplanner.ui")) == []
+    )
 
 
 def test_the_checker_catches_a_qt_import(tmp_path):
