@@ -1,0 +1,111 @@
+"""What every printout shares: who prints and when, masking, settings, and the print log.
+
+Printing (打印) is personal-data handling: phones and ID numbers are masked unless the official
+chooses otherwise for one print, every page carries a light watermark naming the printing user
+and the time, and every print is written to ``print_log``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from gisplanner.codes import mask_id_number, mask_phone
+from gisplanner.model import PrintLog, Setting
+from gisplanner.store import Store
+
+Progress = Callable[[float, str], bool] | None
+
+# Settings kept in the database's `setting` table (model.Setting).
+MINI_PROGRAM_URL_KEY = "print.mini_program_url"
+DEFAULT_MINI_PROGRAM_URL = "https://www.changzhou.gov.cn/"
+SERVICE_AREAS = (
+    "农村农业",
+    "就业创业",
+    "人才政策",
+    "帮困助残",
+    "教育就学",
+    "医疗卫生",
+    "社会保障",
+    "养老服务",
+)
+
+
+class ReportError(RuntimeError):
+    """Nothing to print, explained for the user (in Chinese)."""
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "未知用户"
+
+
+@dataclass(frozen=True)
+class PrintContext:
+    """Who prints, when, and whether personal numbers are printed in full (不脱敏)."""
+
+    user: str = field(default_factory=current_user)
+    at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    unmasked: bool = False
+
+    def phone(self, phone: str | None) -> str:
+        if not phone:
+            return ""
+        return phone.strip() if self.unmasked else mask_phone(phone)
+
+    def id_number(self, idno: str | None) -> str:
+        if not idno:
+            return ""
+        return idno.strip() if self.unmasked else mask_id_number(idno)
+
+    @property
+    def watermark(self) -> str:
+        text = f"{self.user} 打印于 {self.at:%Y-%m-%d %H:%M}"
+        return text + " · 未脱敏，注意保密" if self.unmasked else text
+
+
+def get_setting(store: Store, key: str, default: str) -> str:
+    with store.session() as s:
+        value = s.scalar(select(Setting.value).where(Setting.key == key))
+    return default if value in (None, "") else value
+
+
+def set_setting(store: Store, key: str, value: str) -> None:
+    with store.session() as s:
+        row = s.get(Setting, key)
+        if row is None:
+            s.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+
+
+def mini_program_url(store: Store) -> str:
+    """The service mini-program address printed as a QR code on contact cards (走访联系卡)."""
+    return get_setting(store, MINI_PROGRAM_URL_KEY, DEFAULT_MINI_PROGRAM_URL)
+
+
+def log_print(store: Store, ctx: PrintContext, what: str, pages: int) -> int:
+    """Record one print (who, what, how many pages, masked or not); returns the log id."""
+    with store.session() as s:
+        row = PrintLog(
+            at=ctx.at, user=ctx.user[:50], what=what[:200], pages=int(pages), unmasked=ctx.unmasked
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def report(progress: Progress, frac: float, msg: str) -> None:
+    """Forward progress; a False answer means the user cancelled."""
+    if progress is not None and progress(frac, msg) is False:
+        raise ReportCancelled(msg)
+
+
+class ReportCancelled(RuntimeError):
+    pass

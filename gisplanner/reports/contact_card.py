@@ -1,0 +1,57 @@
+"""Contact card (走访联系卡): left with each household; business-card size, with a QR code.
+
+The QR code carries the service mini-program address (a database setting, see
+:func:`gisplanner.reports.common.mini_program_url`); the phone is the team's contact number —
+printed in full because it is there to be called.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gisplanner.reports import details
+from gisplanner.reports.common import SERVICE_AREAS, PrintContext, Progress, mini_program_url, report
+from gisplanner.reports.plan_order import planned_visits, round_name
+from gisplanner.store import Store
+
+CARD_MM = (90.0, 54.0)
+
+
+@dataclass
+class ContactCard:
+    round_name: str
+    team_name: str
+    member_names: str
+    phone: str
+    qr_url: str
+    office_name: str
+    household: str  # whom the card is for (name), so cards can be handed out in route order
+    code: str
+    service_areas: tuple[str, ...] = SERVICE_AREAS
+
+
+def build_contact_cards(
+    store: Store, round_id: int, ctx: PrintContext | None = None, *, progress: Progress = None
+) -> list[ContactCard]:
+    """One card per planned visit of the round, in plan order."""
+    ctx = ctx or PrintContext()
+    rname, _ = round_name(store, round_id)
+    plan = planned_visits(store, round_id)
+    report(progress, 0.2, "读取小组")
+    url = mini_program_url(store)
+    teams = details.teams(store, {p.team_id for p in plan}, ctx)
+    phones = {tid: details.team_contact_phone(store, tid) for tid in teams}
+    tinfo = details.targets(store, [p.target_id for p in plan], ctx)
+    return [
+        ContactCard(
+            round_name=rname,
+            team_name=teams[p.team_id].name,
+            member_names=teams[p.team_id].member_names,
+            phone=phones[p.team_id],
+            qr_url=url,
+            office_name=teams[p.team_id].office_name,
+            household=tinfo[p.target_id].name if p.target_id in tinfo else "",
+            code=p.code,
+        )  # fmt: skip
+        for p in plan
+    ]

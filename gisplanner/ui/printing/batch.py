@@ -1,0 +1,115 @@
+"""Render a round's printouts into one PDF (or onto any QPrinter), and log the print.
+
+This is the Qt side of the `print` command: the CLI loads it with importlib at run time so
+the core never depends on Qt.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication, QPagedPaintDevice, QPdfWriter
+
+from gisplanner.reports.catalog import PRINTOUTS
+from gisplanner.reports.common import PrintContext, Progress, ReportError, log_print
+from gisplanner.reports.plan_order import round_name
+from gisplanner.store import Store
+from gisplanner.ui.printing.canvas import PageCanvas, setup_a4
+
+PDF_DPI = 600
+
+
+LAYOUTS = {
+    "route-sheets": ("route_sheet", "paint_route_sheets"),
+    "survey-forms": ("forms", "paint_survey_forms"),
+    "contact-cards": ("cards", "paint_contact_cards"),
+    "problem-lists": ("forms", "paint_problem_lists"),
+    "problem-forms": ("forms", "paint_problem_forms"),
+}
+
+
+def painter_for(kind: str):
+    """The layout function for a printout name."""
+    module, func = LAYOUTS[kind]
+    return getattr(importlib.import_module(f"gisplanner.ui.printing.{module}"), func)
+
+
+def ensure_app() -> QGuiApplication:
+    """A Qt application for painting; offscreen when there is no display (CLI on a server)."""
+    app = QGuiApplication.instance()
+    if app is None:
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and sys.platform.startswith(
+            "linux"
+        ):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([sys.argv[0] if sys.argv else "gisplanner"])
+    return app
+
+
+@dataclass
+class PrintResult:
+    kind: str
+    title: str
+    items: int
+    pages: int
+    path: Path | None
+    seconds: float
+    log_id: int
+
+
+def paint(device: QPagedPaintDevice, kind: str, items: list, ctx: PrintContext, footer: str = "") -> int:
+    """Lay out `items` of printout `kind` on `device`; returns the number of pages."""
+    canvas = PageCanvas(device, ctx, footer)
+    try:
+        painter_for(kind)(canvas, items)
+    finally:
+        pages = canvas.finish()
+    return pages
+
+
+def describe(store: Store, kind: str, round_id: int, items: int) -> str:
+    name, _ = round_name(store, round_id)
+    return f"{PRINTOUTS[kind].title}（{name}，{items} 份）"
+
+
+def print_to_pdf(
+    store: Store,
+    kind: str,
+    round_id: int,
+    out: str | Path,
+    *,
+    unmasked: bool = False,
+    user: str | None = None,
+    progress: Progress = None,
+) -> PrintResult:
+    """Every sheet of `kind` for a round in one PDF at `out`; written whole or not at all."""
+    if kind not in PRINTOUTS:
+        raise ReportError(f"未知的打印内容：{kind}（可选：{'、'.join(PRINTOUTS)}）")
+    ensure_app()
+    t0 = time.perf_counter()
+    ctx = PrintContext(unmasked=unmasked) if user is None else PrintContext(user=user, unmasked=unmasked)
+    items = PRINTOUTS[kind].build(store, round_id, ctx, progress)
+    if not items:
+        raise ReportError(f"没有可打印的{PRINTOUTS[kind].title}")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    writer = QPdfWriter(str(tmp))
+    writer.setResolution(PDF_DPI)
+    writer.setCreator("gisplanner")
+    writer.setTitle(describe(store, kind, round_id, len(items)))
+    setup_a4(writer)
+    try:
+        pages = paint(writer, kind, items, ctx, footer=PRINTOUTS[kind].title)
+        del writer  # flushes and closes the file
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    log_id = log_print(store, ctx, describe(store, kind, round_id, len(items)), pages)
+    return PrintResult(kind, PRINTOUTS[kind].title, len(items), pages, out, time.perf_counter() - t0, log_id)
