@@ -79,3 +79,27 @@ def test_english_is_switchable(qtbot):
     w2 = MainWindow()
     qtbot.addWidget(w2)
     assert w2.menuBar().actions()[0].text() == "文件"
+
+
+def test_first_start_builds_the_demo_in_the_user_directory(qtbot, gisplanner_home):
+    """`make run` on a fresh machine: no database yet → the demo town is built, off the UI thread."""
+    from gisplanner import paths
+    from gisplanner.demo import build_demo
+    from gisplanner.ui.application import open_user_store
+    from gisplanner.ui.main_window import MainWindow
+
+    store, needs_demo = open_user_store(None)
+    assert needs_demo and paths.default_database().exists()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    done = []
+    with qtbot.waitSignal(w.mapLoaded, timeout=60_000):
+        w.run_task(
+            build_demo, store, households=600, on_result=lambda c: (done.append(c), w.set_store(store))
+        )
+    assert done[0]["households"] == 600
+    assert w.map_widget.counts()["points"] == 600 + 150 + 30
+    # the second start opens the same database and makes a backup first
+    store2, needs_demo2 = open_user_store(None)
+    assert not needs_demo2
+    assert list((gisplanner_home / "backups").glob("gisplanner-*.sqlite"))
