@@ -81,10 +81,11 @@ def window(qtbot, empty_store):
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
+    with qtbot.waitSignals([w.mapLoaded, w.problems_panel.loaded], timeout=30_000):
         w.set_store(empty_store)
     w.ids = ids
-    return w
+    yield w
+    qtbot.waitUntil(lambda: not w._tasks, timeout=30_000)  # no task may outlive the window
 
 
 def type_text(qtbot, widget, text: str) -> None:

@@ -1,0 +1,143 @@
+"""登记问题 / 交办·委托: a problem's category, description, handling and unit.
+
+Every change goes through :mod:`gisplanner.problems` (one event per change); a refused change
+keeps the dialog open with the reason shown under the fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from gisplanner import problems as pw
+from gisplanner.model import AREA_LEVEL_ZH, HANDLING_ZH, PROBLEM_CATEGORIES, Problem, Target, Unit
+
+UNIT_LEVELS = {"self": (), "assign": ("village", "town"), "delegate": ("district", "city")}
+
+
+class ProblemDialog(QDialog):
+    """``target_id`` given: register a new problem (and hand it down at once if chosen);
+    ``problem_id`` given: hand an existing problem down / delegate it."""
+
+    def __init__(
+        self,
+        store,
+        *,
+        actor: str,
+        target_id: int | None = None,
+        problem_id: int | None = None,
+        visit_id: int | None = None,
+        round_id: int | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.store, self.actor = store, actor
+        self.target_id, self.problem_id = target_id, problem_id
+        self.visit_id, self.round_id = visit_id, round_id
+        self.result_id: int | None = None
+        self.version: int | None = None
+        with store.session() as s:
+            self.units = [
+                (u.id, u.name, u.level) for u in s.scalars(select(Unit).order_by(Unit.level, Unit.name))
+            ]
+            self.rules = pw.DeadlineRules.load(s)
+            if problem_id is not None:
+                p = s.get(Problem, problem_id)
+                who = p.target.name
+                self.version = p.version
+                cat, desc, handling, unit = p.category, p.description, p.handling, p.unit_id
+            else:
+                who = s.get(Target, target_id).name
+                cat, desc, handling, unit = "other", "", "self", None
+        self.setWindowTitle(f"交办/委托问题 #{problem_id}" if problem_id else f"登记问题：{who}")
+
+        self.category = QComboBox()
+        for k, zh in PROBLEM_CATEGORIES.items():
+            self.category.addItem(zh, k)
+        self.category.setCurrentIndex(self.category.findData(cat))
+        self.description = QPlainTextEdit(desc)
+        self.description.setFixedHeight(70)
+        self.handling = QComboBox()
+        for k, zh in HANDLING_ZH.items():
+            if problem_id is None or k != "self":
+                self.handling.addItem(zh, k)
+        self.unit = QComboBox()
+        self.deadline = QLabel()
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("对象", QLabel(who))
+        form.addRow("问题类别", self.category)
+        form.addRow("问题描述", self.description)
+        form.addRow("办理方式", self.handling)
+        form.addRow("承办单位", self.unit)
+        form.addRow("办理期限", self.deadline)
+        if problem_id is not None:
+            self.category.setEnabled(False)
+            self.description.setReadOnly(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        self.handling.currentIndexChanged.connect(self._fill_units)
+        self.category.currentIndexChanged.connect(self._show_deadline)
+        i = self.handling.findData(handling)
+        self.handling.setCurrentIndex(i if i >= 0 else 0)
+        self._fill_units()
+        if unit is not None:
+            self.unit.setCurrentIndex(max(0, self.unit.findData(unit)))
+        self._show_deadline()
+
+    def _fill_units(self) -> None:
+        levels = UNIT_LEVELS[self.handling.currentData()]
+        self.unit.clear()
+        if not levels:
+            self.unit.addItem("（本级自行办理）", None)
+        for uid, name, level in self.units:
+            if level in levels:
+                self.unit.addItem(f"{name}（{AREA_LEVEL_ZH.get(level, level)}）", uid)
+        self.unit.setEnabled(bool(levels))
+
+    def _show_deadline(self) -> None:
+        cat = self.category.currentData()
+        self.deadline.setText(
+            f"{self.rules.label(cat)}，至 {self.rules.deadline(cat, dt.date.today()):%Y-%m-%d}"
+        )
+
+    def save(self) -> None:
+        handling, unit_id = self.handling.currentData(), self.unit.currentData()
+        try:
+            with self.store.session() as s:
+                if self.problem_id is None:
+                    p = pw.create_problem(
+                        s, target_id=self.target_id, category=self.category.currentData(),
+                        description=self.description.toPlainText(), actor=self.actor,
+                        visit_id=self.visit_id, round_id=self.round_id, rules=self.rules,
+                    )  # fmt: skip
+                else:
+                    p = s.get(Problem, self.problem_id)
+                if handling != "self":
+                    pw.hand_down(s, p.id, handling=handling, unit_id=unit_id, actor=self.actor,
+                                 expected_version=self.version if self.problem_id else None)  # fmt: skip
+                self.result_id = p.id
+        except pw.ProblemError as e:
+            self.error.setText(str(e))
+            return
+        self.accept()

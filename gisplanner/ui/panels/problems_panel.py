@@ -1,0 +1,340 @@
+"""问题办理: the problem list with filters, workflow buttons, overdue rows highlighted (督办) and
+each problem's event history. Every button goes through :mod:`gisplanner.problems`, passing
+the version the row was read at, so a change made meanwhile by someone else is refused with
+a message naming it. Double-click a problem to show its household on the map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gisplanner import problems as pw
+from gisplanner.model import CLOSED_STATUSES, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
+
+COLUMNS = [
+    ("id", "编号"), ("target_name", "对象"), ("area_name", "村/社区"), ("category_zh", "类别"),
+    ("status_zh", "状态"), ("handling_zh", "办理方式"), ("unit_name", "承办单位"), ("deadline", "期限"),
+    ("escalations", "升级"), ("description", "问题描述"),
+]  # fmt: skip
+OVERDUE_BRUSH = QBrush(QColor("#f8d0d0"))
+STATUS_BUTTONS = [  # (label, target status)
+    ("签收办理", "in_progress"), ("已解决", "resolved"), ("解释说明", "explained"),
+    ("集中整治", "rectification"), ("重新办理", "in_progress"), ("退回", "open"),
+]  # fmt: skip
+
+
+class ProblemsTableModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.frame = pd.DataFrame(
+            columns=[c for c, _ in COLUMNS] + ["overdue", "version", "status", "target_id"]
+        )
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        self.beginResetModel()
+        self.frame = frame.reset_index(drop=True)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.frame)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        row = self.frame.iloc[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            v = row[COLUMNS[index.column()][0]]
+            if v is None or (isinstance(v, float) and pd.isna(v)):
+                return ""
+            if COLUMNS[index.column()][0] == "escalations":
+                return str(int(v)) if v else ""
+            return str(v)
+        if role == Qt.ItemDataRole.BackgroundRole and bool(row["overdue"]):
+            return OVERDUE_BRUSH
+        if role == Qt.ItemDataRole.FontRole and bool(row["overdue"]):
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ItemDataRole.ToolTipRole and bool(row["overdue"]):
+            return f"已超期（期限 {row['deadline']}）"
+        return None
+
+
+class ProblemsPanel(QWidget):
+    loaded = Signal()
+
+    def __init__(self, window, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.window_ = window
+        self.actor = getpass.getuser() or "办理人"
+        self.all = pd.DataFrame()
+        self.today = dt.date.today()
+        self._keep_id: int | None = None
+        self.model = ProblemsTableModel(self)
+        self._build()
+
+    def _build(self) -> None:
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("未办结", "open_all")
+        self.status_filter.addItem("超期督办", "overdue")
+        self.status_filter.addItem("全部", None)
+        for k, zh in PROBLEM_STATUS_ZH.items():
+            self.status_filter.addItem(zh, k)
+        self.category_filter = QComboBox()
+        self.category_filter.addItem("全部类别", None)
+        for k, zh in PROBLEM_CATEGORIES.items():
+            self.category_filter.addItem(zh, k)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索对象、单位或描述")
+        for w in (self.status_filter, self.category_filter):
+            w.currentIndexChanged.connect(self.apply_filter)
+        self.search.textChanged.connect(self.apply_filter)
+        self.count_label = QLabel()
+        filters = QHBoxLayout()
+        for w in (self.status_filter, self.category_filter, self.search, self.count_label):
+            filters.addWidget(w)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._row_changed)
+        self.table.doubleClicked.connect(self._show_on_map)
+
+        self.buttons: dict[str, QPushButton] = {}
+        bar = QHBoxLayout()
+        hand = QPushButton("交办/委托…")
+        hand.clicked.connect(self._hand_down)
+        self.buttons["assign"] = hand
+        bar.addWidget(hand)
+        for label, to in STATUS_BUTTONS:
+            b = QPushButton(label)
+            b.clicked.connect(lambda _=False, to=to, label=label: self._status(to, label))
+            self.buttons[label] = b
+            bar.addWidget(b)
+        for label, slot in (
+            ("答复群众…", self._reply),
+            ("电话回访…", self._callback),
+            ("督办升级", self._escalate),
+        ):
+            b = QPushButton(label)
+            b.clicked.connect(slot)
+            self.buttons[label] = b
+            bar.addWidget(b)
+        bar.addStretch(1)
+        self.escalate_all = QPushButton("超期问题一键升级")
+        self.escalate_all.clicked.connect(self._escalate_all)
+        bar.addWidget(self.escalate_all)
+
+        self.events = QTableWidget(0, 5)
+        self.events.setHorizontalHeaderLabels(["时间", "操作人", "操作", "状态变化", "说明"])
+        self.events.verticalHeader().hide()
+        self.events.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.events.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.events)
+        split.setSizes([400, 160])
+        lay = QVBoxLayout(self)
+        lay.addLayout(filters)
+        lay.addLayout(bar)
+        lay.addWidget(split, 1)
+        self._update_buttons(None)
+
+    # -- data ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        store = self.window_.store
+        if store is None:
+            return
+        today = self.today
+
+        def work(progress=None):  # noqa: ARG001
+            return pw.problems_frame(store, today=today)
+
+        self.window_.run_task(work, title="加载问题", on_result=self._loaded)
+
+    def _loaded(self, frame: pd.DataFrame) -> None:
+        self.all = frame
+        self.apply_filter()
+        self.loaded.emit()
+
+    def apply_filter(self) -> None:
+        df = self.all
+        if df.empty:
+            self.model.set_frame(df)
+            self.count_label.setText("共 0 个")
+            return
+        st = self.status_filter.currentData()
+        if st == "open_all":
+            df = df[~df["status"].isin(CLOSED_STATUSES)]
+        elif st == "overdue":
+            df = df[df["overdue"]]
+        elif st:
+            df = df[df["status"] == st]
+        cat = self.category_filter.currentData()
+        if cat:
+            df = df[df["category"] == cat]
+        text = self.search.text().strip()
+        if text:
+            hay = df["target_name"].fillna("") + df["unit_name"].fillna("") + df["description"].fillna("")
+            df = df[hay.str.contains(text, regex=False)]
+        if st == "overdue":
+            df = df.sort_values(["deadline", "id"])
+        self.model.set_frame(df)
+        self.count_label.setText(f"共 {len(df)} 个，超期 {int(df['overdue'].sum())} 个")
+        if self._keep_id is not None:
+            self.select_problem(self._keep_id)
+
+    def select_problem(self, problem_id: int) -> bool:
+        hits = self.model.frame.index[self.model.frame["id"] == problem_id]
+        if len(hits) == 0:
+            return False
+        self.table.selectRow(int(hits[0]))
+        return True
+
+    def current_row(self) -> pd.Series | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.frame.iloc[rows[0].row()] if rows else None
+
+    def _row_changed(self, *_a) -> None:
+        row = self.current_row()
+        self._update_buttons(row)
+        self.events.setRowCount(0)
+        if row is None:
+            return
+        with self.window_.store.session() as s:
+            evs = pw.history(s, int(row["id"]))
+            self.events.setRowCount(len(evs))
+            for r, e in enumerate(evs):
+                change = (f"{PROBLEM_STATUS_ZH.get(e.from_status or '', '')} → {PROBLEM_STATUS_ZH.get(e.to_status or '', '')}"
+                          if e.from_status != e.to_status else "")  # fmt: skip
+                for c, v in enumerate([f"{e.at:%Y-%m-%d %H:%M}", e.actor, pw.ACTION_ZH.get(e.action, e.action),
+                                       change, e.note or ""]):  # fmt: skip
+                    self.events.setItem(r, c, QTableWidgetItem(v))
+
+    def _update_buttons(self, row) -> None:
+        status = None if row is None else row["status"]
+        nxt = set(pw.allowed_next(status)) if status else set()
+        closed = status in CLOSED_STATUSES
+        self.buttons["assign"].setEnabled(status in ("open", "assigned"))
+        for label, to in STATUS_BUTTONS:
+            ok = to in nxt
+            if label == "重新办理":
+                ok = ok and closed
+            elif label == "签收办理":
+                ok = ok and not closed
+            self.buttons[label].setEnabled(bool(ok))
+        self.buttons["答复群众…"].setEnabled(status is not None)
+        self.buttons["电话回访…"].setEnabled(closed)
+        self.buttons["督办升级"].setEnabled(status is not None and not closed and row["level"] != "city")
+
+    # -- actions ---------------------------------------------------------------------------
+    def _run(self, fn, *args, **kw) -> bool:
+        row = self.current_row()
+        if row is None:
+            return False
+        pid = int(row["id"])
+        try:
+            with self.window_.store.session() as s:
+                fn(s, pid, *args, actor=self.actor, expected_version=int(row["version"]), **kw)
+        except pw.ProblemError as e:
+            QMessageBox.warning(self, "操作未完成", str(e))
+            self._keep_id = pid
+            self.reload()
+            return False
+        self._keep_id = pid
+        self.reload()
+        return True
+
+    def _status(self, to: str, label: str) -> bool:
+        note = None
+        if to in ("explained", "rectification", "open") or label == "重新办理":
+            note, ok = QInputDialog.getText(self, label, "说明：")
+            if not ok:
+                return False
+        return self._run(pw.change_status, to, note=note or None)
+
+    def _reply(self) -> bool:
+        text, ok = QInputDialog.getMultiLineText(self, "答复群众", "答复内容：")
+        return ok and self._run(pw.record_reply, text)
+
+    def _callback(self) -> bool:
+        items = list(pw.SATISFACTION_ZH.values())
+        choice, ok = QInputDialog.getItem(self, "电话回访", "群众满意度：", items, 0, False)
+        if not ok:
+            return False
+        key = next(k for k, v in pw.SATISFACTION_ZH.items() if v == choice)
+        return self._run(pw.record_callback, key)
+
+    def _escalate(self) -> bool:
+        return self._run(pw.escalate, today=self.today)
+
+    def _hand_down(self) -> None:
+        from gisplanner.ui.dialogs.problem_dialog import ProblemDialog
+
+        row = self.current_row()
+        if row is None:
+            return
+        dlg = ProblemDialog(self.window_.store, actor=self.actor, problem_id=int(row["id"]), parent=self)
+        if dlg.exec():
+            self._keep_id = int(row["id"])
+            self.reload()
+
+    def _escalate_all(self) -> None:
+        n = int(self.all["overdue"].sum()) if not self.all.empty else 0
+        if n == 0:
+            QMessageBox.information(self, "督办", "没有超期问题")
+            return
+        if (
+            QMessageBox.question(self, "督办", f"把 {n} 个超期问题各升级一级督办？")
+            != QMessageBox.StandardButton.Yes
+        ):
+            return
+        with self.window_.store.session() as s:
+            run = pw.escalate_overdue(s, actor=self.actor, today=self.today)
+        QMessageBox.information(
+            self, "督办", f"已升级 {len(run.escalated)} 个，跳过 {len(run.skipped)} 个（已在市级）"
+        )
+        self.reload()
+
+    def _show_on_map(self, index) -> None:
+        row = self.model.frame.iloc[index.row()]
+        self.window_.selection.select([int(row["target_id"])], "replace", text="显示问题所在对象")
+
+
+def install(window) -> None:
+    panel = ProblemsPanel(window)
+    window.problems_panel = panel
+    window.add_dock(panel, "问题办理", Qt.DockWidgetArea.BottomDockWidgetArea)
+    window.dataChanged.connect(panel.reload)

@@ -1,0 +1,81 @@
+"""The problems panel: filters, overdue highlighted, buttons through the workflow, history, conflicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from gisplanner import problems as pw  # noqa: E402
+from gisplanner.model import Problem  # noqa: E402
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture
+def window(qtbot, demo_store_copy):
+    from gisplanner.ui.application import make_application
+    from gisplanner.ui.main_window import MainWindow
+
+    make_application()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.problems_panel.today = TODAY
+    w.show()
+    with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=30_000):
+        w.set_store(demo_store_copy)
+    yield w
+    qtbot.waitUntil(lambda: not w._tasks, timeout=30_000)  # no task may outlive the window
+
+
+def test_overdue_filter_highlights_and_history(window, qtbot):
+    panel = window.problems_panel
+    with window.store.session() as s:
+        expected = {o.id for o in pw.overdue(s, TODAY)}
+    assert expected
+    panel.status_filter.setCurrentIndex(panel.status_filter.findData("overdue"))
+    shown = set(panel.model.frame["id"].astype(int))
+    assert shown == expected
+    idx = panel.model.index(0, 0)
+    assert panel.model.data(idx, Qt.ItemDataRole.BackgroundRole) is not None
+    panel.table.selectRow(0)
+    pid = int(panel.current_row()["id"])
+    with window.store.session() as s:
+        n_events = len(pw.history(s, pid))
+    assert panel.events.rowCount() == n_events
+    assert panel.events.item(0, 2).text() == "登记"
+
+
+def test_buttons_go_through_the_workflow(window, qtbot, monkeypatch):
+    panel = window.problems_panel
+    panel.status_filter.setCurrentIndex(panel.status_filter.findData("assigned"))
+    panel.table.selectRow(0)
+    row = panel.current_row()
+    pid = int(row["id"])
+    assert panel.buttons["签收办理"].isEnabled() and not panel.buttons["已解决"].isEnabled()
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        qtbot.mouseClick(panel.buttons["签收办理"], Qt.MouseButton.LeftButton)
+    with window.store.session() as s:
+        p = s.get(Problem, pid)
+        assert p.status == "in_progress"
+        assert pw.history(s, pid)[-1].to_status == "in_progress"
+    # the row left the "assigned" filter; find it under "all"
+    panel.status_filter.setCurrentIndex(panel.status_filter.findData(None))
+    assert panel.select_problem(pid)
+    assert panel.buttons["已解决"].isEnabled()
+    # someone else resolves it meanwhile: our click is refused with a message naming the change
+    with window.store.session() as s:
+        pw.change_status(s, pid, "resolved", actor="张伟")
+    warnings = []
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.warning", lambda *a: warnings.append(a[2]))
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        qtbot.mouseClick(panel.buttons["已解决"], Qt.MouseButton.LeftButton)
+    assert warnings and "张伟" in warnings[0]
+    with window.store.session() as s:
+        assert [e.actor for e in pw.history(s, pid)][-1] == "张伟"
+        assert s.scalar(select(Problem.status).where(Problem.id == pid)) == "resolved"
