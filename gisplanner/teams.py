@@ -703,3 +703,134 @@ def form_teams(
     if progress:
         progress(1.0, "完成")
     return FormationResult(teams, _explain(teams, cadres, rules), objective, bound, proven, method, notes)
+
+
+# ----------------------------------------------------------------------------- teams in the database
+
+
+@dataclass
+class StoredFormation:
+    """A formation stored for a round: the result and the new team ids (in ``result.teams`` order)."""
+
+    round_id: int
+    team_ids: list[int]
+    result: FormationResult
+    previous_round_id: int | None
+
+
+def _area_and_below(s, area_id: int) -> set[int]:
+    from sqlalchemy import select
+
+    from gisplanner.model import Area
+
+    ids, frontier = {area_id}, [area_id]
+    while frontier:
+        frontier = list(s.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
+        ids.update(frontier)
+    return ids
+
+
+def previous_round_id(s, round_id: int) -> int | None:
+    """The most recent earlier round that has teams."""
+    from sqlalchemy import select
+
+    from gisplanner.model import Round, Team
+
+    rnd = s.get(Round, round_id)
+    if rnd is None:
+        raise FormationError(f"找不到走访轮次 {round_id}")
+    q = select(Round).where(Round.id != round_id, Round.id.in_(select(Team.round_id)))
+    earlier = [
+        r
+        for r in s.scalars(q)
+        if (r.start_date, r.id) < (rnd.start_date or dt.date.max, rnd.id)
+        or (rnd.start_date is None and r.id < rnd.id)
+    ]
+    if not earlier:
+        return None
+    return max(earlier, key=lambda r: (r.start_date or dt.date.min, r.id)).id
+
+
+def round_cadres(s, round_id: int) -> tuple[list[CadreInfo], int | None]:
+    """The cadres available for a round (active, serving in its scope, free at some time) and the
+    previous round whose teams fill ``previous_team``."""
+    from sqlalchemy import select
+
+    from gisplanner.model import Cadre, Round, Team, TeamMember
+
+    rnd = s.get(Round, round_id)
+    if rnd is None:
+        raise FormationError(f"找不到走访轮次 {round_id}")
+    q = select(Cadre).where(Cadre.active.is_(True))
+    if rnd.scope_area_id is not None:
+        scope = _area_and_below(s, rnd.scope_area_id)
+        q = q.where(Cadre.area_id.in_(scope) | Cadre.area_id.is_(None))
+    cadres = [c for c in s.scalars(q.order_by(Cadre.id)) if c.avail_weekday_evening or c.avail_weekend]
+    prev_id = previous_round_id(s, round_id)
+    prev: dict[int, int] = {}
+    if prev_id is not None:
+        rows = s.execute(
+            select(TeamMember.cadre_id, TeamMember.team_id)
+            .join(Team, Team.id == TeamMember.team_id)
+            .where(Team.round_id == prev_id)
+        )
+        prev = {cid: tid for cid, tid in rows}
+    infos = [
+        CadreInfo(
+            c.id,
+            c.name,
+            c.gender,
+            c.birth_year,
+            bool(c.is_local),
+            tuple(d.strip() for d in (c.dialects or "").split(",") if d.strip()),
+            bool(c.is_leader),
+            prev.get(c.id),
+        )
+        for c in cadres
+    ]
+    return infos, prev_id
+
+
+def delete_round_teams(s, round_id: int) -> int:
+    """Remove a round's teams (their members and routes; assignments become unassigned)."""
+    from sqlalchemy import delete, select, update
+
+    from gisplanner.model import Assignment, Route, RouteStop, Team, TeamMember, Visit
+
+    ids = list(s.scalars(select(Team.id).where(Team.round_id == round_id)))
+    if not ids:
+        return 0
+    routes = select(Route.id).where(Route.team_id.in_(ids))
+    s.execute(delete(RouteStop).where(RouteStop.route_id.in_(routes)))
+    s.execute(delete(Route).where(Route.team_id.in_(ids)))
+    s.execute(update(Assignment).where(Assignment.team_id.in_(ids)).values(team_id=None))
+    s.execute(update(Visit).where(Visit.team_id.in_(ids)).values(team_id=None))
+    s.execute(delete(TeamMember).where(TeamMember.team_id.in_(ids)))
+    s.execute(delete(Team).where(Team.id.in_(ids)))
+    return len(ids)
+
+
+def form_round_teams(
+    store, round_id: int, rules: FormationRules | None = None, progress: Progress = None
+) -> StoredFormation:
+    """Form teams for a round from its available cadres and store them, replacing the round's
+    teams in one transaction (assignments of the old teams become unassigned)."""
+    from gisplanner.model import Team, TeamMember
+
+    rules = rules or FormationRules()
+    with store.session() as s:
+        cadres, prev_id = round_cadres(s, round_id)
+        result = form_teams(cadres, rules, progress=progress)
+        delete_round_teams(s, round_id)
+        team_ids = []
+        for n, team in enumerate(result.teams, start=1):
+            # the leader: a cadre flagged as leader, else the eldest
+            lead = max(team.members, key=lambda c: (c.is_leader, -c.birth_year, -c.id))
+            row = Team(round_id=round_id, name=f"第{n}组")
+            row.members = [
+                TeamMember(cadre_id=c.id, role="leader" if c is lead else "member") for c in team.members
+            ]
+            s.add(row)
+            s.flush()
+            team_ids.append(row.id)
+    return StoredFormation(round_id, team_ids, result, prev_id)

@@ -1,0 +1,701 @@
+"""Territories (责任片区): workload per team and the automatic split of a round's targets ("turf cutting").
+
+Workload (工作量) of a set of targets = service minutes per target type (configurable: household 20,
+special-group household 30, enterprise 40, notable person 30) + walking: the walk from each
+building/house to its nearest neighbour in the set (road detour factor) and the return trip
+from the team's village office (村委会/居委会), at walking speed.
+
+The split (:func:`split_points`, pure, metres):
+1. targets sharing a building key (or, without one, an address) form one *unit*: a building is
+   never cut between teams;
+2. seeds by k-means on the units; distances from each seed to each unit along the road network
+   (Dijkstra from the seeds' road nodes; straight line x detour off the network);
+3. balanced assignment: a transportation LP (HiGHS) assigns units to the k seeds, each territory's
+   load within ±tolerance/2 of the mean, minimising load x road distance; units go to their
+   largest share (at most k-1 units are split in a vertex solution); seeds move to the territory
+   medoid and the LP is solved again (a few rounds, like capacitated k-means);
+4. local boundary moves fix the balance left by rounding: a unit on the edge of the heaviest
+   (lightest) territory moves to a neighbouring lighter (heavier) one while the spread shrinks.
+Compactness is reported as the mean distance of targets to their territory centroid and the
+share of territory convex hulls that overlap another territory's hull (0 = cleanly separated).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from scipy.cluster.vq import kmeans2
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from gisplanner.routing.matrix import RoadGraph
+
+Progress = Callable[[float, str], bool] | None
+
+
+class TerritoryError(ValueError):
+    """Bad input to the territory split (message says what is missing)."""
+
+
+@dataclass(frozen=True)
+class WorkloadConfig:
+    """Service minutes per target type and walking assumptions."""
+
+    household_minutes: float = 20.0
+    special_minutes: float = 30.0  # household of a special group (独居老人/残疾/困难家庭)
+    enterprise_minutes: float = 40.0
+    notable_minutes: float = 30.0
+    walk_kmh: float = 4.5
+    detour: float = 1.3  # straight line -> walking distance where no road is known
+
+    def service_minutes(self, kind: str, special: bool) -> float:
+        if kind == "enterprise":
+            return self.enterprise_minutes
+        if kind == "notable":
+            return self.notable_minutes
+        return self.special_minutes if special else self.household_minutes
+
+    def walk_minutes(self, metres):
+        return np.asarray(metres, dtype=float) / (self.walk_kmh * 1000.0 / 60.0)
+
+
+# ----------------------------------------------------------------------------- geometry helpers
+
+
+def unit_keys(buildings: Sequence, addresses: Sequence) -> np.ndarray:
+    """Group index per target: same building key -> same unit, else same address, else alone."""
+    out = np.empty(len(buildings), dtype=np.int64)
+    seen: dict[tuple[str, str], int] = {}
+    for i, (b, a) in enumerate(zip(buildings, addresses, strict=True)):
+        if isinstance(b, str) and b.strip():  # None / NaN / "" = no building key
+            key = ("b", b.strip())
+        elif isinstance(a, str) and a.strip():
+            key = ("a", a.strip())
+        else:
+            key = ("t", str(i))
+        out[i] = seen.setdefault(key, len(seen))
+    return out
+
+
+class RoadDistances:
+    """Walking distance from a few sources to many points along the road network."""
+
+    def __init__(self, graph: RoadGraph | None, points: np.ndarray, detour: float, max_snap: float = 300.0):
+        self.graph, self.points, self.detour = graph, np.asarray(points, float), detour
+        if graph is not None and len(self.points):
+            snap = graph.snap(self.points)
+            self.on = snap.offset <= max_snap
+            self.ends = np.stack([graph.seg_from[snap.segment], graph.seg_to[snap.segment]], axis=1)
+            along = np.stack([snap.t * snap.segment_length, (1 - snap.t) * snap.segment_length], axis=1)
+            self.access = along + snap.offset[:, None]
+
+    def from_points(self, idx: np.ndarray) -> np.ndarray:
+        """(len(idx), n) distances from the points ``idx`` to every point."""
+        idx = np.asarray(idx, dtype=np.int64)
+        src, dst = self.points[idx], self.points
+        straight = (
+            np.hypot(src[:, None, 0] - dst[None, :, 0], src[:, None, 1] - dst[None, :, 1]) * self.detour
+        )
+        if self.graph is None or not len(idx):
+            return straight
+        nodes = np.unique(self.ends[idx].reshape(-1))
+        node_d = dijkstra(self.graph.graph, directed=False, indices=nodes)
+        row = {n: r for r, n in enumerate(nodes)}
+        best = np.full((len(idx), len(dst)), np.inf)
+        for a in (0, 1):
+            ra = np.array([row[n] for n in self.ends[idx, a]])
+            for b in (0, 1):
+                d = node_d[ra][:, self.ends[:, b]] + self.access[idx, a][:, None] + self.access[:, b][None, :]
+                np.minimum(best, d, out=best)
+        ok = self.on[idx][:, None] & self.on[None, :] & np.isfinite(best)
+        # off-road points (a village's houses around one lane) walk across: the road distance,
+        # capped at a generous straight-line detour so that near neighbours stay together
+        out = np.where(ok, np.minimum(best, straight * 1.6 / self.detour), straight)
+        out[np.arange(len(idx)), idx] = 0.0
+        return out
+
+
+def nearest_neighbour_metres(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Straight distance from each point to its nearest other point (0 for a single point)."""
+    if len(x) < 2:
+        return np.zeros(len(x))
+    d, _ = cKDTree(np.column_stack([x, y])).query(np.column_stack([x, y]), k=2)
+    return d[:, 1]
+
+
+@dataclass
+class Territory:
+    index: int
+    members: np.ndarray  # indices of the input targets
+    hours: float
+    service_hours: float
+    walk_hours: float
+    office: int | None  # index into the offices given, nearest to the territory
+    mean_dist_to_centroid: float
+
+
+@dataclass
+class SplitResult:
+    labels: np.ndarray  # territory index per input target
+    territories: list[Territory]
+    hull_overlap: float  # share of hull area covered by another territory's hull
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def hours(self) -> np.ndarray:
+        return np.array([t.hours for t in self.territories])
+
+    @property
+    def balance(self) -> float:
+        """max/min of the estimated hours (1.0 = perfectly balanced)."""
+        h = self.hours
+        return float(h.max() / h.min()) if len(h) and h.min() > 0 else math.inf
+
+    @property
+    def mean_dist_to_centroid(self) -> float:
+        return (
+            float(np.mean([t.mean_dist_to_centroid for t in self.territories])) if self.territories else 0.0
+        )
+
+
+def territory_hours(x, y, minutes, offices, cfg: WorkloadConfig) -> tuple[float, float, int | None]:
+    """(service hours, walking hours, nearest office) of one set of targets."""
+    if len(x) == 0:
+        return 0.0, 0.0, None
+    walk = nearest_neighbour_metres(x, y).sum() * cfg.detour
+    office = None
+    if offices is not None and len(offices):
+        cx, cy = float(np.mean(x)), float(np.mean(y))
+        office = int(np.argmin(np.hypot(offices[:, 0] - cx, offices[:, 1] - cy)))
+        walk += 2 * np.min(np.hypot(x - offices[office, 0], y - offices[office, 1])) * cfg.detour
+    return float(np.sum(minutes)) / 60.0, float(cfg.walk_minutes(walk)) / 60.0, office
+
+
+# ----------------------------------------------------------------------------- the split
+
+
+def _balanced_lp(w, dist, lo, hi, cand):
+    """Fractional assignment of units to territories with loads in [lo, hi] (soft, big penalty)."""
+    n_units, k = dist.shape
+    rows_u, cols_c = np.repeat(np.arange(n_units), cand.shape[1]), cand.reshape(-1)
+    nvar = len(rows_u)
+    cost = w[rows_u] * dist[rows_u, cols_c] ** 2  # squared: compact, power-diagram-like cells
+    scale = max(float(cost.max()), 1.0)
+    big = 1e3
+    c = np.concatenate([cost / scale, np.full(2 * k, big)])  # + slack over / under per territory
+    a_eq = coo_matrix((np.ones(nvar), (rows_u, np.arange(nvar))), shape=(n_units, nvar + 2 * k))
+    # load_c - over_c <= hi ; -load_c - under_c <= -lo
+    r = np.concatenate([cols_c, k + cols_c, np.arange(k), k + np.arange(k)])
+    cc = np.concatenate([np.arange(nvar), np.arange(nvar), nvar + np.arange(k), nvar + k + np.arange(k)])
+    v = np.concatenate([w[rows_u], -w[rows_u], -np.ones(k), -np.ones(k)])
+    a_ub = coo_matrix((v, (r, cc)), shape=(2 * k, nvar + 2 * k))
+    b_ub = np.concatenate([np.full(k, hi), np.full(k, -lo)])
+    res = linprog(
+        c, A_ub=a_ub.tocsr(), b_ub=b_ub, A_eq=a_eq.tocsr(), b_eq=np.ones(n_units), method="highs-ds"
+    )
+    if res.x is None:
+        raise TerritoryError(f"片区划分线性规划失败：{res.message}")
+    share = np.zeros((n_units, k))
+    share[rows_u, cols_c] = res.x[:nvar]
+    return share.argmax(axis=1)
+
+
+def _office_trips(labels, pts, offices, k, cfg) -> np.ndarray:
+    """Minutes of the walk from the nearest office to each territory and back (a per-team overhead)."""
+    if offices is None or not len(offices):
+        return np.zeros(k)
+    out = np.zeros(k)
+    for t in range(k):
+        p = pts[labels == t]
+        if len(p):
+            d = np.hypot(p[:, None, 0] - offices[None, :, 0], p[:, None, 1] - offices[None, :, 1])
+            out[t] = cfg.walk_minutes(2 * d.min() * cfg.detour)
+    return out
+
+
+def _rebalance(labels, w, dist, k, tol, base=None, max_moves: int = 3000):
+    """Move boundary units from heavy to light neighbouring territories while the spread shrinks."""
+    load = np.bincount(labels, weights=w, minlength=k) + (0 if base is None else base)
+    mean = load.mean()
+    near = np.argsort(dist, axis=1)[:, : min(k, 4)]  # a unit's neighbouring territories
+    for _ in range(max_moves):
+        if load.max() <= mean * (1 + tol / 2) and load.min() >= mean * (1 - tol / 2):
+            break
+        best = None
+        for heavy_side in (True, False):
+            t = int(load.argmax() if heavy_side else load.argmin())
+            if heavy_side:
+                units = np.flatnonzero(labels == t)
+                for u in units:
+                    for c in near[u]:
+                        if c == t or load[c] >= load[t]:
+                            continue
+                        gain = (load[t] - mean) ** 2 + (load[c] - mean) ** 2
+                        gain -= (load[t] - w[u] - mean) ** 2 + (load[c] + w[u] - mean) ** 2
+                        extra = dist[u, c] - dist[u, t]
+                        if gain > 1e-9 and (best is None or extra / gain < best[0]):
+                            best = (extra / gain, u, t, c)
+            else:
+                cand = np.flatnonzero((near == t).any(axis=1) & (labels != t))
+                for u in cand:
+                    s = labels[u]
+                    if load[s] <= load[t]:
+                        continue
+                    gain = (load[s] - mean) ** 2 + (load[t] - mean) ** 2
+                    gain -= (load[s] - w[u] - mean) ** 2 + (load[t] + w[u] - mean) ** 2
+                    extra = dist[u, t] - dist[u, s]
+                    if gain > 1e-9 and (best is None or extra / gain < best[0]):
+                        best = (extra / gain, u, s, t)
+        if best is None:
+            break
+        _, u, s, t = best
+        labels[u] = t
+        load[s] -= w[u]
+        load[t] += w[u]
+    return labels
+
+
+def split_points(
+    x: np.ndarray,
+    y: np.ndarray,
+    minutes: np.ndarray,
+    units: np.ndarray,
+    k: int,
+    *,
+    offices: np.ndarray | None = None,
+    graph: RoadGraph | None = None,
+    cfg: WorkloadConfig | None = None,
+    tolerance: float = 0.10,
+    rounds: int = 6,
+    seed: int = 0,
+    progress: Progress = None,
+) -> SplitResult:
+    """Split targets (x, y metres; service minutes; unit index) into ``k`` balanced territories."""
+    cfg = cfg or WorkloadConfig()
+    x, y, minutes = np.asarray(x, float), np.asarray(y, float), np.asarray(minutes, float)
+    n = len(x)
+    if k < 1:
+        raise TerritoryError("至少需要一个队伍")
+    if n == 0:
+        return SplitResult(np.zeros(0, np.int64), [], 0.0, ["没有需要划分的走访对象"])
+    uniq, unit_of = np.unique(units, return_inverse=True)
+    nu = len(uniq)
+    ux = np.bincount(unit_of, weights=x) / np.bincount(unit_of)
+    uy = np.bincount(unit_of, weights=y) / np.bincount(unit_of)
+    # unit load: service minutes + the walk to the nearest other building (an additive walking share)
+    w = np.bincount(unit_of, weights=minutes, minlength=nu)
+    w = w + cfg.walk_minutes(nearest_neighbour_metres(ux, uy) * cfg.detour)
+    notes = []
+    if k > nu:
+        notes.append(f"只有{nu}个楼栋/住址单元，{k - nu}个队伍分不到片区")
+    kk = min(k, nu)
+    roads = RoadDistances(graph, np.column_stack([ux, uy]), cfg.detour)
+    rng = np.random.default_rng(seed)
+    pts = np.column_stack([ux, uy])
+    if kk == nu:
+        labels = np.arange(nu)
+    else:
+        _, init = kmeans2(pts, kk, minit="++", seed=rng, iter=20)
+        lo = w.sum() / kk * (1 - tolerance / 2)
+        hi = w.sum() / kk * (1 + tolerance / 2)
+        # seeds: the unit nearest each k-means centre (distinct)
+        seeds = _distinct_nearest(
+            pts, np.array([pts[init == c].mean(axis=0) for c in range(kk) if (init == c).any()])
+        )
+        seeds = _top_up(seeds, pts, kk, rng)
+        # capacitated k-means: cheap nearest-seed rounds first, then balanced LP rounds
+        for r in range(rounds):
+            if progress and progress(0.1 + 0.7 * r / rounds, "划分片区") is False:
+                raise InterruptedError("已取消")
+            dist = roads.from_points(seeds).T  # (units, k) along the roads
+            if r < rounds - 1:
+                labels = dist.argmin(axis=1)
+            else:
+                labels = _balanced_lp(w, dist, lo, hi, np.argsort(dist, axis=1)[:, : min(kk, 5)])
+            seeds = _medoids(labels, pts, w, kk, seeds)
+        dist = roads.from_points(seeds).T
+        labels = _balanced_lp(w, dist, lo, hi, np.argsort(dist, axis=1)[:, : min(kk, 5)])
+        base = _office_trips(labels, pts, offices, kk, cfg)
+        labels = _rebalance(labels, w, dist, kk, tolerance, base=base)
+    target_labels = labels[unit_of]
+    territories = []
+    for t in range(kk):
+        idx = np.flatnonzero(target_labels == t)
+        svc, walk, office = territory_hours(x[idx], y[idx], minutes[idx], offices, cfg)
+        mdc = float(np.mean(np.hypot(x[idx] - x[idx].mean(), y[idx] - y[idx].mean()))) if len(idx) else 0.0
+        territories.append(Territory(t, idx, svc + walk, svc, walk, office, mdc))
+    if progress:
+        progress(1.0, "完成")
+    return SplitResult(target_labels, territories, _hull_overlap(x, y, target_labels, kk), notes)
+
+
+def _distinct_nearest(pts, centres):
+    tree = cKDTree(pts)
+    chosen: list[int] = []
+    for c in centres:
+        _, cand = tree.query(c, k=min(len(pts), len(centres) + 1))
+        for i in np.atleast_1d(cand):
+            if int(i) not in chosen:
+                chosen.append(int(i))
+                break
+    return np.array(chosen, dtype=np.int64)
+
+
+def _top_up(seeds, pts, k, rng):
+    """Add far-away units as seeds if k-means produced empty clusters."""
+    seeds = list(seeds)
+    while len(seeds) < k:
+        d = np.min(
+            np.hypot(pts[:, None, 0] - pts[seeds][None, :, 0], pts[:, None, 1] - pts[seeds][None, :, 1]), 1
+        )
+        seeds.append(int(np.argmax(d)))
+    return np.array(seeds, dtype=np.int64)
+
+
+def _medoids(labels, pts, w, k, old):
+    """The unit nearest the weighted centroid of each territory."""
+    out = []
+    for t in range(k):
+        idx = np.flatnonzero(labels == t)
+        if not len(idx):
+            out.append(int(old[t]))
+            continue
+        c = np.average(pts[idx], axis=0, weights=np.maximum(w[idx], 1e-9))
+        out.append(int(idx[np.argmin(np.hypot(*(pts[idx] - c).T))]))
+    return np.array(out, dtype=np.int64)
+
+
+def _hull_overlap(x, y, labels, k) -> float:
+    hulls = [shapely.convex_hull(shapely.multipoints(np.column_stack([x, y])[labels == t])) for t in range(k)]
+    hulls = [h.buffer(1.0) for h in hulls]  # points / lines become small areas
+    total = sum(h.area for h in hulls)
+    if total <= 0:
+        return 0.0
+    tree = shapely.STRtree(hulls)
+    overlap = 0.0
+    for i, h in enumerate(hulls):
+        others = [hulls[j] for j in tree.query(h) if j != i]
+        if others:
+            overlap += shapely.intersection(h, shapely.union_all(others)).area
+    return overlap / total
+
+
+# ----------------------------------------------------------------------------- shares of teams
+
+
+def largest_remainder(weights: dict, k: int) -> dict:
+    """Share ``k`` teams in proportion to ``weights`` (largest remainder method)."""
+    total = sum(weights.values())
+    if total <= 0 or k <= 0:
+        return dict.fromkeys(weights, 0)
+    quota = {a: k * v / total for a, v in weights.items()}
+    share = {a: int(math.floor(q)) for a, q in quota.items()}
+    left = k - sum(share.values())
+    for a in sorted(quota, key=lambda a: (-(quota[a] - share[a]), str(a)))[:left]:
+        share[a] += 1
+    return share
+
+
+# ----------------------------------------------------------------------------- the database side
+
+
+@dataclass
+class TeamWorkload:
+    """A team's share of a round: what the team panel and `teams split` show."""
+
+    team_id: int | None  # None: the round's unassigned targets
+    name: str
+    households: int = 0
+    enterprises: int = 0
+    special: int = 0  # special-group households (特殊群体)
+    notables: int = 0
+    hours: float = 0.0
+    office_area_id: int | None = None
+
+
+@dataclass
+class RoundSplit:
+    round_id: int
+    workloads: list[TeamWorkload]
+    per_area: dict[str, int]  # area code -> teams given to it
+    mean_dist_to_centroid: float
+    hull_overlap: float
+    notes: list[str]
+
+    @property
+    def balance(self) -> float:
+        h = [w.hours for w in self.workloads if w.team_id is not None and w.hours > 0]
+        return max(h) / min(h) if h else math.inf
+
+
+def _round_targets(s, round_id: int):
+    """The round's targets with what the workload needs (a pandas frame)."""
+    import pandas as pd
+    from sqlalchemy import select
+
+    from gisplanner.model import SPECIAL_GROUP_TAGS, Assignment, Target
+
+    cols = [Target.id, Target.kind, Target.building, Target.address, Target.lon, Target.lat, Target.area_id]
+    cols += [getattr(Target, t) for t in SPECIAL_GROUP_TAGS]
+    q = (
+        select(Assignment.id.label("assignment_id"), Assignment.team_id, *cols)
+        .join(Target, Target.id == Assignment.target_id)
+        .where(Assignment.round_id == round_id)
+        .order_by(Target.id)
+    )
+    df = pd.DataFrame(
+        s.execute(q).all(),
+        columns=[
+            "assignment_id",
+            "team_id",
+            "id",
+            "kind",
+            "building",
+            "address",
+            "lon",
+            "lat",
+            "area_id",
+            *SPECIAL_GROUP_TAGS,
+        ],
+    )
+    df["special"] = df[list(SPECIAL_GROUP_TAGS)].astype(bool).any(axis=1) & (df["kind"] == "household")
+    return df
+
+
+def _projection(df):
+    from gisplanner.io.crs import LocalProjection
+
+    lon = float(df["lon"].mean()) if len(df) else 120.0
+    return LocalProjection.for_lonlat(lon)
+
+
+def _road_graph(store, proj) -> RoadGraph | None:
+    roads = store.roads_gdf()
+    if roads.empty:
+        return None
+    lines = []
+    for g in roads.geometry:
+        for part in shapely.get_parts(g):
+            c = np.asarray(part.coords)
+            x, y = proj.forward(c[:, 0], c[:, 1])
+            lines.append(np.column_stack([x, y]))
+    return RoadGraph.from_polylines(lines)
+
+
+def _minutes(df, cfg: WorkloadConfig) -> np.ndarray:
+    return np.array([cfg.service_minutes(k, sp) for k, sp in zip(df["kind"], df["special"], strict=True)])
+
+
+def team_workloads(store, round_id: int, cfg: WorkloadConfig | None = None) -> list[TeamWorkload]:
+    """Workload of every team of the round, then one row (team_id None) for the unassigned targets."""
+    from sqlalchemy import select
+
+    from gisplanner.model import Area, Team
+
+    cfg = cfg or WorkloadConfig()
+    with store.session() as s:
+        teams = s.execute(
+            select(Team.id, Team.name, Team.office_area_id).where(Team.round_id == round_id).order_by(Team.id)
+        ).all()
+        df = _round_targets(s, round_id)
+        offices = {
+            a.id: (a.office_lon, a.office_lat) for a in s.scalars(select(Area)) if a.office_lon is not None
+        }
+    proj = _projection(df)
+    x, y = proj.forward(df["lon"].to_numpy(float), df["lat"].to_numpy(float)) if len(df) else ([], [])
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    minutes = _minutes(df, cfg)
+    out = []
+    team_col = df["team_id"].to_numpy(dtype=float)  # NaN = unassigned
+    for tid, name, office_area in [*teams, (None, "未分配", None)]:
+        m = np.isnan(team_col) if tid is None else team_col == tid
+        sub = df[m]
+        off = None
+        if office_area in offices:
+            ox, oy = proj.forward(*offices[office_area])
+            off = np.array([[ox, oy]])
+        svc, walk, _ = territory_hours(x[m], y[m], minutes[m], off, cfg)
+        out.append(
+            TeamWorkload(
+                tid,
+                name,
+                int(((sub["kind"] == "household") & ~sub["special"]).sum()),
+                int((sub["kind"] == "enterprise").sum()),
+                int(sub["special"].sum()),
+                int((sub["kind"] == "notable").sum()),
+                round(svc + walk, 2),
+                office_area,
+            )
+        )
+    return out
+
+
+def assign_targets(
+    store, round_id: int, target_ids: Sequence[int], team_id: int | None
+) -> dict[int, int | None]:
+    """Give targets of a round to a team (None: unassign) in one transaction.
+
+    Returns the previous team per target, so the change can be undone with :func:`restore_assignment`.
+    """
+    from sqlalchemy import select, update
+
+    from gisplanner.model import Assignment, Team
+
+    ids = [int(t) for t in target_ids]
+    with store.session() as s:
+        if team_id is not None:
+            team = s.get(Team, team_id)
+            if team is None or team.round_id != round_id:
+                raise TerritoryError(f"队伍 {team_id} 不属于走访轮次 {round_id}")
+        before = {}
+        for chunk in range(0, len(ids), 900):
+            part = ids[chunk : chunk + 900]
+            before.update(
+                s.execute(
+                    select(Assignment.target_id, Assignment.team_id).where(
+                        Assignment.round_id == round_id, Assignment.target_id.in_(part)
+                    )
+                ).all()
+            )
+            s.execute(
+                update(Assignment)
+                .where(Assignment.round_id == round_id, Assignment.target_id.in_(part))
+                .values(team_id=team_id)
+            )
+    return before
+
+
+def restore_assignment(store, round_id: int, previous: dict[int, int | None]) -> None:
+    """Put back the teams that :func:`assign_targets` returned (one transaction)."""
+    from sqlalchemy import update
+
+    from gisplanner.model import Assignment
+
+    by_team: dict[int | None, list[int]] = {}
+    for tid, team in previous.items():
+        by_team.setdefault(team, []).append(tid)
+    with store.session() as s:
+        for team, tids in by_team.items():
+            for chunk in range(0, len(tids), 900):
+                s.execute(
+                    update(Assignment)
+                    .where(
+                        Assignment.round_id == round_id, Assignment.target_id.in_(tids[chunk : chunk + 900])
+                    )
+                    .values(team_id=team)
+                )
+
+
+def split_round(
+    store,
+    round_id: int,
+    area_code: str | None = None,
+    cfg: WorkloadConfig | None = None,
+    tolerance: float = 0.10,
+    seed: int = 0,
+    progress: Progress = None,
+) -> RoundSplit:
+    """Assign the round's targets to its teams as territories (one transaction).
+
+    With ``area_code``: that area's targets are split among the teams based in it (or, if none is,
+    among all the round's teams). Without: the teams are shared out over the round's villages in
+    proportion to their workload (largest remainder; a village too small for a team joins its
+    nearest village that has one), then each village is split.
+    """
+    from sqlalchemy import select, update
+
+    from gisplanner.model import Area, Assignment, Team
+    from gisplanner.teams import _area_and_below
+
+    cfg = cfg or WorkloadConfig()
+    notes: list[str] = []
+    with store.session() as s:
+        teams = list(s.scalars(select(Team).where(Team.round_id == round_id).order_by(Team.id)))
+        if not teams:
+            raise TerritoryError(f"走访轮次 {round_id} 还没有队伍：请先组建队伍（teams form）")
+        df = _round_targets(s, round_id)
+        if df.empty:
+            raise TerritoryError(f"走访轮次 {round_id} 没有走访对象")
+        areas = {a.id: a for a in s.scalars(select(Area))}
+        if area_code is not None:
+            area = next((a for a in areas.values() if a.code == area_code), None)
+            if area is None:
+                raise TerritoryError(f"找不到区划代码 {area_code}")
+            inside = _area_and_below(s, area.id)
+            df = df[df["area_id"].isin(inside)]
+            if df.empty:
+                raise TerritoryError(f"走访轮次 {round_id} 在 {area.name}（{area_code}）没有走访对象")
+            based = [t for t in teams if t.office_area_id in inside]
+            groups = {area.id: (based or teams, df)}
+        else:
+            groups = _share_teams(df, teams, areas, cfg, notes)
+        proj = _projection(df)
+        graph = _road_graph(store, proj)
+        per_area, mdc, overlaps = {}, [], []
+        for n, (area_id, (area_teams, sub)) in enumerate(sorted(groups.items())):
+            if progress and progress(n / max(len(groups), 1), f"划分 {areas[area_id].name}") is False:
+                raise InterruptedError("已取消")
+            x, y = proj.forward(sub["lon"].to_numpy(float), sub["lat"].to_numpy(float))
+            office_ids = [a for a in _area_and_below(s, area_id) if areas[a].office_lon is not None]
+            offices = np.array(
+                [proj.forward(areas[a].office_lon, areas[a].office_lat) for a in office_ids]
+            ).reshape(-1, 2)
+            res = split_points(
+                np.asarray(x), np.asarray(y), _minutes(sub, cfg), unit_keys(sub["building"], sub["address"]),
+                len(area_teams), offices=offices if len(offices) else None, graph=graph, cfg=cfg,
+                tolerance=tolerance, seed=seed,
+            )  # fmt: skip
+            notes.extend(res.notes)
+            per_area[areas[area_id].code] = len(area_teams)
+            mdc.append(res.mean_dist_to_centroid)
+            overlaps.append(res.hull_overlap)
+            aids = sub["assignment_id"].to_numpy()
+            for terr, team in zip(res.territories, area_teams, strict=False):
+                ids = [int(a) for a in aids[terr.members]]
+                for chunk in range(0, len(ids), 900):
+                    s.execute(
+                        update(Assignment)
+                        .where(Assignment.id.in_(ids[chunk : chunk + 900]))
+                        .values(team_id=team.id)
+                    )
+                if terr.office is not None:
+                    team.office_area_id = office_ids[terr.office]
+            for team in area_teams[len(res.territories) :]:
+                team.office_area_id = area_id
+    loads = team_workloads(store, round_id, cfg)
+    return RoundSplit(round_id, loads, per_area, float(np.mean(mdc)), float(np.mean(overlaps)), notes)
+
+
+def _share_teams(df, teams, areas, cfg, notes) -> dict:
+    """Villages -> (teams, targets): teams in proportion to workload, small villages merged."""
+    work = df.assign(minutes=_minutes(df, cfg)).groupby("area_id")["minutes"].sum().to_dict()
+    share = largest_remainder(work, len(teams))
+    with_team = [a for a, k in share.items() if k > 0]
+    area_of = {}
+    for a in work:
+        if share[a] > 0:
+            area_of[a] = a
+            continue
+        here = areas[a]
+        best = min(
+            with_team,
+            key=lambda b: (
+                (areas[b].office_lon - (here.office_lon or 0)) ** 2
+                + (areas[b].office_lat - (here.office_lat or 0)) ** 2
+                if areas[b].office_lon is not None and here.office_lon is not None
+                else math.inf
+            ),
+        )
+        area_of[a] = best
+        notes.append(f"{here.name}工作量不足一个队伍，并入{areas[best].name}")
+    groups, pos = {}, 0
+    for a in sorted(with_team):
+        groups[a] = (teams[pos : pos + share[a]], df[df["area_id"].map(area_of) == a])
+        pos += share[a]
+    return groups
