@@ -144,3 +144,47 @@ def test_layout_key_ignores_cosmetic_header_differences():
     assert a == headers.layout_key("households", [" 户主 ", "经度", "纬度"])
     assert a != headers.layout_key("households", ["经度", "户主", "纬度"])
     assert a != headers.layout_key("enterprises", ["户主", "经度", "纬度"])
+
+
+def test_fast_xlsx_reader_agrees_with_openpyxl(tmp_path):
+    from gisplanner.io.readers import _read_xlsx_openpyxl, read_xlsx
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名册"
+    ws.append(["户主", "出生日期", "人口", "经度", "是否", "公式", "备注"])
+    ws.append(["张三", dt.date(1985, 6, 1), 3, 119.951234567, True, "=1+2", "  前后空格 "])
+    ws.append([])
+    ws.append(["李四", dt.datetime(1990, 1, 2, 8, 30), 2.5, -0.5, False, None, "0519-1234"])
+    ws["C6"] = 7  # a lone cell further down, after Excel-omitted rows
+    ws["B2"].number_format = "yyyy年m月d日"
+    wb.create_sheet("第二页").append(["x"])
+    wb.save(tmp_path / "a.xlsx")
+    fast = read_xlsx(tmp_path / "a.xlsx")
+    ref = _read_xlsx_openpyxl(tmp_path / "a.xlsx")
+    assert fast.headers == ref.headers and fast.rows.tolist() == ref.rows.tolist() == [2, 4, 6]
+    assert fast.frame.fillna("").values.tolist() == ref.frame.fillna("").values.tolist()
+    assert fast.frame["出生日期"].tolist()[:2] == ["1985-06-01", "1990-01-02 08:30:00"]
+    assert fast.sheets == ["名册", "第二页"]
+    assert read_xlsx(tmp_path / "a.xlsx", sheet="第二页").headers == ["x"]
+
+
+def test_our_xlsx_writer_round_trips_through_both_readers(tmp_path):
+    import pandas as pd
+
+    from gisplanner.io.readers import _read_xlsx_openpyxl, read_xlsx
+    from gisplanner.io.xlsx_writer import write_xlsx
+
+    df = pd.DataFrame(
+        {
+            "文本": ["=1+1", "0519", "a<b&c", " x ", None],
+            "数": [1, 2.5, None, -3, 1e20],
+            "是否": [True, False, None, True, False],
+        }
+    )
+    write_xlsx(tmp_path / "w.xlsx", [("表", df)])
+    for reader in (read_xlsx, _read_xlsx_openpyxl):
+        t = reader(tmp_path / "w.xlsx")
+        assert t.frame["文本"].tolist() == ["=1+1", "0519", "a<b&c", "x", ""]
+        assert t.frame["数"].tolist() == ["1", "2.5", "", "-3", "1e+20"]
+        assert t.frame["是否"].tolist() == ["是", "否", "", "是", "否"]

@@ -142,7 +142,31 @@ def _table(path: Path, records: list[list[str]], kind: str | None, **extra) -> R
 
 
 def read_xlsx(path: str | Path, *, kind: str | None = None, sheet: str | None = None) -> RawTable:
+    """The fast streaming reader first; openpyxl (the reference) when it cannot cope."""
     path = Path(path)
+    from gisplanner.io.xlsx_reader import XlsxBook
+
+    try:
+        book = XlsxBook(path)
+    except Exception:  # noqa: BLE001 - openpyxl below gives the user-facing message
+        return _read_xlsx_openpyxl(path, kind=kind, sheet=sheet)
+    try:
+        names = [n for n, _ in book.sheets]
+        if sheet is not None and sheet not in names:
+            raise ReadError(path, f"没有名为“{sheet}”的工作表（有：{'、'.join(names)}）")
+        records = [[cell_text(v) for v in row] for row in book.rows(sheet)]
+        title = sheet or names[0]
+    except ReadError:
+        raise
+    except Exception:  # noqa: BLE001
+        return _read_xlsx_openpyxl(path, kind=kind, sheet=sheet)
+    finally:
+        book.close()
+    records = [r[: max((i + 1 for i, c in enumerate(r) if c), default=0)] for r in records]
+    return _table(path, records, kind, sheet=title, sheets=names)
+
+
+def _read_xlsx_openpyxl(path: Path, *, kind: str | None = None, sheet: str | None = None) -> RawTable:
     import openpyxl  # imported here: only needed for Excel files
     from openpyxl.utils.exceptions import InvalidFileException
 

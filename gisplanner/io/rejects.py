@@ -43,39 +43,6 @@ def write_rejects(frame: pd.DataFrame, dest: str | Path, encoding: str | None = 
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
+    from gisplanner.io.xlsx_writer import write_xlsx
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("未导入的行")
-    bold = Font(bold=True)
-    red = PatternFill("solid", fgColor="FFF2CC")
-    header = []
-    for name in frame.columns:
-        c = WriteOnlyCell(ws, value=str(name))
-        c.font = bold
-        header.append(c)
-    ws.append(header)
-    ws.column_dimensions["A"].width = 8
-    for values in frame.itertuples(index=False, name=None):
-        row = [text_cell(ws, v) for v in values]
-        row[-1].fill = red
-        ws.append(row)
-    wb.save(path)
-
-
-def text_cell(ws, v):
-    """A write-only cell that holds `v` as given: text stays text (never a formula, no control chars)."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
-        return WriteOnlyCell(ws, value=None)
-    if hasattr(v, "item"):
-        v = v.item()
-    if isinstance(v, str):
-        c = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", v))
-        c.data_type = "s"  # '=…' in a roster is text, not a formula
-        return c
-    return WriteOnlyCell(ws, value=v)
+    write_xlsx(path, [("未导入的行", frame)], highlight_last_column=True, widths={len(frame.columns) - 1: 60})
