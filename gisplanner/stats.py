@@ -754,43 +754,89 @@ class DashboardFigures:
     timings: dict = field(default_factory=dict)
 
 
-def coverage_children(store: Store, scope: Scope, tree: AreaTree) -> pd.DataFrame:
-    """Coverage of the scope's child areas (the bars of the dashboard); see supervision."""
-    from gisplanner.supervision import coverage_rows  # uses coverage.py
+def coverage_children(
+    store: Store, scope: Scope, tree: AreaTree, targets: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Coverage of the scope's child areas (the dashboard's bars), from coverage.py via supervision."""
+    from gisplanner.supervision import coverage_rows
 
-    return coverage_rows(store, scope, tree)
+    return coverage_rows(store, scope, tree, targets=targets)
 
 
-def dashboard_figures(store: Store, scope: Scope, progress: Progress = None) -> DashboardFigures:
-    """Compute every dashboard figure for a scope on one connection (safe in a worker thread)."""
+# lanes of work that can run side by side on their own connections
+_LANES: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("first_days", "首次走访"), ("counts", "统计户数"), ("cumulative", "累计进度")),
+    (("sessions", "时段走访量"), ("teams", "小组走访量")),
+    (("by_category_status", "问题类别与状态"), ("resolution", "办理时长"), ("overdue", "逾期问题")),
+    (("coverage", "覆盖率"),),
+)
+
+
+def dashboard_figures(
+    store: Store,
+    scope: Scope,
+    progress: Progress = None,
+    *,
+    targets: pd.DataFrame | None = None,
+    workers: int = 1,
+) -> DashboardFigures:
+    """Compute every dashboard figure for a scope (safe in a worker thread).
+
+    ``targets``: ``coverage.load_targets(store)`` kept between refreshes (saves re-reading the
+    target list). ``workers`` > 1 runs the independent lanes on separate connections at once
+    (SQLite readers do not block each other in WAL mode).
+    """
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-    steps: list[tuple[str, str, Callable]] = [
-        ("totals", "统计户数", household_totals),
-        ("cumulative", "累计进度", cumulative_progress),
-        ("by_category_status", "问题类别与状态", problems_by_category_status),
-        ("resolution", "办理时长", resolution_times),
-        ("overdue", "逾期问题", overdue_by_unit),
-        ("teams", "小组走访量", visits_by_team),
-        ("sessions", "时段走访量", visits_by_session),
-    ]
     out: dict = {}
-    with store.engine.connect() as conn:
-        tree = AreaTree.load(conn)
-        prepare_scope(conn, scope)
-        for k, (key, msg, fn) in enumerate(steps):
-            _report(progress, k / (len(steps) + 1), msg)
-            t = time.perf_counter()
+    tree = AreaTree.load(store)
+    total_steps = sum(len(lane) for lane in _LANES)
+    done = [0]
+
+    def step(conn, key: str):
+        t = time.perf_counter()
+        if key == "first_days":
+            out[key] = visited_first_days(conn, scope, tree)
+        elif key == "counts":
+            out[key] = household_counts(conn, scope, tree)
+        elif key == "cumulative":
+            out[key] = cumulative_progress(conn, scope, tree, out["first_days"])
+        elif key == "coverage":
+            out[key] = coverage_children(store, scope, tree, targets)
+        else:
+            fn = {
+                "sessions": visits_by_session, "teams": visits_by_team,
+                "by_category_status": problems_by_category_status, "resolution": resolution_times,
+                "overdue": overdue_by_unit,
+            }[key]  # fmt: skip
             out[key] = fn(conn, scope, tree)
-            timings[key] = time.perf_counter() - t
-        conn.rollback()
-    _report(progress, len(steps) / (len(steps) + 1), "覆盖率")
-    t = time.perf_counter()
-    out["coverage"] = coverage_children(store, scope, tree)
-    timings["coverage"] = time.perf_counter() - t
+        timings[key] = time.perf_counter() - t
+
+    def run_lane(lane, check: bool) -> None:
+        with store.engine.connect() as conn:
+            prepare_scope(conn, scope)
+            for key, msg in lane:
+                if check:
+                    _report(progress, done[0] / total_steps, msg)
+                step(conn, key)
+                done[0] += 1
+            conn.rollback()
+
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _report(progress, 0.0, "统计中")
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for f in [pool.submit(run_lane, lane, False) for lane in _LANES]:
+                f.result()
+    else:
+        for lane in _LANES:
+            run_lane(lane, True)
     _report(progress, 1.0, "完成")
+    first = out.pop("first_days")
     return DashboardFigures(
         scope=scope,
+        totals=_totals(out.pop("counts"), first),
         resolution_median=resolution_medians(out["resolution"]),
         seconds=time.perf_counter() - t0,
         timings=timings,
