@@ -228,12 +228,13 @@ def enable_row_level_security(engine: Engine) -> None:
         raise ValueError("行级安全策略只适用于 PostgreSQL 数据库")
     with engine.begin() as conn:
         # SECURITY DEFINER: reads the bindings and the area tree with the owner's rights; the
-        # role is passed in because inside such a function current_user is the owner.
+        # role is passed in because inside such a function current_user is the owner; the
+        # search_path is pinned so a caller cannot slip in their own `setting` table.
         conn.execute(
             text(
                 """
 CREATE OR REPLACE FUNCTION gisplanner_visible_villages(who text) RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
   WITH RECURSIVE bound AS (
     SELECT CAST(value AS integer) AS id FROM setting WHERE key = 'scope:' || who
   ), sub AS (
