@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pytest
 from sqlalchemy import select, update
 
 from gisplanner.model import (
@@ -27,7 +28,9 @@ from gisplanner.model import (
 WALK_M_PER_MIN = 70.0
 
 
-def write_plan(store, round_name: str | None = None, *, teams: int = 3, sessions: int = 2, stops: int = 8) -> dict:
+def write_plan(
+    store, round_name: str | None = None, *, teams: int = 3, sessions: int = 2, stops: int = 8
+) -> dict:
     """Teams of two based at village offices, each with one route per session of `stops` households.
 
     Stops are the households nearest the office, in nearest-neighbour order; ETAs add walking
@@ -53,7 +56,9 @@ def write_plan(store, round_name: str | None = None, *, teams: int = 3, sessions
             ]
             s.add(team)
             s.flush()
-            homes = s.scalars(select(Household).where(Household.area_id == village.id).order_by(Household.id)).all()
+            homes = s.scalars(
+                select(Household).where(Household.area_id == village.id).order_by(Household.id)
+            ).all()
             ox, oy = village.office_lon, village.office_lat
             for k, session in enumerate(sess):
                 pool = [h for h in homes if h.id not in used]
@@ -71,9 +76,15 @@ def write_plan(store, round_name: str | None = None, *, teams: int = 3, sessions
                     walked += minutes
                     clock += dt.timedelta(minutes=minutes)
                     route.stops.append(
-                        RouteStop(seq=seq, target_id=h.id, eta=clock, window_start=session.start,
-                                  window_end=session.end, service_minutes=20,
-                                  code=f"{chr(65 + t % 26)}{k + 1}{seq:02d}")  # fmt: skip
+                        RouteStop(
+                            seq=seq,
+                            target_id=h.id,
+                            eta=clock,
+                            window_start=session.start,
+                            window_end=session.end,
+                            service_minutes=20,
+                            code=f"{chr(65 + t % 26)}{k + 1}{seq:02d}",
+                        )  # fmt: skip
                     )
                     clock += dt.timedelta(minutes=20)
                     cur = (h.lon, h.lat)
@@ -105,3 +116,22 @@ def test_write_plan_gives_each_team_ordered_routes(demo_store_copy):
             etas = [st.eta for st in stops]
             assert etas == sorted(etas)
             assert len({st.code for st in stops}) == 5
+
+
+@pytest.fixture(scope="module")
+def planned_db(demo_db_path, tmp_path_factory):
+    """A private copy of the demo database with a 3-team, 2-session, 6-stop plan (per test module).
+
+    Tests that print from it only add print-log rows; tests that change data use their own copy.
+    """
+    import sqlite3
+
+    from gisplanner.store import Store
+
+    dest = tmp_path_factory.mktemp("planned") / "planned.sqlite"
+    with sqlite3.connect(demo_db_path) as src, sqlite3.connect(dest) as dst:
+        src.backup(dst)
+    store = Store.open(dest)
+    plan = write_plan(store, teams=3, sessions=2, stops=6)
+    store.close()
+    return dest, plan

@@ -86,14 +86,16 @@ def print_to_pdf(
     unmasked: bool = False,
     user: str | None = None,
     progress: Progress = None,
+    items: list | None = None,
 ) -> PrintResult:
-    """Every sheet of `kind` for a round in one PDF at `out`; written whole or not at all."""
+    """Every sheet of `kind` for a round (or the given `items`) in one PDF; written whole or not at all."""
     if kind not in PRINTOUTS:
         raise ReportError(f"未知的打印内容：{kind}（可选：{'、'.join(PRINTOUTS)}）")
     ensure_app()
     t0 = time.perf_counter()
     ctx = PrintContext(unmasked=unmasked) if user is None else PrintContext(user=user, unmasked=unmasked)
-    items = PRINTOUTS[kind].build(store, round_id, ctx, progress)
+    if items is None:
+        items = PRINTOUTS[kind].build(store, round_id, ctx, progress)
     if not items:
         raise ReportError(f"没有可打印的{PRINTOUTS[kind].title}")
     out = Path(out)

@@ -1,0 +1,138 @@
+"""The printouts' data (gisplanner.reports): plan order, masking, settings, print log — no Qt."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from test_reports_fixture import planned_db, write_plan  # noqa: F401 - planned_db is a fixture
+
+from gisplanner.codes import mask_phone
+from gisplanner.model import CLOSED_STATUSES, Area, PrintLog, Problem, Route, RouteStop, Target, Team
+from gisplanner.reports.common import (
+    DEFAULT_MINI_PROGRAM_URL,
+    MINI_PROGRAM_URL_KEY,
+    PrintContext,
+    ReportError,
+    log_print,
+    set_setting,
+)
+from gisplanner.reports.contact_card import build_contact_cards
+from gisplanner.reports.problem_forms import build_problem_forms
+from gisplanner.reports.problem_list import build_problem_lists
+from gisplanner.reports.route_sheet import build_route_sheets
+from gisplanner.reports.survey_forms import build_household_forms, build_village_forms
+
+
+@pytest.fixture
+def planned(planned_db):  # noqa: F811 - the imported fixture
+    from gisplanner.store import Store
+
+    path, plan = planned_db
+    store = Store.open(path)
+    yield store, plan
+    store.close()
+
+
+def test_route_sheet_stops_follow_the_plan_with_masked_phones(planned):
+    store, plan = planned
+    sheets = build_route_sheets(store, plan["round"])
+    assert len(sheets) == 6
+    with store.session() as s:
+        for sheet in sheets:
+            route = s.get(Route, sheet.route_id)
+            assert [st.target.id for st in sheet.stops] == [st.target_id for st in route.stops]
+            assert [st.code for st in sheet.stops] == [st.code for st in route.stops]
+            for st in sheet.stops:
+                raw = s.get(Target, st.target.id).phone
+                assert st.target.phone == mask_phone(raw) and "****" in st.target.phone
+            # the map frames every stop and the office
+            minx, miny, maxx, maxy = sheet.map.bounds
+            for st in sheet.stops:
+                assert minx < st.x < maxx and miny < st.y < maxy
+            assert sheet.map.office is not None and sheet.map.areas
+    first = sheets[0]
+    assert [m.role for m in first.team.members] == ["组长", "组员"]
+    assert all("****" in m.phone for m in first.team.members)
+    assert first.team.office_name.endswith(("村委会", "居委会"))
+    # sessions come in time order
+    starts = [s.session_start for s in sheets]
+    assert starts == sorted(starts)
+
+
+def test_unmasked_print_shows_full_numbers(planned):
+    store, plan = planned
+    sheet = build_route_sheets(store, plan["round"], PrintContext(unmasked=True))[0]
+    with store.session() as s:
+        raw = s.get(Target, sheet.stops[0].target.id).phone
+    assert sheet.stops[0].target.phone == raw
+
+
+def test_round_without_routes_is_explained(demo_store):
+    with pytest.raises(ReportError, match="还没有路线"):
+        build_route_sheets(demo_store, 2)
+    with pytest.raises(ReportError, match="组建走访小组"):
+        build_contact_cards(demo_store, 2)
+
+
+def test_contact_cards_carry_setting_url_and_team_phone(demo_store_copy):
+    store, plan = demo_store_copy, write_plan(demo_store_copy, teams=3, sessions=2, stops=6)
+    cards = build_contact_cards(store, plan["round"])
+    assert len(cards) == 3 * 2 * 6
+    assert {c.qr_url for c in cards} == {DEFAULT_MINI_PROGRAM_URL}
+    assert cards[0].phone == "051988001234"  # the team's own phone, in full: it is there to be called
+    set_setting(store, MINI_PROGRAM_URL_KEY, "https://service.example.cn/mp?x=1")
+    assert build_contact_cards(store, plan["round"])[0].qr_url == "https://service.example.cn/mp?x=1"
+
+
+def test_household_and_village_forms_cover_the_plan(planned):
+    store, plan = planned
+    homes = build_household_forms(store, plan["round"])
+    assert len(homes) == 36
+    villages = build_village_forms(store, plan["round"])
+    assert len(villages) == 3 and sum(v.round_targets for v in villages) == 36
+    with store.session() as s:
+        area = s.scalar(select(Area).where(Area.name == villages[0].area_name))
+        n = s.scalar(select(Target.id).where(Target.area_id == area.id, Target.kind == "household").limit(1))
+        count = len(
+            s.scalars(select(Target.id).where(Target.area_id == area.id, Target.kind == "household")).all()
+        )
+    assert n is not None and villages[0].households == count
+
+
+def test_problem_lists_hold_open_problems_of_the_teams_households(planned):
+    store, plan = planned
+    lists = build_problem_lists(store, plan["round"])
+    assert [pl.team.name for pl in lists] == ["测试第1组", "测试第2组", "测试第3组"]
+    with store.session() as s:
+        for pl in lists:
+            team_targets = s.scalars(
+                select(RouteStop.target_id).join(Route).join(Team).where(Team.name == pl.team.name)
+            ).all()
+            expected = s.scalars(
+                select(Problem.id).where(
+                    Problem.target_id.in_(team_targets), Problem.status.not_in(CLOSED_STATUSES)
+                )
+            ).all()
+            assert len(pl.rows) == len(expected)
+            assert pl.households == 12
+            assert all(r.status not in ("已解决", "已解释说明", "纳入集中整治") for r in pl.rows)
+    assert sum(len(pl.rows) for pl in lists) > 0  # the demo's first round left open problems
+
+
+def test_hand_down_and_delegation_forms(demo_store):
+    with demo_store.session() as s:
+        assign = s.scalar(select(Problem.id).where(Problem.handling == "assign").limit(1))
+        delegate = s.scalar(select(Problem.id).where(Problem.handling == "delegate").limit(1))
+    forms = build_problem_forms(demo_store, problem_ids=[assign, delegate])
+    kinds = {f.kind: f for f in forms}
+    assert kinds["assign"].title == "问题交办单" and kinds["assign"].number.startswith("JB-")
+    assert kinds["delegate"].title == "委托办理单" and kinds["delegate"].number.startswith("WT-")
+    assert all("****" in f.phone for f in forms if f.phone)
+
+
+def test_print_log_records_who_what_pages(empty_store):
+    ctx = PrintContext(user="王干事", unmasked=True)
+    log_print(empty_store, ctx, "走访路线单（测试，3 份）", 6)
+    with empty_store.session() as s:
+        row = s.scalars(select(PrintLog)).one()
+        assert (row.user, row.pages, row.unmasked) == ("王干事", 6, True)
