@@ -834,3 +834,24 @@ def form_round_teams(
             s.flush()
             team_ids.append(row.id)
     return StoredFormation(round_id, team_ids, result, prev_id)
+
+
+def round_team_members(store, round_id: int) -> dict[int, list[str]]:
+    """Team id -> member names (the leader first) of a round's teams."""
+    from sqlalchemy import select
+
+    from gisplanner.model import Cadre, Team, TeamMember
+
+    out: dict[int, list[str]] = {}
+    with store.session() as s:
+        rows = s.execute(
+            select(Team.id, Cadre.name, TeamMember.role)
+            .join(TeamMember, TeamMember.team_id == Team.id)
+            .join(Cadre, Cadre.id == TeamMember.cadre_id)
+            .where(Team.round_id == round_id)
+            .order_by(Team.id, TeamMember.id)
+        ).all()
+    for tid, name, role in rows:
+        names = out.setdefault(tid, [])
+        names.insert(0, name) if role == "leader" else names.append(name)
+    return out

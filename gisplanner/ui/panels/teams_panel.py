@@ -1,0 +1,314 @@
+"""走访小组: the current round's teams, their workload side by side, and territories by map selection.
+
+- "组建队伍" forms 三搭配 teams for the round (size, keep/rotate last round's teams) in the
+  background (:func:`gisplanner.teams.form_round_teams`) and shows the rules report;
+- the table shows each team's members and workload (households, special-group targets,
+  enterprises, notable persons, estimated hours) with a balance bar; the heaviest and the
+  lightest team are highlighted, red when the spread exceeds ±10 %;
+- "分配所选对象给队伍" gives the map selection to the chosen team as ONE undoable command on
+  the window's undo stack; "自动划分片区" runs the territory split;
+- the round's unassigned targets are ringed in red on the map.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QUndoCommand
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gisplanner.teams import MIXED, RULE_ZH, FormationRules, form_round_teams, round_team_members
+from gisplanner.territory import assign_targets, restore_assignment, split_round, team_workloads
+
+COLUMNS = ["队伍", "成员", "住户", "特殊群体", "企业", "名士", "预计工时", "工作量"]
+HEAVY, LIGHT, OVER = QColor("#fde0dd"), QColor("#deebf7"), QColor("#fb6a4a")
+
+
+class AssignTargetsCommand(QUndoCommand):
+    """Give targets of a round to a team; undo puts every target back with its former team."""
+
+    def __init__(self, panel: TeamsPanel, round_id: int, target_ids, team_id: int | None, text: str):
+        super().__init__(text)
+        self.panel, self.round_id, self.team_id = panel, round_id, team_id
+        self.target_ids = [int(t) for t in target_ids]
+        self.previous: dict[int, int | None] | None = None
+
+    def redo(self) -> None:
+        store = self.panel.window.store
+        before = assign_targets(store, self.round_id, self.target_ids, self.team_id)
+        if self.previous is None:
+            self.previous = before
+        self.panel.reload()
+
+    def undo(self) -> None:
+        if self.previous is not None:
+            restore_assignment(self.panel.window.store, self.round_id, self.previous)
+        self.panel.reload()
+
+
+class TeamsPanel(QWidget):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.workloads = []
+        self.assigned: dict[int, int | None] = {}  # target id -> team id of the current round
+        self.overlay = None
+        self.last_formation = None
+
+        self.size_combo = QComboBox()
+        for text, size in (("两人一组", 2), ("三人一组", 3), ("两人为主，需要时三人", MIXED)):
+            self.size_combo.addItem(text, size)
+        self.previous_combo = QComboBox()
+        for text, mode in (("不考虑上轮搭档", "ignore"), ("保留上轮搭档", "keep"), ("轮换搭档", "rotate")):
+            self.previous_combo.addItem(text, mode)
+        self.form_button = QPushButton("组建队伍")
+        self.form_button.clicked.connect(self.start_forming)
+        self.split_button = QPushButton("自动划分片区")
+        self.split_button.clicked.connect(self.start_split)
+        self.assign_button = QPushButton("分配所选对象给队伍")
+        self.assign_button.clicked.connect(self.assign_selected)
+        self.unassign_button = QPushButton("取消所选对象的分配")
+        self.unassign_button.clicked.connect(lambda: self.assign_selected(unassign=True))
+
+        top = QHBoxLayout()
+        top.addWidget(self.size_combo)
+        top.addWidget(self.previous_combo)
+        top.addWidget(self.form_button)
+        top.addWidget(self.split_button)
+        top.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.assign_button)
+        actions.addWidget(self.unassign_button)
+        actions.addStretch(1)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._row_selected)
+        self.balance_label = QLabel()
+        self.report_label = QLabel()
+        self.report_label.setWordWrap(True)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addLayout(actions)
+        lay.addWidget(self.table)
+        lay.addWidget(self.balance_label)
+        lay.addWidget(self.report_label)
+
+        window.roundChanged.connect(lambda _rid: self.reload())
+        window.dataChanged.connect(self.reload)
+        window.mapLoaded.connect(self.draw_overlay)
+
+    # -- data ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read the round's teams, workloads and assignments (fast: one query each)."""
+        w = self.window
+        rid = w.current_round_id
+        if w.store is None or rid is None:
+            self.workloads, self.assigned = [], {}
+        else:
+            self.workloads = team_workloads(w.store, rid)
+            rows = w.store.read_frame(
+                "SELECT target_id, team_id FROM assignment WHERE round_id = :r", {"r": int(rid)}
+            )
+            self.assigned = dict(zip(rows["target_id"].astype(int), rows["team_id"], strict=True))
+            self.members = round_team_members(w.store, rid)
+        self._fill_table()
+        self.draw_overlay()
+
+    def team_ids(self) -> list[int]:
+        return [wl.team_id for wl in self.workloads if wl.team_id is not None]
+
+    def unassigned_ids(self) -> np.ndarray:
+        return np.array(
+            sorted(t for t, team in self.assigned.items() if team is None or team != team), np.int64
+        )
+
+    def _fill_table(self) -> None:
+        loads = self.workloads
+        teams = [wl for wl in loads if wl.team_id is not None]
+        hours = [wl.hours for wl in teams]
+        top = max(hours, default=0.0)
+        worked = [h for h in hours if h > 0]
+        spread = max(worked) / min(worked) if worked else 1.0
+        mean = float(np.mean(worked)) if worked else 0.0
+        out_of_band = bool(worked) and (max(worked) > mean * 1.1 or min(worked) < mean * 0.9)
+        self.table.setRowCount(len(loads))
+        members = getattr(self, "members", {})
+        for r, wl in enumerate(loads):
+            cells = [
+                wl.name,
+                "、".join(members.get(wl.team_id, [])) if wl.team_id is not None else "（未分配对象）",
+                str(wl.households),
+                str(wl.special),
+                str(wl.enterprises),
+                str(wl.notables),
+                f"{wl.hours:.1f} 小时",
+            ]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, wl.team_id)
+                if wl.team_id is not None and worked and wl.hours in (max(worked), min(worked)):
+                    colour = OVER if out_of_band else (HEAVY if wl.hours == max(worked) else LIGHT)
+                    item.setBackground(QBrush(colour))
+                self.table.setItem(r, c, item)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(int(1000 * wl.hours / top) if top > 0 else 0)
+            bar.setFormat(f"{wl.hours:.1f}")
+            if wl.team_id is None:
+                bar.setStyleSheet("QProgressBar::chunk { background: #bdbdbd; }")
+            elif worked and wl.hours in (max(worked), min(worked)) and out_of_band:
+                bar.setStyleSheet("QProgressBar::chunk { background: #de2d26; }")
+            self.table.setCellWidget(r, 7, bar)
+        if worked:
+            flag = "超出 ±10%" if out_of_band else "在 ±10% 以内"
+            self.balance_label.setText(
+                f"预计工时：最多 {max(worked):.1f}，最少 {min(worked):.1f}，最多/最少 = {spread:.2f}（{flag}）；"
+                f"未分配对象 {len(self.unassigned_ids())} 个"
+            )
+        else:
+            self.balance_label.setText(f"尚未分配；未分配对象 {len(self.unassigned_ids())} 个")
+
+    def selected_team_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+
+    def select_team(self, team_id: int) -> None:
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == team_id:
+                self.table.selectRow(r)
+                return
+
+    # -- actions ---------------------------------------------------------------------------
+    def assign_selected(self, unassign: bool = False) -> AssignTargetsCommand | None:
+        """The map selection -> the chosen team, as one undoable command."""
+        w = self.window
+        rid = w.current_round_id
+        team_id = None if unassign else self.selected_team_id()
+        if rid is None or (team_id is None and not unassign):
+            self.report_label.setText("请先在表中选择一个队伍")
+            return None
+        ids = [int(t) for t in w.selection.ids if int(t) in self.assigned]
+        skipped = len(w.selection.ids) - len(ids)
+        if not ids:
+            self.report_label.setText("地图上没有选中本轮的走访对象")
+            return None
+        name = next((wl.name for wl in self.workloads if wl.team_id == team_id), "")
+        text = f"取消 {len(ids)} 个对象的分配" if unassign else f"分配 {len(ids)} 个对象给{name}"
+        cmd = AssignTargetsCommand(self, rid, ids, team_id, text)
+        w.undo_stack.push(cmd)
+        self.report_label.setText(text + (f"（{skipped} 个不在本轮，未分配）" if skipped else ""))
+        return cmd
+
+    def current_rules(self) -> FormationRules:
+        return FormationRules(size=self.size_combo.currentData(), previous=self.previous_combo.currentData())
+
+    def start_forming(self) -> None:
+        w = self.window
+        if w.store is None or w.current_round_id is None:
+            return
+        self.form_button.setEnabled(False)
+        w.run_task(
+            form_round_teams, w.store, w.current_round_id, self.current_rules(),
+            title="组建队伍", on_result=self._formed, on_error=lambda *_: self.form_button.setEnabled(True),
+        )  # fmt: skip
+
+    def _formed(self, stored) -> None:
+        self.form_button.setEnabled(True)
+        self.last_formation = stored
+        res = stored.result
+        lines = [f"组建 {len(res.teams)} 个队伍" + ("（最优）" if res.proven_optimal else "")]
+        lines += res.notes
+        lines += [f"未满足「{RULE_ZH[u.rule]}」：{u.reason}" for u in res.unmet]
+        self.report_label.setText("\n".join(lines))
+        self.window.undo_stack.clear()  # assignments of the replaced teams cannot be undone any more
+        self.reload()
+
+    def start_split(self) -> None:
+        w = self.window
+        if w.store is None or w.current_round_id is None:
+            return
+        self.split_button.setEnabled(False)
+        w.run_task(
+            split_round, w.store, w.current_round_id, title="划分片区", on_result=self._split_done,
+            on_error=lambda *_: self.split_button.setEnabled(True),
+        )  # fmt: skip
+
+    def _split_done(self, split) -> None:
+        self.split_button.setEnabled(True)
+        self.report_label.setText(
+            f"已划分片区：最多/最少 = {split.balance:.2f}，到片区中心平均 {split.mean_dist_to_centroid:.0f} 米"
+        )
+        self.window.undo_stack.clear()
+        self.reload()
+
+    def _row_selected(self) -> None:
+        """Zoom-free feedback: highlight the chosen team's targets by selecting nothing; only status."""
+        team_id = self.selected_team_id()
+        n = sum(1 for t in self.assigned.values() if t == team_id) if team_id is not None else 0
+        if team_id is not None:
+            self.window.statusBar().showMessage(f"该队伍已分配 {n} 个对象", 4000)
+
+    # -- map overlay -----------------------------------------------------------------------
+    def draw_overlay(self) -> None:
+        """Ring the round's unassigned targets in red."""
+        mw = self.window.map_widget
+        if self.overlay is None:
+            self.overlay = pg.ScatterPlotItem(
+                pxMode=True,
+                size=9,
+                symbol="o",
+                brush=pg.mkBrush(0, 0, 0, 0),
+                pen=pg.mkPen("#e31a1c", width=1.4),
+            )
+            self.overlay.setZValue(15)
+        if self.overlay.scene() is None:
+            mw.view.addItem(self.overlay, ignoreBounds=True)
+        if mw.data is None:
+            self.overlay.setData(x=[], y=[])
+            return
+        pos = mw.positions_of(self.unassigned_ids())
+        t = mw.data.targets
+        self.overlay.setData(x=t["x"].to_numpy()[pos], y=t["y"].to_numpy()[pos])
+
+    def overlay_count(self) -> int:
+        return 0 if self.overlay is None else len(self.overlay.data)
+
+
+def install(window) -> None:
+    mw = window.map_widget
+    if getattr(mw, "selection_model", None) is None:
+        # the map's rectangle / lasso / area tools feed the window's selection (what we assign)
+        mw.set_selection_model(window.selection)
+    panel = TeamsPanel(window)
+    window.teams_panel = panel
+    dock = window.add_dock(panel, "走访小组")
+    action = window.menus["走访轮次"].addAction("组建队伍")
+
+    def run():
+        dock.show()
+        dock.raise_()
+        panel.start_forming()
+
+    action.triggered.connect(run)
+    window.teams_form_action = action

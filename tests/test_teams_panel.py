@@ -1,0 +1,86 @@
+"""The team dock: form teams, lasso targets on the map, assign them to a team, undo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+pytest.importorskip("pytestqt")
+
+
+@pytest.fixture
+def window(qtbot, demo_store_copy):
+    from gisplanner.ui.application import make_application
+    from gisplanner.ui.main_window import MainWindow
+
+    make_application()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
+        w.set_store(demo_store_copy)
+    return w
+
+
+def team_of(store, round_id, target_ids):
+    rows = store.read_frame(
+        f"SELECT target_id, team_id FROM assignment WHERE round_id = {int(round_id)} "
+        f"AND target_id IN ({','.join(str(int(t)) for t in target_ids)})"
+    )
+    return {
+        int(t): (None if pd.isna(team) else int(team))
+        for t, team in zip(rows.target_id, rows.team_id, strict=True)
+    }
+
+
+def test_form_lasso_assign_and_undo(window, qtbot):
+    panel = window.teams_panel
+    rid = window.current_round_id
+    assert rid is not None
+    # 组建队伍 from the round's cadres (runs in the background)
+    window.teams_form_action.trigger()
+    qtbot.waitUntil(lambda: panel.last_formation is not None, timeout=30_000)
+    teams = panel.team_ids()
+    assert len(teams) >= 30  # ~80 cadres in pairs
+    assert panel.table.rowCount() == len(teams) + 1  # + the unassigned row
+    assert len(panel.unassigned_ids()) == 8180  # nothing assigned yet: every target ringed
+    assert panel.overlay_count() == 8180
+
+    # lasso around the middle of the town with the map's lasso tool
+    mw = window.map_widget
+    mw.set_tool("lasso")
+    t = mw.data.targets
+    cx, cy = float(np.median(t["x"])), float(np.median(t["y"]))
+    r = 250.0
+    ring = [QPointF(cx + r * np.cos(a), cy + r * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 24)]
+    tool = mw.tool
+    tool.drag(ring[0], ring[0], Qt.KeyboardModifier.NoModifier, "start")
+    for p in ring[1:-1]:
+        tool.drag(ring[0], p, Qt.KeyboardModifier.NoModifier, "move")
+    tool.drag(ring[0], ring[-1], Qt.KeyboardModifier.NoModifier, "finish")
+    selected = [int(i) for i in window.selection.ids]
+    assert 5 < len(selected) < 2000
+    inside = np.hypot(t.set_index("id").loc[selected, "x"] - cx, t.set_index("id").loc[selected, "y"] - cy)
+    assert inside.max() <= r + 1
+
+    # assign the selection to the second team: one undoable command
+    team = teams[1]
+    panel.select_team(team)
+    depth = window.undo_stack.count()
+    panel.assign_button.click()
+    assert window.undo_stack.count() == depth + 1
+    assert set(team_of(window.store, rid, selected).values()) == {team}
+    row = next(w for w in panel.workloads if w.team_id == team)
+    assert row.households + row.special + row.enterprises + row.notables == len(selected)
+    assert row.hours > 0
+    assert len(panel.unassigned_ids()) == 8180 - len(selected)
+    assert panel.overlay_count() == 8180 - len(selected)
+
+    window.undo_stack.undo()
+    assert set(team_of(window.store, rid, selected).values()) == {None}
+    assert len(panel.unassigned_ids()) == 8180
+    assert next(w for w in panel.workloads if w.team_id == team).hours == 0
+    window.undo_stack.redo()
+    assert set(team_of(window.store, rid, selected).values()) == {team}
