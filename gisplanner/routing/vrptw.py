@@ -158,11 +158,13 @@ def solve(
     progress: Progress | None = None,
     max_iterations: int | None = None,
     start_empty: bool = False,
+    params=None,
 ) -> Solution:
     """Solve with PyVRP's iterated local search within ``time_limit`` seconds.
 
     ``progress(fraction, message)`` is called a few times per second; returning False
     stops the search and returns the best solution found so far (``cancelled=True``).
+    ``params`` is an optional ``pyvrp.SolveParams`` (tuning experiments).
     """
     import pyvrp
     from pyvrp.constants import MAX_VALUE

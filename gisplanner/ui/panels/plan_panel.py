@@ -1,0 +1,243 @@
+"""规划路线: plan the current round's routes in the background and show them.
+
+A menu action (走访轮次 → 规划路线) runs :func:`gisplanner.planning.plan_round` through
+``window.run_task`` (progress and cancel in the status bar). The stored plan is shown in a
+table dock (team, session, stop order, ETA, target) and, for the team chosen in the dock,
+as numbered stops joined in visiting order on the map (an overlay added to the map's
+ViewBox, redrawn when the map reloads).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gisplanner.planning import REASON_ZH, PlanConfig, load_plan, plan_round
+
+SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+COLUMNS = ["小组", "时段", "序号", "预计到达", "走访对象", "说明"]
+ALL_TEAMS = "（全部小组）"
+
+
+class PlanPanel(QWidget):
+    """Table of the round's planned stops plus the controls to (re)plan."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.rows: list[dict] = []
+        self.notes: dict[int, str] = {}
+        self.overlay: list = []
+        self.last_result = None
+
+        self.time_limit = QDoubleSpinBox()
+        self.time_limit.setRange(1, 3600)
+        self.time_limit.setValue(PlanConfig().time_limit)
+        self.time_limit.setSuffix(" 秒")
+        self.plan_button = QPushButton("规划路线")
+        self.plan_button.clicked.connect(self.start_planning)
+        self.team_combo = QComboBox()
+        self.team_combo.currentIndexChanged.connect(self._team_changed)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("求解时间"))
+        top.addWidget(self.time_limit)
+        top.addWidget(self.plan_button)
+        top.addStretch(1)
+        top.addWidget(QLabel("小组"))
+        top.addWidget(self.team_combo)
+
+        self.summary = QLabel("尚未规划")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._row_selected)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.table)
+
+        window.roundChanged.connect(lambda _rid: self.reload())
+        window.mapLoaded.connect(self.draw_overlay)
+        window.dataChanged.connect(self.reload)
+
+    # -- planning --------------------------------------------------------------------------
+    def start_planning(self) -> None:
+        w = self.window
+        if w.store is None or w.current_round_id is None:
+            QMessageBox.information(self, "规划路线", "请先打开数据库并选择走访轮次")
+            return
+        cfg = PlanConfig(time_limit=float(self.time_limit.value()))
+        self.plan_button.setEnabled(False)
+        w.run_task(
+            plan_round,
+            w.store,
+            w.current_round_id,
+            cfg,
+            title="规划路线",
+            on_result=self._planned,
+            on_error=self._failed,
+        )
+
+    def _failed(self, message: str) -> None:
+        self.plan_button.setEnabled(True)
+        if message != "已取消":
+            QMessageBox.warning(self, "规划路线失败", message)
+
+    def _planned(self, result) -> None:
+        self.plan_button.setEnabled(True)
+        self.last_result = result
+        self.notes = {s.target_id: s.note for r in result.routes for s in r.stops if s.note}
+        reasons: dict[str, int] = {}
+        for u in result.unscheduled:
+            reasons[u.reason] = reasons.get(u.reason, 0) + 1
+        why = "，".join(f"{REASON_ZH.get(k, k)} {v}" for k, v in reasons.items())
+        self.summary.setText(
+            f"{result.teams} 个小组，{len(result.routes)} 条路线；已排 {result.scheduled}/{result.targets} 个对象，"
+            f"未排 {len(result.unscheduled)}（{why or '无'}）；步行合计 {result.walking_minutes:.0f} 分钟；"
+            f"用时 {result.runtime:.1f} 秒" + ("" if result.saved else "；未保存（有时间窗冲突）")
+        )
+        self.reload(keep_summary=True)
+
+    # -- showing ---------------------------------------------------------------------------
+    def reload(self, keep_summary: bool = False) -> None:
+        w = self.window
+        rid = w.current_round_id
+        self.rows = load_plan(w.store, rid) if (w.store is not None and rid is not None) else []
+        if not keep_summary:
+            self.notes = {}
+            self.summary.setText(
+                f"已保存的路线：{len(self.rows)} 个走访点" if self.rows else "本轮尚未规划路线"
+            )
+        teams = sorted({r["team"] for r in self.rows})
+        current = self.team_combo.currentText()
+        self.team_combo.blockSignals(True)
+        self.team_combo.clear()
+        self.team_combo.addItem(ALL_TEAMS)
+        self.team_combo.addItems(teams)
+        if current in teams:
+            self.team_combo.setCurrentText(current)
+        elif teams:
+            self.team_combo.setCurrentIndex(1)
+        self.team_combo.blockSignals(False)
+        self._fill_table()
+        self.draw_overlay()
+
+    def _visible_rows(self) -> list[dict]:
+        team = self.team_combo.currentText()
+        if team in ("", ALL_TEAMS):
+            return self.rows
+        return [r for r in self.rows if r["team"] == team]
+
+    def _fill_table(self) -> None:
+        rows = self._visible_rows()
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            values = [r["team"], r["session"], str(r["seq"]), f"{r['eta']:%m-%d %H:%M}", r["target"],
+                      self.notes.get(r["target_id"], "")]  # fmt: skip
+            for j, v in enumerate(values):
+                item = QTableWidgetItem(v)
+                if j == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setData(Qt.ItemDataRole.UserRole, r["target_id"])
+                self.table.setItem(i, j, item)
+
+    def _team_changed(self, _index: int) -> None:
+        self._fill_table()
+        self.draw_overlay()
+
+    def _row_selected(self) -> None:
+        items = self.table.selectedItems()
+        if items and hasattr(self.window, "selection"):
+            tid = items[0].data(Qt.ItemDataRole.UserRole)
+            if tid is not None:
+                self.window.selection.select([int(tid)])
+
+    # -- map overlay -----------------------------------------------------------------------
+    def clear_overlay(self) -> None:
+        view = self.window.map_widget.view
+        for item in self.overlay:
+            if item.scene() is not None:
+                view.removeItem(item)
+        self.overlay = []
+
+    def draw_overlay(self) -> None:
+        """Numbered stops, joined in visiting order, one colour per session (one team at a time;
+        all teams only as lines, numbers would be unreadable)."""
+        self.clear_overlay()
+        mw = self.window.map_widget
+        if mw.data is None or not self.rows:
+            return
+        rows = self._visible_rows()
+        if not rows:
+            return
+        x, y = mw.data.projection.forward(
+            np.array([r["lon"] for r in rows]), np.array([r["lat"] for r in rows])
+        )
+        x, y = np.atleast_1d(x), np.atleast_1d(y)
+        single_team = self.team_combo.currentText() not in ("", ALL_TEAMS)
+        by_route: dict[int, list[int]] = {}
+        for i, r in enumerate(rows):
+            by_route.setdefault(r["route_id"], []).append(i)
+        sessions = sorted({r["session"] for r in rows})
+        for idx in by_route.values():
+            colour = SESSION_COLOURS[sessions.index(rows[idx[0]]["session"]) % len(SESSION_COLOURS)]
+            line = pg.PlotCurveItem(x[idx], y[idx], pen=pg.mkPen(colour, width=2))
+            line.setZValue(20)
+            mw.view.addItem(line)
+            self.overlay.append(line)
+            if single_team:
+                dots = pg.ScatterPlotItem(
+                    x=x[idx], y=y[idx], size=16, brush=pg.mkBrush(colour), pen=pg.mkPen("w")
+                )
+                dots.setZValue(21)
+                mw.view.addItem(dots)
+                self.overlay.append(dots)
+                for i in idx:
+                    label = pg.TextItem(str(rows[i]["seq"]), color="w", anchor=(0.5, 0.5))
+                    label.setPos(float(x[i]), float(y[i]))
+                    label.setZValue(22)
+                    mw.view.addItem(label)
+                    self.overlay.append(label)
+
+    def overlay_counts(self) -> dict:
+        """What the overlay shows (for tests): lines and numbered labels."""
+        return {
+            "lines": sum(isinstance(i, pg.PlotCurveItem) for i in self.overlay),
+            "labels": [i.textItem.toPlainText() for i in self.overlay if isinstance(i, pg.TextItem)],
+        }
+
+
+def install(window) -> None:
+    panel = PlanPanel(window)
+    window.plan_panel = panel
+    dock = window.add_dock(panel, "路线规划", Qt.DockWidgetArea.BottomDockWidgetArea)
+    action = window.menus["走访轮次"].addAction("规划路线")
+
+    def run():
+        dock.show()
+        dock.raise_()
+        panel.start_planning()
+
+    action.triggered.connect(run)
+    window.plan_action = action

@@ -1,0 +1,64 @@
+"""The 规划路线 action plans in the background and shows the plan in the table and on the map."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from test_plan_round import small_round  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, demo_store_copy):
+    from gisplanner.ui.application import make_application
+    from gisplanner.ui.main_window import MainWindow
+
+    make_application()
+    rid = small_round(demo_store_copy, n_targets=40, teams=2)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
+        w.set_store(demo_store_copy)
+    w.select_round(rid)
+    assert w.current_round_id == rid
+    return w
+
+
+def test_menu_action_plans_and_shows_table_and_numbered_stops(window, qtbot):
+    panel = window.plan_panel
+    assert "plan_panel" not in window.panel_errors
+    assert panel.table.rowCount() == 0
+    panel.time_limit.setValue(2)
+    window.plan_action.trigger()
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=60_000)
+    res = panel.last_result
+    assert res.saved and res.violations == []
+    # one team shown: its stops in the table, numbered 1.. per route on the map
+    team = panel.team_combo.currentText()
+    team_stops = [s for r in res.routes if r.team == team for s in r.stops]
+    assert panel.table.rowCount() == len(team_stops) > 0
+    assert panel.table.item(0, 2).text() == "1"
+    counts = panel.overlay_counts()
+    assert counts["lines"] == len([r for r in res.routes if r.team == team])
+    assert sorted(counts["labels"], key=int) == sorted((str(s.seq) for s in team_stops), key=int)
+    assert "已排" in panel.summary.text()
+    # all teams: every stop in the table, lines only
+    panel.team_combo.setCurrentIndex(0)
+    assert panel.table.rowCount() == res.scheduled
+    assert panel.overlay_counts()["labels"] == []
+
+
+def test_round_without_teams_reports_instead_of_crashing(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    # the demo's next round (冬季) has no teams yet
+    combo = window.round_combo
+    demo_next = next(combo.itemData(i) for i in range(combo.count()) if "冬季" in combo.itemText(i))
+    window.select_round(demo_next)
+    window.plan_action.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    assert "组队" in shown[0]
