@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import segno
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainterPath
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from gisplanner.reports.contact_card import CARD_MM, ContactCard
 from gisplanner.ui.printing.canvas import CENTER, LEFT, PageCanvas
@@ -67,12 +67,25 @@ def paint_card(c: PageCanvas, card: ContactCard, x: float, y: float) -> None:
 
 
 def _qr(c: PageCanvas, url: str, x: float, y: float, size: float) -> None:
-    n, dark = qr_modules(url)
-    quiet = 2  # modules of white border inside the box
-    m = size / (n + 2 * quiet) * c.k
-    ox, oy = x * c.k + quiet * m, y * c.k + quiet * m
-    path = QPainterPath()
-    for mx, my in dark:
-        path.addRect(ox + mx * m, oy + my * m, m * 1.02, m * 1.02)  # slight overlap: no hairline seams
-    c.box(x, y, size, size, 0, fill="white")
-    c.fill_path(path, "black")
+    """The QR code as one small image (a pixel per module), embedded once per PDF and scaled
+    without smoothing, so the modules stay sharp and 700 cards do not repeat 700 vector codes."""
+    img = qr_image(url)
+    c.painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+    c.painter.drawImage(c.r(x, y, size, size), img)
+
+
+_images: dict[str, QImage] = {}
+
+
+def qr_image(url: str) -> QImage:
+    img = _images.get(url)
+    if img is None:
+        n, dark = qr_modules(url)
+        quiet = 2  # modules of white border inside the box
+        img = QImage(n + 2 * quiet, n + 2 * quiet, QImage.Format.Format_RGB32)
+        img.fill(QColor("white"))
+        black = QColor("black").rgb()
+        for mx, my in dark:
+            img.setPixel(mx + quiet, my + quiet, black)
+        _images[url] = img
+    return img
