@@ -29,8 +29,14 @@ def window(qtbot, demo_store_copy):
     w.show()
     with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=30_000):
         w.set_store(demo_store_copy)
-    yield w
-    qtbot.waitUntil(lambda: not w._tasks, timeout=30_000)  # no task may outlive the window
+    return w
+
+
+def settle(qtbot, w) -> None:
+    """Let the window's background tasks end inside the test (pytest-qt closes it before fixtures end)."""
+    for _ in range(3):  # a finished task may have started another
+        qtbot.waitUntil(lambda: not w._tasks, timeout=30_000)
+        qtbot.wait(50)
 
 
 def test_overdue_filter_highlights_and_history(window, qtbot):
@@ -49,6 +55,7 @@ def test_overdue_filter_highlights_and_history(window, qtbot):
         n_events = len(pw.history(s, pid))
     assert panel.events.rowCount() == n_events
     assert panel.events.item(0, 2).text() == "登记"
+    settle(qtbot, window)
 
 
 def test_buttons_go_through_the_workflow(window, qtbot, monkeypatch):
@@ -79,3 +86,4 @@ def test_buttons_go_through_the_workflow(window, qtbot, monkeypatch):
     with window.store.session() as s:
         assert [e.actor for e in pw.history(s, pid)][-1] == "张伟"
         assert s.scalar(select(Problem.status).where(Problem.id == pid)) == "resolved"
+    settle(qtbot, window)

@@ -84,8 +84,14 @@ def window(qtbot, empty_store):
     with qtbot.waitSignals([w.mapLoaded, w.problems_panel.loaded], timeout=30_000):
         w.set_store(empty_store)
     w.ids = ids
-    yield w
-    qtbot.waitUntil(lambda: not w._tasks, timeout=30_000)  # no task may outlive the window
+    return w
+
+
+def settle(qtbot, w) -> None:
+    """Let the window's background tasks end inside the test (pytest-qt closes it before fixtures end)."""
+    for _ in range(3):  # a finished task may have started another
+        qtbot.waitUntil(lambda: not w._tasks, timeout=30_000)
+        qtbot.wait(50)
 
 
 def type_text(qtbot, widget, text: str) -> None:
@@ -147,6 +153,7 @@ def test_keyboard_entry_in_sheet_order(window, qtbot):
         p = s.scalars(select(Problem)).one()
         assert (p.category, p.description, p.status) == ("transport", "村里到镇上没有公交", "open")
     assert panel.table.item(2, 4).text() == "拒访"
+    settle(qtbot, window)
 
 
 def test_bad_input_is_reported_in_place(window, qtbot):
@@ -167,3 +174,4 @@ def test_bad_input_is_reported_in_place(window, qtbot):
     assert "不能登记" in panel.message.text()  # not home: no problems can be raised
     with window.store.session() as s:
         assert s.scalars(select(Visit)).first() is None
+    settle(qtbot, window)
