@@ -7,14 +7,16 @@ columns); PostGIS, when installed, is used only for server-side filters.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import weakref
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import Integer, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
 from gisplanner.model import Base
@@ -303,3 +305,107 @@ def server_version(engine: Engine) -> str:
         if is_postgresql(engine):
             return conn.scalar(text("SHOW server_version"))
         return "SQLite " + conn.scalar(text("SELECT sqlite_version()"))
+
+
+# -- connecting to a server: the address is remembered, the password only in the system keyring ----
+KEYRING_SERVICE = "gisplanner"
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """Where a shared database lives (without the password, which is never written to a file)."""
+
+    host: str = "localhost"
+    port: int = 5432
+    database: str = "gisplanner"
+    user: str = ""
+
+    def url(self, password: str | None = None) -> URL:
+        """The SQLAlchemy URL; the password stays in memory (``str(url)`` masks it)."""
+        return URL.create(
+            "postgresql+psycopg",
+            username=self.user or None,
+            password=password or None,
+            host=self.host,
+            port=int(self.port),
+            database=self.database,
+        )
+
+    def url_string(self, password: str | None = None) -> str:
+        """The URL as text for :meth:`Store.open` (keep it in memory, never log or save it)."""
+        return self.url(password).render_as_string(hide_password=False)
+
+    @property
+    def keyring_user(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}/{self.database}"
+
+    def display(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}/{self.database}"
+
+    @classmethod
+    def from_url(cls, url: str) -> ServerAddress:
+        u = make_url(url)
+        return cls(u.host or "localhost", u.port or 5432, u.database or "", u.username or "")
+
+
+def keyring_available() -> bool:
+    """Is there a system keyring (Secret Service, macOS Keychain, Windows Credential Locker)?"""
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:
+        return False
+    kr = keyring.get_keyring()
+    return not isinstance(kr, fail.Keyring) and getattr(kr, "priority", 1) > 0
+
+
+def stored_password(address: ServerAddress) -> str | None:
+    """The password remembered in the system keyring, or None (then the user is asked)."""
+    if not keyring_available():
+        return None
+    import keyring
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, address.keyring_user)
+    except Exception:  # noqa: BLE001 - a locked or broken keyring means: ask the user
+        return None
+
+
+def remember_password(address: ServerAddress, password: str) -> bool:
+    """Keep the password in the system keyring; False when there is none (nothing is written)."""
+    if not keyring_available():
+        return False
+    import keyring
+
+    try:
+        keyring.set_password(KEYRING_SERVICE, address.keyring_user, password)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+def forget_password(address: ServerAddress) -> None:
+    if not keyring_available():
+        return
+    import keyring
+
+    with contextlib.suppress(Exception):
+        keyring.delete_password(KEYRING_SERVICE, address.keyring_user)
+
+
+def check_connection(url: str, timeout: int = 5) -> str:
+    """Connect once and describe the server (version, PostGIS); raises StoreError in Chinese."""
+    from sqlalchemy import create_engine
+
+    from gisplanner.store import StoreError
+
+    engine = create_engine(url, connect_args={"connect_timeout": timeout})
+    try:
+        version = server_version(engine)
+        postgis = "，PostGIS 可用" if has_postgis(engine) else "，未安装 PostGIS（使用普通查询）"
+        return f"PostgreSQL {version}{postgis}"
+    except DBAPIError as e:
+        first = str(e.orig).strip().splitlines()[0] if e.orig else str(e)
+        raise StoreError(f"无法连接数据库服务器：{first}") from e
+    finally:
+        engine.dispose()
