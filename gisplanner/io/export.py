@@ -204,8 +204,8 @@ def export_areas(
     gdf = areas_table(store, round_ids=round_ids, level=level)
     _report(progress, 0.6, "写入文件")
     with atomic_path(out) as tmp:
-        kw = {"layer": "areas"} if driver == "GPKG" else {}
-        gdf.to_file(tmp, driver=driver, engine="pyogrio", **kw)
+        # the layer name (GeoJSON "name") is the file's, not the temporary file's
+        gdf.to_file(tmp, driver=driver, engine="pyogrio", layer="areas" if driver == "GPKG" else out.stem)
         _report(progress, 0.99, "保存")
     if progress is not None:
         progress(1.0, "完成")

@@ -55,6 +55,7 @@ CADRE_COLUMNS = (
     "name", "gender", "birth_year", "is_local", "dialects", "unit_id", "phone", "is_leader",
     "avail_weekday_evening", "avail_weekend", "area_id",
 )  # fmt: skip
+COORD_TOLERANCE_DEG = 1e-7
 #: mapped field → the database columns it provides
 _PROVIDES = {
     "lon": ("lon", "lat", "area_id"),
@@ -335,14 +336,15 @@ def _existing(conn: Connection, sql: str, columns) -> pd.DataFrame:
 
 
 def _same(a: pd.Series, b: pd.Series, is_float: bool) -> np.ndarray:
-    """Elementwise equality where None == None; coordinates compare to 1e-9°."""
+    """Elementwise equality where None == None. Coordinates within 1e-7° (~1 cm) are the same
+    place: a file re-saved with 7 decimals, or in GCJ-02 converted back, is not a move."""
     a_none = a.isna().to_numpy()
     b_none = b.isna().to_numpy()
     eq = np.zeros(len(a), dtype=bool)
     both = ~a_none & ~b_none
     av, bv = a.to_numpy()[both], b.to_numpy()[both]
     if is_float:
-        eq[both] = np.isclose(av.astype(float), bv.astype(float), rtol=0, atol=1e-9)
+        eq[both] = np.isclose(av.astype(float), bv.astype(float), rtol=0, atol=COORD_TOLERANCE_DEG)
     else:
         eq[both] = [_plain(x) == _plain(y) for x, y in zip(av, bv, strict=True)]
     return eq | (a_none & b_none)

@@ -166,26 +166,27 @@ def write_xlsx(
     """Write DataFrames as sheets (name, frame). `on_rows(n)` is called every 5,000 rows."""
     path = Path(path)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        z.writestr(
+        _put(
+            z,
             "[Content_Types].xml",
             _CONTENT_TYPES.format(sheets="".join(_SHEET_CT.format(n=i + 1) for i in range(len(sheets)))),
         )
-        z.writestr("_rels/.rels", _RELS)
+        _put(z, "_rels/.rels", _RELS)
         names = "".join(
             f'<sheet name="{_text(_sheet_name(t))}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
             for i, (t, _) in enumerate(sheets)
         )
-        z.writestr("xl/workbook.xml", _WORKBOOK.format(sheets=names))
+        _put(z, "xl/workbook.xml", _WORKBOOK.format(sheets=names))
         rels = "".join(
             f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
             for i in range(len(sheets))
         )
-        z.writestr("xl/_rels/workbook.xml.rels", _WB_RELS.format(rels=rels))
-        z.writestr("xl/styles.xml", _STYLES)
+        _put(z, "xl/_rels/workbook.xml.rels", _WB_RELS.format(rels=rels))
+        _put(z, "xl/styles.xml", _STYLES)
         done = 0
         sst = _Strings()
         for i, (_, df) in enumerate(sheets):
-            with z.open(f"xl/worksheets/sheet{i + 1}.xml", "w", force_zip64=True) as f:
+            with z.open(_info(f"xl/worksheets/sheet{i + 1}.xml"), "w", force_zip64=True) as f:
                 buf: list[str] = []
                 for n, part in enumerate(_sheet_xml(df, highlight_last_column, widths, sst)):
                     buf.append(part)
@@ -196,7 +197,18 @@ def write_xlsx(
                         on_rows(done + n)
                 f.write("".join(buf).encode("utf-8"))
             done += len(df)
-        z.writestr("xl/sharedStrings.xml", sst.xml())
+        _put(z, "xl/sharedStrings.xml", sst.xml())
+
+
+def _info(name: str) -> zipfile.ZipInfo:
+    # a fixed timestamp: the same table gives the same bytes (sample files under git)
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _put(z: zipfile.ZipFile, name: str, text: str) -> None:
+    z.writestr(_info(name), text, compresslevel=1)
 
 
 def _sheet_name(title: str) -> str:
