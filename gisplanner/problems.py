@@ -520,9 +520,10 @@ def problems_frame(
     )
     if area_ids is not None:
         df = df[df["area_id"].isin(list(area_ids))].reset_index(drop=True)
-    df["deadline"] = pd.to_datetime(df["deadline"]).dt.date
+    due = pd.to_datetime(df["deadline"])
     closed = df["status"].isin(CLOSED_STATUSES)
-    df["overdue"] = ~closed & df["deadline"].notna() & (df["deadline"] < today)
+    df["overdue"] = (~closed & due.notna() & (due < pd.Timestamp(today))).astype(bool)
+    df["deadline"] = due.dt.date.where(due.notna(), None)
     df["category_zh"] = df["category"].map(PROBLEM_CATEGORIES).fillna(df["category"])
     df["status_zh"] = df["status"].map(PROBLEM_STATUS_ZH).fillna(df["status"])
     df["handling_zh"] = df["handling"].map(HANDLING_ZH).fillna(df["handling"])

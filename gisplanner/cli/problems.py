@@ -5,6 +5,8 @@
   problem one level up (village → town → district → city), each with an event.
 - ``problems show ID [--json]``: a problem and its event history.
 - ``problems status ID TO --actor NAME [--note TEXT]``: move a problem along the workflow.
+- ``problems deadlines [--set CATEGORY=DAYS ...] [--holiday YYYY-MM-DD ...] [--json]``: the time
+  limits per category (0 = immediate) in working days, stored in the database.
 """
 
 from __future__ import annotations
@@ -42,6 +44,19 @@ def register(sub) -> None:
     st.add_argument("--actor", required=True, help="操作人")
     st.add_argument("--note", default=None)
     st.set_defaults(func=run_status)
+
+    d = psub.add_parser("deadlines", help="查看或设置各类问题的办理时限（工作日）")
+    add_db_argument(d)
+    d.add_argument(
+        "--set", action="append", default=[], metavar="CATEGORY=DAYS", help="如 transport=15，0 表示即时"
+    )
+    d.add_argument("--default", type=int, default=None, help="其他类别的时限（工作日）")
+    d.add_argument(
+        "--holiday", action="append", default=[], type=dt.date.fromisoformat, help="节假日（不计工作日）"
+    )
+    d.add_argument("--workday", action="append", default=[], type=dt.date.fromisoformat, help="调休上班日")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=run_deadlines)
 
 
 def _common(p) -> None:
@@ -159,4 +174,40 @@ def run_status(args) -> int:
     except ProblemError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_deadlines(args) -> int:
+    from gisplanner.problems import DeadlineRules, ProblemError
+    from gisplanner.workdays import WorkCalendar
+
+    store = open_store(args)
+    try:
+        with store.session() as s:
+            rules = DeadlineRules.load(s)
+            for item in args.set:
+                cat, _, days = item.partition("=")
+                if not days.strip().isdigit():
+                    raise ProblemError(f"时限“{item}”应写成 类别=工作日数，如 transport=15")
+                rules.days[cat.strip()] = int(days)
+            if args.default is not None:
+                rules.default_days = args.default
+            if args.holiday or args.workday:
+                rules.calendar = WorkCalendar.of(
+                    rules.calendar.holidays | set(args.holiday),
+                    rules.calendar.extra_workdays | set(args.workday),
+                )
+            if args.set or args.default is not None or args.holiday or args.workday:
+                rules.save(s)
+    except ProblemError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 1
+    table = {cat: rules.days_for(cat) for cat in PROBLEM_CATEGORIES}
+    if args.json:
+        print_json({"days": table, "holidays": sorted(rules.calendar.holidays)})
+        return 0
+    for cat, zh in PROBLEM_CATEGORIES.items():
+        print(f"  {zh}（{cat}）：{rules.label(cat)}")
+    if rules.calendar.holidays:
+        print("  节假日：" + "、".join(str(d) for d in sorted(rules.calendar.holidays)))
     return 0
