@@ -10,7 +10,18 @@ from sqlalchemy import func, select
 
 from gisplanner import problems as pw
 from gisplanner.cli import run
-from gisplanner.model import Area, Household, Problem, Round, Route, RouteStop, Team, Visit, VisitSession
+from gisplanner.model import (
+    Area,
+    Assignment,
+    Household,
+    Problem,
+    Round,
+    Route,
+    RouteStop,
+    Team,
+    Visit,
+    VisitSession,
+)
 
 
 def _world(store):
@@ -76,7 +87,7 @@ def test_results_sheet_round_trip(empty_store, tmp_path, capsys):
         s.flush()
         route = Route(round_id=rnd.id, team_id=team.id, session_id=sess.id)
         route.stops = [RouteStop(seq=1, target_id=tid, eta=sat, code="K7")]
-        s.add(route)
+        s.add_all([route, Assignment(round_id=rnd.id, target_id=tid, team_id=team.id)])
         s.flush()
         rid = route.id
     db, path = str(empty_store.sqlite_path), tmp_path / "sheet.xlsx"
