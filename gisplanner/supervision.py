@@ -114,9 +114,9 @@ def household_coverage(
     all_t = cov.load_targets(store) if targets is None else targets
     keep = (all_t["kind"] == "household").to_numpy()
     if scope.target_ids is not None:
-        keep &= np.isin(all_t["id"].to_numpy(), np.fromiter(scope.target_ids, np.int64))
+        keep = keep & np.isin(all_t["id"].to_numpy(), np.fromiter(scope.target_ids, np.int64))
     elif scope.area_code:
-        keep &= np.isin(all_t["area_id"].to_numpy(), tree.leaves_under(tree.id_of(scope.area_code)))
+        keep = keep & np.isin(all_t["area_id"].to_numpy(), tree.leaves_under(tree.id_of(scope.area_code)))
     inp = cov.load_inputs(store, round_ids=scope_rounds(store, scope), targets=all_t[keep])
     return cov.compute(inp, today=scope.overdue_day)
 
