@@ -87,3 +87,32 @@ def test_buttons_go_through_the_workflow(window, qtbot, monkeypatch):
         assert [e.actor for e in pw.history(s, pid)][-1] == "张伟"
         assert s.scalar(select(Problem.status).where(Problem.id == pid)) == "resolved"
     settle(qtbot, window)
+
+
+def test_problem_dialog_registers_and_delegates(qtbot, demo_store_copy):
+    from gisplanner.ui.dialogs.problem_dialog import ProblemDialog
+
+    with demo_store_copy.session() as s:
+        tid = s.scalar(select(Problem.target_id).limit(1))
+    dlg = ProblemDialog(demo_store_copy, actor="李敏", target_id=tid)
+    qtbot.addWidget(dlg)
+    dlg.category.setCurrentIndex(dlg.category.findData("transport"))
+    dlg.handling.setCurrentIndex(dlg.handling.findData("delegate"))
+    assert dlg.unit.count() > 0 and all(
+        "区" in dlg.unit.itemText(i) or "市" in dlg.unit.itemText(i) for i in range(dlg.unit.count())
+    )
+    dlg.save()  # no description yet: refused in place
+    assert "问题描述不能为空" in dlg.error.text() and dlg.result_id is None
+    dlg.description.setPlainText("村里到镇上没有公交")
+    dlg.save()
+    assert dlg.result_id is not None
+    with demo_store_copy.session() as s:
+        p = s.get(Problem, dlg.result_id)
+        assert (p.category, p.status, p.handling, p.level) == (
+            "transport",
+            "assigned",
+            "delegate",
+            p.unit.level,
+        )
+        assert p.unit.level in ("district", "city")
+        assert [e.action for e in pw.history(s, p.id)] == ["create", "assign"]

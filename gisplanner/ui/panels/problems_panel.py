@@ -133,6 +133,10 @@ class ProblemsPanel(QWidget):
 
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
+        new = QPushButton("登记问题…")
+        new.setToolTip("为地图上选中的一个对象登记问题")
+        new.clicked.connect(self._new_problem)
+        bar.addWidget(new)
         hand = QPushButton("交办/委托…")
         hand.clicked.connect(self._hand_down)
         self.buttons["assign"] = hand
@@ -309,6 +313,20 @@ class ProblemsPanel(QWidget):
         dlg = ProblemDialog(self.window_.store, actor=self.actor, problem_id=int(row["id"]), parent=self)
         if dlg.exec():
             self._keep_id = int(row["id"])
+            self.reload()
+
+    def _new_problem(self) -> None:
+        from gisplanner.ui.dialogs.problem_dialog import ProblemDialog
+
+        ids = self.window_.selection.ids
+        if len(ids) != 1:
+            QMessageBox.information(self, "登记问题", "请先在地图上选中一个走访对象")
+            return
+        dlg = ProblemDialog(self.window_.store, actor=self.actor, target_id=int(ids[0]),
+                            round_id=self.window_.current_round_id, parent=self)  # fmt: skip
+        if dlg.exec():
+            self._keep_id = dlg.result_id
+            self.status_filter.setCurrentIndex(self.status_filter.findData(None))
             self.reload()
 
     def _escalate_all(self) -> None:

@@ -318,7 +318,11 @@ class ResultsEntryPanel(QWidget):
                              + (f" · 问题 {len(self.pending)} 个" if self.pending else ""))  # fmt: skip
         self.saved.emit(vid)
         nxt = self.current + 1
-        self.go_to(nxt if nxt < len(self.stops) else None)
+        if nxt < len(self.stops):
+            self.go_to(nxt)
+        else:  # the sheet is done: coverage colours and counts catch up now, not at every stop
+            self.go_to(None)
+            self.window_.refresh()
         return vid
 
     def _error(self, text: str) -> None:
