@@ -72,6 +72,7 @@ class ConnectDialog(QDialog):
             self.remember.setChecked(False)
             self.remember.setEnabled(False)
             self.remember.setToolTip(self.tr("本机没有可用的系统钥匙串：密码只用于本次连接，不会保存"))
+            self.status.setText(self.remember.toolTip())
         self._load()
 
     # -- the address ------------------------------------------------------------------------------
