@@ -1,36 +1,112 @@
-"""What the map draws, prepared off the UI thread (no Qt here): projected arrays and frames."""
+"""What the map draws, prepared off the UI thread (no Qt here): projected arrays and frames.
+
+``load_map_data(store, round_id=None, progress=None)`` reads areas (all levels), targets with
+their latest outcome, roads, village offices and open/overdue problems, projects everything to
+a local metric CRS (the 3-degree Gauss-Kruger zone of the data's centre), builds the spatial
+indexes the selection tools use, the density grid shown at low zoom for large data, and the
+coverage of a round (the given one, or the newest round with visits).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from gisplanner import coverage as cov_mod
+from gisplanner import spatial
 from gisplanner.io.crs import LocalProjection
+from gisplanner.model import CLOSED_STATUSES, SPECIAL_GROUP_TAGS
 from gisplanner.store import Store
 
 OUTCOME_CODES = {None: 0, "met": 1, "not_home": 2, "refused": 3, "moved": 4, "phone": 5}
+DENSITY_BINS = 384  # cells across the longer side of the extent
+
+
+@dataclass
+class Density:
+    """Households per grid cell over the full extent (drawn instead of points at low zoom)."""
+
+    counts: np.ndarray  # (ny, nx) float32, row 0 = south
+    x0: float
+    y0: float
+    cell: float
 
 
 @dataclass
 class MapData:
     projection: LocalProjection
-    areas: gpd.GeoDataFrame  # village-level areas in the projected CRS, with met share
+    areas: gpd.GeoDataFrame  # village-level areas in the projected CRS, with targets / met counts
     towns: gpd.GeoDataFrame
     targets: pd.DataFrame  # id, kind, x, y, outcome_code, special, name, address, area_id …
     road_xy: np.ndarray  # (n, 2) vertices of all roads, projected
     road_connect: np.ndarray  # bool (n,), False where a road ends
     offices: pd.DataFrame  # area id, name, x, y
+    all_areas: gpd.GeoDataFrame | None = None  # every level, projected
+    points: spatial.PointIndex | None = None
+    area_index: spatial.AreaIndex | None = None
+    density: Density | None = None
+    coverage: cov_mod.Coverage | None = None
+    coverage_round: tuple[int, str] | None = None  # (id, name) of the round coloured
+    road_kinds: np.ndarray = field(default_factory=lambda: np.empty(0, object))  # per vertex
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
-        return tuple(self.areas.total_bounds) if len(self.areas) else (0.0, 0.0, 1.0, 1.0)
+        src = self.areas if len(self.areas) else self.all_areas
+        if src is not None and len(src):
+            return tuple(float(v) for v in src.total_bounds)
+        if self.points is not None and len(self.points):
+            return self.points.bounds
+        return (0.0, 0.0, 1.0, 1.0)
 
 
-def load_map_data(store: Store, progress=None) -> MapData:
+def coverage_round_for(store: Store, round_id: int | None) -> tuple[int, str] | None:
+    """The round whose coverage the map colours: ``round_id`` if it has visits, else the
+    newest round with visits that started before it (a round being planned shows the last
+    round's gaps), else ``round_id`` itself."""
+    rounds = store.read_frame(
+        "SELECT r.id, r.name, r.start_date, (SELECT COUNT(*) FROM visit v WHERE v.round_id = r.id) AS n "
+        "FROM round r ORDER BY r.id"
+    )
+    if rounds.empty:
+        return None
+    if round_id is not None:
+        me = rounds[rounds["id"] == round_id]
+        if not me.empty and me["n"].iloc[0] > 0:
+            return int(me["id"].iloc[0]), str(me["name"].iloc[0])
+        earlier = rounds[(rounds["n"] > 0) & (rounds["id"] < round_id)]
+        if not earlier.empty:
+            return int(earlier["id"].iloc[-1]), str(earlier["name"].iloc[-1])
+        if not me.empty:
+            return int(me["id"].iloc[0]), str(me["name"].iloc[0])
+    with_visits = rounds[rounds["n"] > 0]
+    pick = with_visits.iloc[-1] if not with_visits.empty else rounds.iloc[-1]
+    return int(pick["id"]), str(pick["name"])
+
+
+def compute_coverage(store: Store, targets: pd.DataFrame, round_id: int | None, progress=None):
+    """(coverage, (round id, name)) for the map; targets: the map's own frame (no re-read)."""
+    which = coverage_round_for(store, round_id)
+    if which is None:
+        return None, None
+    cov = cov_mod.coverage(store, which[0], targets=targets, progress=progress)
+    return cov, which
+
+
+def density_grid(x: np.ndarray, y: np.ndarray, extent, bins: int = DENSITY_BINS) -> Density:
+    x0, y0, x1, y1 = extent
+    cell = max(x1 - x0, y1 - y0, 1.0) / bins
+    nx = max(1, int(np.ceil((x1 - x0) / cell)))
+    ny = max(1, int(np.ceil((y1 - y0) / cell)))
+    h, _, _ = np.histogram2d(y, x, bins=(ny, nx), range=((y0, y0 + ny * cell), (x0, x0 + nx * cell)))
+    return Density(h.astype(np.float32), x0, y0, cell)
+
+
+def load_map_data(store: Store, progress=None, round_id: int | None = None) -> MapData:
     """Areas, targets with their latest outcome, roads and offices, projected to a local metric CRS."""
 
     def step(frac, msg):
@@ -39,37 +115,68 @@ def load_map_data(store: Store, progress=None) -> MapData:
 
     step(0.05, "读取行政区划")
     areas = store.areas_gdf()
-    lon0, lat0 = (
-        (areas.total_bounds[[0, 2]].mean(), areas.total_bounds[[1, 3]].mean()) if len(areas) else (120, 31)
-    )
+    if len(areas):
+        b = areas.total_bounds
+        lon0, lat0 = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    else:
+        lon0, lat0 = 120.0, 31.5
+    step(0.1, "读取走访对象")
+    t = store.targets_frame()
+    if not len(areas) and len(t):
+        lon0, lat0 = float(t["lon"].mean()), float(t["lat"].mean())
     proj = LocalProjection.for_lonlat(lon0, lat0)
     areas = areas.to_crs(proj.epsg)
     villages = areas[areas.level == "village"].copy()
     towns = areas[areas.level == "town"].copy()
-    step(0.3, "读取走访对象")
-    t = store.targets_frame()
     x, y = proj.forward(t["lon"].to_numpy(float), t["lat"].to_numpy(float))
-    t["x"], t["y"] = x, y
+    t["x"], t["y"] = np.asarray(x, float), np.asarray(y, float)
     t["outcome_code"] = t["last_outcome"].map(OUTCOME_CODES).fillna(0).astype(np.int8)
-    t["special"] = t[["elderly_alone", "disabled", "hardship"]].to_numpy(bool).any(axis=1)
+    t["special"] = t[list(SPECIAL_GROUP_TAGS)].fillna(False).to_numpy(bool).any(axis=1)
+    t["overdue_problems"] = _overdue_per_target(store, t["id"].to_numpy())
     met = t.assign(m=t["last_outcome"].eq("met")).groupby("area_id")["m"].agg(["sum", "size"])
     villages["targets"] = villages["id"].map(met["size"]).fillna(0).astype(int)
     villages["met"] = villages["id"].map(met["sum"]).fillna(0).astype(int)
-    step(0.7, "读取道路")
+    step(0.45, "建立空间索引")
+    points = spatial.PointIndex(t["id"].to_numpy(), t["x"].to_numpy(), t["y"].to_numpy())
+    area_index = spatial.AreaIndex(
+        areas["id"].to_numpy(), areas.geometry.to_numpy(), areas["level"].to_numpy()
+    )
+    step(0.55, "读取道路")
     roads = store.roads_gdf().to_crs(proj.epsg)
-    coords, connect = [], []
-    for geom in roads.geometry:
+    coords, connect, kinds = [], [], []
+    for geom, kind in zip(roads.geometry, roads["kind"], strict=True):
         for line in getattr(geom, "geoms", [geom]):
             xy = shapely.get_coordinates(line)
             coords.append(xy)
             c = np.ones(len(xy), bool)
             c[-1] = False
             connect.append(c)
+            kinds.append(np.full(len(xy), kind, object))
     road_xy = np.vstack(coords) if coords else np.empty((0, 2))
     road_connect = np.concatenate(connect) if connect else np.empty(0, bool)
+    road_kinds = np.concatenate(kinds) if kinds else np.empty(0, object)
     ox, oy = proj.forward(villages["office_lon"].to_numpy(float), villages["office_lat"].to_numpy(float))
     offices = pd.DataFrame(
         {"area_id": villages["id"].to_numpy(), "name": villages["name"].to_numpy(), "x": ox, "y": oy}
     )
+    data = MapData(proj, villages, towns, t, road_xy, road_connect, offices, all_areas=areas,
+                   points=points, area_index=area_index, road_kinds=road_kinds)  # fmt: skip
+    step(0.65, "统计密度")
+    hh = (t["kind"] == "household").to_numpy()
+    data.density = density_grid(t["x"].to_numpy()[hh], t["y"].to_numpy()[hh], data.extent)
+    step(0.75, "统计覆盖情况")
+    data.coverage, data.coverage_round = compute_coverage(store, t, round_id)
     step(1.0, "完成")
-    return MapData(proj, villages, towns, t, road_xy, road_connect, offices)
+    return data
+
+
+def _overdue_per_target(store: Store, ids: np.ndarray, today: dt.date | None = None) -> np.ndarray:
+    """Open problems past their deadline, per target (any round)."""
+    today = today or dt.date.today()
+    closed = ",".join(f"'{s}'" for s in CLOSED_STATUSES)
+    p = store.read_frame(
+        f"SELECT target_id, COUNT(*) AS n FROM problem WHERE status NOT IN ({closed}) "
+        "AND deadline IS NOT NULL AND deadline < :today GROUP BY target_id",
+        {"today": today.isoformat()},
+    )
+    return pd.Series(ids).map(p.set_index("target_id")["n"]).fillna(0).astype(np.int32).to_numpy()

@@ -1,0 +1,225 @@
+"""Layers and legend dock, the map tools toolbar, coverage colours per round, map export.
+
+``install(window)`` wires the map to the window: the selection model (highlight overlay),
+the map tools (平移/点选/框选/套索/按村选择 — Shift adds, Ctrl removes), zoom to selection,
+the base map's status messages, recolouring the areas when the current round changes
+(coverage runs off the UI thread), and 文件 → 导出地图图片.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gisplanner.ui.map import style as S
+from gisplanner.ui.map.data import compute_coverage, coverage_round_for
+
+ICON = QSize(18, 14)
+
+
+def legend_icon(kind: str, color: str, extra) -> QIcon:
+    """A small swatch for a legend row: fill, hatch, outline, line, symbol or ring."""
+    pm = QPixmap(ICON)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    r = QRectF(1, 1, ICON.width() - 2, ICON.height() - 2)
+    if kind == "fill":
+        p.setPen(S.pen("#555555", 1.0))
+        p.setBrush(S.brush(color, 200))
+        p.drawRect(r)
+    elif kind == "hatch":
+        p.setPen(S.pen("#777777", 1.0))
+        p.setBrush(S.brush(color, 255, extra))
+        p.drawRect(r)
+    elif kind == "outline":
+        p.setPen(S.pen(color, 2.0, style=Qt.PenStyle.DashLine))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(r)
+    elif kind == "line":
+        p.setPen(S.pen(color, 2.5))
+        p.drawLine(QPointF(1, ICON.height() / 2), QPointF(ICON.width() - 1, ICON.height() / 2))
+    else:  # symbol / ring: draw the pyqtgraph symbol path
+        import pyqtgraph as pg
+        from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
+
+        path = Symbols.get(extra or "o", Symbols["o"])
+        p.translate(ICON.width() / 2, ICON.height() / 2)
+        p.scale(11, 11)
+        if kind == "ring":
+            p.setPen(pg.mkPen(QColor(color), width=0.18))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+        else:
+            p.setPen(pg.mkPen(QColor("#333333"), width=0.06))
+            p.setBrush(S.brush(color))
+        p.drawPath(path)
+    p.end()
+    return QIcon(pm)
+
+
+class LayersPanel(QWidget):
+    """Layer list (tick to show, buttons to reorder) with each layer's legend under it."""
+
+    def __init__(self, map_widget, parent=None):
+        super().__init__(parent)
+        self.map = map_widget
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setIconSize(ICON)
+        self.tree.itemChanged.connect(self._item_changed)
+        up, down = QPushButton("上移"), QPushButton("下移")
+        up.clicked.connect(lambda: self._move(-1))
+        down.clicked.connect(lambda: self._move(+1))
+        buttons = QHBoxLayout()
+        buttons.addWidget(up)
+        buttons.addWidget(down)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.tree)
+        lay.addLayout(buttons)
+        self._building = False
+        map_widget.layersChanged.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self._building = True
+        expanded = {self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+                    for i in range(self.tree.topLevelItemCount()) if self.tree.topLevelItem(i).isExpanded()}  # fmt: skip
+        current = (
+            self.tree.currentItem().data(0, Qt.ItemDataRole.UserRole) if self.tree.currentItem() else None
+        )
+        self.tree.clear()
+        for key, title, legend in self.map.legend_entries():
+            layer = self.map.layers[key]
+            item = QTreeWidgetItem([title])
+            item.setData(0, Qt.ItemDataRole.UserRole, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
+            for kind, color, extra, label in legend:
+                child = QTreeWidgetItem([label])
+                child.setIcon(0, legend_icon(kind, color, extra))
+                child.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                item.addChild(child)
+            self.tree.addTopLevelItem(item)
+            item.setExpanded(key in expanded or (not expanded and key in ("areas", "needs", "households")))
+            if key == current:
+                self.tree.setCurrentItem(item)
+        self._building = False
+
+    def keys_top_first(self) -> list[str]:
+        return [
+            self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+            for i in range(self.tree.topLevelItemCount())
+        ]
+
+    def _item_changed(self, item, _col) -> None:
+        if self._building or item.parent() is not None:
+            return
+        key = item.data(0, Qt.ItemDataRole.UserRole)
+        self.map.set_layer_visible(key, item.checkState(0) == Qt.CheckState.Checked)
+
+    def _move(self, step: int) -> None:
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        if item.parent() is not None:
+            item = item.parent()
+        keys = self.keys_top_first()
+        i = keys.index(item.data(0, Qt.ItemDataRole.UserRole))
+        j = min(max(i + step, 0), len(keys) - 1)
+        keys.insert(j, keys.pop(i))
+        self.map.set_layer_order(list(reversed(keys)))  # the map wants bottom first
+
+
+def install_tools(window) -> QActionGroup:
+    """The 地图工具 toolbar: one checked tool at a time."""
+    mw = window.map_widget
+    tb = window.addToolBar("地图工具")
+    tb.setObjectName("map-tools")
+    group = QActionGroup(window)
+    group.setExclusive(True)
+    window.map_tool_actions = {}
+    shortcuts = {"pan": "P", "click": "S", "rectangle": "R", "lasso": "L", "area": "V"}
+    for name, tool in mw.tools.items():
+        act = QAction(tool.title, window, checkable=True)
+        act.setShortcut(QKeySequence(shortcuts[name]))
+        act.setToolTip(f"{tool.title}（{shortcuts[name]}）：Shift 加选，Ctrl 减选")
+        act.triggered.connect(lambda _=False, n=name: mw.set_tool(n))
+        group.addAction(act)
+        tb.addAction(act)
+        window.map_tool_actions[name] = act
+    window.map_tool_actions["pan"].setChecked(True)
+    mw.toolChanged.connect(lambda n: window.map_tool_actions[n].setChecked(True))
+    tb.addSeparator()
+    tb.addAction("缩放到选中", mw.zoom_to_selection)
+    clear = tb.addAction("取消选择", window.selection.clear)
+    clear.setShortcut(QKeySequence("Esc"))
+    window.menus["视图"].addAction("缩放到选中", mw.zoom_to_selection)
+    return group
+
+
+class CoverageSync:
+    """Recolours the areas for the current round (or the last round with visits before it)."""
+
+    def __init__(self, window):
+        self.window = window
+        self.shown: tuple[int, str] | None = None
+        window.roundChanged.connect(lambda _rid: self.update())
+        window.mapLoaded.connect(self._map_loaded)
+
+    def _map_loaded(self) -> None:
+        data = self.window.map_widget.data
+        self.shown = getattr(data, "coverage_round", None)
+        self.update()
+
+    def update(self) -> None:
+        w = self.window
+        data = w.map_widget.data
+        if w.store is None or data is None:
+            return
+        which = coverage_round_for(w.store, w.current_round_id)
+        if which is None or which == self.shown:
+            return
+        self.shown = which
+        w.run_task(compute_coverage, w.store, data.targets, w.current_round_id, title="统计覆盖情况",
+                   on_result=self._done)  # fmt: skip
+
+    def _done(self, result) -> None:
+        cov, which = result
+        if cov is not None and which == self.shown:
+            self.window.map_widget.set_coverage(cov, which[1])
+
+
+def _export_dialog(window) -> None:
+    path, _ = QFileDialog.getSaveFileName(
+        window, "导出地图图片", "地图.png", "PNG 图片 (*.png);;PDF 文件 (*.pdf)"
+    )
+    if not path:
+        return
+    out = window.map_widget.export_image(path, dpi=300)
+    window.statusBar().showMessage(f"地图已导出到 {out}", 8000)
+
+
+def install(window) -> None:
+    mw = window.map_widget
+    mw.set_selection_model(window.selection)
+    mw.message.connect(lambda m: window.statusBar().showMessage(m, 10000))
+    window.layers_panel = LayersPanel(mw)
+    window.add_dock(window.layers_panel, "图层与图例", Qt.DockWidgetArea.LeftDockWidgetArea)
+    install_tools(window)
+    window.coverage_sync = CoverageSync(window)
+    act = QAction("导出地图图片…", window)
+    act.triggered.connect(lambda: _export_dialog(window))
+    menu = window.menus["文件"]
+    first = menu.actions()[2] if len(menu.actions()) > 2 else None
+    menu.insertAction(first, act) if first else menu.addAction(act)
