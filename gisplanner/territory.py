@@ -673,29 +673,39 @@ def split_round(
 
 
 def _share_teams(df, teams, areas, cfg, notes) -> dict:
-    """Villages -> (teams, targets): teams in proportion to workload, small villages merged."""
+    """Villages -> (teams, targets): a village whose workload is less than one team's joins its
+    nearest village first (repeatedly, smallest first), then the teams are shared out over these
+    groups in proportion to workload (largest remainder)."""
     work = df.assign(minutes=_minutes(df, cfg)).groupby("area_id")["minutes"].sum().to_dict()
-    share = largest_remainder(work, len(teams))
-    with_team = [a for a, k in share.items() if k > 0]
-    area_of = {}
-    for a in work:
-        if share[a] > 0:
-            area_of[a] = a
-            continue
-        here = areas[a]
-        best = min(
-            with_team,
-            key=lambda b: (
-                (areas[b].office_lon - (here.office_lon or 0)) ** 2
-                + (areas[b].office_lat - (here.office_lat or 0)) ** 2
-                if areas[b].office_lon is not None and here.office_lon is not None
-                else math.inf
-            ),
+    total, k = sum(work.values()), len(teams)
+    centre = df.groupby("area_id")[["lon", "lat"]].mean()
+
+    def where(a):
+        ar = areas[a]
+        if ar.office_lon is not None:
+            return ar.office_lon, ar.office_lat
+        return tuple(centre.loc[a])
+
+    group_of = {a: a for a in work}  # village -> the village whose group it joined
+    load = dict(work)
+    while len(load) > 1:
+        small = min(load, key=lambda g: (load[g], g))
+        if k * load[small] / total >= 1:
+            break
+        sx, sy = where(small)
+        into = min(
+            (g for g in load if g != small), key=lambda g: (where(g)[0] - sx) ** 2 + (where(g)[1] - sy) ** 2
         )
-        area_of[a] = best
-        notes.append(f"{here.name}工作量不足一个队伍，并入{areas[best].name}")
+        load[into] += load.pop(small)
+        for v, g in group_of.items():
+            if g == small:
+                group_of[v] = into
+        notes.append(f"{areas[small].name}工作量不足一个队伍，与{areas[into].name}合并划分")
+    share = largest_remainder(load, k)
     groups, pos = {}, 0
-    for a in sorted(with_team):
-        groups[a] = (teams[pos : pos + share[a]], df[df["area_id"].map(area_of) == a])
-        pos += share[a]
+    for g in sorted(load):
+        if share[g] == 0:
+            continue
+        groups[g] = (teams[pos : pos + share[g]], df[df["area_id"].map(group_of) == g])
+        pos += share[g]
     return groups
