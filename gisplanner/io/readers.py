@@ -111,34 +111,32 @@ def _find_header(rows: list[list[str]], kind: str | None) -> int:
     return best
 
 
-def _table(path: Path, records: list[list[str]], kind: str | None, **extra) -> RawTable:
-    """Header detection, padding, blank-row dropping; row numbers are 1-based record numbers."""
-    if not any(any(c for c in r) for r in records):
+def _grid(records: list[list[str]]) -> pd.DataFrame:
+    """Ragged rows padded with empty cells."""
+    width = max((len(r) for r in records), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) if len(r) < width else r for r in records], dtype=object)
+
+
+def _table(path: Path, grid: pd.DataFrame, kind: str | None, **extra) -> RawTable:
+    """Header detection and blank-row dropping on a grid of text cells (record i = row i+1)."""
+    grid = grid.fillna("").astype(object).reset_index(drop=True)
+    grid.columns = range(grid.shape[1])
+    filled = grid.ne("").to_numpy()
+    if not filled.any():
         raise ReadError(path, "文件中没有数据（是空的）")
-    h = _find_header(records, kind)
-    width = max(len(r) for r in records[h:])
-    raw_headers = [c for c in records[h]] + [""] * (width - len(records[h]))
+    h = _find_header(grid.head(HEADER_SEARCH_ROWS).values.tolist(), kind)
+    raw_headers = [str(c) for c in grid.iloc[h].tolist()]
+    has_data = filled[h + 1 :].any(axis=0)
+    width = len(raw_headers)
     # drop trailing columns with neither header nor data
-    while (
-        width
-        and not raw_headers[width - 1]
-        and not any(len(r) >= width and r[width - 1] for r in records[h + 1 :])
-    ):
+    while width and not raw_headers[width - 1] and not has_data[width - 1]:
         width -= 1
     headers = _unique_headers(raw_headers[:width])
-    body = []
-    numbers = []
-    for i, r in enumerate(records[h + 1 :], start=h + 2):
-        cells = (r + [""] * (width - len(r)))[:width] if len(r) != width else r
-        if any(cells):
-            body.append(cells)
-            numbers.append(i)
-    frame = (
-        pd.DataFrame(body, columns=headers, dtype=object)
-        if body
-        else pd.DataFrame(columns=headers, dtype=object)
-    )
-    return RawTable(path, headers, frame, np.asarray(numbers, dtype=np.int64), header_row=h + 1, **extra)
+    keep = filled[h + 1 :, :width].any(axis=1)
+    body = grid.iloc[h + 1 :, :width][keep]
+    numbers = body.index.to_numpy(dtype=np.int64) + 1
+    frame = body.set_axis(headers, axis=1).reset_index(drop=True)
+    return RawTable(path, headers, frame, numbers, header_row=h + 1, **extra)
 
 
 def read_xlsx(path: str | Path, *, kind: str | None = None, sheet: str | None = None) -> RawTable:
@@ -162,8 +160,7 @@ def read_xlsx(path: str | Path, *, kind: str | None = None, sheet: str | None = 
         return _read_xlsx_openpyxl(path, kind=kind, sheet=sheet)
     finally:
         book.close()
-    records = [r[: max((i + 1 for i, c in enumerate(r) if c), default=0)] for r in records]
-    return _table(path, records, kind, sheet=title, sheets=names)
+    return _table(path, _grid(records), kind, sheet=title, sheets=names)
 
 
 def _read_xlsx_openpyxl(path: Path, *, kind: str | None = None, sheet: str | None = None) -> RawTable:
@@ -190,9 +187,7 @@ def _read_xlsx_openpyxl(path: Path, *, kind: str | None = None, sheet: str | Non
             raise
         except Exception as exc:  # a damaged sheet part inside a valid zip
             raise ReadError(path, f"工作表“{ws.title}”已损坏（{type(exc).__name__}）") from exc
-        # trailing empty cells from formatting would otherwise widen the table
-        records = [r[: max((i + 1 for i, c in enumerate(r) if c), default=0)] for r in records]
-        return _table(path, records, kind, sheet=ws.title, sheets=list(names))
+        return _table(path, _grid(records), kind, sheet=ws.title, sheets=list(names))
     finally:
         wb.close()
 
@@ -218,14 +213,23 @@ def read_csv(path: str | Path, *, kind: str | None = None, encoding: str | None 
             path, str(exc) if isinstance(exc, EncodingError) else f"编码{encoding}无法解码"
         ) from exc
     text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise ReadError(path, "文件中没有数据（是空的）")
+    delimiter = _sniff_delimiter(text)
     try:
-        records = [
-            [c.strip() for c in r]
-            for r in csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-        ]
-    except csv.Error as exc:
-        raise ReadError(path, f"CSV格式错误（{exc}）") from exc
-    return _table(path, records, kind, encoding=enc)
+        # the C parser: one row per record, blank lines kept so row numbers stay true
+        grid = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+            na_filter=False, skip_blank_lines=False, engine="c",
+        )  # fmt: skip
+    except Exception:  # noqa: BLE001 - ragged rows or an odd delimiter: the csv module copes
+        try:
+            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as exc:
+            raise ReadError(path, f"CSV格式错误（{exc}）") from exc
+        grid = _grid(records)
+    grid = grid.fillna("").apply(lambda col: col.astype(str).str.strip())
+    return _table(path, grid, kind, encoding=enc)
 
 
 def read_table(path: str | Path, *, kind: str | None = None, sheet: str | None = None) -> RawTable:

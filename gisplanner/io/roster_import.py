@@ -346,7 +346,8 @@ def _same(a: pd.Series, b: pd.Series, is_float: bool) -> np.ndarray:
     if is_float:
         eq[both] = np.isclose(av.astype(float), bv.astype(float), rtol=0, atol=COORD_TOLERANCE_DEG)
     else:
-        eq[both] = [_plain(x) == _plain(y) for x, y in zip(av, bv, strict=True)]
+        # object arrays compare elementwise in C: True == 1, 3 == 3.0, 'a' == 'a'
+        eq[both] = np.asarray(av == bv, dtype=bool)
     return eq | (a_none & b_none)
 
 
@@ -387,7 +388,8 @@ def _defaults(table, given: set[str], now: dt.datetime) -> dict:
 
 
 def _tuples(part: pd.DataFrame, columns, extra: dict) -> list[tuple]:
-    cols = [part["ext_id"].tolist()] + [[_plain(x) for x in part[c].tolist()] for c in columns]
+    # object columns from _db_frame already hold plain Python values (astype(object) converts)
+    cols = [part["ext_id"].tolist()] + [part[c].tolist() for c in columns]
     cols += [[value] * len(part) for value in extra.values()]
     return list(zip(*cols, strict=True))
 

@@ -85,12 +85,14 @@ _TAG_SPLIT = re.compile(r"[,，、;；/|\s]+")
 
 
 def _norm_text(s: pd.Series) -> pd.Series:
-    """NFKC (full-width digits and letters → ASCII), stripped."""
-    return s.map(lambda v: unicodedata.normalize("NFKC", v).strip() if v else "")
+    """NFKC (full-width digits and letters → ASCII), stripped; object dtype, '' for empty."""
+    return s.fillna("").astype(str).str.normalize("NFKC").str.strip().astype(object)
 
 
 def parse_yes_no(s: pd.Series, yes_words: set[str] = frozenset()) -> tuple[pd.Series, np.ndarray]:
     """(bool values, mask of unrecognised cells). Empty means no."""
+    if not s.astype(bool).any():  # an unmapped or blank column
+        return pd.Series(False, index=s.index), np.zeros(len(s), dtype=bool)
     low = _norm_text(s).str.lower()
     yes = low.isin(YES | {w.lower() for w in yes_words})
     no = low.isin(NO)
@@ -206,10 +208,16 @@ def validate(
     def label(key: str) -> str:
         return mapping.get(key) or (fields[key].label if key in fields else key)
 
+    empty = pd.Series([""] * n, dtype=object)
+    cache: dict[str, pd.Series] = {}
+
     def text(key: str) -> pd.Series:
-        return (
-            _norm_text(_column(table, mapping, key)) if key in fields else pd.Series([""] * n, dtype=object)
-        )
+        """The normalised cells of a field's column (computed once; '' when not mapped)."""
+        if key not in fields or not mapping.get(key):
+            return empty
+        if key not in cache:
+            cache[key] = _norm_text(_column(table, mapping, key))
+        return cache[key]
 
     # name, required for every kind
     name = text("name")
@@ -257,9 +265,11 @@ def _lengths(checked: Checked, label) -> None:
             continue
         if checked.kind == "cadres" and key == "name":
             limit = 50
-        too_long = (
-            vals[key].map(lambda v, limit=limit: isinstance(v, str) and len(v) > limit).to_numpy(dtype=bool)
-        )
+        col = vals[key]
+        if col.dtype != object and not pd.api.types.is_string_dtype(col):
+            continue
+        lengths = col.map(len, na_action="ignore") if col.dtype == object else col.str.len()
+        too_long = (pd.to_numeric(lengths, errors="coerce").fillna(0) > limit).to_numpy()
         checked.add(too_long, label(key), f"内容过长（最多{limit}个字）")
 
 
@@ -356,20 +366,26 @@ def _household_fields(checked: Checked, text, label) -> None:
     vals["members"] = members.where(~bad & (members_t != "")).astype("Int64")
 
     tags_t = text("tags")
-    tag_sets = tags_t.map(lambda t: [w for w in _TAG_SPLIT.split(t) if w] if t else [])
-    unknown = tag_sets.map(lambda ws: [w for w in ws if w not in hdr.TAG_WORDS])
-    has_unknown = unknown.map(bool).to_numpy()
-    if has_unknown.any():
+    words = tags_t[tags_t != ""].str.split(_TAG_SPLIT).explode()
+    words = words[words.notna() & (words != "")]
+    keys = words.map(hdr.TAG_WORDS)
+    unknown = words[keys.isna()]
+    if len(unknown):
         allowed = "、".join(HOUSEHOLD_TAGS.values())
-        msg = unknown.map(lambda ws: f"标签“{'、'.join(ws)}”无法识别（可用：{allowed}）")
-        checked.add(has_unknown, label("tags"), msg)
+        bad_words = unknown.groupby(level=0).agg("、".join)
+        mask = np.zeros(len(vals), dtype=bool)
+        mask[bad_words.index.to_numpy()] = True
+        msg = pd.Series("", index=vals.index, dtype=object)
+        msg[bad_words.index] = "标签“" + bad_words + f"”无法识别（可用：{allowed}）"
+        checked.add(mask, label("tags"), msg)
     fields = {f.key: f for f in hdr.HOUSEHOLD_FIELDS}
     for tag in hdr.TAG_FIELDS:
         t = text(tag)
         yes, bad = parse_yes_no(t, {fields[tag].label, *fields[tag].aliases})
         checked.add(bad, label(tag), "“" + t + "”无法识别，请填 是 或 否")
-        in_list = tag_sets.map(lambda ws, tag=tag: any(hdr.TAG_WORDS.get(w) == tag for w in ws))
-        vals[tag] = (yes | in_list).astype(bool)
+        in_list = np.zeros(len(vals), dtype=bool)
+        in_list[keys.index[(keys == tag).to_numpy()].to_numpy()] = True
+        vals[tag] = yes.to_numpy() | in_list
 
 
 def _cadre_fields(checked: Checked, text, label, today: dt.date) -> None:
