@@ -127,6 +127,7 @@ class ProblemsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(self._show_on_map)
@@ -163,6 +164,9 @@ class ProblemsPanel(QWidget):
         self.events = QTableWidget(0, 5)
         self.events.setHorizontalHeaderLabels(["时间", "操作人", "操作", "状态变化", "说明"])
         self.events.verticalHeader().hide()
+        self.events.verticalHeader().setDefaultSectionSize(22)
+        for c in range(4):
+            self.events.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.events.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.events.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
