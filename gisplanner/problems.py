@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from gisplanner.model import (
@@ -167,6 +168,8 @@ def _event(s: Session, p: Problem, actor: str, action: str, frm, to, note, at: d
         problem_id=p.id, at=at, actor=actor.strip(), action=action, from_status=frm, to_status=to, note=note
     )
     s.add(ev)
+    if action != "create":  # the row is written (and its version bumped) even if no value changed,
+        flag_modified(p, "status")  # so every event is one version and a stale screen is always caught
     return ev
 
 

@@ -217,3 +217,43 @@ def test_event_log_cannot_be_edited(world):
         pw.history(s, pid)[0].note = "改写"
     with pytest.raises(Exception, match="append-only|只能追加|problem_event"), world.engine.begin() as c:
         c.execute(text("DELETE FROM problem_event"))
+
+
+def test_random_walk_one_event_per_accepted_change_none_per_refused(world):
+    """120 random operations: each accepted one adds exactly one event, each refused one none,
+    and the status always equals the last event's to_status."""
+    import random
+
+    rng = random.Random(7)
+    ops = ["status", "status", "status", "hand_down", "reply", "callback", "escalate"]
+    with world.session() as s:
+        pid = _new(s, world).id
+    accepted = refused = 0
+    for _ in range(120):
+        op = rng.choice(ops)
+        with world.session() as s:
+            before = len(pw.history(s, pid))
+        try:
+            with world.session() as s:
+                if op == "status":
+                    pw.change_status(s, pid, rng.choice(list(pw.PROBLEM_STATUS_ZH)), actor="甲")
+                elif op == "hand_down":
+                    kind = rng.choice(["assign", "delegate"])
+                    unit = world.ids[rng.choice(["village", "town", "district", "city"])]
+                    pw.hand_down(s, pid, handling=kind, unit_id=unit, actor="乙")
+                elif op == "reply":
+                    pw.record_reply(s, pid, "已答复", actor="丙")
+                elif op == "callback":
+                    pw.record_callback(s, pid, rng.choice(list(pw.SATISFACTION_ZH)), actor="丁")
+                else:
+                    pw.escalate(s, pid, actor="戊", today=dt.date(2026, 11, 26))
+            delta, accepted = 1, accepted + 1
+        except pw.ProblemError:
+            delta, refused = 0, refused + 1
+        with world.session() as s:
+            evs = pw.history(s, pid)
+            assert len(evs) == before + delta, op
+            p = s.get(Problem, pid)
+            assert p.status == [e.to_status for e in evs if e.to_status][-1]
+            assert p.version == 1 + sum(1 for e in evs if e.action != "create")
+    assert accepted > 25 and refused > 25  # both paths were exercised
