@@ -44,7 +44,7 @@ class WebMapError(RuntimeError):
 
 def _report(progress: Progress, frac: float, msg: str) -> None:
     if progress is not None and progress(frac, msg) is False:
-        raise WebMapError("已取消")
+        raise InterruptedError("已取消")
 
 
 def class_color(rate: float | None) -> str:

@@ -45,11 +45,11 @@ def store(planned_db):  # noqa: F811 - the imported fixture
     s.close()
 
 
-@pytest.fixture(scope="module")
-def qapp_offscreen():
-    from gisplanner.ui.printing.batch import ensure_app
-
-    return ensure_app()
+@pytest.fixture
+def qapp_offscreen(qapp):
+    """pytest-qt's QApplication (offscreen via conftest): the UI tests in the same run need a
+    QApplication, so the batch printer must not create a bare QGuiApplication first."""
+    return qapp
 
 
 @needs_poppler

@@ -107,5 +107,5 @@ def report(progress: Progress, frac: float, msg: str) -> None:
         raise ReportCancelled(msg)
 
 
-class ReportCancelled(RuntimeError):
-    pass
+class ReportCancelled(InterruptedError):
+    """The user cancelled (the UI's task runner treats InterruptedError as a cancel)."""

@@ -12,12 +12,12 @@ from gisplanner.reports.route_sheet import FIVE_HEARTS, OUTCOME_BOXES, TWO_CARRI
 from gisplanner.ui.printing.canvas import CENTER, LEFT, MARGIN, PageCanvas
 from gisplanner.ui.printing.table import Drawn, Table
 
-MAP_H = 92.0
+MAP_H = 86.0
 COLUMNS = [
     ("序号", 8.0), ("户码", 12.0), ("预计到达\n可访时段", 19.0), ("户主/单位 · 地址 · 电话", 45.0),
     ("人口 标签", 17.0), ("既往走访 · 未办结问题", 33.0), ("走访结果", 25.0), ("反映问题", 27.0),
 ]  # fmt: skip
-ROW_MIN_H = 15.0
+ROW_MIN_H = 13.0
 ROUTE_COLOR = "#1f5fbf"
 OFFICE_COLOR = "#c0392b"
 
@@ -190,24 +190,34 @@ def _lines(c: PageCanvas):
     return draw
 
 
-def _footer_checklist(c: PageCanvas, s: RouteSheet, y: float) -> None:
-    need = 8 + 5 * len(FIVE_HEARTS) + 12
+def _footer_checklist(c: PageCanvas, s: RouteSheet, y: float) -> None:  # noqa: ARG001
+    """两个带 tick boxes and the 五心 reminders in two columns, then the leader's signature."""
+    need = 7 + 4.4 * len(FIVE_HEARTS) + 9
     if y + need > c.body_bottom:
         c.new_page()
         y = c.body_top
     c.box(MARGIN, y, c.body_width, need, 0.3, fill="#fafafa")
     x = MARGIN + 2
-    c.text(x, y + 1.5, 30, 5, "两个带：", 9, bold=True)
-    xx = x + 17
+    c.text(x, y + 1.5, 20, 5, "两个带", 9, bold=True)
+    yy = y + 7.5
     for item in TWO_CARRIES:
-        xx += c.checkbox(xx, y + 2.4, item, size=3.2, pt=9) + 5
-    c.text(x + 75, y + 1.5, 100, 5, "出发前清点：证件齐全、鞋套够用、路线单与联系卡已备", 8, color="#444444")
-    yy = y + 8
-    c.text(x, yy, 30, 5, "五心工作法：", 9, bold=True)
-    for line in FIVE_HEARTS:
-        c.text(x + 22, yy, c.body_width - 26, 5, "· " + line, 8.5)
-        yy += 5
-    yy += 2
+        c.checkbox(x, yy, item, size=3.2, pt=9)
+        yy += 6
     c.text(
-        x, yy, c.body_width - 4, 6, "组长签字：________________    交回日期：____年__月__日    已录入：□", 9
+        x, yy, 46, 14, "出发前清点：证件齐全、鞋套够用、路线单与联系卡已备", 7.5, wrap=True, color="#444444"
+    )
+    col = MARGIN + 52
+    c.line(col - 2, y + 1.5, col - 2, y + need - 10, 0.15, "#bbbbbb")
+    c.text(col, y + 1.5, 40, 5, "五心工作法", 9, bold=True)
+    yy = y + 7
+    for line in FIVE_HEARTS:
+        c.text(col, yy, c.body_width - 56, 4.4, "· " + line, 8)
+        yy += 4.4
+    c.text(
+        x,
+        y + need - 8,
+        c.body_width - 4,
+        6,
+        "组长签字：________________    交回日期：____年__月__日    已录入：□",
+        9,
     )

@@ -1,0 +1,90 @@
+"""打印 and 网页地图 in the 文件 menu: route sheets, survey forms, contact cards, problem lists,
+交办单/委托办理单 for the current round; the offline web map opened in the system browser; the
+service mini-program address printed on contact cards."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
+
+from gisplanner.reports.catalog import PRINTOUTS
+from gisplanner.reports.common import MINI_PROGRAM_URL_KEY, mini_program_url, set_setting
+from gisplanner.webmap import export_webmap
+
+
+class PrintActions:
+    def __init__(self, window):
+        self.window = window
+        self.dialog = None
+        self.last_webmap: Path | None = None
+        menu = window.menus["文件"]
+        menu.addSeparator()
+        sub = menu.addMenu("打印")
+        self.actions = {}
+        for name, printout in PRINTOUTS.items():
+            act = sub.addAction(f"{printout.title}…")
+            act.triggered.connect(lambda _=False, n=name: self.open_print_dialog(n))
+            self.actions[name] = act
+        sub.addSeparator()
+        sub.addAction("联系卡二维码地址…").triggered.connect(self.edit_mini_program_url)
+        web = menu.addMenu("网页地图")
+        web.addAction("在浏览器中打开网页地图").triggered.connect(lambda: self.open_webmap())
+        web.addAction("导出网页地图…").triggered.connect(self.save_webmap)
+
+    def _round(self) -> int | None:
+        rid = self.window.current_round_id
+        if self.window.store is None or rid is None:
+            QMessageBox.information(self.window, "打印", "请先在工具栏选择一个走访轮次")
+            return None
+        return rid
+
+    def open_print_dialog(self, kind: str):
+        from gisplanner.ui.printing.preview import PrintDialog
+
+        rid = self._round()
+        if rid is None:
+            return None
+        self.dialog = PrintDialog(self.window, kind, rid)
+        self.dialog.show()
+        return self.dialog
+
+    def edit_mini_program_url(self) -> None:
+        store = self.window.store
+        if store is None:
+            return
+        url, ok = QInputDialog.getText(
+            self.window, "联系卡二维码", "服务小程序地址（印在走访联系卡的二维码上）：",
+            QLineEdit.EchoMode.Normal, mini_program_url(store),
+        )  # fmt: skip
+        if ok and url.strip():
+            set_setting(store, MINI_PROGRAM_URL_KEY, url.strip())
+
+    def open_webmap(self, out: Path | None = None, browser: bool = True):
+        """Export the current round's web map (in the background) and open it in the browser."""
+        if self.window.store is None:
+            return None
+        out = out or Path(tempfile.mkdtemp(prefix="gisplanner-webmap-")) / "走访地图.html"
+
+        def done(info: dict) -> None:
+            self.last_webmap = Path(info["out"])
+            self.window.statusBar().showMessage(f"网页地图已导出：{info['out']}", 10000)
+            if browser:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(info["out"]))
+
+        return self.window.run_task(
+            export_webmap, self.window.store, out, self.window.current_round_id,
+            title="导出网页地图", on_result=done,
+        )  # fmt: skip
+
+    def save_webmap(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "导出网页地图", "走访地图.html", "网页 (*.html)")
+        if path:
+            self.open_webmap(Path(path), browser=False)
+
+
+def install(window) -> None:
+    window.print_actions = PrintActions(window)

@@ -1,0 +1,84 @@
+"""The print menu and dialog in the main window: PDF export off the UI thread, preview painting,
+and the web map exported from the menu."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+from sqlalchemy import func, select
+from test_reports_fixture import planned_db  # noqa: F401 - a fixture
+
+pytest.importorskip("pytestqt")
+
+
+@pytest.fixture
+def window(qtbot, planned_db):  # noqa: F811 - the imported fixture
+    from gisplanner.store import Store
+    from gisplanner.ui.application import make_application
+    from gisplanner.ui.main_window import MainWindow
+
+    path, plan = planned_db
+    store = Store.open(path)
+    make_application()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
+        w.set_store(store)
+    w.select_round(plan["round"])
+    yield w
+    store.close()
+
+
+def test_print_menu_offers_every_printout(window):
+    from gisplanner.reports.catalog import PRINTOUTS
+
+    assert set(window.print_actions.actions) == set(PRINTOUTS)
+    titles = [a.text() for a in window.print_actions.actions.values()]
+    assert "走访路线单…" in titles and "走访联系卡…" in titles
+
+
+def test_dialog_exports_pdf_in_background_and_logs(window, qtbot, tmp_path):
+    from gisplanner.model import PrintLog
+
+    dlg = window.print_actions.open_print_dialog("route-sheets")
+    out = tmp_path / "路线单.pdf"
+    with window.store.session() as s:
+        before = s.scalar(select(func.count()).select_from(PrintLog))
+    with qtbot.waitSignal(dlg.pdfWritten, timeout=60_000) as sig:
+        dlg.export_pdf(out)
+    result = sig.args[0]
+    assert out.exists() and result.items == 6
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert re.search(rf"Pages:\s+{result.pages}\n", info)
+    with window.store.session() as s:
+        assert s.scalar(select(func.count()).select_from(PrintLog)) == before + 1
+    assert dlg.pdf_button.isEnabled()
+
+
+def test_preview_paints_on_a_printer(window, tmp_path):
+    """What the preview dialog shows is painted by paint_on(QPrinter); paint to a PDF printer."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from gisplanner.ui.printing.preview import make_printer
+
+    dlg = window.print_actions.open_print_dialog("contact-cards")
+    printer = make_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "preview.pdf"))
+    pages = dlg.paint_on(printer)
+    assert pages == 4  # 36 cards, ten to a page
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "preview.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert text.count("扫码进入服务小程序") == 36
+
+
+def test_webmap_from_the_menu(window, qtbot, tmp_path):
+    out = tmp_path / "map.html"
+    task = window.print_actions.open_webmap(out, browser=False)
+    qtbot.waitUntil(lambda: window.print_actions.last_webmap == out, timeout=60_000)
+    page = out.read_text(encoding="utf-8")
+    assert task is not None and json.dumps("走访路线")[1:-1] in page  # the round's routes layer
