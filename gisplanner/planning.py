@@ -408,10 +408,17 @@ def plan_round(
     workers = max(1, min(workers, len(problems)))
     # share the wall-clock budget: each worker solves about len/workers teams one after
     # another; keep back time for starting the worker processes and saving
-    reserve = 2.0 if workers > 1 else 0.5
-    budget = max(0.0, cfg.time_limit - (time.perf_counter() - t_start) - reserve) * 0.9
-    waves = math.ceil(len(problems) / workers)
-    per_team = max(0.1, budget / max(1, waves) - 0.1)
+    # The wall-clock budget is shared out as the teams are solved: each next team gets the
+    # time left divided by the rounds of teams still to come, minus the overhead measured so
+    # far (process start, model building, validation), so the whole round ends on time.
+    deadline = t_start + cfg.time_limit - 1.0  # leave a second for storing the plan
+    overhead = [0.3 if workers > 1 else 0.1]
+
+    def next_limit(teams_left: int) -> float:
+        waves_left = max(1, math.ceil(teams_left / workers))
+        est = sum(overhead) / len(overhead)
+        return max(0.1, (deadline - time.perf_counter()) / waves_left - est)
+
     results: dict[int, tuple] = {}
     cancelled = False
     if workers == 1:
@@ -421,8 +428,11 @@ def plan_round(
             def inner(frac, msg, base=base, name=tp.team.name):
                 return report(base + 0.85 * frac / len(problems), f"{name}：{msg}")
 
-            sol = solve_vrptw(tp.problem, time_limit=per_team, seed=cfg.seed, progress=inner)
+            limit = next_limit(len(problems) - i)
+            t = time.perf_counter()
+            sol = solve_vrptw(tp.problem, time_limit=limit, seed=cfg.seed, progress=inner)
             results[i] = (sol, validate_vrptw(tp.problem, sol))
+            overhead.append(max(0.0, time.perf_counter() - t - limit))
             if sol.cancelled or not report(0.1 + 0.85 * (i + 1) / len(problems), f"已完成 {tp.team.name}"):
                 cancelled = True
                 break
@@ -431,16 +441,36 @@ def plan_round(
 
         ctx = mp.get_context("spawn")  # safe from a GUI worker thread
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futs = {
-                pool.submit(_solve_one, tp.problem, per_team, cfg.seed): i for i, tp in enumerate(problems)
-            }
-            for done, fut in enumerate(as_completed(futs), start=1):
-                results[futs[fut]] = fut.result()
-                if not report(0.1 + 0.85 * done / len(problems), f"已完成 {done}/{len(problems)} 个小组"):
+            queue = list(range(len(problems)))
+            running: dict = {}
+
+            def submit() -> None:
+                i = queue.pop(0)
+                limit = next_limit(len(queue) + 1 + len(running))
+                running[pool.submit(_solve_one, problems[i].problem, limit, cfg.seed)] = (
+                    i,
+                    limit,
+                    time.perf_counter(),
+                )
+
+            while queue and len(running) < workers:
+                submit()
+            done_count = 0
+            while running:
+                fut = next(as_completed(list(running)))
+                i, limit, started = running.pop(fut)
+                results[i] = fut.result()
+                overhead.append(max(0.0, time.perf_counter() - started - limit))
+                done_count += 1
+                if not report(
+                    0.1 + 0.85 * done_count / len(problems), f"已完成 {done_count}/{len(problems)} 个小组"
+                ):
                     cancelled = True
-                    for f in futs:
+                    for f in running:
                         f.cancel()
                     break
+                if queue:
+                    submit()
     if cancelled:
         return PlanResult(
             round_id, [], [], len(all_targets), len(ri.teams), time.perf_counter() - t_start, [], True
@@ -538,16 +568,22 @@ def save_plan(store, result: PlanResult) -> None:
 
 
 def load_plan(store, round_id: int) -> list[dict]:
-    """The stored plan of a round as rows (team, session, order, ETA, target) for tables and maps."""
+    """The stored plan of a round as rows (team, session, order, ETA, target, and the team's
+    office) for tables and maps, in team / session / stop order."""
+    from sqlalchemy.orm import aliased
+
     from gisplanner.model import Target as T
 
+    office = aliased(Area)
     with store.session() as s:
         rows = s.execute(
             select(
                 RouteRow.id, Team.name, VisitSession.start, VisitSession.end, VisitSession.label, RouteStop.seq,
                 RouteStop.eta, RouteStop.target_id, T.name, T.lon, T.lat, RouteRow.walking_minutes,
+                office.office_lon, office.office_lat,
             )
             .join(Team, Team.id == RouteRow.team_id)
+            .outerjoin(office, office.id == Team.office_area_id)
             .join(VisitSession, VisitSession.id == RouteRow.session_id)
             .join(RouteStop, RouteStop.route_id == RouteRow.id)
             .join(T, T.id == RouteStop.target_id)
@@ -558,7 +594,7 @@ def load_plan(store, round_id: int) -> list[dict]:
         {
             "route_id": r[0], "team": r[1], "session": f"{r[2]:%m-%d %H:%M}-{r[3]:%H:%M} {r[4] or ''}".strip(),
             "seq": r[5], "eta": r[6], "target_id": r[7], "target": r[8], "lon": r[9], "lat": r[10],
-            "walking_minutes": r[11],
+            "walking_minutes": r[11], "office_lon": r[12], "office_lat": r[13],
         }
         for r in rows
     ]  # fmt: skip

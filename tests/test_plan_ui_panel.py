@@ -41,7 +41,7 @@ def test_menu_action_plans_and_shows_table_and_numbered_stops(window, qtbot):
     assert panel.table.rowCount() == len(team_stops) > 0
     assert panel.table.item(0, 2).text() == "1"
     counts = panel.overlay_counts()
-    assert counts["lines"] == len([r for r in res.routes if r.team == team])
+    assert counts["lines"] == counts["office_legs"] == len([r for r in res.routes if r.team == team])
     assert sorted(counts["labels"], key=int) == sorted((str(s.seq) for s in team_stops), key=int)
     assert "已排" in panel.summary.text()
     # all teams: every stop in the table, lines only

@@ -245,7 +245,18 @@ def solve(
     stop = _Stop(time_limit, progress, max_iterations)
     # PyVRP's default start is a random full solution improved by local search; an empty
     # start is offered for experiments (it was not better on the planner's problems).
-    init = pyvrp.Solution(data, []) if start_empty else None
+    init = None
+    if start_empty:
+        init = pyvrp.Solution(data, [])
+    elif not any(c.required for c in p.clients):
+        # prize-collecting (the planner): start from a greedy plan that inserts clients in
+        # order of prize, so high-priority visits are in from the first iteration
+        pv_index = {ck: i for i, ck in enumerate(alt_of)}
+        routes0 = []
+        for si, seq in greedy_routes(p, fits):
+            if seq:
+                routes0.append(pyvrp.Route(data, [pv_index[ck] for ck in seq], si))
+        init = pyvrp.Solution(data, routes0)
     result = pyvrp.solve(
         data, stop=stop, seed=seed, collect_stats=False, display=False, initial_solution=init
     )
@@ -281,6 +292,52 @@ def solve(
         cancelled=stop.cancelled,
         repaired=repaired,
     )
+
+
+def greedy_routes(p: Problem, fits: list[list[int]]) -> list[tuple[int, list[tuple[int, int]]]]:
+    """Cheapest feasible insertion, clients taken by decreasing (best) prize.
+
+    One route per vehicle of every shift; returns [(shift index, [(client, window), ...])].
+    Only insertions that keep every window and the shift end are made.
+    """
+    routes: list[tuple[int, list[tuple[int, int]]]] = []
+    for si, s in enumerate(p.shifts):
+        routes += [(si, []) for _ in range(s.num_available)]
+    load = [0] * len(routes)
+
+    def best_prize(ci: int) -> int:
+        c = p.clients[ci]
+        return max(c.window_prizes) if c.window_prizes is not None else c.prize
+
+    order = sorted((ci for ci in range(len(p.clients)) if fits[ci]), key=lambda ci: (-best_prize(ci), ci))
+    for ci in order:
+        c = p.clients[ci]
+        best = None
+        for ri, (si, seq) in enumerate(routes):
+            shift = p.shifts[si]
+            if shift.capacity is not None and load[ri] + c.demand > shift.capacity:
+                continue
+            locs = [shift.depot] + [p.clients[x].location for x, _ in seq] + [shift.depot]
+            for k in fits[ci]:
+                prize = c.window_prizes[k] if c.window_prizes is not None else c.prize
+                for pos in range(len(seq) + 1):
+                    added = (
+                        int(p.distances[locs[pos], c.location])
+                        + int(p.distances[c.location, locs[pos + 1]])
+                        - int(p.distances[locs[pos], locs[pos + 1]])
+                    )
+                    score = added - prize
+                    if best is not None and score >= best[0]:
+                        continue
+                    trial = seq[:pos] + [(ci, k)] + seq[pos:]
+                    stops, back, _ = retime(p, shift, trial, shift.tw_early)
+                    if back <= shift.tw_late and not _late_stops(p, stops):
+                        best = (score, ri, pos, k)
+        if best is not None and best[0] < 0:
+            _, ri, pos, k = best
+            routes[ri][1].insert(pos, (ci, k))
+            load[ri] += c.demand
+    return routes
 
 
 class _Stop:

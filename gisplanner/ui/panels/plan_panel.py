@@ -206,6 +206,19 @@ class PlanPanel(QWidget):
             line.setZValue(20)
             mw.view.addItem(line)
             self.overlay.append(line)
+            first = rows[idx[0]]
+            if single_team and first.get("office_lon") is not None:
+                # the walk from the village office to the first stop and back, dashed
+                ox, oy = mw.data.projection.forward(first["office_lon"], first["office_lat"])
+                legs = pg.PlotCurveItem(
+                    [float(ox), x[idx[0]], np.nan, x[idx[-1]], float(ox)],
+                    [float(oy), y[idx[0]], np.nan, y[idx[-1]], float(oy)],
+                    connect="finite",
+                    pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine),
+                )
+                legs.setZValue(19)
+                mw.view.addItem(legs)
+                self.overlay.append(legs)
             if single_team:
                 dots = pg.ScatterPlotItem(
                     x=x[idx], y=y[idx], size=16, brush=pg.mkBrush(colour), pen=pg.mkPen("w")
@@ -223,7 +236,8 @@ class PlanPanel(QWidget):
     def overlay_counts(self) -> dict:
         """What the overlay shows (for tests): lines and numbered labels."""
         return {
-            "lines": sum(isinstance(i, pg.PlotCurveItem) for i in self.overlay),
+            "lines": sum(isinstance(i, pg.PlotCurveItem) and i.zValue() == 20 for i in self.overlay),
+            "office_legs": sum(isinstance(i, pg.PlotCurveItem) and i.zValue() == 19 for i in self.overlay),
             "labels": [i.textItem.toPlainText() for i in self.overlay if isinstance(i, pg.TextItem)],
         }
 
