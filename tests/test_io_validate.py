@@ -165,3 +165,8 @@ def test_rows_without_id_column_get_a_stable_content_id():
     a = check("households", rows).values["ext_id"].tolist()
     b = check("households", rows).values["ext_id"].tolist()
     assert a == b and a[0] != a[1] and all(x.startswith("auto-") for x in a)
+
+
+def test_non_ascii_digits_are_not_a_phone_number():
+    c = check("households", [HH, ["H1", "张三", "13৫12345678", "119.95", "31.78", "", "", "", ""]])
+    assert not c.good.any() and "格式不正确" in reasons(c)[(2, "手机号码")]

@@ -79,8 +79,9 @@ class Checked:
 
 YES = {"是", "y", "yes", "1", "√", "✓", "✔", "true", "t", "有", "对", "已", "是的"}
 NO = {"否", "n", "no", "0", "", "无", "false", "f", "×", "✗", "不是", "-", "/", "没有"}
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
+# [0-9], not \d: \d also matches Bengali, Devanagari … digits, which are no phone number
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE = re.compile(r"^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$")
 _TAG_SPLIT = re.compile(r"[,，、;；/|\s]+")
 
 
@@ -102,15 +103,15 @@ def parse_yes_no(s: pd.Series, yes_words: set[str] = frozenset()) -> tuple[pd.Se
 def clean_phone(s: pd.Series) -> pd.Series:
     """Spaces, dots and a +86 prefix removed; mobile numbers lose inner dashes."""
     p = _norm_text(s).str.replace(r"[\s.()（）]", "", regex=True)
-    p = p.str.replace(r"^\+?86(?=1\d{10}$)", "", regex=True)
+    p = p.str.replace(r"^\+?86(?=1[0-9]{10}$)", "", regex=True)
     compact = p.str.replace("-", "", regex=False)
-    return compact.where(compact.str.match(r"^1\d{10}$"), p)
+    return compact.where(compact.str.match(r"^1[0-9]{10}$"), p)
 
 
 def phone_problems(p: pd.Series) -> pd.Series:
     """Message per malformed phone ('' when fine or empty)."""
     ok = (p == "") | p.str.match(_MOBILE) | p.str.match(_LANDLINE)
-    looks_mobile = p.str.match(r"^1\d*$")
+    looks_mobile = p.str.match(r"^1[0-9]*$")
     msg = pd.Series("", index=p.index, dtype=object)
     bad_mobile = ~ok & looks_mobile
     msg[bad_mobile] = "手机号码“" + p[bad_mobile] + "”格式不正确（应为11位数字，以13–19开头）"
@@ -128,7 +129,7 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     return v, missing, bad
 
 
-_BIRTH = re.compile(r"^(\d{4})(?:[-./年]?(\d{1,2})(?:[-./月]?(\d{1,2})日?)?月?)?(?:\s.*)?$")
+_BIRTH = re.compile(r"^([0-9]{4})(?:[-./年]?([0-9]{1,2})(?:[-./月]?([0-9]{1,2})日?)?月?)?(?:\s.*)?$")
 
 
 def parse_birth(text: str, today: dt.date) -> tuple[int | None, str | None]:
