@@ -14,8 +14,11 @@ from test_reports_fixture import planned_db  # noqa: F401 - a fixture
 pytest.importorskip("pytestqt")
 
 
-@pytest.fixture
-def window(qtbot, planned_db):  # noqa: F811 - the imported fixture
+@pytest.fixture(scope="module")
+def window(qapp, planned_db):  # noqa: F811 - the imported fixture
+    """One main window for the module (opening it draws 8,000 households: done once)."""
+    import time
+
     from gisplanner.store import Store
     from gisplanner.ui.application import make_application
     from gisplanner.ui.main_window import MainWindow
@@ -24,11 +27,18 @@ def window(qtbot, planned_db):  # noqa: F811 - the imported fixture
     store = Store.open(path)
     make_application()
     w = MainWindow()
-    qtbot.addWidget(w)
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(store)
+    loaded = []
+    w.mapLoaded.connect(lambda: loaded.append(True))
+    w.set_store(store)
+    deadline = time.monotonic() + 30
+    while not loaded and time.monotonic() < deadline:
+        qapp.processEvents()
+        time.sleep(0.01)
+    assert loaded, "the map did not load"
     w.select_round(plan["round"])
     yield w
+    w.close()
+    w.deleteLater()
     store.close()
 
 

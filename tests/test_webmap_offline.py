@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -69,13 +68,16 @@ def test_headless_browser_draws_every_feature_offline(exported, tmp_path):
     assert "leaflet-control-layers" in dom and "gp-legend" in dom
 
 
-def test_cli_export_webmap(planned_db, tmp_path):  # noqa: F811
+def test_cli_export_webmap(planned_db, tmp_path, capsys):  # noqa: F811
+    from gisplanner import cli
+
     path, plan = planned_db
     out = tmp_path / "map.html"
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "export", "webmap", "--db", str(path), "--out", str(out), "--json"],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    info = json.loads(proc.stdout)
+    assert cli.run(["export", "webmap", "--db", str(path), "--out", str(out), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
     assert info["routes"] == 0 and info["round"] is None and out.exists()  # no round: coverage only
+    assert (
+        cli.run(["export", "webmap", "--db", str(path), "--round", str(plan["round"]), "--out", str(out)])
+        == 0
+    )
+    assert "条路线" in capsys.readouterr().out
