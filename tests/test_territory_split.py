@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,8 +17,6 @@ from gisplanner.territory import (
     team_workloads,
     unit_keys,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def town(seed=0, n=1500):
@@ -98,23 +93,29 @@ def test_more_teams_than_buildings_is_reported():
 # ------------------------------------------------------------------------------- database
 
 
-def cli(*args):
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT
-    )
-    return out
+@pytest.fixture
+def cli(capsys):
+    """Run a CLI command in-process; returns (exit code, stdout)."""
+    from gisplanner import cli as cli_mod
+
+    def run(*args):
+        capsys.readouterr()
+        code = cli_mod.run(list(args))
+        return code, capsys.readouterr().out
+
+    return run
 
 
-def test_round_split_in_the_database_and_cli(demo_store_copy):
+def test_round_split_in_the_database_and_cli(demo_store_copy, cli):
     from gisplanner.model import Area, Assignment, Target, Team
     from gisplanner.territory import split_round
 
     db = str(demo_store_copy.sqlite_path)
     with pytest.raises(TerritoryError, match="先组建队伍"):
         split_round(demo_store_copy, 2)
-    out = cli("teams", "form", "--db", db, "--round", "2", "--size", "2", "--json")
-    assert out.returncode == 0, out.stderr
-    formed = json.loads(out.stdout)
+    rc, out = cli("teams", "form", "--db", db, "--round", "2", "--size", "2", "--json")
+    assert rc == 0
+    formed = json.loads(out)
     assert formed["teams"] and all(len(t["members"]) in (2, 3) for t in formed["teams"])
     assert {"rule", "reason"} <= set(formed["unmet"][0]) if formed["unmet"] else True
 
@@ -133,9 +134,9 @@ def test_round_split_in_the_database_and_cli(demo_store_copy):
     assert all((team is not None) == (area == vid) for team, area in rows), "exactly the village is assigned"
 
     # the whole round: teams shared out over the villages, every target assigned
-    out = cli("teams", "split", "--db", db, "--round", "2", "--json")
-    assert out.returncode == 0, out.stderr
-    report = json.loads(out.stdout)
+    rc, out = cli("teams", "split", "--db", db, "--round", "2", "--json")
+    assert rc == 0
+    report = json.loads(out)
     assert sum(report["per_area"].values()) == len(formed["teams"])
     assert report["max_hours"] >= report["min_hours"] > 0
     loads = team_workloads(demo_store_copy, 2)
@@ -143,8 +144,8 @@ def test_round_split_in_the_database_and_cli(demo_store_copy):
     with demo_store_copy.session() as s:
         offices = s.scalars(select(Team.office_area_id).where(Team.round_id == 2)).all()
         assert all(o is not None for o in offices)
-    text = cli("teams", "split", "--db", db, "--round", "2", "--area", code)
-    assert text.returncode == 0 and "最多/最少" in text.stdout and "紧凑度" in text.stdout
+    rc, text = cli("teams", "split", "--db", db, "--round", "2", "--area", code)
+    assert rc == 0 and "最多/最少" in text and "紧凑度" in text
     # now the village has its own teams (from the round split): only they share it, within ±10 %
     again = split_round(demo_store_copy, 2, area_code=code)
     assert again.per_area == {code: report["per_area"][code]}
