@@ -148,8 +148,7 @@ def _map(c: PageCanvas, m: SheetMap, s: RouteSheet, x: float, y: float, w: float
         c.box(ox - 2.2, oy - 2.2, 4.4, 4.4, 0.3, "white", fill=OFFICE_COLOR)
         c.text(ox - 2.2, oy - 2.2, 4.4, 4.4, "起", 6.5, bold=True, align=CENTER, color="white")
     pa.setPen(c.pen(0.25, "white"))
-    for st in s.stops:
-        sx, sy = pt(st.x, st.y)
+    for st, (sx, sy) in zip(s.stops, _spread([pt(st.x, st.y) for st in s.stops]), strict=True):
         r = 2.1 if st.seq < 100 else 2.6
         pa.setBrush(QColor(ROUTE_COLOR))
         pa.setPen(c.pen(0.25, "white"))
@@ -160,6 +159,24 @@ def _map(c: PageCanvas, m: SheetMap, s: RouteSheet, x: float, y: float, w: float
     _scale_bar(c, x + 4, y + h - 6, scale)
     c.text(x + w - 10, y + 2, 8, 6, "北↑", 8, bold=True, align=CENTER)
     c.box(x, y, w, h, 0.3)
+
+
+def _spread(points: list[tuple[float, float]], min_gap: float = 4.4) -> list[tuple[float, float]]:
+    """Stops in the same building fan out around the first one so every number stays readable."""
+    placed: list[tuple[float, float]] = []
+    anchors: list[tuple[float, float, int]] = []  # x, y, how many already fanned around it
+    for x, y in points:
+        for i, (ax, ay, n) in enumerate(anchors):
+            if math.hypot(x - ax, y - ay) < min_gap:
+                angle = math.radians(-90 + 60 * n)
+                anchors[i] = (ax, ay, n + 1)
+                ring = 1 + n // 6
+                x, y = ax + ring * min_gap * math.cos(angle), ay + ring * min_gap * math.sin(angle)
+                break
+        else:
+            anchors.append((x, y, 0))
+        placed.append((x, y))
+    return placed
 
 
 def _scale_bar(c: PageCanvas, x: float, y: float, mm_per_m: float) -> None:
