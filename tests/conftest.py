@@ -183,20 +183,20 @@ def backend_store(backend_url):
 
 @pytest.fixture(scope="session")
 def backend_city_url(backend, request, tmp_path_factory):
-    """A two-town demo (25,000 households, seed 1) on the backend under test: READ-ONLY."""
+    """A two-town demo (36,000 households, seed 1) on the backend under test: READ-ONLY."""
     from gisplanner.demo import build_demo
     from gisplanner.store import Store
 
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('city') / 'city.sqlite'}"
         store = Store.open(url)
-        build_demo(store, households=25_000, seed=1)
+        build_demo(store, households=36_000, seed=1)
         store.close()
         yield url
         return
     with pg_scratch_schema(request.getfixturevalue("pg_url"), "city") as url:
         store = Store.open(url)
-        build_demo(store, households=25_000, seed=1)
+        build_demo(store, households=36_000, seed=1)
         store.close()
         yield url
 

@@ -1,6 +1,6 @@
 """A town official's queries never return another town's rows; district/city roll-ups add up.
 
-Runs on the two-town demo (25,000 households) on both backends.
+Runs on the two-town demo (36,000 households) on both backends.
 """
 
 from __future__ import annotations
