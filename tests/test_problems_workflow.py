@@ -15,9 +15,9 @@ MON = dt.datetime(2026, 11, 23, 10, 0)  # a Monday
 
 
 @pytest.fixture
-def world(empty_store):
+def world(backend_store):
     """A village with one household and units at every level."""
-    with empty_store.session() as s:
+    with backend_store.session() as s:
         town = Area(code="320412100000", name="雪堰镇", level="town")
         s.add(town)
         s.flush()
@@ -34,8 +34,8 @@ def world(empty_store):
         s.add_all([h, *units.values()])
         s.flush()
         ids = {"target": h.id, **{k: u.id for k, u in units.items()}}
-    empty_store.ids = ids
-    return empty_store
+    backend_store.ids = ids
+    return backend_store
 
 
 def _new(s, store, category="environment", now=MON):

@@ -28,9 +28,9 @@ SAT = dt.datetime(2026, 12, 5, 9, 0)
 
 
 @pytest.fixture
-def sheet(empty_store):
+def sheet(backend_store):
     """One route sheet of 5 stops (codes A001..A005) and one household not in the round."""
-    with empty_store.session() as s:
+    with backend_store.session() as s:
         vil = Area(code="320412100201", name="潘家村", level="village")
         s.add(vil)
         s.flush()
@@ -54,9 +54,9 @@ def sheet(empty_store):
             s.add(Assignment(round_id=rnd.id, target_id=h.id, team_id=team.id))
             s.add(RouteStop(route_id=route.id, seq=i, target_id=h.id, eta=SAT + dt.timedelta(minutes=25 * i),
                             code=f"A00{i}"))  # fmt: skip
-        empty_store.ids = {"round": rnd.id, "route": route.id, "team": team.id, "unit": unit.id,
+        backend_store.ids = {"round": rnd.id, "route": route.id, "team": team.id, "unit": unit.id,
                            "targets": [h.id for h in hhs]}  # fmt: skip
-    return empty_store
+    return backend_store
 
 
 def count(s, model, **where):

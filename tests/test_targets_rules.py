@@ -30,9 +30,9 @@ def d(m, day, h=10):
 
 
 @pytest.fixture
-def hand(empty_store):
+def hand(backend_store):
     """17 targets numbered 1..17 by name (T1..T17); what each one is for is written beside it."""
-    s_ = empty_store
+    s_ = backend_store
     with s_.session() as s:
         city = Area(code="320400000000", name="常州市", level="city")
         s.add(city)
@@ -167,7 +167,7 @@ def test_nothing_to_do_creates_no_round(hand):
 def test_cli_targets_json(hand, capsys):
     from gisplanner.cli import run
 
-    db = str(hand.sqlite_path)
+    db = hand.engine.url.render_as_string(hide_password=False)
     code = run(
         ["targets", "--db", db, "--kind", "priority", "--area", TOWN, "--today", "2026-11-25", "--json"]
     )
