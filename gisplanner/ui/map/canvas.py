@@ -254,7 +254,9 @@ class MapWidget(QWidget):
         self._lod_timer.timeout.connect(self._update_lod)
         self.view.sigRangeChanged.connect(self._range_changed)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
         self.last_frame_ms = 0.0
+        self.last_frame_cpu_ms = 0.0
 
     # -- data --------------------------------------------------------------------------------
     def set_data(self, data: MapData, zoom: bool = True) -> None:
@@ -561,7 +563,7 @@ class MapWidget(QWidget):
                 break
         idx = np.flatnonzero(show)[:MAX_LABELS]
         while len(self._label_pool) < len(idx):
-            item = pg.TextItem("", color="#111111", anchor=(0.5, 0.5))
+            item = pg.TextItem("", color="#111111", anchor=(0.5, 0.5), fill=brush("#ffffff", 170))
             f = QFont()
             f.setPointSizeF(9.5)
             item.setFont(f)
@@ -915,6 +917,14 @@ class MapWidget(QWidget):
         lon, lat = self.data.projection.inverse(p.x(), p.y())
         if math.isfinite(lon) and math.isfinite(lat):
             self.cursorMoved.emit(float(lon), float(lat))
+
+    def _scene_clicked(self, ev) -> None:
+        """Every left click on the map goes to the active tool, whatever item is on top."""
+        if ev.button() != Qt.MouseButton.LeftButton or self.tool is None or ev.double():
+            return
+        if not self.view.sceneBoundingRect().contains(ev.scenePos()):
+            return
+        self.tool.click(self.view.mapSceneToView(ev.scenePos()), ev.modifiers())
 
     def _points_clicked(self, item, points, ev) -> None:
         # picking goes through the tools (spatial.nearest); ScatterPlotItem clicks are ignored

@@ -133,6 +133,7 @@ class TileLayer:
             if path.exists():
                 data = path.read_bytes()
             elif self._offline.is_set():
+                self.signals.loaded.emit(key, None)  # not fetched: no longer pending
                 return
             else:
                 z, x, y = key

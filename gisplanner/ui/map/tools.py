@@ -155,7 +155,7 @@ TOOLS = (PanTool, ClickSelectTool, RectangleSelectTool, LassoSelectTool, AreaSel
 
 
 class MapViewBox(pg.ViewBox):
-    """A ViewBox that hands left-button gestures to the canvas's active tool."""
+    """A ViewBox that hands left-button drags to the canvas's active tool."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,9 +163,10 @@ class MapViewBox(pg.ViewBox):
         self._drag_start: QPointF | None = None
 
     def mouseClickEvent(self, ev) -> None:
-        if ev.button() == Qt.MouseButton.LeftButton and self.tool is not None:
+        # left clicks reach the tool through the scene's sigMouseClicked (see MapWidget), which
+        # fires even when a scatter item on top has taken the click
+        if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
-            self.tool.click(self.mapSceneToView(ev.scenePos()), ev.modifiers())
             return
         if ev.button() == Qt.MouseButton.RightButton:
             ev.accept()  # no context menu on the map

@@ -8,7 +8,7 @@ the base map's status messages, recolouring the areas when the current round cha
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -88,7 +88,11 @@ class LayersPanel(QWidget):
         lay.addWidget(self.tree)
         lay.addLayout(buttons)
         self._building = False
-        map_widget.layersChanged.connect(self.rebuild)
+        # rebuild later, never inside the tree's own itemChanged (that would delete the item
+        # Qt is still using)
+        self._rebuild_timer = QTimer(self, singleShot=True, interval=0)
+        self._rebuild_timer.timeout.connect(self.rebuild)
+        map_widget.layersChanged.connect(self._rebuild_timer.start)
         self.rebuild()
 
     def rebuild(self) -> None:
