@@ -36,8 +36,8 @@ class ExportError(ValueError):
     pass
 
 
-class ExportCancelled(RuntimeError):
-    pass
+class ExportCancelled(InterruptedError):
+    """The user cancelled; no file was written (InterruptedError: the UI's cancel)."""
 
 
 def _report(progress: Progress, frac: float, msg: str) -> None:

@@ -42,8 +42,8 @@ class MappingError(ValueError):
     """The file was read but lacks a required column; nothing can be imported."""
 
 
-class ImportCancelled(RuntimeError):
-    """The user cancelled; the transaction was rolled back."""
+class ImportCancelled(InterruptedError):
+    """The user cancelled; the transaction was rolled back (InterruptedError: the UI's cancel)."""
 
 
 TAGS = hdr.TAG_FIELDS

@@ -320,7 +320,7 @@ def _target_fields(checked: Checked, kind: str, text, label, crs, inside_town) -
     swapped = have & ~in_china & (y >= x0) & (y <= x1) & (x >= y0) & (x <= y1)
     checked.add(swapped, label("lon"), "经度和纬度好像填反了")
     far = have & ~in_china & ~swapped
-    coord_txt = pd.Series([f"{a}, {b}" for a, b in zip(x, y, strict=True)], dtype=object)
+    coord_txt = pd.Series([f"{a:.6f}, {b:.6f}" for a, b in zip(x, y, strict=True)], dtype=object)
     checked.add(far, label("lon"), "坐标（" + coord_txt + "）不在中国范围内，请检查坐标系")
     if inside_town is not None and in_china.any():
         ok = np.zeros(len(x), dtype=bool)

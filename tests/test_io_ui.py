@@ -1,0 +1,101 @@
+"""The import wizard end to end in the real main window (offscreen): file → mapping → preview
+with the bad rows → import in the background; and the export menu entries."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+pytest.importorskip("pytestqt")
+
+
+@pytest.fixture
+def window(qtbot, demo_store_copy):
+    from gisplanner.ui.application import make_application
+    from gisplanner.ui.main_window import MainWindow
+
+    make_application()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.mapLoaded, timeout=60_000):
+        w.set_store(demo_store_copy)
+    return w
+
+
+def roster(tmp_path, store):
+    v = store.areas_gdf(level="village")
+    pts = [g.representative_point() for g in v.geometry[:5]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["户号", "户主姓名", "手机号码", "经度", "纬度", "独居老人"])
+    for i, p in enumerate(pts):
+        ws.append([f"W{i}", f"向导{i}", f"1390000000{i}", p.x, p.y, "是" if i == 0 else ""])
+    ws.append(["W9", "坏行", "12345", "", "", ""])
+    path = tmp_path / "向导住户.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_menus_are_installed(window):
+    names = [a.text() for a in window.menus["文件"].actions()]
+    assert "导入" in names and "导出" in names
+    assert len(window.import_menu.actions()) == 6  # four rosters, a separator, boundaries
+    assert window.panel_errors == {}
+
+
+def test_wizard_imports_a_roster_with_preview_of_bad_rows(window, qtbot, tmp_path):
+    from gisplanner.ui.dialogs.import_wizard import ImportWizard
+    from gisplanner.ui.panels.io_panel import open_import_wizard
+
+    path = roster(tmp_path, window.store)
+    before = len(window.store.targets_frame(kinds=["household"]))
+    wiz = open_import_wizard(window, "households", str(path))
+    qtbot.addWidget(wiz)
+    wiz.next_button.click()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_MAPPING, timeout=30_000)
+    assert wiz.mapping()["name"] == "户主姓名" and wiz.mapping()["phone"] == "手机号码"
+    wiz.next_button.click()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_PREVIEW, timeout=30_000)
+    assert "可导入 5 行" in wiz.summary_label.text() and "有问题 1 行" in wiz.summary_label.text()
+    model = wiz.bad_view.model()
+    assert model.rowCount() == 1
+    assert model.item(0, 0).text() == "7" and "12345" in model.item(0, 1).text()
+    assert wiz.import_button.isEnabled()
+    wiz.grab().save(str(tmp_path / "wizard-preview.png"))
+    wiz.import_button.click()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_DONE, timeout=30_000)
+    assert "新增 5" in wiz.done_label.text() and "未导入 1 行" in wiz.done_label.text()
+    assert len(window.store.targets_frame(kinds=["household"])) == before + 5
+    assert (tmp_path / "向导住户.rejects.xlsx").exists()
+
+
+def test_wizard_reports_an_unreadable_file(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from gisplanner.ui.panels.io_panel import open_import_wizard
+
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"garbage")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    wiz = open_import_wizard(window, "households", str(bad))
+    qtbot.addWidget(wiz)
+    wiz.next_button.click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    assert "坏.xlsx" in shown[0]
+    assert wiz.stack.currentIndex() == 0
+
+
+def test_export_menu_writes_masked_targets(window, qtbot, tmp_path):
+    from gisplanner.ui.panels.io_panel import export_areas, export_targets
+
+    out = tmp_path / "对象.xlsx"
+    export_targets(window, str(out), unmasked=False)
+    qtbot.waitUntil(out.exists, timeout=60_000)
+    phones = pd.read_excel(out, dtype=str)["联系电话"].dropna()
+    assert phones.str.contains(r"\*\*\*\*").all()
+    gpkg = tmp_path / "区域.gpkg"
+    export_areas(window, str(gpkg))
+    qtbot.waitUntil(gpkg.exists, timeout=60_000)
