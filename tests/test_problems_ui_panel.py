@@ -112,3 +112,23 @@ def test_problem_dialog_registers_and_delegates(qtbot, demo_store_copy):
         )
         assert p.unit.level in ("district", "city")
         assert [e.action for e in pw.history(s, p.id)] == ["create", "assign"]
+
+
+def test_deadline_rules_dialog_saves_to_the_database(qtbot, empty_store):
+    from gisplanner.ui.dialogs.problem_dialog import DeadlineRulesDialog
+
+    dlg = DeadlineRulesDialog(empty_store)
+    qtbot.addWidget(dlg)
+    assert dlg.spins["public_safety"].text() == "即时办理"
+    dlg.spins["transport"].setValue(10)
+    dlg.holidays.setPlainText("2027-01-01\n明天")
+    dlg.save()
+    assert "第 2 行" in dlg.error.text()
+    with empty_store.session() as s:
+        assert pw.DeadlineRules.load(s).days_for("transport") == 15  # nothing saved
+    dlg.holidays.setPlainText("2027-01-01")
+    dlg.save()
+    with empty_store.session() as s:
+        rules = pw.DeadlineRules.load(s)
+    assert rules.days_for("transport") == 10 and dt.date(2027, 1, 1) in rules.calendar.holidays
+    assert rules.deadline("public_safety", dt.date(2027, 1, 1)) == dt.date(2027, 1, 4)  # Fri holiday -> Mon

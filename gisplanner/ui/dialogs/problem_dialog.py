@@ -141,3 +141,64 @@ class ProblemDialog(QDialog):
             self.error.setText(str(e))
             return
         self.accept()
+
+
+class DeadlineRulesDialog(QDialog):
+    """办理时限设置: working days per category (0 = 即时办理) and the holidays, stored in the database."""
+
+    def __init__(self, store, parent: QWidget | None = None):
+        from PySide6.QtWidgets import QSpinBox
+
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("办理时限设置（工作日）")
+        with store.session() as s:
+            self.rules = pw.DeadlineRules.load(s)
+        form = QFormLayout()
+        self.spins = {}
+        for cat, zh in PROBLEM_CATEGORIES.items():
+            sp = QSpinBox()
+            sp.setRange(0, 60)
+            sp.setSpecialValueText("即时办理")
+            sp.setSuffix(" 个工作日")
+            sp.setValue(self.rules.days_for(cat))
+            self.spins[cat] = sp
+            form.addRow(zh, sp)
+        self.escalation = QSpinBox()
+        self.escalation.setRange(1, 30)
+        self.escalation.setSuffix(" 个工作日")
+        self.escalation.setValue(self.rules.escalation_days)
+        form.addRow("督办升级后的新期限", self.escalation)
+        self.holidays = QPlainTextEdit("\n".join(d.isoformat() for d in sorted(self.rules.calendar.holidays)))
+        self.holidays.setPlaceholderText("节假日，每行一个日期，如 2027-01-01")
+        self.holidays.setFixedHeight(80)
+        form.addRow("节假日", self.holidays)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+
+    def save(self) -> None:
+        from gisplanner.workdays import WorkCalendar
+
+        days = []
+        for n, line in enumerate(self.holidays.toPlainText().splitlines(), start=1):
+            if line.strip():
+                try:
+                    days.append(dt.date.fromisoformat(line.strip()))
+                except ValueError:
+                    self.error.setText(f"节假日第 {n} 行“{line.strip()}”不是日期（如 2027-01-01）")
+                    return
+        self.rules.days = {cat: sp.value() for cat, sp in self.spins.items()}
+        self.rules.escalation_days = self.escalation.value()
+        self.rules.calendar = WorkCalendar.of(days, self.rules.calendar.extra_workdays)
+        with self.store.session() as s:
+            self.rules.save(s)
+        self.accept()

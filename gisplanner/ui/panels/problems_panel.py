@@ -157,6 +157,9 @@ class ProblemsPanel(QWidget):
             self.buttons[label] = b
             bar.addWidget(b)
         bar.addStretch(1)
+        rules = QPushButton("时限设置…")
+        rules.clicked.connect(self._deadline_rules)
+        bar.addWidget(rules)
         self.escalate_all = QPushButton("超期问题一键升级")
         self.escalate_all.clicked.connect(self._escalate_all)
         bar.addWidget(self.escalate_all)
@@ -332,6 +335,11 @@ class ProblemsPanel(QWidget):
             self._keep_id = dlg.result_id
             self.status_filter.setCurrentIndex(self.status_filter.findData(None))
             self.reload()
+
+    def _deadline_rules(self) -> None:
+        from gisplanner.ui.dialogs.problem_dialog import DeadlineRulesDialog
+
+        DeadlineRulesDialog(self.window_.store, parent=self).exec()
 
     def _escalate_all(self) -> None:
         n = int(self.all["overdue"].sum()) if not self.all.empty else 0
