@@ -137,13 +137,12 @@ def makeup_targets(f: Frames) -> pd.DataFrame:
     """补课访: never met in person (coverage's ``never_met``; moved-away targets are not in it).
     Priority 3 never visited, 2 not home, 1 refused / phone only; special groups +2."""
     t = f.targets[f.targets["never_met"].astype(bool)]
-    ids, prio, reason = [], [], []
-    for tid, res, sp in zip(t["id"], t["result"].astype(object), t["special"].astype(bool), strict=True):
-        p, r = _MAKEUP.get(res, (3, "从未走访")) if isinstance(res, str) else (3, "从未走访")
-        ids.append(int(tid))
-        prio.append(p + (2 if sp else 0))
-        reason.append(r + ("（特殊群体）" if sp else ""))
-    return _result(ids, prio, reason)
+    res = t["result"].astype(object)
+    base = res.map(lambda r: _MAKEUP.get(r, (3, "从未走访")) if isinstance(r, str) else (3, "从未走访"))
+    sp = t["special"].astype(bool).to_numpy()
+    prio = np.array([b[0] for b in base], int) + np.where(sp, 2, 0)
+    reason = np.char.add(np.array([b[1] for b in base], dtype=str), np.where(sp, "（特殊群体）", ""))
+    return _result(t["id"], prio, reason.tolist())
 
 
 def priority_targets(f: Frames, days: int = 30) -> pd.DataFrame:
@@ -152,14 +151,15 @@ def priority_targets(f: Frames, days: int = 30) -> pd.DataFrame:
     t = f.targets
     t = t[t["special"].astype(bool) & _not_moved(t) & ~t["id"].isin(list(f.recent_met))]
     labels = {"elderly_alone": "独居老人", "disabled": "残疾", "hardship": "困难家庭"}
-    ids, prio, reason = [], [], []
-    for row in t.itertuples(index=False):
-        tags = "、".join(zh for col, zh in labels.items() if bool(getattr(row, col)))
-        never = not bool(row.met)
-        ids.append(int(row.id))
-        prio.append((3 if row.elderly_alone else 2) + (1 if never else 0))
-        reason.append(f"{tags}：{'从未见面' if never else f'{days}天内未见面'}")
-    return _result(ids, prio, reason)
+    tags = np.full(len(t), "", dtype=object)
+    for col, zh in labels.items():
+        on = t[col].fillna(False).astype(bool).to_numpy()
+        tags = np.where(on, np.where(tags == "", zh, tags + "、" + zh), tags)
+    never = ~t["met"].astype(bool).to_numpy()
+    elderly = t["elderly_alone"].fillna(False).astype(bool).to_numpy()
+    prio = np.where(elderly, 3, 2) + never.astype(int)
+    reason = tags + np.where(never, "：从未见面", f"：{days}天内未见面")
+    return _result(t["id"], prio, list(reason))
 
 
 def return_targets(f: Frames) -> pd.DataFrame:

@@ -116,6 +116,16 @@ def test_priority_rule(hand):
     assert names(hand, preview(hand, "priority", today=TODAY, rules=TargetRules(days=60))) == {8, 17}
     pv = preview(hand, "priority", area_code="320412000000", today=TODAY)
     assert pv.per_area_dict() == {V1: 2, V3: 1}
+    back = {v: k for k, v in hand.ids.items()}
+    got = {
+        back[t]: (p, r)
+        for t, p, r in zip(pv.targets["target_id"], pv.targets["priority"], pv.targets["reason"], strict=True)
+    }
+    assert got == {
+        6: (3, "独居老人：30天内未见面"),
+        8: (3, "困难家庭：从未见面"),
+        17: (4, "独居老人：从未见面"),
+    }
 
 
 def test_return_rule(hand):
