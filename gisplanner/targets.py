@@ -101,8 +101,9 @@ def load_frames(
     t = cov.compute(inp, today=today, thresholds=cov.NeedThresholds(min_problems=rules.min_problems)).targets
     if village_ids is not None:
         t = t[t["area_id"].isin(list(village_ids))]
-    tags = store.read_frame(f"SELECT id, {', '.join(SPECIAL_GROUP_TAGS)} FROM target")
-    t = t.merge(tags, on="id", how="left").sort_values("id").reset_index(drop=True)
+    t = t.merge(_special_tags(store), on="id", how="left").sort_values("id").reset_index(drop=True)
+    for col in SPECIAL_GROUP_TAGS:
+        t[col] = t[col].fillna(False).astype(bool)
     since = dt.datetime.combine(today - dt.timedelta(days=rules.days), dt.time())
     recent = store.read_frame(
         "SELECT DISTINCT target_id FROM visit WHERE outcome = 'met' AND visited_at >= :since",
@@ -113,6 +114,25 @@ def load_frames(
         "GROUP BY target_id"
     ).set_index("target_id")["n"]
     return Frames(t, set(recent["target_id"].astype(int)), uncalled)
+
+
+def _special_tags(store: Store) -> pd.DataFrame:
+    """The special-group tag columns of the targets that have one (a tenth of them), read through
+    the DBAPI cursor: pandas.read_sql of every target's tags took seconds at 250,000."""
+    yes = "1" if store.is_sqlite else "true"
+    cols = ", ".join(f"CASE WHEN {c} = {yes} THEN 1 ELSE 0 END" for c in SPECIAL_GROUP_TAGS)
+    where = " OR ".join(f"{c} = {yes}" for c in SPECIAL_GROUP_TAGS)
+    raw = store.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(f"SELECT id, {cols} FROM target WHERE {where}")
+        rows = cur.fetchall()
+    finally:
+        raw.close()
+    a = np.array(rows, dtype=np.int64).reshape(-1, 1 + len(SPECIAL_GROUP_TAGS))
+    return pd.DataFrame(
+        {"id": a[:, 0], **{c: a[:, i + 1].astype(bool) for i, c in enumerate(SPECIAL_GROUP_TAGS)}}
+    )
 
 
 def _not_moved(t: pd.DataFrame) -> pd.Series:
