@@ -186,7 +186,7 @@ def _balanced_lp(w, dist, lo, hi, cand):
     rows_u, cols_c = np.repeat(np.arange(n_units), cand.shape[1]), cand.reshape(-1)
     nvar = len(rows_u)
     cost = w[rows_u] * dist[rows_u, cols_c] ** 2  # squared: compact, power-diagram-like cells
-    scale = max(float(cost.max()), 1.0)
+    scale = max(float(cost.mean()), 1e-9)
     big = 1e3
     c = np.concatenate([cost / scale, np.full(2 * k, big)])  # + slack over / under per territory
     a_eq = coo_matrix((np.ones(nvar), (rows_u, np.arange(nvar))), shape=(n_units, nvar + 2 * k))
@@ -203,7 +203,49 @@ def _balanced_lp(w, dist, lo, hi, cand):
         raise TerritoryError(f"片区划分线性规划失败：{res.message}")
     share = np.zeros((n_units, k))
     share[rows_u, cols_c] = res.x[:nvar]
-    return share.argmax(axis=1)
+    labels = share.argmax(axis=1)
+    split = np.flatnonzero(share.max(axis=1) < 0.999)
+    if len(split):
+        labels = _round_split_units(labels, split, w, cand, cost.reshape(n_units, -1) / scale, lo, hi, k, big)
+    return labels
+
+
+def _round_split_units(labels, split, w, cand, cost, lo, hi, k, big):
+    """Exact rounding of the units the LP split between territories (a small MILP): whole
+    buildings are placed so that the loads stay as close to the band as possible."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    fixed = np.ones(len(labels), bool)
+    fixed[split] = False
+    base = np.bincount(labels[fixed], weights=w[fixed], minlength=k)
+    m = cand.shape[1]
+    nvar = len(split) * m
+    uu = np.repeat(np.arange(len(split)), m)
+    cc = cand[split].reshape(-1)
+    c = np.concatenate([cost[split].reshape(-1), np.full(2 * k, big)])
+    rows = [coo_matrix((np.ones(nvar), (uu, np.arange(nvar))), shape=(len(split), nvar + 2 * k))]
+    r = np.concatenate([cc, k + cc, np.arange(k), k + np.arange(k)])
+    col = np.concatenate([np.arange(nvar), np.arange(nvar), nvar + np.arange(k), nvar + k + np.arange(k)])
+    v = np.concatenate([w[split][uu], -w[split][uu], -np.ones(k), -np.ones(k)])
+    rows.append(coo_matrix((v, (r, col)), shape=(2 * k, nvar + 2 * k)))
+    from scipy.sparse import vstack
+
+    a = vstack(rows).tocsr()
+    lower = np.concatenate([np.ones(len(split)), np.full(2 * k, -np.inf)])
+    upper = np.concatenate([np.ones(len(split)), hi - base, -(lo - base)])
+    res = milp(
+        c,
+        constraints=LinearConstraint(a, lower, upper),
+        integrality=np.concatenate([np.ones(nvar), np.zeros(2 * k)]),
+        bounds=Bounds(0, np.concatenate([np.ones(nvar), np.full(2 * k, np.inf)])),
+        options={"time_limit": 10.0, "mip_rel_gap": 1e-3},
+    )
+    if res.x is None:
+        return labels
+    pick = res.x[:nvar].reshape(len(split), m).argmax(axis=1)
+    out = labels.copy()
+    out[split] = cand[split][np.arange(len(split)), pick]
+    return out
 
 
 def _office_trips(labels, pts, offices, k, cfg) -> np.ndarray:
@@ -309,7 +351,8 @@ def split_points(
             pts, np.array([pts[init == c].mean(axis=0) for c in range(kk) if (init == c).any()])
         )
         seeds = _top_up(seeds, pts, kk, rng)
-        # capacitated k-means: cheap nearest-seed rounds first, then balanced LP rounds
+        # capacitated k-means: Lloyd rounds on road distances, then a balanced LP round that moves
+        # the seeds to balanced cells, then the final balanced LP with whole-building rounding
         for r in range(rounds):
             if progress and progress(0.1 + 0.7 * r / rounds, "划分片区") is False:
                 raise InterruptedError("已取消")
@@ -317,10 +360,10 @@ def split_points(
             if r < rounds - 1:
                 labels = dist.argmin(axis=1)
             else:
-                labels = _balanced_lp(w, dist, lo, hi, np.argsort(dist, axis=1)[:, : min(kk, 5)])
+                labels = _balanced_lp(w, dist, lo, hi, np.argsort(dist, axis=1)[:, : min(kk, 8)])
             seeds = _medoids(labels, pts, w, kk, seeds)
         dist = roads.from_points(seeds).T
-        labels = _balanced_lp(w, dist, lo, hi, np.argsort(dist, axis=1)[:, : min(kk, 5)])
+        labels = _balanced_lp(w, dist, lo, hi, np.argsort(dist, axis=1)[:, : min(kk, 8)])
         base = _office_trips(labels, pts, offices, kk, cfg)
         labels = _rebalance(labels, w, dist, kk, tolerance, base=base)
     target_labels = labels[unit_of]
