@@ -22,6 +22,7 @@ test can recount it with a direct query. What counts (the definitions are the sa
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -331,6 +332,11 @@ def cumulative_progress(
     """
     if first_days is None:
         first_days = visited_first_days(conn, scope, tree)
+    return cumulative_table(first_days, problem_days(conn, scope, tree))
+
+
+def problem_days(conn: Connection, scope: Scope, tree: AreaTree) -> dict[str, pd.Series]:
+    """Problems collected per day of creation and solved per day of closing (collected in the range)."""
     collected_where = _where(
         _of_targets_in_scope(P.c.target_id, scope, tree), *_between(P.c.created_at, scope)
     )
@@ -342,10 +348,15 @@ def cumulative_progress(
         .where(_solved_condition(scope), collected_where)
         .group_by(_day(P.c.closed_at))
     ).all()
+    return {
+        name: pd.Series({_as_date(d): int(n) for d, n in rows if d is not None}, dtype="int64")
+        for name, rows in (("problems_collected", collected), ("problems_solved", solved))
+    }
+
+
+def cumulative_table(first_days: pd.DataFrame, problems: dict[str, pd.Series]) -> pd.DataFrame:
     visited = first_days.groupby("day")["households"].sum()
-    series = {"households_visited": visited.astype("int64")}
-    for name, rows in (("problems_collected", collected), ("problems_solved", solved)):
-        series[name] = pd.Series({_as_date(d): int(n) for d, n in rows if d is not None}, dtype="int64")
+    series = {"households_visited": visited.astype("int64"), **problems}
     days = sorted(set().union(*[s.index for s in series.values()]))
     df = pd.DataFrame({"day": days})
     for name, s in series.items():
@@ -371,6 +382,10 @@ def problems_by_category_status(conn: Connection, scope: Scope, tree: AreaTree) 
         .where(_where(_of_targets_in_scope(P.c.target_id, scope, tree), *_between(P.c.created_at, scope)))
         .group_by(P.c.category, P.c.status)
     ).all()
+    return _category_status_table(rows)
+
+
+def _category_status_table(rows) -> pd.DataFrame:
     cats = list(PROBLEM_CATEGORIES) + sorted({r[0] for r in rows} - set(PROBLEM_CATEGORIES))
     stats = list(PROBLEM_STATUS_ZH) + sorted({r[1] for r in rows} - set(PROBLEM_STATUS_ZH))
     df = pd.DataFrame(0, index=cats, columns=stats, dtype="int64")
@@ -412,6 +427,10 @@ def resolution_times(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataF
         )
         .group_by(P.c.category, hours)
     ).all()
+    return _resolution_table(rows)
+
+
+def _resolution_table(rows) -> pd.DataFrame:
     df = pd.DataFrame(
         [(PROBLEM_CATEGORIES.get(c, c), int(h), int(n)) for c, h, n in rows],
         columns=["category", "hours", "count"],
@@ -475,6 +494,10 @@ def overdue_by_unit(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFr
         )
         .group_by(U.c.id, U.c.name, U.c.level)
     ).all()
+    return _overdue_table(rows)
+
+
+def _overdue_table(rows) -> pd.DataFrame:
     df = pd.DataFrame(
         [(n or NO_UNIT, lvl or "", int(c)) for n, lvl, c in rows], columns=["unit", "level", "overdue"]
     )
@@ -491,8 +514,12 @@ def visits_by_team(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFra
         .group_by(TM.c.id, TM.c.name)
     ).all()
     df = pd.DataFrame(
-        [(tid, name or NO_TEAM, int(n), int(k or 0)) for tid, name, n, k in rows],
-        columns=["team_id", "team", "visits", "visited"],
+        {
+            "team_id": pd.Series([None if tid is None else int(tid) for tid, *_ in rows], dtype=object),
+            "team": [name or NO_TEAM for _, name, _, _ in rows],
+            "visits": np.array([int(n) for *_, n, _ in rows], np.int64),
+            "visited": np.array([int(k or 0) for *_, k in rows], np.int64),
+        }
     )
     return df.sort_values(["visits", "team"], ascending=[False, True], ignore_index=True)
 
@@ -735,6 +762,316 @@ def roll_up(tree: AreaTree, per_leaf: pd.DataFrame | pd.Series, area_ids: Iterab
     )
 
 
+# -- the dashboard's fast path: one read of the visits serves several figures ------------------
+# At 250k households SQLite needs ~0.15 s per scan of the visit table; the dashboard would scan
+# it four times (first visits, teams, sessions, coverage). Instead the visits of the scope are
+# read once as numpy arrays, and those figures are computed from them — with the same
+# definitions as the SQL functions above (the tests check both against direct SQL).
+OUTCOME_CODES = ("met", "not_home", "refused", "moved", "phone")  # coverage.OUTCOMES order
+
+
+@dataclass
+class VisitArrays:
+    """The scope's visits as columns: target_id, team_id (0: none), round_id (0: none), jd
+    (julian day of visited_at, computed by the database), outcome (index into OUTCOME_CODES)."""
+
+    target_id: np.ndarray
+    team_id: np.ndarray
+    round_id: np.ndarray
+    jd: np.ndarray
+    outcome: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.target_id)
+
+
+def _julian(conn: Connection, col):
+    if conn.dialect.name == "sqlite":
+        return func.julianday(col)
+    return extract("epoch", col) / 86400.0 + 2440587.5
+
+
+def _jd_of(conn: Connection, when: dt.datetime | None) -> float | None:
+    """A time as the database's own julian day (so comparisons match the stored values exactly)."""
+    if when is None:
+        return None
+    from sqlalchemy import DateTime
+    from sqlalchemy import literal as lit
+
+    return float(conn.execute(select(_julian(conn, lit(when, DateTime)))).scalar())
+
+
+def _jd_date(jd: np.ndarray) -> list[dt.date]:
+    ordinals = np.floor(np.asarray(jd) - 1721424.5).astype(np.int64)
+    return [dt.date.fromordinal(int(o)) for o in ordinals]
+
+
+def _raw_rows(conn: Connection, query) -> np.ndarray:
+    """All rows of a numeric query as one float64 array, straight from the DBAPI cursor
+    (SQLAlchemy's Row objects cost ~10× more at 200k rows)."""
+    res = conn.execute(query)
+    rows = res.cursor.fetchall()
+    res.close()
+    if not rows:
+        return np.zeros((0, 0))
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64, count=len(rows) * len(rows[0]))
+    return flat.reshape(len(rows), -1)
+
+
+def _raw_tuples(conn: Connection, query) -> list[tuple]:
+    """Rows as plain tuples from the DBAPI cursor (dates stay as the driver returns them)."""
+    res = conn.execute(query)
+    rows = res.cursor.fetchall()
+    res.close()
+    return rows
+
+
+def counts_from(targets: pd.DataFrame, scope: Scope, tree: AreaTree) -> dict:
+    """:func:`household_counts` from the target list (id, area_id, kind, special)."""
+    from gisplanner.supervision import household_targets
+
+    hh = household_targets(targets, scope, tree)
+    return {"households": int(len(hh)), "special_households": int(hh["special"].sum())}
+
+
+def load_visits(conn: Connection, scope: Scope, tree: AreaTree) -> VisitArrays:
+    """Every visit of the scope's targets (all dates: coverage counts whole rounds).
+
+    Read as three numbers a row (target·8 + outcome, team·2^20 + round, julian day): fewer
+    Python objects per row, exact in float64 for ids below 2^30.
+    """
+    code = case(
+        *[(V.c.outcome == o, i) for i, o in enumerate(OUTCOME_CODES[:-1])], else_=len(OUTCOME_CODES) - 1
+    )
+    q = select(
+        V.c.target_id * 8 + code,
+        func.coalesce(V.c.team_id, 0) * 1_048_576 + func.coalesce(V.c.round_id, 0),
+        _julian(conn, V.c.visited_at),
+    ).where(_where(_of_targets_in_scope(V.c.target_id, scope, tree)))
+    a = _raw_rows(conn, q)
+    if a.size == 0:
+        a = np.zeros((0, 3))
+    tc = a[:, 0].astype(np.int64)
+    tr = a[:, 1].astype(np.int64)
+    return VisitArrays(
+        target_id=tc >> 3,
+        team_id=tr >> 20,
+        round_id=tr & 1_048_575,
+        jd=a[:, 2],
+        outcome=(tc & 7).astype(np.int8),
+    )
+
+
+def _in_range(conn: Connection, v: VisitArrays, scope: Scope) -> np.ndarray:
+    keep = np.ones(len(v), bool)
+    start, end = _jd_of(conn, scope.start), _jd_of(conn, scope.end)
+    if start is not None:
+        keep &= v.jd >= start
+    if end is not None:
+        keep &= v.jd < end
+    return keep
+
+
+def first_days_from(conn: Connection, v: VisitArrays, scope: Scope, targets: pd.DataFrame) -> pd.DataFrame:
+    """:func:`visited_first_days` from the visit arrays and the target list (id, kind, special)."""
+    ok = _in_range(conn, v, scope) & np.isin(v.outcome, (0, 4))  # met, phone
+    ids = targets["id"].to_numpy(np.int64)
+    pos = np.searchsorted(ids, v.target_id[ok])
+    pos = np.clip(pos, 0, max(len(ids) - 1, 0))
+    known = (ids[pos] == v.target_id[ok]) if len(ids) else np.zeros(0, bool)
+    hh = known & (targets["kind"] == "household").to_numpy()[pos] if len(ids) else known
+    tid, jd = v.target_id[ok][hh], v.jd[ok][hh]
+    special = targets["special"].to_numpy(bool)[pos[hh]] if len(ids) else np.zeros(0, bool)
+    if len(tid) == 0:
+        return pd.DataFrame({"day": [], "special": [], "households": []})
+    order = np.lexsort((jd, tid))
+    tid, jd, special = tid[order], jd[order], special[order]
+    first = np.r_[True, tid[1:] != tid[:-1]]
+    day_ord = np.floor(jd[first] - 1721424.5).astype(np.int64)
+    frame = pd.DataFrame({"ord": day_ord, "special": special[first]})
+    g = frame.groupby(["ord", "special"]).size().reset_index(name="households")
+    g["day"] = [dt.date.fromordinal(int(o)) for o in g["ord"]]
+    return g[["day", "special", "households"]].sort_values(["day", "special"], ignore_index=True)
+
+
+def teams_from(conn: Connection, v: VisitArrays, scope: Scope) -> pd.DataFrame:
+    """:func:`visits_by_team` from the visit arrays."""
+    keep = _in_range(conn, v, scope)
+    team = v.team_id[keep]
+    ok = np.isin(v.outcome[keep], (0, 4))
+    uniq, inv = np.unique(team, return_inverse=True)
+    visits = np.bincount(inv, minlength=len(uniq))
+    visited = np.bincount(inv, weights=ok, minlength=len(uniq)).astype(np.int64)
+    names = dict(
+        conn.execute(select(TM.c.id, TM.c.name).where(TM.c.id.in_([int(t) for t in uniq if t]))).all()
+    )
+    df = pd.DataFrame(
+        {
+            "team_id": pd.Series([int(t) if t else None for t in uniq], dtype=object),
+            "team": [names.get(int(t), NO_TEAM) if t else NO_TEAM for t in uniq],
+            "visits": visits.astype(np.int64),
+            "visited": visited,
+        }
+    )
+    return df.sort_values(["visits", "team"], ascending=[False, True], ignore_index=True)
+
+
+def sessions_from(conn: Connection, v: VisitArrays, scope: Scope) -> pd.DataFrame:
+    """:func:`visits_by_session` from the visit arrays (sessions compared in julian days)."""
+    keep = _in_range(conn, v, scope)
+    rnd, jd = v.round_id[keep], v.jd[keep]
+    rows = conn.execute(
+        select(
+            S.c.id, S.c.round_id, S.c.label, S.c.start, _julian(conn, S.c.start), _julian(conn, S.c.end)
+        ).order_by(S.c.start, S.c.id)
+    ).all()
+    by_round: dict[int, np.ndarray] = {}
+    data, inside = [], 0
+    for sid, rid, label, start, a, b in rows:
+        if rid not in by_round:
+            by_round[rid] = np.sort(jd[rnd == rid])
+        t = by_round[rid]
+        n = int(np.searchsorted(t, b, side="right") - np.searchsorted(t, a, side="left"))
+        if n:
+            data.append((int(sid), label or "", start, n))
+            inside += n
+    df = pd.DataFrame(data, columns=["session_id", "label", "start", "visits"]).astype(
+        {"session_id": "object"}
+    )
+    outside = int(keep.sum()) - inside
+    if outside:
+        df.loc[len(df)] = [None, OUTSIDE_SESSIONS, None, outside]
+    return df
+
+
+def load_problems(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
+    """Every problem of the scope's targets with julian-day times (created, closed, deadline)."""
+    q = select(
+        P.c.category, P.c.status, _julian(conn, P.c.created_at), _julian(conn, P.c.closed_at),
+        _julian(conn, P.c.deadline), func.coalesce(P.c.unit_id, 0), P.c.target_id,
+        func.coalesce(P.c.round_id, 0), P.c.deadline,
+    ).where(_where(_of_targets_in_scope(P.c.target_id, scope, tree)))  # fmt: skip
+    cols = [
+        "category",
+        "status",
+        "created",
+        "closed",
+        "deadline",
+        "unit_id",
+        "target_id",
+        "round_id",
+        "deadline_date",
+    ]
+    df = pd.DataFrame(_raw_tuples(conn, q), columns=cols)
+    for c in ("created", "closed", "deadline"):
+        df[c] = df[c].astype(float)
+    for c in ("unit_id", "target_id", "round_id"):
+        df[c] = df[c].astype(np.int64)
+    return df
+
+
+def _collected_mask(conn: Connection, p: pd.DataFrame, scope: Scope) -> tuple[np.ndarray, np.ndarray]:
+    """Problems created in the range, and of those the ones solved by its end."""
+    created = p["created"].to_numpy()
+    keep = np.ones(len(p), bool)
+    start, end = _jd_of(conn, scope.start), _jd_of(conn, scope.end)
+    if start is not None:
+        keep &= created >= start
+    if end is not None:
+        keep &= created < end
+    solved = keep & (p["status"].to_numpy() == "resolved")
+    if end is not None:
+        closed = p["closed"].to_numpy()
+        solved &= np.isnan(closed) | (closed < end)
+    return keep, solved
+
+
+def _per_day(jd: np.ndarray) -> pd.Series:
+    jd = jd[~np.isnan(jd)]
+    if len(jd) == 0:
+        return pd.Series(dtype="int64")
+    ords, n = np.unique(np.floor(jd - 1721424.5).astype(np.int64), return_counts=True)
+    return pd.Series(n.astype(np.int64), index=[dt.date.fromordinal(int(o)) for o in ords])
+
+
+def problem_figures_from(conn: Connection, p: pd.DataFrame, scope: Scope) -> dict:
+    """:func:`problem_days`, :func:`problems_by_category_status`, :func:`resolution_times` and
+    :func:`overdue_by_unit` from one read of the problems."""
+    collected, solved = _collected_mask(conn, p, scope)
+    out = {
+        "problem_days": {
+            "problems_collected": _per_day(p["created"].to_numpy()[collected]),
+            "problems_solved": _per_day(p["closed"].to_numpy()[solved]),
+        }
+    }
+    cs = p[collected].groupby(["category", "status"]).size()
+    out["by_category_status"] = _category_status_table([(c, st_, n) for (c, st_), n in cs.items()])
+    done = p[solved & p["closed"].notna().to_numpy()]
+    # SQL round(): half away from zero (durations are never negative)
+    hours = np.floor((done["closed"].to_numpy() - done["created"].to_numpy()) * 24 + 0.5).astype(np.int64)
+    rh = (
+        pd.DataFrame({"category": done["category"].to_numpy(), "hours": hours})
+        .groupby(["category", "hours"])
+        .size()
+    )
+    out["resolution"] = _resolution_table([(c, h, n) for (c, h), n in rh.items()])
+    day = scope.overdue_day
+    day_jd = _jd_of(conn, dt.datetime.combine(day, dt.time()))
+    end_jd = _jd_of(conn, dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    closed = p["closed"].to_numpy()
+    closed_by_then = p["status"].isin(CLOSED_STATUSES).to_numpy() & (np.isnan(closed) | (closed < end_jd))
+    deadline = p["deadline"].to_numpy()
+    over = ~np.isnan(deadline) & (deadline < day_jd) & (p["created"].to_numpy() < end_jd) & ~closed_by_then
+    per_unit = pd.Series(p["unit_id"].to_numpy()[over]).value_counts()
+    units = {
+        int(i): (n, lvl)
+        for i, n, lvl in conn.execute(
+            select(U.c.id, U.c.name, U.c.level).where(U.c.id.in_([int(u) for u in per_unit.index if u]))
+        ).all()
+    }
+    out["overdue"] = _overdue_table([(*units.get(int(u), (None, None)), int(n)) for u, n in per_unit.items()])
+    return out
+
+
+def coverage_from(
+    store: Store,
+    conn: Connection,
+    v: VisitArrays,
+    problems: pd.DataFrame,
+    scope: Scope,
+    tree: AreaTree,
+    targets: pd.DataFrame,
+) -> pd.DataFrame:
+    """The dashboard's coverage bars: coverage.py's arithmetic (``coverage.compute``) on inputs
+    gathered here from the visit arrays already read (see supervision.coverage_rows for the columns)."""
+    from gisplanner import coverage as cov
+    from gisplanner.supervision import coverage_table, household_targets, scope_rounds
+
+    rounds = scope_rounds(store, scope)
+    areas = cov.load_areas(store)
+    hh = household_targets(targets, scope, tree)
+    in_round = np.isin(v.round_id, rounds)
+    keep = cov.round_target_mask(store, rounds, areas, hh)
+    keep |= np.isin(hh["id"].to_numpy(), v.target_id[in_round])  # visited in the rounds: always counted
+    visits = pd.DataFrame({"target_id": v.target_id[in_round], "outcome_code": v.outcome[in_round]})
+    in_rounds = problems[problems["round_id"].isin(rounds)]
+    probs = pd.DataFrame(
+        {
+            "target_id": in_rounds["target_id"].to_numpy(np.int64),
+            "status": in_rounds["status"].to_numpy(),
+            "deadline": pd.to_datetime(in_rounds["deadline_date"]),
+        }
+    )
+    inp = cov.CoverageInputs(
+        areas=areas,
+        targets=hh[keep].reset_index(drop=True),
+        visits=visits,
+        problems=probs,
+        round_ids=tuple(rounds),
+    )
+    return coverage_table(cov.compute(inp, today=scope.overdue_day), scope, tree)
+
+
 # -- everything the dashboard shows, in one pass ------------------------------------------------
 @dataclass
 class DashboardFigures:
@@ -754,22 +1091,17 @@ class DashboardFigures:
     timings: dict = field(default_factory=dict)
 
 
-def coverage_children(
-    store: Store, scope: Scope, tree: AreaTree, targets: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Coverage of the scope's child areas (the dashboard's bars), from coverage.py via supervision."""
-    from gisplanner.supervision import coverage_rows
-
-    return coverage_rows(store, scope, tree, targets=targets)
-
-
-# lanes of work that can run side by side on their own connections
+# lanes of work that can run side by side on their own connections: (key, message) steps
 _LANES: tuple[tuple[tuple[str, str], ...], ...] = (
-    (("first_days", "首次走访"), ("counts", "统计户数"), ("cumulative", "累计进度")),
-    (("sessions", "时段走访量"), ("teams", "小组走访量")),
-    (("by_category_status", "问题类别与状态"), ("resolution", "办理时长"), ("overdue", "逾期问题")),
-    (("coverage", "覆盖率"),),
+    (
+        ("visits", "读取走访记录"),
+        ("first_days", "首次走访"),
+        ("teams", "小组走访量"),
+        ("sessions", "时段走访量"),
+    ),
+    (("counts", "统计户数"), ("problems", "读取问题"), ("problem_figures", "问题类别、时长与逾期")),
 )
+_LAST = (("coverage", "覆盖率"),)  # needs the visits and the problems that the two lanes read
 
 
 def dashboard_figures(
@@ -782,34 +1114,43 @@ def dashboard_figures(
 ) -> DashboardFigures:
     """Compute every dashboard figure for a scope (safe in a worker thread).
 
-    ``targets``: ``coverage.load_targets(store)`` kept between refreshes (saves re-reading the
-    target list). ``workers`` > 1 runs the independent lanes on separate connections at once
-    (SQLite readers do not block each other in WAL mode).
+    ``targets``: ``coverage.load_targets(store)`` kept between refreshes (the target list changes
+    far less often than visits; read here when not given). ``workers`` > 1 runs the two lanes
+    on separate connections at once (SQLite readers do not block each other in WAL mode).
     """
+    from gisplanner import coverage as cov
+
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     out: dict = {}
     tree = AreaTree.load(store)
-    total_steps = sum(len(lane) for lane in _LANES)
+    if targets is None:
+        t = time.perf_counter()
+        targets = cov.load_targets(store)
+        timings["targets"] = time.perf_counter() - t
+    total_steps = sum(len(lane) for lane in _LANES) + len(_LAST)
     done = [0]
 
     def step(conn, key: str):
         t = time.perf_counter()
-        if key == "first_days":
-            out[key] = visited_first_days(conn, scope, tree)
-        elif key == "counts":
-            out[key] = household_counts(conn, scope, tree)
-        elif key == "cumulative":
-            out[key] = cumulative_progress(conn, scope, tree, out["first_days"])
+        if key == "visits":
+            out[key] = load_visits(conn, scope, tree)
+        elif key == "first_days":
+            out[key] = first_days_from(conn, out["visits"], scope, targets)
+        elif key == "teams":
+            out[key] = teams_from(conn, out["visits"], scope)
+        elif key == "sessions":
+            out[key] = sessions_from(conn, out["visits"], scope)
         elif key == "coverage":
-            out[key] = coverage_children(store, scope, tree, targets)
+            out[key] = coverage_from(store, conn, out["visits"], out["problems"], scope, tree, targets)
+        elif key == "counts":
+            out[key] = counts_from(targets, scope, tree)
+        elif key == "problems":
+            out[key] = load_problems(conn, scope, tree)
+        elif key == "problem_figures":
+            out.update(problem_figures_from(conn, out["problems"], scope))
         else:
-            fn = {
-                "sessions": visits_by_session, "teams": visits_by_team,
-                "by_category_status": problems_by_category_status, "resolution": resolution_times,
-                "overdue": overdue_by_unit,
-            }[key]  # fmt: skip
-            out[key] = fn(conn, scope, tree)
+            raise KeyError(key)
         timings[key] = time.perf_counter() - t
 
     def run_lane(lane, check: bool) -> None:
@@ -832,11 +1173,15 @@ def dashboard_figures(
     else:
         for lane in _LANES:
             run_lane(lane, True)
+    run_lane(_LAST, True)
     _report(progress, 1.0, "完成")
+    out.pop("visits")
+    out.pop("problems")
     first = out.pop("first_days")
     return DashboardFigures(
         scope=scope,
         totals=_totals(out.pop("counts"), first),
+        cumulative=cumulative_table(first, out.pop("problem_days")),
         resolution_median=resolution_medians(out["resolution"]),
         seconds=time.perf_counter() - t0,
         timings=timings,

@@ -103,6 +103,16 @@ def scope_rounds(store: Store, scope: st.Scope) -> list[int]:
         return [int(i) for i in s.scalars(select(Round.id).order_by(Round.id))]
 
 
+def household_targets(targets: pd.DataFrame, scope: st.Scope, tree: st.AreaTree) -> pd.DataFrame:
+    """The households of the scope from ``coverage.load_targets``' frame (id, area_id, kind, special)."""
+    keep = (targets["kind"] == "household").to_numpy()
+    if scope.target_ids is not None:
+        keep = keep & np.isin(targets["id"].to_numpy(), np.fromiter(scope.target_ids, np.int64))
+    elif scope.area_code:
+        keep = keep & np.isin(targets["area_id"].to_numpy(), tree.leaves_under(tree.id_of(scope.area_code)))
+    return targets[keep].reset_index(drop=True)
+
+
 def household_coverage(
     store: Store, scope: st.Scope, tree: st.AreaTree, targets: pd.DataFrame | None = None
 ) -> cov.Coverage:
@@ -112,12 +122,8 @@ def household_coverage(
     (the target list changes far less often than visits), to save reading it again.
     """
     all_t = cov.load_targets(store) if targets is None else targets
-    keep = (all_t["kind"] == "household").to_numpy()
-    if scope.target_ids is not None:
-        keep = keep & np.isin(all_t["id"].to_numpy(), np.fromiter(scope.target_ids, np.int64))
-    elif scope.area_code:
-        keep = keep & np.isin(all_t["area_id"].to_numpy(), tree.leaves_under(tree.id_of(scope.area_code)))
-    inp = cov.load_inputs(store, round_ids=scope_rounds(store, scope), targets=all_t[keep])
+    hh = household_targets(all_t, scope, tree)
+    inp = cov.load_inputs(store, round_ids=scope_rounds(store, scope), targets=hh)
     return cov.compute(inp, today=scope.overdue_day)
 
 
@@ -137,18 +143,12 @@ def compared_ids(scope: st.Scope, tree: st.AreaTree, level: str | None = None) -
     return [int(a) for a in tree.frame.loc[under].sort_values("code")["id"] if tree.level(int(a)) == level]
 
 
-def coverage_rows(
-    store: Store,
-    scope: st.Scope,
-    tree: st.AreaTree | None = None,
-    *,
-    area_ids: list[int] | None = None,
-    targets: pd.DataFrame | None = None,
+def coverage_table(
+    c: cov.Coverage, scope: st.Scope, tree: st.AreaTree, area_ids: list[int] | None = None
 ) -> pd.DataFrame:
-    """Coverage per compared area: area_id, code, name, level, households, covered, coverage,
-    special_households, special_met, special_coverage (coverage as a fraction 0..1)."""
-    tree = tree or st.AreaTree.load(store)
-    c = household_coverage(store, scope, tree, targets)
+    """Coverage per compared area from a households-only coverage result: area_id, code, name,
+    level, households, covered (met or phone), coverage, special_households, special_met,
+    special_coverage (fractions 0..1)."""
     ids = area_ids if area_ids is not None else compared_ids(scope, tree)
     if scope.target_ids is not None and area_ids is None:
         # a selection: the villages it touches
@@ -170,6 +170,19 @@ def coverage_rows(
     out["coverage"] = _ratio(out["covered"], out["households"])
     out["special_coverage"] = _ratio(out["special_met"], out["special_households"])
     return out
+
+
+def coverage_rows(
+    store: Store,
+    scope: st.Scope,
+    tree: st.AreaTree | None = None,
+    *,
+    area_ids: list[int] | None = None,
+    targets: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Coverage per compared area (see :func:`coverage_table`)."""
+    tree = tree or st.AreaTree.load(store)
+    return coverage_table(household_coverage(store, scope, tree, targets), scope, tree, area_ids)
 
 
 # -- areas side by side --------------------------------------------------------------------------

@@ -217,3 +217,32 @@ def test_dashboard_figures_in_one_call(demo_store):
     assert calls[0] == 0.0 and calls[-1] == 1.0
     with pytest.raises(st.StatsCancelled):
         st.dashboard_figures(demo_store, SCOPES["all"], progress=lambda f, m: f < 0.3)
+
+
+@pytest.mark.parametrize("name", list(SCOPES))
+def test_dashboard_fast_path_equals_the_sql_figures(demo_store, name):
+    """The dashboard reads the visits once; its figures equal the SQL figures checked above."""
+    from gisplanner.supervision import coverage_rows
+
+    scope = SCOPES[name]
+    figs = st.dashboard_figures(demo_store, scope)
+    tot, cum, teams, sessions, cats, res, od = st.run_figures(
+        demo_store,
+        scope,
+        [st.household_totals, st.cumulative_progress, st.visits_by_team, st.visits_by_session,
+         st.problems_by_category_status, st.resolution_times, st.overdue_by_unit],
+    )  # fmt: skip
+    assert figs.by_category_status.equals(cats)
+    assert figs.resolution.equals(res)
+    assert figs.overdue.equals(od)
+    assert figs.totals == tot
+    assert figs.cumulative.equals(cum)
+    assert figs.teams.equals(teams)
+    assert figs.sessions.equals(sessions)
+    assert figs.coverage.equals(coverage_rows(demo_store, scope))
+    par = st.dashboard_figures(demo_store, scope, workers=2)
+    assert (
+        par.totals == figs.totals
+        and par.coverage.equals(figs.coverage)
+        and par.sessions.equals(figs.sessions)
+    )

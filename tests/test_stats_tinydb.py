@@ -233,3 +233,37 @@ def test_compared_areas_skip_single_child_levels(tiny):
     assert tree.compared_areas(None) == [ids["t1"], ids["t2"]]  # city → one district → its towns
     assert tree.compared_areas(ids["t1"]) == [ids["v1"], ids["v2"]]
     assert tree.compared_areas(ids["v1"]) == [ids["v1"]]
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        OCT,
+        st.Scope(as_of=TODAY),
+        st.Scope(area_code="320412101202", date_from=dt.date(2026, 10, 4), date_to=dt.date(2026, 10, 4)),
+    ],
+    ids=["october", "all", "village-one-day"],
+)
+def test_dashboard_fast_path_equals_the_sql_figures(tiny, scope):
+    from gisplanner.supervision import coverage_rows
+
+    store, ids = tiny
+    for sc in (
+        scope,
+        st.Scope(
+            target_ids=(ids["h2"], ids["h4"], ids["n1"]), date_from=scope.date_from, date_to=scope.date_to
+        ),
+    ):
+        figs = st.dashboard_figures(store, sc)
+        tot, cum, teams, sessions, cats, res, od = figures(
+            store, sc, st.household_totals, st.cumulative_progress, st.visits_by_team, st.visits_by_session,
+            st.problems_by_category_status, st.resolution_times, st.overdue_by_unit,
+        )  # fmt: skip
+        assert figs.by_category_status.equals(cats)
+        assert figs.resolution.equals(res)
+        assert figs.overdue.equals(od)
+        assert figs.totals == tot
+        assert figs.cumulative.equals(cum)
+        assert figs.teams.equals(teams)
+        assert figs.sessions.equals(sessions)
+        assert figs.coverage.equals(coverage_rows(store, sc))
