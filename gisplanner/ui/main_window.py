@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self.selection = SelectionModel(self.undo_stack, self)
         self.map_widget = MapWidget(self)
         self.setCentralWidget(self.map_widget)
-        self._tasks: set[workers.TaskWorker] = set()
+        self._tasks: dict[object, workers.TaskWorker] = {}  # by their signals object
         self._current_round_id: int | None = None
         self.menus: dict[str, object] = {}
         self._build_menus()
@@ -93,18 +93,18 @@ class MainWindow(QMainWindow):
     ) -> workers.TaskWorker:
         """Run ``fn(*args, progress=..., **kwargs)`` off the UI thread with progress and cancel."""
         task = workers.TaskWorker(fn, *args, **kwargs)
-        self._tasks.add(task)
+        task.title, task.on_result, task.on_error = title, on_result, on_error
+        self._tasks[task.signals] = task
         self._progress_label.setText(title)
         self._progress.setValue(0)
         for w in (self._progress, self._progress_label, self._cancel_button):
             w.show()
-        task.signals.progress.connect(
-            lambda f, m: (self._progress.setValue(int(f * 100)), self._progress_label.setText(f"{title} {m}"))
-        )
-        if on_result is not None:
-            task.signals.result.connect(on_result)
-        task.signals.error.connect(lambda msg, tb: self._task_failed(title, msg, tb, on_error))
-        task.signals.finished.connect(lambda: self._task_finished(task))
+        # bound methods of the window: Qt drops these connections when the window is deleted,
+        # so a task still running when its window closes never touches a deleted widget
+        task.signals.progress.connect(self._task_progress)
+        task.signals.result.connect(self._task_result)
+        task.signals.error.connect(self._task_error)
+        task.signals.finished.connect(self._task_finished)
         self._cancel_button.clicked.connect(task.cancel)
         return workers.start(task)
 
@@ -256,21 +256,44 @@ class MainWindow(QMainWindow):
             mode = "remove"
         self.selection.select([target_id], mode)
 
-    def _task_failed(self, title: str, message: str, tb: str, on_error) -> None:
-        if on_error is not None:
-            on_error(message)
-        elif message != "已取消":
-            show_error(self, f"{title}失败", message)
+    def _task_of_sender(self):
+        return self._tasks.get(self.sender())
 
-    def _task_finished(self, task) -> None:
-        self._tasks.discard(task)
-        try:
-            self._cancel_button.clicked.disconnect(task.cancel)
-        except (RuntimeError, TypeError):
-            pass
+    def _task_progress(self, fraction: float, message: str) -> None:
+        task = self._task_of_sender()
+        if task is not None:
+            self._progress.setValue(int(fraction * 100))
+            self._progress_label.setText(f"{task.title} {message}")
+
+    def _task_result(self, value) -> None:
+        task = self._task_of_sender()
+        if task is not None and task.on_result is not None:
+            task.on_result(value)
+
+    def _task_error(self, message: str, tb: str) -> None:
+        task = self._task_of_sender()
+        if task is None:
+            return
+        if task.on_error is not None:
+            task.on_error(message)
+        elif message != "已取消":
+            show_error(self, f"{task.title}失败", message)
+
+    def _task_finished(self) -> None:
+        task = self._tasks.pop(self.sender(), None)
+        if task is not None:
+            try:
+                self._cancel_button.clicked.disconnect(task.cancel)
+            except (RuntimeError, TypeError):
+                pass
         if not self._tasks:
             for w in (self._progress, self._progress_label, self._cancel_button):
                 w.hide()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        for task in list(self._tasks.values()):
+            task.cancel()  # long work stops at its next progress report
+        super().closeEvent(event)
 
     def _open_database(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
