@@ -116,6 +116,16 @@ def test_level_of_detail_aggregates_when_too_many_points(canvas, monkeypatch):
     layer = canvas.point_layers["households"]
     vx0, vy0, vx1, vy1 = canvas.view_rect()
     assert layer.count_in((vx0, vy0, vx1, vy1)) <= layer.loaded  # every point in view is loaded
+    # a selection too big to ring at the full extent is shown as a cyan density instead
+    from gisplanner.ui.selection import SelectionModel
+
+    canvas.set_selection_model(SelectionModel())
+    canvas.selection_model.select(canvas.data.targets["id"].to_numpy())
+    assert canvas.counts()["selected"] == 8_180
+    assert canvas.selection_item.isVisible()  # zoomed in: rings
+    canvas.zoom_full()
+    canvas._update_lod()
+    assert canvas.selection_density.isVisible() and not canvas.selection_item.isVisible()
 
 
 def test_route_overlay_draws_numbered_stops(canvas):

@@ -56,6 +56,7 @@ from gisplanner.ui.map.tools import CLICK_TOLERANCE_PX, TOOLS, MapTool, MapViewB
 
 MAX_POINTS_LOADED = 60_000  # points kept in one ScatterPlotItem (the window around the view)
 MAX_LABELS = 160
+TARGET_LAYERS = ("households", "enterprises")  # the point layers of targets (not problems)
 
 
 def polygon_path(geoms) -> QPainterPath:
@@ -128,22 +129,20 @@ class PointLayerItem:
     size, pen, brush) whose QPen/QBrush objects are shared — never one brush per point.
     """
 
-    def __init__(self, ids, x, y, codes, palette: dict[int, tuple]):
+    def __init__(self, ids, x, y, codes, palette: dict[int, tuple], item: pg.ScatterPlotItem | None = None):
         order = np.argsort(x, kind="stable")
         self.ids, self.x, self.y, self.codes = ids[order], x[order], y[order], codes[order]
         self.palette = palette
         uniq = sorted(palette)
-        lut = {c: i for i, c in enumerate(uniq)}
         self._sym = np.array([palette[c][0] for c in uniq], dtype=object)
         self._size = np.array([palette[c][1] for c in uniq], dtype=float)
         self._pen = np.empty(len(uniq), dtype=object)
         self._brush = np.empty(len(uniq), dtype=object)
         for i, c in enumerate(uniq):
             self._pen[i], self._brush[i] = palette[c][2], palette[c][3]
-        self._k = (
-            np.array([lut[c] for c in self.codes], dtype=np.int64) if len(self.codes) else np.empty(0, int)
-        )
-        self.item = pg.ScatterPlotItem(pxMode=True, hoverable=False)
+        # palette index per point, vectorised (no Python loop over millions of points)
+        self._k = np.searchsorted(np.asarray(uniq, np.int64), np.asarray(self.codes, np.int64))
+        self.item = item if item is not None else pg.ScatterPlotItem(pxMode=True, hoverable=False)
         self.item.opts["useCache"] = True
         self.window: tuple[float, float, float, float] | None = None
         self.loaded = 0
@@ -236,9 +235,10 @@ class MapWidget(QWidget):
             symbol="star", size=13, brush=brush("#e6550d"), pen=pen("#7f2704")
         )
         self.problem_item = pg.ScatterPlotItem(pxMode=True)
-        self.selection_item = pg.ScatterPlotItem(
-            pxMode=True, symbol="o", size=13, brush=brush("#ffffff", 0), pen=pen(S.SELECTION_COLOR, 2.6)
-        )
+        self.selection_item = pg.ScatterPlotItem(pxMode=True, hoverable=False)
+        self.selection_density = pg.ImageItem()
+        self.selection_layer: PointLayerItem | None = None
+        self._selection_hist = None
         self.labels: list[pg.TextItem] = []
         self._label_pool: list[pg.TextItem] = []
         self.route_items: list = []
@@ -451,17 +451,22 @@ class MapWidget(QWidget):
         self.layers["offices"].legend = [("symbol", S.OFFICE_STYLE[0], "star", S.OFFICE_STYLE[2])]
 
     def _draw_problems(self) -> None:
+        """Targets with open problems (overdue ones darker and larger), windowed like the points."""
         t = self.data.targets
         openp = t["open_problems"].to_numpy() > 0 if "open_problems" in t else np.zeros(len(t), bool)
         over = t["overdue_problems"].to_numpy() > 0 if "overdue_problems" in t else np.zeros(len(t), bool)
         m = openp | over
         oc, osym, olabel = S.PROBLEM_STYLE["open"]
         vc, vsym, vlabel = S.PROBLEM_STYLE["overdue"]
-        brushes = np.where(over[m], brush(vc), brush(oc))
-        self.problem_item.setData(
-            x=t["x"].to_numpy()[m], y=t["y"].to_numpy()[m] , data=t["id"].to_numpy()[m], symbol=osym,
-            size=np.where(over[m], 9.0, 8.0), brush=list(brushes), pen=pen("#ffffff", 0.6),
+        palette = {
+            0: (osym, 8.0, pen("#ffffff", 0.6), brush(oc)),
+            1: (vsym, 9.0, pen("#ffffff", 0.6), brush(vc)),
+        }
+        layer = PointLayerItem(
+            t["id"].to_numpy(np.int64)[m], t["x"].to_numpy()[m], t["y"].to_numpy()[m],
+            over[m].astype(np.int64), palette, item=self.problem_item,
         )  # fmt: skip
+        self.point_layers["problems"] = layer
         self._add("problems", self.problem_item)
         self.layers["problems"].legend = [
             ("symbol", oc, osym, f"{olabel}（{int((openp & ~over).sum())}）"),
@@ -491,7 +496,7 @@ class MapWidget(QWidget):
         for key, layer in self.layers.items():
             for item in layer.items:
                 item.setZValue(layer.z)
-                if key in ("density", "labels", "households", "enterprises"):
+                if key in ("density", "labels", "households", "enterprises", "problems", "selection"):
                     continue  # level of detail decides (see _update_lod)
                 item.setVisible(layer.visible)
         self._update_lod()
@@ -530,17 +535,19 @@ class MapWidget(QWidget):
             visible = self.layers[key].visible
             if visible:
                 ok = layer.update_window(rect, force=force)
-                aggregated |= not ok
+                aggregated |= key == "households" and not ok
                 layer.item.setVisible(ok)
             else:
                 layer.item.setVisible(False)
         self.density_item.setVisible(
             self.layers["density"].visible and self.layers["households"].visible and aggregated
         )
+        self._update_selection_lod(rect, force)
         self._update_labels()
 
     def is_aggregated(self) -> bool:
-        return any(pl.overflow for pl in self.point_layers.values())
+        hh = self.point_layers.get("households")
+        return bool(hh is not None and hh.overflow)
 
     def _update_labels(self) -> None:
         for item in self.labels:
@@ -672,15 +679,51 @@ class MapWidget(QWidget):
         return self._pos_of_sorted[k[hit]]
 
     def _refresh_selection(self) -> None:
-        if self.data is None or self.selection_model is None:
-            self.selection_item.setData(x=[], y=[])
-        else:
-            pos = self.positions_of(self.selection_model.ids)
-            t = self.data.targets
-            self.selection_item.setData(x=t["x"].to_numpy()[pos], y=t["y"].to_numpy()[pos])
+        """Rebuild the highlight from the selection model (windowed like the point layers)."""
         if self.selection_item not in self.layers["selection"].items:
             self._add("selection", self.selection_item, ignore_bounds=True)
+            self._add("selection", self.selection_density, ignore_bounds=True)
             self.layers["selection"].legend = [("ring", S.SELECTION_COLOR, "o", "选中对象")]
+        if self.data is None or self.selection_model is None:
+            pos = np.empty(0, np.int64)
+        else:
+            pos = self.positions_of(self.selection_model.ids)
+        t = self.data.targets if self.data is not None else None
+        ids = t["id"].to_numpy(np.int64)[pos] if t is not None else np.empty(0, np.int64)
+        x = t["x"].to_numpy()[pos] if t is not None else np.empty(0)
+        y = t["y"].to_numpy()[pos] if t is not None else np.empty(0)
+        ring = ("o", 13.0, pen(S.SELECTION_COLOR, 2.6), brush("#ffffff", 0))
+        self.selection_layer = PointLayerItem(
+            ids, x, y, np.zeros(len(ids), np.int64), {0: ring}, item=self.selection_item
+        )
+        self._selection_hist = None
+        self._update_selection_lod(self.view_rect(), force=True)
+
+    def _update_selection_lod(self, rect, force: bool = False) -> None:
+        """Rings around selected points; a cyan density when too many are in view."""
+        layer = getattr(self, "selection_layer", None)
+        on = self.layers["selection"].visible
+        if layer is None or not on:
+            self.selection_item.setVisible(False)
+            self.selection_density.setVisible(False)
+            return
+        ok = layer.update_window(rect, force=force)
+        self.selection_item.setVisible(ok)
+        if ok:
+            self.selection_density.setVisible(False)
+            return
+        if self._selection_hist is None and self.data is not None and self.data.density is not None:
+            d = self.data.density
+            ny, nx = d.counts.shape
+            h, _, _ = np.histogram2d(layer.y, layer.x, bins=(ny, nx),
+                                     range=((d.y0, d.y0 + ny * d.cell), (d.x0, d.x0 + nx * d.cell)))  # fmt: skip
+            lut = np.zeros((2, 4), np.ubyte)
+            lut[1] = (0, 229, 255, 200)
+            self.selection_density.setImage((h.T > 0).astype(np.uint8), levels=(0, 1), autoLevels=False)
+            self.selection_density.setLookupTable(lut)
+            self.selection_density.setRect(QRectF(d.x0, d.y0, nx * d.cell, ny * d.cell))
+            self._selection_hist = h
+        self.selection_density.setVisible(self._selection_hist is not None)
 
     # -- navigation ----------------------------------------------------------------------------
     def zoom_full(self) -> None:
@@ -891,12 +934,13 @@ class MapWidget(QWidget):
         return {
             "areas": int(len(d.areas)) if d is not None else 0,
             "area_classes": sorted(self.area_items),
-            "points": sum(len(pl) for pl in self.point_layers.values()),
-            "points_loaded": sum(pl.loaded for pl in self.point_layers.values()),
+            "points": sum(len(pl) for k, pl in self.point_layers.items() if k in TARGET_LAYERS),
+            "points_loaded": sum(pl.loaded for k, pl in self.point_layers.items() if k in TARGET_LAYERS),
+            "problems": len(self.point_layers["problems"]) if "problems" in self.point_layers else 0,
             "aggregated": self.is_aggregated(),
             "roads_vertices": int(len(d.road_xy)) if d is not None else 0,
             "labels": sum(1 for lb in self.labels if lb.isVisible()),
-            "selected": len(self.selection_item.data) if self.selection_item is not None else 0,
+            "selected": len(self.selection_layer) if self.selection_layer is not None else 0,
         }
 
     def frame_ms(self) -> float:
