@@ -539,39 +539,58 @@ def team_workloads(store, round_id: int, cfg: WorkloadConfig | None = None) -> l
     """Workload of every team of the round, then one row (team_id None) for the unassigned targets."""
     from sqlalchemy import select
 
-    from gisplanner.model import Area, Team
+    from gisplanner.model import SPECIAL_GROUP_TAGS, Area, Team
 
     cfg = cfg or WorkloadConfig()
     with store.session() as s:
         teams = s.execute(
             select(Team.id, Team.name, Team.office_area_id).where(Team.round_id == round_id).order_by(Team.id)
         ).all()
-        df = _round_targets(s, round_id)
         offices = {
-            a.id: (a.office_lon, a.office_lat) for a in s.scalars(select(Area)) if a.office_lon is not None
+            aid: (lon, lat)
+            for aid, lon, lat in s.execute(select(Area.id, Area.office_lon, Area.office_lat))
+            if lon is not None
         }
+    special = " OR ".join(f"t.{c}" for c in SPECIAL_GROUP_TAGS)
+    df = store.read_frame(
+        f"SELECT a.team_id, t.kind, t.lon, t.lat, ({special}) AS special FROM assignment a "
+        "JOIN target t ON t.id = a.target_id WHERE a.round_id = :r",
+        {"r": int(round_id)},
+    )
     proj = _projection(df)
     x, y = proj.forward(df["lon"].to_numpy(float), df["lat"].to_numpy(float)) if len(df) else ([], [])
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    minutes = _minutes(df, cfg)
-    out = []
+    x, y = np.atleast_1d(np.asarray(x, float)), np.atleast_1d(np.asarray(y, float))
+    kind = df["kind"].to_numpy(object)
+    spec = df["special"].fillna(0).astype(bool).to_numpy() & (kind == "household")
+    minutes = np.where(
+        kind == "enterprise",
+        cfg.enterprise_minutes,
+        np.where(
+            kind == "notable", cfg.notable_minutes, np.where(spec, cfg.special_minutes, cfg.household_minutes)
+        ),
+    )
     team_col = df["team_id"].to_numpy(dtype=float)  # NaN = unassigned
+    office_xy = {}
+    if offices:
+        ids = list(offices)
+        ox, oy = proj.forward(np.array([offices[i][0] for i in ids]), np.array([offices[i][1] for i in ids]))
+        office_xy = {
+            i: (float(a), float(b)) for i, a, b in zip(ids, np.atleast_1d(ox), np.atleast_1d(oy), strict=True)
+        }
+    out = []
     for tid, name, office_area in [*teams, (None, "未分配", None)]:
         m = np.isnan(team_col) if tid is None else team_col == tid
-        sub = df[m]
-        off = None
-        if office_area in offices:
-            ox, oy = proj.forward(*offices[office_area])
-            off = np.array([[ox, oy]])
+        off = np.array([office_xy[office_area]]) if office_area in office_xy else None
         svc, walk, _ = territory_hours(x[m], y[m], minutes[m], off, cfg)
+        k = kind[m]
         out.append(
             TeamWorkload(
                 tid,
                 name,
-                int(((sub["kind"] == "household") & ~sub["special"]).sum()),
-                int((sub["kind"] == "enterprise").sum()),
-                int(sub["special"].sum()),
-                int((sub["kind"] == "notable").sum()),
+                int(((k == "household") & ~spec[m]).sum()),
+                int((k == "enterprise").sum()),
+                int(spec[m].sum()),
+                int((k == "notable").sum()),
                 round(svc + walk, 2),
                 office_area,
             )

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from gisplanner.teams import MIXED, RULE_ZH, FormationRules, form_round_teams, round_team_members
 from gisplanner.territory import assign_targets, restore_assignment, split_round, team_workloads
 
-COLUMNS = ["队伍", "成员", "住户", "特殊群体", "企业", "名士", "预计工时", "工作量"]
+COLUMNS = ["队伍", "成员", "一般住户", "特殊群体", "企业", "名士", "预计工时", "工作量"]
 HEAVY, LIGHT, OVER = QColor("#fde0dd"), QColor("#deebf7"), QColor("#fb6a4a")
 
 
