@@ -64,7 +64,7 @@ class ScopeBar(QWidget):
 
     def __init__(self, parent=None, *, follow_selection: bool = False):
         super().__init__(parent)
-        lay = QHBoxLayout(self)
+        lay = QGridLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.follow = QCheckBox("跟随地图选择")
         self.follow.setChecked(True)
@@ -72,7 +72,8 @@ class ScopeBar(QWidget):
         self.follow.setVisible(follow_selection)
         self._follow_enabled = follow_selection
         self.area = QComboBox()
-        self.area.setMinimumWidth(160)
+        self.area.setMinimumContentsLength(8)
+        self.area.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.use_dates = QCheckBox("时段")
         self.date_from = QDateEdit(calendarPopup=True)
         self.date_to = QDateEdit(calendarPopup=True)
@@ -82,13 +83,18 @@ class ScopeBar(QWidget):
         today = QDate.currentDate()
         self.date_from.setDate(today.addDays(-30))
         self.date_to.setDate(today)
-        lay.addWidget(self.follow)
-        lay.addWidget(QLabel("区域"))
-        lay.addWidget(self.area, 1)
-        lay.addWidget(self.use_dates)
-        lay.addWidget(self.date_from)
-        lay.addWidget(QLabel("至"))
-        lay.addWidget(self.date_to)
+        # two short rows, so that the dock can be narrow
+        area_row = QHBoxLayout()
+        area_row.addWidget(self.follow)
+        area_row.addWidget(QLabel("区域"))
+        area_row.addWidget(self.area, 1)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.use_dates)
+        date_row.addWidget(self.date_from, 1)
+        date_row.addWidget(QLabel("至"))
+        date_row.addWidget(self.date_to, 1)
+        lay.addLayout(area_row, 0, 0)
+        lay.addLayout(date_row, 1, 0)
         self.use_dates.toggled.connect(self._dates_toggled)
         for sig in (self.area.currentIndexChanged, self.date_from.dateChanged, self.date_to.dateChanged):
             sig.connect(lambda *_: self.scopeChanged.emit())
@@ -446,16 +452,16 @@ class DashboardPanel(QWidget):
         self._pending = False
         self._targets_cache = None  # coverage.load_targets(store), dropped when data changes
         lay = QVBoxLayout(self)
-        top = QHBoxLayout()
         self.scope_bar = ScopeBar(self, follow_selection=True)
+        lay.addWidget(self.scope_bar)
+        row = QHBoxLayout()
         self.sort_combo = QComboBox()
         self.sort_combo.addItems(list(SORTS))
         self.refresh_button = QPushButton("刷新")
-        top.addWidget(self.scope_bar, 1)
-        top.addWidget(QLabel("排序"))
-        top.addWidget(self.sort_combo)
-        top.addWidget(self.refresh_button)
-        lay.addLayout(top)
+        row.addWidget(QLabel("覆盖率排序"))
+        row.addWidget(self.sort_combo, 1)
+        row.addWidget(self.refresh_button)
+        lay.addLayout(row)
         self.headline = QLabel("")
         self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -551,8 +557,7 @@ def headline(f: st.DashboardFigures) -> str:
 def install(window) -> None:
     panel = DashboardPanel(window)
     window.dashboard_panel = panel
-    dock = window.add_dock(panel, "统计图表", Qt.DockWidgetArea.RightDockWidgetArea)
-    dock.setMinimumWidth(520)
+    window.add_dock(panel, "统计图表", Qt.DockWidgetArea.RightDockWidgetArea)
     window.dataChanged.connect(panel.data_changed)
     window.selection.changed.connect(
         lambda *_: panel.schedule() if panel.scope_bar.follow.isChecked() else None

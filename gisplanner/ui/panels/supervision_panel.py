@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDockWidget,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -174,15 +175,13 @@ class SupervisionPanel(QWidget):
         self._running = False
         self._pending = False
         lay = QVBoxLayout(self)
-        top = QHBoxLayout()
         self.scope_bar = ScopeBar(self)
+        lay.addWidget(self.scope_bar)
         self.level = QComboBox()
         self.level.addItems(list(LEVELS))
-        top.addWidget(self.scope_bar, 1)
-        top.addWidget(QLabel("对比"))
-        top.addWidget(self.level)
-        lay.addLayout(top)
         buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("对比"))
+        buttons.addWidget(self.level)
         self.refresh_button = QPushButton("刷新")
         self.thresholds_button = QPushButton("阈值设置…")
         self.export_button = QPushButton("导出Excel…")
@@ -190,8 +189,10 @@ class SupervisionPanel(QWidget):
         self.status = QLabel("")
         for b in (self.refresh_button, self.thresholds_button, self.export_button, self.summary_button):
             buttons.addWidget(b)
-        buttons.addWidget(self.status, 1)
+        buttons.addStretch(1)
         lay.addLayout(buttons)
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
         self.tabs = QTabWidget()
         self.area_model = ComparisonTableModel(sv.AREA_COLUMNS_ZH, self)
         self.unit_model = ComparisonTableModel(sv.UNIT_COLUMNS_ZH, self)
@@ -371,7 +372,13 @@ class SummaryDialog(QDialog):
 def install(window) -> None:
     panel = SupervisionPanel(window)
     window.supervision_panel = panel
-    dock = window.add_dock(panel, "督查对比", Qt.DockWidgetArea.BottomDockWidgetArea)
+    area = Qt.DockWidgetArea.BottomDockWidgetArea
+    # share a tab with a dock already at the bottom, so the window does not grow wider
+    others = [d for d in window.findChildren(QDockWidget) if window.dockWidgetArea(d) == area]
+    dock = window.add_dock(panel, "督查对比", area)
+    if others:
+        window.tabifyDockWidget(others[0], dock)
+        others[0].raise_()
     window.dataChanged.connect(panel.data_changed)
     tools = window.menus["工具"]
     show = QAction("督查对比", window)
