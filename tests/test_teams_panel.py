@@ -40,9 +40,13 @@ def test_form_lasso_assign_and_undo(window, qtbot):
     rid = window.current_round_id
     assert rid is not None
     # 组建队伍 from the round's cadres (runs in the background)
+    panel.weight_boxes["w_leader"].setValue(1.0)  # the official's weights reach the formation
+    assert panel.current_rules().w_leader == 1.0
     window.teams_form_action.trigger()
     qtbot.waitUntil(lambda: panel.last_formation is not None, timeout=30_000)
     teams = panel.team_ids()
+    # the report: ~10 leaders among ~80 cadres cannot lead ~40 teams, and it says so
+    assert "组建" in panel.report_label.text() and "有带队干部" in panel.report_label.text()
     assert len(teams) >= 30  # ~80 cadres in pairs
     assert panel.table.rowCount() == len(teams) + 1  # + the unassigned row
     assert len(panel.unassigned_ids()) == 8180  # nothing assigned yet: every target ringed
@@ -77,10 +81,12 @@ def test_form_lasso_assign_and_undo(window, qtbot):
     assert row.hours > 0
     assert len(panel.unassigned_ids()) == 8180 - len(selected)
     assert panel.overlay_count() == 8180 - len(selected)
+    assert len(panel.team_overlay.data) == len(selected)  # the chosen team's territory is drawn
 
     window.undo_stack.undo()
     assert set(team_of(window.store, rid, selected).values()) == {None}
     assert len(panel.unassigned_ids()) == 8180
     assert next(w for w in panel.workloads if w.team_id == team).hours == 0
+    assert len(panel.team_overlay.data) == 0
     window.undo_stack.redo()
     assert set(team_of(window.store, rid, selected).values()) == {team}

@@ -26,6 +26,14 @@ def register(sub) -> None:
     prev.add_argument("--keep-previous", action="store_true", help="尽量保留上一轮的搭档（回头访由原班人马）")
     prev.add_argument("--rotate", action="store_true", help="尽量轮换搭档（不与上一轮同组）")
     f.add_argument("--leader-weight", type=float, default=0.0, help="每组有带队干部的权重（默认 0：不考虑）")
+    f.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="RULE=W",
+        help="规则权重，可重复：mixed_gender（男女）、has_local（本地）、age_mix（年龄段）、"
+        "age_all_bands（老中青齐全）、leader（带队）、previous（上轮搭档）；0 表示不考虑",
+    )
     f.add_argument("--json", action="store_true", help="输出 JSON")
     f.set_defaults(func=run_form)
 
@@ -39,15 +47,33 @@ def register(sub) -> None:
     s.set_defaults(func=run_split)
 
 
+WEIGHT_FIELDS = ("w_mixed_gender", "w_has_local", "w_age_mix", "w_age_all_bands", "w_leader", "w_previous")
+
+
 def run_form(args) -> int:
     from gisplanner.teams import MIXED, RULE_ZH, FormationError, FormationRules, form_round_teams
 
     store = open_store(args)
     round_id = resolve_round(store, args.round)
+    weights = {"w_leader": args.leader_weight}
+    for item in args.weight:
+        rule, _, value = item.partition("=")
+        key = "w_" + rule.strip()
+        if key not in WEIGHT_FIELDS:
+            print(
+                f"错误：--weight {item!r}：未知规则 {rule!r}（可用：{', '.join(f[2:] for f in WEIGHT_FIELDS)}）",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            weights[key] = float(value)
+        except ValueError:
+            print(f"错误：--weight {item!r}：权重 {value!r} 不是数字", file=sys.stderr)
+            return 2
     rules = FormationRules(
         size=MIXED if args.size == "mixed" else int(args.size),
         previous="keep" if args.keep_previous else "rotate" if args.rotate else "ignore",
-        w_leader=args.leader_weight,
+        **weights,
     )
     try:
         stored = form_round_teams(store, round_id, rules)

@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,6 +34,14 @@ from PySide6.QtWidgets import (
 from gisplanner.teams import MIXED, RULE_ZH, FormationRules, form_round_teams, round_team_members
 from gisplanner.territory import assign_targets, restore_assignment, split_round, team_workloads
 
+WEIGHTS = [  # (FormationRules field, label)
+    ("w_mixed_gender", "男女"),
+    ("w_has_local", "本地"),
+    ("w_age_mix", "跨年龄段"),
+    ("w_age_all_bands", "老中青齐全"),
+    ("w_leader", "带队干部"),
+    ("w_previous", "上轮搭档"),
+]
 COLUMNS = ["队伍", "成员", "一般住户", "特殊群体", "企业", "名士", "预计工时", "工作量"]
 HEAVY, LIGHT, OVER = QColor("#fde0dd"), QColor("#deebf7"), QColor("#fb6a4a")
 
@@ -65,6 +74,8 @@ class TeamsPanel(QWidget):
         self.window = window
         self.workloads = []
         self.assigned: dict[int, int | None] = {}  # target id -> team id of the current round
+        self.members: dict[int, list[str]] = {}
+        self.team_overlay = None
         self.overlay = None
         self.last_formation = None
 
@@ -82,6 +93,22 @@ class TeamsPanel(QWidget):
         self.assign_button.clicked.connect(self.assign_selected)
         self.unassign_button = QPushButton("取消所选对象的分配")
         self.unassign_button.clicked.connect(lambda: self.assign_selected(unassign=True))
+
+        defaults = FormationRules()
+        self.weight_boxes: dict[str, QDoubleSpinBox] = {}
+        weights = QHBoxLayout()
+        weights.addWidget(QLabel("权重"))
+        for fieldname, label in WEIGHTS:
+            box = QDoubleSpinBox()
+            box.setRange(0.0, 99.0)
+            box.setSingleStep(0.5)
+            box.setDecimals(1)
+            box.setValue(getattr(defaults, fieldname))
+            box.setToolTip(f"{label}规则的权重（0 = 不考虑）")
+            self.weight_boxes[fieldname] = box
+            weights.addWidget(QLabel(label))
+            weights.addWidget(box)
+        weights.addStretch(1)
 
         top = QHBoxLayout()
         top.addWidget(self.size_combo)
@@ -107,6 +134,7 @@ class TeamsPanel(QWidget):
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addLayout(weights)
         lay.addLayout(actions)
         lay.addWidget(self.table)
         lay.addWidget(self.balance_label)
@@ -130,7 +158,10 @@ class TeamsPanel(QWidget):
             )
             self.assigned = dict(zip(rows["target_id"].astype(int), rows["team_id"], strict=True))
             self.members = round_team_members(w.store, rid)
+        chosen = self.selected_team_id() if self.table.selectionModel().hasSelection() else None
         self._fill_table()
+        if chosen is not None:
+            self.select_team(chosen)
         self.draw_overlay()
 
     def team_ids(self) -> list[int]:
@@ -151,7 +182,7 @@ class TeamsPanel(QWidget):
         mean = float(np.mean(worked)) if worked else 0.0
         out_of_band = bool(worked) and (max(worked) > mean * 1.1 or min(worked) < mean * 0.9)
         self.table.setRowCount(len(loads))
-        members = getattr(self, "members", {})
+        members = self.members
         for r, wl in enumerate(loads):
             cells = [
                 wl.name,
@@ -221,7 +252,10 @@ class TeamsPanel(QWidget):
         return cmd
 
     def current_rules(self) -> FormationRules:
-        return FormationRules(size=self.size_combo.currentData(), previous=self.previous_combo.currentData())
+        weights = {f: box.value() for f, box in self.weight_boxes.items()}
+        return FormationRules(
+            size=self.size_combo.currentData(), previous=self.previous_combo.currentData(), **weights
+        )
 
     def start_forming(self) -> None:
         w = self.window
@@ -262,12 +296,22 @@ class TeamsPanel(QWidget):
         self.window.undo_stack.clear()
         self.reload()
 
+    def team_target_ids(self, team_id: int | None) -> np.ndarray:
+        if team_id is None:
+            return self.unassigned_ids()
+        return np.array(sorted(t for t, team in self.assigned.items() if team == team_id), np.int64)
+
     def _row_selected(self) -> None:
-        """Zoom-free feedback: highlight the chosen team's targets by selecting nothing; only status."""
+        """Show the chosen team's territory on the map (filled markers), without touching the selection."""
         team_id = self.selected_team_id()
-        n = sum(1 for t in self.assigned.values() if t == team_id) if team_id is not None else 0
-        if team_id is not None:
-            self.window.statusBar().showMessage(f"该队伍已分配 {n} 个对象", 4000)
+        ids = (
+            self.team_target_ids(team_id)
+            if self.table.selectionModel().hasSelection()
+            else np.empty(0, np.int64)
+        )
+        self._draw_team(ids)
+        if len(ids):
+            self.window.statusBar().showMessage(f"该队伍已分配 {len(ids)} 个对象", 4000)
 
     # -- map overlay -----------------------------------------------------------------------
     def draw_overlay(self) -> None:
@@ -290,6 +334,27 @@ class TeamsPanel(QWidget):
         pos = mw.positions_of(self.unassigned_ids())
         t = mw.data.targets
         self.overlay.setData(x=t["x"].to_numpy()[pos], y=t["y"].to_numpy()[pos])
+        self._row_selected()
+
+    def _draw_team(self, ids: np.ndarray) -> None:
+        mw = self.window.map_widget
+        if self.team_overlay is None:
+            self.team_overlay = pg.ScatterPlotItem(
+                pxMode=True,
+                size=7,
+                symbol="s",
+                brush=pg.mkBrush(255, 140, 0, 170),
+                pen=pg.mkPen("#7f3b08", width=0.8),
+            )
+            self.team_overlay.setZValue(14)
+        if self.team_overlay.scene() is None:
+            mw.view.addItem(self.team_overlay, ignoreBounds=True)
+        if mw.data is None or not len(ids):
+            self.team_overlay.setData(x=[], y=[])
+            return
+        pos = mw.positions_of(ids)
+        t = mw.data.targets
+        self.team_overlay.setData(x=t["x"].to_numpy()[pos], y=t["y"].to_numpy()[pos])
 
     def overlay_count(self) -> int:
         return 0 if self.overlay is None else len(self.overlay.data)
