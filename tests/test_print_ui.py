@@ -37,23 +37,36 @@ def window(qapp, planned_db):  # noqa: F811 - the imported fixture
     assert loaded, "the map did not load"
     w.select_round(plan["round"])
     yield w
+    # let background tasks of the window (panels reloading after the round change …) end before
+    # the window goes, so none reports progress to a deleted status bar in a later test
+    deadline = time.monotonic() + 60
+    while w._tasks and time.monotonic() < deadline:  # noqa: SLF001 - test teardown
+        qapp.processEvents()
+        time.sleep(0.01)
     w.close()
     w.deleteLater()
+    qapp.processEvents()
     store.close()
+
+
+def actions(window):
+    from gisplanner.ui.panels.print_panel import PrintActions
+
+    return window.findChild(PrintActions)
 
 
 def test_print_menu_offers_every_printout(window):
     from gisplanner.reports.catalog import PRINTOUTS
 
-    assert set(window.print_actions.actions) == set(PRINTOUTS)
-    titles = [a.text() for a in window.print_actions.actions.values()]
+    assert set(actions(window).actions) == set(PRINTOUTS)
+    titles = [a.text() for a in actions(window).actions.values()]
     assert "走访路线单…" in titles and "走访联系卡…" in titles
 
 
 def test_dialog_exports_pdf_in_background_and_logs(window, qtbot, tmp_path):
     from gisplanner.model import PrintLog
 
-    dlg = window.print_actions.open_print_dialog("route-sheets")
+    dlg = actions(window).open_print_dialog("route-sheets")
     out = tmp_path / "路线单.pdf"
     with window.store.session() as s:
         before = s.scalar(select(func.count()).select_from(PrintLog))
@@ -74,7 +87,7 @@ def test_preview_paints_on_a_printer(window, tmp_path):
 
     from gisplanner.ui.printing.preview import make_printer
 
-    dlg = window.print_actions.open_print_dialog("contact-cards")
+    dlg = actions(window).open_print_dialog("contact-cards")
     printer = make_printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "preview.pdf"))
@@ -88,7 +101,7 @@ def test_preview_paints_on_a_printer(window, tmp_path):
 
 def test_webmap_from_the_menu(window, qtbot, tmp_path):
     out = tmp_path / "map.html"
-    task = window.print_actions.open_webmap(out, browser=False)
-    qtbot.waitUntil(lambda: window.print_actions.last_webmap == out, timeout=60_000)
+    task = actions(window).open_webmap(out, browser=False)
+    qtbot.waitUntil(lambda: actions(window).last_webmap == out, timeout=60_000)
     page = out.read_text(encoding="utf-8")
     assert task is not None and json.dumps("走访路线")[1:-1] in page  # the round's routes layer

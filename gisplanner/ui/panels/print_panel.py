@@ -7,18 +7,24 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from gisplanner.reports.catalog import PRINTOUTS
 from gisplanner.reports.common import MINI_PROGRAM_URL_KEY, mini_program_url, set_setting
-from gisplanner.webmap import export_webmap
 
 
-class PrintActions:
+class PrintActions(QObject):
+    """The menu entries; a child of the window (found with ``window.findChild(PrintActions)``).
+
+    It holds no Python reference to the window (``parent()`` instead): a window ↔ panel
+    reference cycle keeps dead wrappers alive, and shiboken can then hand a stale wrapper to a
+    new object at the same address.
+    """
+
     def __init__(self, window):
-        self.window = window
+        super().__init__(window)
         self.dialog = None
         self.last_webmap: Path | None = None
         menu = window.menus["文件"]
@@ -67,6 +73,8 @@ class PrintActions:
         """Export the current round's web map (in the background) and open it in the browser."""
         if self.window.store is None:
             return None
+        from gisplanner.webmap import export_webmap  # folium loads on first use, not at start
+
         out = out or Path(tempfile.mkdtemp(prefix="gisplanner-webmap-")) / "走访地图.html"
 
         def done(info: dict) -> None:
@@ -85,6 +93,10 @@ class PrintActions:
         if path:
             self.open_webmap(Path(path), browser=False)
 
+    @property
+    def window(self):
+        return self.parent()
+
 
 def install(window) -> None:
-    window.print_actions = PrintActions(window)
+    PrintActions(window)

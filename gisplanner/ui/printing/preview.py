@@ -43,7 +43,7 @@ class PrintDialog(QDialog):
 
     def __init__(self, window, kind: str, round_id: int):
         super().__init__(window)
-        self.window = window
+        self.main_window = window
         self.kind = kind
         self.round_id = round_id
         self.items: list | None = None
@@ -77,7 +77,7 @@ class PrintDialog(QDialog):
         """The sheets' data for the current options (built again when the masking changes)."""
         ctx = self._context()
         if self.items is None or self.ctx is None or self.ctx.unmasked != ctx.unmasked:
-            self.items = PRINTOUTS[self.kind].build(self.window.store, self.round_id, ctx, None)
+            self.items = PRINTOUTS[self.kind].build(self.main_window.store, self.round_id, ctx, None)
             self.ctx = ctx
         return self.items
 
@@ -87,8 +87,8 @@ class PrintDialog(QDialog):
         return paint(printer, self.kind, items, self.ctx, footer=PRINTOUTS[self.kind].title)
 
     def _log(self, pages: int) -> None:
-        what = describe(self.window.store, self.kind, self.round_id, len(self.items or []))
-        log_print(self.window.store, self.ctx, what, pages)
+        what = describe(self.main_window.store, self.kind, self.round_id, len(self.items or []))
+        log_print(self.main_window.store, self.ctx, what, pages)
 
     def _ready(self) -> bool:
         """Build the data first, so a round with nothing to print says why instead of printing blank."""
@@ -133,7 +133,7 @@ class PrintDialog(QDialog):
         def done(result) -> None:
             self.last_result = result
             self._enable()
-            self.window.statusBar().showMessage(
+            self.main_window.statusBar().showMessage(
                 f"已导出 {result.title} {result.items} 份，共 {result.pages} 页：{result.path}", 10000
             )
             self.pdfWritten.emit(result)
@@ -142,8 +142,8 @@ class PrintDialog(QDialog):
             self._enable()
             QMessageBox.warning(self, "打印", message)
 
-        return self.window.run_task(
-            print_to_pdf, self.window.store, self.kind, self.round_id, Path(path),
+        return self.main_window.run_task(
+            print_to_pdf, self.main_window.store, self.kind, self.round_id, Path(path),
             unmasked=self.unmasked.isChecked(), title=f"导出{PRINTOUTS[self.kind].title}",
             on_result=done, on_error=failed,
         )  # fmt: skip
