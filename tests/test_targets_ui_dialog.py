@@ -33,7 +33,7 @@ def window(qtbot, demo_store_copy):
 def settle(qtbot, w) -> None:
     """Let the window's background tasks end inside the test (pytest-qt closes it before fixtures end)."""
     for _ in range(3):  # a finished task may have started another
-        qtbot.waitUntil(lambda: not w._tasks, timeout=30_000)
+        qtbot.waitUntil(lambda: not w._tasks and not w.problems_panel.busy, timeout=30_000)
         qtbot.wait(50)
 
 

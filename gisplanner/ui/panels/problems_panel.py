@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import problems as pw
 from gisplanner.model import CLOSED_STATUSES, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
+from gisplanner.ui import workers
 
 COLUMNS = [
     ("id", "编号"), ("target_name", "对象"), ("area_name", "村/社区"), ("category_zh", "类别"),
@@ -98,6 +99,7 @@ class ProblemsPanel(QWidget):
         self.all = pd.DataFrame()
         self.today = dt.date.today()
         self._keep_id: int | None = None
+        self._tasks: set = set()
         self.model = ProblemsTableModel(self)
         self._build()
 
@@ -193,7 +195,18 @@ class ProblemsPanel(QWidget):
         def work(progress=None):  # noqa: ARG001
             return pw.problems_frame(store, today=today)
 
-        self.window_.run_task(work, title="加载问题", on_result=self._loaded)
+        # its own worker, not window.run_task: a quick reload after every data change needs no
+        # progress bar, and a result arriving after the window closed then reaches nothing
+        task = workers.TaskWorker(work)
+        task.signals.result.connect(self._loaded)
+        task.signals.error.connect(lambda msg, _tb: self.count_label.setText(f"加载问题失败：{msg}"))
+        task.signals.finished.connect(lambda: self._tasks.discard(task))
+        self._tasks.add(task)
+        workers.start(task)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
 
     def _loaded(self, frame: pd.DataFrame) -> None:
         self.all = frame
