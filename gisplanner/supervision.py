@@ -242,9 +242,10 @@ def compare_areas(
     df["resolution_rate"] = _ratio(df["solved"], df["problems"])
     df["last_visit"] = lv.reindex(ids).to_numpy()
     day = pd.Timestamp(scope.overdue_day)
-    df["days_since_visit"] = [
-        None if pd.isna(t) else int((day - pd.Timestamp(t).normalize()).days) for t in df["last_visit"]
-    ]
+    df["days_since_visit"] = pd.array(
+        [None if pd.isna(t) else int((day - pd.Timestamp(t).normalize()).days) for t in df["last_visit"]],
+        dtype="Int64",
+    )
     df["level"] = df["level"].map(lambda v: AREA_LEVEL_ZH.get(v, v))
     _flag(df, th)
     st._report(progress, 1.0, "完成")
@@ -394,7 +395,7 @@ def write_xlsx(
 
 
 def _cell(v):
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
         return None
     if isinstance(v, np.generic):
         v = v.item()

@@ -76,7 +76,7 @@ class ComparisonTableModel(QAbstractTableModel):
         v = self.frame.at[row, col]
         if col == "flags":
             return "；".join(v)
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
             return "—"
         if col in sv.PERCENT_COLUMNS:
             return f"{v:.1%}"
@@ -117,6 +117,9 @@ def _table(model: QAbstractTableModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSortingEnabled(True)
+    view.horizontalHeader().setSortIndicator(
+        -1, Qt.SortOrder.AscendingOrder
+    )  # rows come sorted (laggards first)
     view.setAlternatingRowColors(False)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
