@@ -153,6 +153,12 @@ def test_keyboard_entry_in_sheet_order(window, qtbot):
         p = s.scalars(select(Problem)).one()
         assert (p.category, p.description, p.status) == ("transport", "村里到镇上没有公交", "open")
     assert panel.table.item(2, 4).text() == "拒访"
+    # a new plan adds a sheet: the list follows, the sheet being entered stays selected
+    with window.store.session() as s:
+        r0 = s.get(Route, window.ids["routes"][0])
+        s.add(Route(round_id=r0.round_id, team_id=r0.team_id, session_id=r0.session_id))
+    window.dataChanged.emit()
+    assert panel.route_combo.count() == 3 and panel.route_id == window.ids["routes"][0]
     settle(qtbot, window)
 
 

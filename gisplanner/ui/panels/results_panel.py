@@ -191,6 +191,21 @@ class ResultsEntryPanel(QWidget):
         self.route_combo.blockSignals(False)
         self.load_route(self.route_combo.currentData())
 
+    def routes_changed(self) -> None:
+        """After a data change (a new plan replaces the routes): reload the list only if it changed,
+        so an entry in progress keeps its place."""
+        rid = self.window_.current_round_id
+        if self.store is None or rid is None:
+            return
+        with self.store.session() as s:
+            now = list(s.scalars(select(Route.id).where(Route.round_id == rid).order_by(Route.id)))
+        shown = sorted(self.route_combo.itemData(i) for i in range(self.route_combo.count()))
+        if now != shown:
+            keep = self.route_id
+            self.reload_routes(rid)
+            if keep in now:
+                self.select_route(keep)
+
     def select_route(self, route_id: int) -> None:
         i = self.route_combo.findData(route_id)
         if i >= 0:
@@ -382,4 +397,4 @@ def install(window) -> None:
     window.results_panel = panel
     window.add_dock(panel, "录入走访结果", Qt.DockWidgetArea.RightDockWidgetArea)
     window.roundChanged.connect(lambda rid: panel.reload_routes(rid))
-    window.dataChanged.connect(lambda: panel.reload_routes() if panel.route_combo.count() == 0 else None)
+    window.dataChanged.connect(panel.routes_changed)
