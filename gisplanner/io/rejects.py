@@ -33,13 +33,18 @@ def write_rejects(frame: pd.DataFrame, dest: str | Path, encoding: str | None = 
     """Write the rejects (xlsx or csv by suffix) atomically; returns the path written."""
     dest = Path(dest)
     with atomic_path(dest) as tmp:
-        if dest.suffix.lower() == ".csv":
-            # GBK in, GBK out (the office's Excel opens it); otherwise UTF-8 with BOM for Excel
-            enc = encoding if encoding in ("gbk", "gb18030") else "utf-8-sig"
-            frame.to_csv(tmp, index=False, encoding=enc, errors="replace")
-        else:
-            _write_xlsx(frame, tmp)
+        write_rejects_to(frame, tmp, as_csv=dest.suffix.lower() == ".csv", encoding=encoding)
     return dest
+
+
+def write_rejects_to(frame: pd.DataFrame, path: Path, *, as_csv: bool, encoding: str | None = None) -> None:
+    """Write the rejects to exactly `path` (the caller renames it into place)."""
+    if as_csv:
+        # GBK in, GBK out (the office's Excel opens it); otherwise UTF-8 with BOM for Excel
+        enc = encoding if encoding in ("gbk", "gb18030") else "utf-8-sig"
+        frame.to_csv(path, index=False, encoding=enc, errors="replace")
+    else:
+        _write_xlsx(frame, path)
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:

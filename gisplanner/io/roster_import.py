@@ -16,6 +16,7 @@ not have (a note typed in the app, say) is never blanked by a re-import.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,8 +30,9 @@ from sqlalchemy.engine import Connection
 from gisplanner.io import headers as hdr
 from gisplanner.io import mappings
 from gisplanner.io.area_locator import AreaLocator
+from gisplanner.io.atomic import atomic_path
 from gisplanner.io.readers import RawTable, read_table
-from gisplanner.io.rejects import default_rejects_path, rejects_frame, write_rejects
+from gisplanner.io.rejects import default_rejects_path, rejects_frame, write_rejects_to
 from gisplanner.io.validate import Checked, Issue, validate
 from gisplanner.model import Area, Cadre, Target, Unit, utcnow
 from gisplanner.store import Store
@@ -246,47 +248,57 @@ def import_roster(
             raise ImportCancelled("导入已取消，数据库未作任何改动")
 
     report(0.0, "开始导入")
-    with store.engine.begin() as conn:
-        if preview.kind == "cadres":
-            result.units_created = _resolve_units(conn, frame, preview)
-            table, columns, extra = Cadre.__table__, CADRE_COLUMNS, {}
-            existing = _existing(conn, "SELECT * FROM cadre WHERE ext_id IS NOT NULL", columns)
-        else:
-            kind = hdr.TARGET_KIND[preview.kind]
-            table, columns, extra = Target.__table__, TARGET_COLUMNS, {"kind": kind}
-            existing = _existing(conn, f"SELECT * FROM target WHERE kind = '{kind}'", columns)
-        compare = [c for c in columns if c in provided]
-        new, changed, same = _split(frame, existing, compare)
-        result.unchanged = len(same)
-        total = max(1, len(new) + len(changed))
-        done = 0
-        # every other column gets its schema default (version 1, active, created_at …)
-        extra |= _defaults(table, {"id", "ext_id", *columns, *extra}, utcnow())
-        insert_cols = ["ext_id", *columns, *extra]
-        for start in range(0, len(new), chunk):
-            part = new.iloc[start : start + chunk]
-            rows = _tuples(part, columns, extra)
-            _insert(conn, table.name, insert_cols, rows)
-            done += len(part)
-            result.inserted += len(part)
-            report(0.95 * done / total, f"已写入 {done}/{total}")
-        if len(changed):
-            stmt = (
-                table.update()
-                .where(table.c.id == bindparam("_id"))
-                .values({c: bindparam(c) for c in compare} | {"version": table.c.version + 1})
-            )
-            for start in range(0, len(changed), chunk):
-                part = changed.iloc[start : start + chunk]
-                conn.execute(stmt, _update_params(part, compare))
+    with contextlib.ExitStack() as files:
+        # the rejects file is written beside, and renamed into place only after the commit
+        tmp_rejects = files.enter_context(atomic_path(dest)) if dest is not None else None
+        with store.engine.begin() as conn:
+            if preview.kind == "cadres":
+                result.units_created = _resolve_units(conn, frame, preview)
+                table, columns, extra = Cadre.__table__, CADRE_COLUMNS, {}
+                existing = _existing(conn, "SELECT * FROM cadre WHERE ext_id IS NOT NULL", columns)
+            else:
+                kind = hdr.TARGET_KIND[preview.kind]
+                table, columns, extra = Target.__table__, TARGET_COLUMNS, {"kind": kind}
+                existing = _existing(conn, f"SELECT * FROM target WHERE kind = '{kind}'", columns)
+            compare = [c for c in columns if c in provided]
+            new, changed, same = _split(frame, existing, compare)
+            result.unchanged = len(same)
+            total = max(1, len(new) + len(changed))
+            done = 0
+            # every other column gets its schema default (version 1, active, created_at …)
+            extra |= _defaults(table, {"id", "ext_id", *columns, *extra}, utcnow())
+            insert_cols = ["ext_id", *columns, *extra]
+            for start in range(0, len(new), chunk):
+                part = new.iloc[start : start + chunk]
+                rows = _tuples(part, columns, extra)
+                _insert(conn, table.name, insert_cols, rows)
                 done += len(part)
-                result.updated += len(part)
-                report(0.95 * done / total, f"已更新 {done}/{total}")
-        mappings.remember(conn, preview.kind, preview.table.headers, preview.mapping, preview.crs)
-        if dest is not None:
-            # written before the commit: a rejects file that cannot be written aborts the import
-            result.rejects_path = write_rejects(preview.bad_rows(), dest, preview.table.encoding)
-        report(1.0, "提交")
+                result.inserted += len(part)
+                report(0.95 * done / total, f"已写入 {done}/{total}")
+            if len(changed):
+                stmt = (
+                    table.update()
+                    .where(table.c.id == bindparam("_id"))
+                    .values({c: bindparam(c) for c in compare} | {"version": table.c.version + 1})
+                )
+                for start in range(0, len(changed), chunk):
+                    part = changed.iloc[start : start + chunk]
+                    conn.execute(stmt, _update_params(part, compare))
+                    done += len(part)
+                    result.updated += len(part)
+                    report(0.95 * done / total, f"已更新 {done}/{total}")
+            mappings.remember(conn, preview.kind, preview.table.headers, preview.mapping, preview.crs)
+            if tmp_rejects is not None:
+                report(0.97, "写入未导入文件")
+                # a rejects file that cannot be written aborts the import
+                write_rejects_to(
+                    preview.bad_rows(), tmp_rejects, as_csv=dest.suffix.lower() == ".csv",
+                    encoding=preview.table.encoding,
+                )  # fmt: skip
+            report(0.99, "提交")
+    result.rejects_path = dest
+    if progress is not None:
+        progress(1.0, "完成")  # committed: too late to cancel
     return result
 
 
