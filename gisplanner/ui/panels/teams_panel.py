@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,6 +44,25 @@ WEIGHTS = [  # (FormationRules field, label)
 ]
 COLUMNS = ["队伍", "成员", "一般住户", "特殊群体", "企业", "名士", "预计工时", "工作量"]
 HEAVY, LIGHT, OVER = QColor("#fde0dd"), QColor("#deebf7"), QColor("#fb6a4a")
+
+
+BAR_FRACTION = Qt.ItemDataRole.UserRole + 1
+BAR_COLOUR = Qt.ItemDataRole.UserRole + 2
+
+
+class BalanceBarDelegate(QStyledItemDelegate):
+    """Draws a team's estimated hours as a bar scaled to the heaviest team (the balance bar)."""
+
+    def paint(self, painter, option, index) -> None:
+        frac = index.data(BAR_FRACTION) or 0.0
+        rect = option.rect.adjusted(2, 3, -2, -3)
+        painter.save()
+        painter.fillRect(rect, QColor("#f0f0f0"))
+        bar = rect.adjusted(0, 0, -int(rect.width() * (1 - max(0.0, min(1.0, frac)))), 0)
+        painter.fillRect(bar, QColor(index.data(BAR_COLOUR) or "#3182bd"))
+        painter.setPen(QColor("#202020"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.restore()
 
 
 class AssignTargetsCommand(QUndoCommand):
@@ -127,6 +146,8 @@ class TeamsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setItemDelegateForColumn(7, BalanceBarDelegate(self.table))
+        self.table.setColumnWidth(7, 160)
         self.table.itemSelectionChanged.connect(self._row_selected)
         self.balance_label = QLabel()
         self.report_label = QLabel()
@@ -200,15 +221,19 @@ class TeamsPanel(QWidget):
                     colour = OVER if out_of_band else (HEAVY if wl.hours == max(worked) else LIGHT)
                     item.setBackground(QBrush(colour))
                 self.table.setItem(r, c, item)
-            bar = QProgressBar()
-            bar.setRange(0, 1000)
-            bar.setValue(int(1000 * wl.hours / top) if top > 0 else 0)
-            bar.setFormat(f"{wl.hours:.1f}")
+            bar = QTableWidgetItem(f"{wl.hours:.1f}")
+            bar.setData(Qt.ItemDataRole.UserRole, wl.team_id)
+            bar.setData(BAR_FRACTION, wl.hours / top if top > 0 else 0.0)
             if wl.team_id is None:
-                bar.setStyleSheet("QProgressBar::chunk { background: #bdbdbd; }")
+                colour = "#bdbdbd"
             elif worked and wl.hours in (max(worked), min(worked)) and out_of_band:
-                bar.setStyleSheet("QProgressBar::chunk { background: #de2d26; }")
-            self.table.setCellWidget(r, 7, bar)
+                colour = "#de2d26"
+            elif worked and wl.hours in (max(worked), min(worked)):
+                colour = "#fd8d3c"
+            else:
+                colour = "#3182bd"
+            bar.setData(BAR_COLOUR, colour)
+            self.table.setItem(r, 7, bar)
         if worked:
             flag = "超出 ±10%" if out_of_band else "在 ±10% 以内"
             self.balance_label.setText(
