@@ -104,4 +104,13 @@ def test_panel_follows_the_map_selection(qtbot, demo_store):
         panel.scope_bar.set_area("320412101201")
     assert town.args[0].scope.area_code == "320412101201"
     assert town.args[0].totals["households"] == hh
+    # a closed dock does not compute; it catches up when opened again
+    dock = panel.parentWidget()
+    dock.hide()
+    panel.scope_bar.set_area(None)
+    qtbot.wait(600)
+    assert not panel._running and panel._stale
+    with qtbot.waitSignal(panel.refreshed, timeout=60_000) as back:
+        dock.show()
+    assert back.args[0].scope.area_code is None
     settle(qtbot, w)

@@ -450,6 +450,7 @@ class DashboardPanel(QWidget):
         self.window = window
         self._running = False
         self._pending = False
+        self._stale = False
         self._targets_cache = None  # coverage.load_targets(store), dropped when data changes
         lay = QVBoxLayout(self)
         self.scope_bar = ScopeBar(self, follow_selection=True)
@@ -480,6 +481,12 @@ class DashboardPanel(QWidget):
     def schedule(self) -> None:
         self._debounce.start()
 
+    def showEvent(self, event) -> None:  # Qt override
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.schedule()
+
     def data_changed(self) -> None:
         self._targets_cache = None
         if self.window.store is not None:
@@ -493,6 +500,9 @@ class DashboardPanel(QWidget):
     def refresh(self) -> None:
         store = self.window.store
         if store is None:
+            return
+        if not self.isVisible():  # a closed dock costs nothing; it catches up when shown
+            self._stale = True
             return
         if self._running:
             self._pending = True
