@@ -114,6 +114,9 @@ def bench(app, path: str, repeat: int) -> None:
     ring = lasso_ring((x0 + x1) / 2, (y0 + y1) / 2, r)
     lw_, lc_, ids = timed(lambda: pts.in_polygon(ring), repeat)
     print(f"  lasso over all {len(pts):,} points  {fmt(lw_, lc_)}   selected {len(ids):,}")
+    big = lasso_ring((x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) * 0.45)
+    bw, bc, bids = timed(lambda: pts.in_polygon(big), repeat)
+    print(f"  lasso round most of the map {fmt(bw, bc)}   selected {len(bids):,}")
     rw, rc, ids = timed(
         lambda: pts.in_rect((x0 + x1) / 2 - r, (y0 + y1) / 2 - r, (x0 + x1) / 2 + r, (y0 + y1) / 2 + r),
         repeat,

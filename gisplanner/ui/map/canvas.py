@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyqtgraph as pg
 import shapely
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
@@ -56,6 +57,7 @@ from gisplanner.ui.map.tools import CLICK_TOLERANCE_PX, TOOLS, MapTool, MapViewB
 
 MAX_POINTS_LOADED = 60_000  # points kept in one ScatterPlotItem (the window around the view)
 MAX_LABELS = 160
+MAX_OTHER_POINTS = 6_000  # enterprises, problems: beyond this many in view they wait for a closer zoom
 TARGET_LAYERS = ("households", "enterprises")  # the point layers of targets (not problems)
 
 
@@ -129,7 +131,10 @@ class PointLayerItem:
     size, pen, brush) whose QPen/QBrush objects are shared — never one brush per point.
     """
 
-    def __init__(self, ids, x, y, codes, palette: dict[int, tuple], item: pg.ScatterPlotItem | None = None):
+    def __init__(
+        self, ids, x, y, codes, palette: dict[int, tuple], item: pg.ScatterPlotItem | None = None,
+        max_points: int | None = None,
+    ):  # fmt: skip
         order = np.argsort(x, kind="stable")
         self.ids, self.x, self.y, self.codes = ids[order], x[order], y[order], codes[order]
         self.palette = palette
@@ -147,6 +152,7 @@ class PointLayerItem:
         self.window: tuple[float, float, float, float] | None = None
         self.loaded = 0
         self.overflow = False  # too many points in view: the layer is aggregated
+        self.max_points = max_points  # None: MAX_POINTS_LOADED
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -162,7 +168,8 @@ class PointLayerItem:
 
     def update_window(self, view: tuple[float, float, float, float], force: bool = False) -> bool:
         """Load the points around ``view``; returns False when there are too many (aggregate)."""
-        if len(self) <= MAX_POINTS_LOADED:
+        cap = self.max_points or MAX_POINTS_LOADED
+        if len(self) <= cap:
             if self.window is None or force:
                 self._load(np.arange(len(self)), (-np.inf, -np.inf, np.inf, np.inf))
             self.overflow = False
@@ -172,7 +179,7 @@ class PointLayerItem:
                 and w[0] <= view[0] and w[1] <= view[1] and w[2] >= view[2] and w[3] >= view[3]):  # fmt: skip
             return True
         pos_view = self._positions(*view)
-        if len(pos_view) > MAX_POINTS_LOADED:
+        if len(pos_view) > cap:
             self.overflow = True
             self.item.setData(x=[], y=[])
             self.window, self.loaded = None, 0
@@ -182,17 +189,23 @@ class PointLayerItem:
         for grow in (1.0, 0.5, 0.2, 0.0):  # as wide a window as the budget allows
             win = (view[0] - grow * dx, view[1] - grow * dy, view[2] + grow * dx, view[3] + grow * dy)
             pos = self._positions(*win) if grow else pos_view
-            if len(pos) <= MAX_POINTS_LOADED:
+            if len(pos) <= cap:
                 break
         self._load(pos, win)
         return True
 
     def _load(self, pos: np.ndarray, window) -> None:
-        k = self._k[pos]
-        self.item.setData(
-            x=self.x[pos], y=self.y[pos], data=self.ids[pos],
-            symbol=self._sym[k], size=self._size[k], pen=self._pen[k], brush=self._brush[k],
-        )  # fmt: skip
+        if len(self._sym) == 1:  # one style: pass it once, not per point (much faster)
+            self.item.setData(
+                x=self.x[pos], y=self.y[pos], data=self.ids[pos],
+                symbol=self._sym[0], size=float(self._size[0]), pen=self._pen[0], brush=self._brush[0],
+            )  # fmt: skip
+        else:
+            k = self._k[pos]
+            self.item.setData(
+                x=self.x[pos], y=self.y[pos], data=self.ids[pos],
+                symbol=self._sym[k], size=self._size[k], pen=self._pen[k], brush=self._brush[k],
+            )  # fmt: skip
         self.window, self.loaded = window, len(pos)
 
 
@@ -402,19 +415,24 @@ class MapWidget(QWidget):
 
     def _draw_points(self) -> None:
         t = self.data.targets
-        kind = t["kind"].to_numpy()
-        codes = S.style_codes(kind, t["outcome_code"].to_numpy(), t["special"].to_numpy())
-        for key, kinds in (("households", ["household"]), ("enterprises", ["enterprise", "notable"])):
-            m = np.isin(kind, kinds)
+        # kind as small codes, hashed once (comparing millions of strings is slow)
+        kc = pd.Categorical(t["kind"], categories=["household", "enterprise", "notable"]).codes.astype(
+            np.int64
+        )
+        kc[kc < 0] = 2
+        codes = S.style_codes_from(kc, t["outcome_code"].to_numpy(), t["special"].to_numpy())
+        for key, kinds in (("households", [0]), ("enterprises", [1, 2])):
+            m = (kc == kinds[0]) if len(kinds) == 1 else (kc >= kinds[0])
             palette = {int(c): S.style_of_code(int(c)) for c in np.unique(codes[m])}
             layer = PointLayerItem(
-                t["id"].to_numpy(np.int64)[m], t["x"].to_numpy()[m], t["y"].to_numpy()[m], codes[m], palette
-            )
+                t["id"].to_numpy(np.int64)[m], t["x"].to_numpy()[m], t["y"].to_numpy()[m], codes[m], palette,
+                max_points=None if key == "households" else MAX_OTHER_POINTS,
+            )  # fmt: skip
             layer.item.sigClicked.connect(self._points_clicked)
             self.point_layers[key] = layer
             self._add(key, layer.item)
             for k in kinds:
-                self.target_items[(k, -1)] = layer.item  # back-compat: items by kind
+                self.target_items[(("household", "enterprise", "notable")[k], -1)] = layer.item  # by kind
         hl = self.layers["households"]
         hl.legend = [("symbol", c, sym, label) for c, sym, label in OUTCOME_STYLE.values()]
         hl.legend.append(("ring", S.SPECIAL_PEN, "o", "特殊群体（黑圈）"))
@@ -464,7 +482,7 @@ class MapWidget(QWidget):
         }
         layer = PointLayerItem(
             t["id"].to_numpy(np.int64)[m], t["x"].to_numpy()[m], t["y"].to_numpy()[m],
-            over[m].astype(np.int64), palette, item=self.problem_item,
+            over[m].astype(np.int64), palette, item=self.problem_item, max_points=MAX_OTHER_POINTS,
         )  # fmt: skip
         self.point_layers["problems"] = layer
         self._add("problems", self.problem_item)
@@ -513,7 +531,7 @@ class MapWidget(QWidget):
 
     # -- level of detail ----------------------------------------------------------------------
     def _range_changed(self, *_):
-        self.scale_bar.update_scale(self.metres_per_pixel())
+        self.scale_bar.update_scale(self.metres_per_pixel() if self.data is not None else 0.0)
         self._lod_timer.start()
         self.viewChanged.emit()
 
@@ -652,7 +670,9 @@ class MapWidget(QWidget):
             return spatial.ids_in_areas(t["id"].to_numpy(), t["area_id"].to_numpy(), below)
         raise ValueError(kind)
 
-    def apply_selection(self, kind: str, geom, mode: str = "replace") -> np.ndarray:
+    def apply_selection(
+        self, kind: str, geom, mode: str = "replace", clear_on_miss: bool = True
+    ) -> np.ndarray:
         """What every tool calls: geometry → ids → the selection model (undoable there)."""
         if kind == "lasso" and not isinstance(geom, shapely.Geometry):
             geom = spatial.as_polygon(geom)
@@ -663,7 +683,7 @@ class MapWidget(QWidget):
             self.targetClicked.emit(int(ids[0]), _mods_for(mode))
         if self.selection_model is not None:
             if kind == "click" and not len(ids) and mode == "replace":
-                if len(self.selection_model):
+                if len(self.selection_model) and clear_on_miss:
                     self.selection_model.clear()
             elif len(ids) or mode == "replace":
                 self.selection_model.select(ids, mode, f"{titles[kind]} {len(ids)} 个对象")

@@ -94,6 +94,12 @@ def point_style(kind: str, outcome: int, special: bool) -> tuple[str, float, QPe
 def style_codes(kind: np.ndarray, outcome: np.ndarray, special: np.ndarray) -> np.ndarray:
     """A small integer style class per point: kind × outcome × special-group."""
     k = np.select([kind == "household", kind == "enterprise"], [0, 1], 2)
+    return style_codes_from(k, outcome, special)
+
+
+def style_codes_from(kind_code: np.ndarray, outcome: np.ndarray, special: np.ndarray) -> np.ndarray:
+    """As :func:`style_codes` with kinds already coded 0 household, 1 enterprise, 2 notable."""
+    k = np.asarray(kind_code, np.int64)
     return (k * len(OUTCOME_STYLE) + np.asarray(outcome, np.int64)) * 2 + np.asarray(special, bool)
 
 

@@ -55,10 +55,12 @@ class MapTool:
 
 
 class PanTool(MapTool):
-    """Drag pans; a click still picks the point under the cursor (like the click tool)."""
+    """Drag pans; a click on a point still picks it, a click on empty ground changes nothing."""
 
     def click(self, pos, modifiers) -> None:
-        self.canvas.apply_selection("click", Point(pos.x(), pos.y()), selection_mode(modifiers))
+        self.canvas.apply_selection(
+            "click", Point(pos.x(), pos.y()), selection_mode(modifiers), clear_on_miss=False
+        )
 
 
 class ClickSelectTool(MapTool):

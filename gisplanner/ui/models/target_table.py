@@ -71,9 +71,10 @@ class TargetTableModel(QAbstractTableModel):
             "area_name": t["area_id"].map(names).fillna("").to_numpy(object),
             "tags": _tags_text(t),
             "last_outcome": outcome.map(OUTCOME_ZH).fillna(NOT_VISITED).to_numpy(object),
+            # kept as datetime64 (sortable); formatted only for the cells Qt shows
             "last_visit": (
-                pd.to_datetime(t["last_visit"]).dt.strftime("%Y-%m-%d %H:%M").fillna("").to_numpy(object)
-                if "last_visit" in t else np.full(len(t), "", object)
+                pd.to_datetime(t["last_visit"]).to_numpy("datetime64[m]")
+                if "last_visit" in t else np.full(len(t), np.datetime64("NaT"), "datetime64[m]")
             ),
             "open_problems": (
                 t["open_problems"].fillna(0).to_numpy(np.int64) if "open_problems" in t else np.zeros(len(t), np.int64)
@@ -193,6 +194,8 @@ class TargetTableModel(QAbstractTableModel):
         pos = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             v = self._cols[COLUMNS[index.column()][0]][pos]
+            if isinstance(v, np.datetime64):
+                return "" if np.isnat(v) else str(v).replace("T", " ")
             return int(v) if isinstance(v, np.integer) else str(v)
         if role == Qt.ItemDataRole.BackgroundRole and self._selected[pos]:
             return SELECTED_BG
