@@ -17,6 +17,8 @@ they avoid failures (a tiny bonus per team prefers as many pairs as possible).
 Why the solution is exact:
 - ``enumerate`` (small rosters): a set-partitioning integer programme over every candidate team,
   solved by HiGHS (scipy.optimize.milp, relative gap 0).
+- ``matching`` (pairs only, even roster): maximum-weight perfect matching (networkx, blossom
+  algorithm) on the pair values - exact for any pair scores, previous teammates included.
 - ``aggregate`` (large rosters): a team's rule score depends only on its members' *types*
   (gender x local x age band x leader, only the dimensions whose rule is on), so an integer
   programme chooses how many teams of each type *composition* to form (at most a few thousand
@@ -28,8 +30,9 @@ Why the solution is exact:
   optimum. In ``rotate`` mode the composition ILP is an upper bound (it assumes no previous pair
   meets again) and the cadres are placed into the chosen compositions so that no previous pair
   meets; when that succeeds the bound is reached and the result is optimal. If it does not
-  (placement is first greedy, then an exact placement ILP), rosters small enough are solved by
-  ``enumerate`` instead; larger ones say ``proven_optimal=False`` with the gap.
+  (placement is first greedy, then an exact placement ILP), all-pair rosters are solved by
+  ``matching`` and rosters small enough by ``enumerate`` instead; others say
+  ``proven_optimal=False`` with the gap (not seen on realistic rosters, see bench/teams_bench.py).
 
 Team sizes: ``2`` (an odd roster gets one triple), ``3`` (one pair if one cadre is left over, two
 pairs if two... see :func:`team_sizes`), ``"pairs_then_triples"`` (the optimiser chooses freely
@@ -52,7 +55,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 Progress = Callable[[float, str], bool] | None
 
 MIXED = "pairs_then_triples"
-ENUMERATE_MAX = 3000  # candidate triples up to which a roster is solved by plain set partitioning
+ENUMERATE_MAX = 5000  # candidate triples up to which a roster is solved by plain set partitioning
 PREVIOUS_MODES = ("ignore", "keep", "rotate")
 
 RULE_ZH = {
@@ -307,6 +310,21 @@ def _enumerate(cadres: Sequence[CadreInfo], rules: FormationRules, fixed, progre
     x, best = _solve_milp(values, matrix, lower, upper, np.ones(len(cands)))
     teams = [[cadres[i] for i in cands[j]] for j in np.flatnonzero(x)]
     return teams, best, True
+
+
+def _matching(cadres: Sequence[CadreInfo], rules: FormationRules):
+    """Pairs only: maximum-weight perfect matching (networkx, Edmonds' blossom algorithm)."""
+    import networkx as nx
+
+    values = {}
+    for i, j in itertools.combinations(range(len(cadres)), 2):
+        values[(i, j)] = evaluate_team([cadres[i], cadres[j]], rules).value
+    shift = -min(values.values()) + 1.0  # positive weights; with maxcardinality every cadre is paired
+    graph = nx.Graph()
+    graph.add_weighted_edges_from((i, j, v + shift) for (i, j), v in values.items())
+    pairs = nx.max_weight_matching(graph, maxcardinality=True)
+    teams = [[cadres[i], cadres[j]] for i, j in pairs]
+    return teams, objective_of(teams, rules), True
 
 
 def _type_key(c: CadreInfo, rules: FormationRules) -> tuple:
@@ -678,17 +696,25 @@ def form_teams(
         note = "可用干部不足两人，无法组队" if n else "没有可用干部"
         return FormationResult([], [], 0.0, 0.0, True, "none", [note], list(cadres))
     fixed = team_sizes(n, rules.size)
-    if method not in ("auto", "aggregate", "enumerate"):
+    if method not in ("auto", "aggregate", "enumerate", "matching"):
         raise FormationError(f"未知的求解方法 {method!r}")
     if progress and progress(0.05, "组建队伍") is False:
         raise InterruptedError("已取消")
     if method == "enumerate":
         raw, bound, _ = _enumerate(cadres, rules, fixed, progress)
+    elif method == "matching":
+        if fixed != (n // 2, 0):
+            raise FormationError("最大权匹配只适用于偶数人数的两人组")
+        raw, bound, _ = _matching(cadres, rules)
     else:
         raw, bound, _ = _aggregate(cadres, rules, fixed, progress)
     objective = objective_of(raw, rules)
     proven = objective >= bound - 1e-6
-    if not proven and method == "auto" and math.comb(n, 3) <= ENUMERATE_MAX:
+    if not proven and method == "auto" and fixed == (n // 2, 0):
+        # all pairs: maximum-weight perfect matching is exact for any pair scores
+        raw, bound, _ = _matching(cadres, rules)
+        objective, method, proven = objective_of(raw, rules), "matching", True
+    elif not proven and method == "auto" and math.comb(n, 3) <= ENUMERATE_MAX:
         # rotate mode on a roster where the composition bound cannot be reached: solve exactly
         raw, bound, _ = _enumerate(cadres, rules, fixed, progress)
         objective, method = objective_of(raw, rules), "enumerate"

@@ -107,6 +107,17 @@ def test_type_aggregated_programme_matches_set_partitioning(size, previous):
         assert agg.objective == pytest.approx(exact.objective)
 
 
+def test_pairs_equal_maximum_weight_matching():
+    """Pairs: the composition programme reaches the value of Edmonds' maximum-weight matching."""
+    for previous in ("ignore", "keep", "rotate"):
+        cadres = random_roster(60, 11, with_previous=True)
+        rules = FormationRules(size=2, previous=previous, w_leader=1.0, reference_year=YEAR)
+        agg = form_teams(cadres, rules, method="aggregate")
+        matched = form_teams(cadres, rules, method="matching")
+        check_partition(matched, cadres, rules)
+        assert agg.objective == pytest.approx(matched.objective)
+
+
 def test_rotate_on_a_larger_roster_reaches_the_bound():
     cadres = random_roster(60, 7, with_previous=True)
     rules = FormationRules(size=3, previous="rotate", reference_year=YEAR)
