@@ -102,7 +102,10 @@ def run_app(db: str | None = None, lang: str | None = None) -> int:
         )
         return 2
     window = MainWindow()
-    window.show()
+    screen = app.primaryScreen()
+    if screen is not None:  # without a window manager showMaximized alone does nothing
+        window.setGeometry(screen.availableGeometry())
+    window.showMaximized()
     if needs_demo:
         # first start: build the demo town off the UI thread, then show it
         from gisplanner.demo import build_demo

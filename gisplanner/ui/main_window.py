@@ -13,7 +13,7 @@ import logging
 import pkgutil
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self._tasks: dict[object, workers.TaskWorker] = {}  # by their signals object
         self._current_round_id: int | None = None
         self.menus: dict[str, object] = {}
+        self._first_dock: dict[object, QDockWidget] = {}
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.map_widget.targetClicked.connect(self._target_clicked)
         self.panel_errors: dict[str, str] = {}
         self._install_panels()
+        self._arrange_docks()
         if store is not None:
             self.set_store(store)
 
@@ -78,7 +80,13 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(widget)
+        first = self._first_dock.get(area)
         self.addDockWidget(area, dock)
+        if first is None:
+            self._first_dock[area] = dock
+        else:  # docks of one side share tabs, so the map keeps its room on a laptop screen
+            self.tabifyDockWidget(first, dock)
+            first.raise_()
         self.menus["视图"].addAction(dock.toggleViewAction())
         return dock
 
@@ -205,6 +213,24 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("部分功能面板加载失败，详见日志：") + str(logs.log_file()), 15000
             )
+
+    def _arrange_docks(self) -> None:
+        """The map keeps most of the window: slim side docks, a low bottom strip."""
+        sizes = {
+            Qt.DockWidgetArea.LeftDockWidgetArea: (240, Qt.Orientation.Horizontal),
+            Qt.DockWidgetArea.RightDockWidgetArea: (430, Qt.Orientation.Horizontal),
+            Qt.DockWidgetArea.BottomDockWidgetArea: (190, Qt.Orientation.Vertical),
+        }
+        for area, dock in self._first_dock.items():
+            if area in sizes:
+                size, orientation = sizes[area]
+                self.resizeDocks([dock], [size], orientation)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not getattr(self, "_arranged", False):
+            self._arranged = True
+            QTimer.singleShot(0, self._arrange_docks)  # once the layout has its real size
 
     # -- behaviour -----------------------------------------------------------------------------
     def _update_counts(self) -> None:
