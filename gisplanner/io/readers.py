@@ -125,7 +125,7 @@ def _table(path: Path, grid: pd.DataFrame, kind: str | None, **extra) -> RawTabl
     if not filled.any():
         raise ReadError(path, "文件中没有数据（是空的）")
     h = _find_header(grid.head(HEADER_SEARCH_ROWS).values.tolist(), kind)
-    raw_headers = [str(c) for c in grid.iloc[h].tolist()]
+    raw_headers = [str(c).strip() for c in grid.iloc[h].tolist()]
     has_data = filled[h + 1 :].any(axis=0)
     width = len(raw_headers)
     # drop trailing columns with neither header nor data
@@ -212,23 +212,24 @@ def read_csv(path: str | Path, *, kind: str | None = None, encoding: str | None 
         raise ReadError(
             path, str(exc) if isinstance(exc, EncodingError) else f"编码{encoding}无法解码"
         ) from exc
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
+    if not text.strip("\ufeff \r\n\t"):
         raise ReadError(path, "文件中没有数据（是空的）")
     delimiter = _sniff_delimiter(text)
     try:
-        # the C parser: one row per record, blank lines kept so row numbers stay true
+        # the C parser decodes and splits (one row per record; blank lines kept so row
+        # numbers stay true); cells are stripped later, by the checks that read them
         grid = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
-            na_filter=False, skip_blank_lines=False, engine="c",
+            io.BytesIO(data), encoding=enc, sep=delimiter, header=None, dtype=object,
+            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
         )  # fmt: skip
     except Exception:  # noqa: BLE001 - ragged rows or an odd delimiter: the csv module copes
         try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            records = list(
+                csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
+            )
         except csv.Error as exc:
             raise ReadError(path, f"CSV格式错误（{exc}）") from exc
         grid = _grid(records)
-    grid = grid.fillna("").apply(lambda col: col.astype(str).str.strip())
     return _table(path, grid, kind, encoding=enc)
 
 
