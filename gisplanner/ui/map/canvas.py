@@ -87,6 +87,13 @@ def polygon_path(geoms) -> QPainterPath:
     return path
 
 
+def kind_codes(kind) -> np.ndarray:
+    """0 household, 1 enterprise, 2 notable (hashed once: comparing millions of strings is slow)."""
+    kc = pd.Categorical(kind, categories=["household", "enterprise", "notable"]).codes.astype(np.int64)
+    kc[kc < 0] = 2
+    return kc
+
+
 def area_status(targets: np.ndarray, met: np.ndarray) -> np.ndarray:
     """Status class per area from target and met counts (no targets / not started / partial / complete)."""
     return np.select(
@@ -133,9 +140,9 @@ class PointLayerItem:
 
     def __init__(
         self, ids, x, y, codes, palette: dict[int, tuple], item: pg.ScatterPlotItem | None = None,
-        max_points: int | None = None,
+        max_points: int | None = None, presorted: bool = False,
     ):  # fmt: skip
-        order = np.argsort(x, kind="stable")
+        order = np.arange(len(x)) if presorted else np.argsort(x, kind="stable")
         self.ids, self.x, self.y, self.codes = ids[order], x[order], y[order], codes[order]
         self.palette = palette
         uniq = sorted(palette)
@@ -285,7 +292,9 @@ class MapWidget(QWidget):
         self.point_layers.clear()
         t = data.targets
         ids = t["id"].to_numpy(np.int64)
-        order = np.argsort(ids)
+        order = getattr(data, "id_order", None)  # computed off the UI thread by load_map_data
+        if order is None or len(order) != len(ids):
+            order = np.argsort(ids, kind="stable")
         self._ids_sorted, self._pos_of_sorted = ids[order], order
         self.coverage = getattr(data, "coverage", None)
         rnd = getattr(data, "coverage_round", None)
@@ -416,17 +425,20 @@ class MapWidget(QWidget):
     def _draw_points(self) -> None:
         t = self.data.targets
         # kind as small codes, hashed once (comparing millions of strings is slow)
-        kc = pd.Categorical(t["kind"], categories=["household", "enterprise", "notable"]).codes.astype(
-            np.int64
-        )
-        kc[kc < 0] = 2
+        if "kind_code" in t:  # load_map_data codes kinds off the UI thread
+            kc = t["kind_code"].to_numpy(np.int64)
+        else:
+            kc = kind_codes(t["kind"])
         codes = S.style_codes_from(kc, t["outcome_code"].to_numpy(), t["special"].to_numpy())
         for key, kinds in (("households", [0]), ("enterprises", [1, 2])):
             m = (kc == kinds[0]) if len(kinds) == 1 else (kc >= kinds[0])
-            palette = {int(c): S.style_of_code(int(c)) for c in np.unique(codes[m])}
+            xo = getattr(self.data, "x_order", None)
+            pos = xo[m[xo]] if xo is not None and len(xo) == len(t) else np.flatnonzero(m)
+            palette = {int(c): S.style_of_code(int(c)) for c in np.unique(codes[pos])}
             layer = PointLayerItem(
-                t["id"].to_numpy(np.int64)[m], t["x"].to_numpy()[m], t["y"].to_numpy()[m], codes[m], palette,
-                max_points=None if key == "households" else MAX_OTHER_POINTS,
+                t["id"].to_numpy(np.int64)[pos], t["x"].to_numpy()[pos], t["y"].to_numpy()[pos], codes[pos],
+                palette, max_points=None if key == "households" else MAX_OTHER_POINTS,
+                presorted=xo is not None and len(xo) == len(t),
             )  # fmt: skip
             layer.item.sigClicked.connect(self._points_clicked)
             self.point_layers[key] = layer

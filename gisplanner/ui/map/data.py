@@ -53,6 +53,8 @@ class MapData:
     coverage: cov_mod.Coverage | None = None
     coverage_round: tuple[int, str] | None = None  # (id, name) of the round coloured
     road_kinds: np.ndarray = field(default_factory=lambda: np.empty(0, object))  # per vertex
+    id_order: np.ndarray | None = None  # argsort of targets["id"] (positions by id)
+    x_order: np.ndarray | None = None  # argsort of targets["x"]
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
@@ -133,6 +135,10 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
     t["outcome_code"] = t["last_outcome"].map(OUTCOME_CODES).fillna(0).astype(np.int8)
     t["special"] = t[list(SPECIAL_GROUP_TAGS)].fillna(False).to_numpy(bool).any(axis=1)
     t["overdue_problems"] = _overdue_per_target(store, t["id"].to_numpy())
+    kc = pd.Categorical(t["kind"], categories=["household", "enterprise", "notable"]).codes.astype(np.int64)
+    kc[kc < 0] = 2
+    t["kind_code"] = kc
+
     met = t.assign(m=t["last_outcome"].eq("met")).groupby("area_id")["m"].agg(["sum", "size"])
     villages["targets"] = villages["id"].map(met["size"]).fillna(0).astype(int)
     villages["met"] = villages["id"].map(met["sum"]).fillna(0).astype(int)
@@ -161,6 +167,11 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
     )
     data = MapData(proj, villages, towns, t, road_xy, road_connect, offices, all_areas=areas,
                    points=points, area_index=area_index, road_kinds=road_kinds)  # fmt: skip
+    data.id_order = np.argsort(t["id"].to_numpy(), kind="stable")
+    # west to east: the map's point layers keep their points sorted by x; sorting here, off the
+    # UI thread, makes that nearly free there
+    data.x_order = np.argsort(t["x"].to_numpy(), kind="stable")
+
     step(0.65, "统计密度")
     hh = (t["kind"] == "household").to_numpy()
     data.density = density_grid(t["x"].to_numpy()[hh], t["y"].to_numpy()[hh], data.extent)
