@@ -696,7 +696,7 @@ def split_round(
             based = [t for t in teams if t.office_area_id in inside]
             groups = {area.id: (based or teams, df)}
         else:
-            groups = _share_teams(df, teams, areas, cfg, notes)
+            groups = _share_teams(df, teams, areas, cfg, notes, tolerance)
         proj = _projection(df)
         graph = _road_graph(store, proj)
         per_area, mdc, overlaps = {}, [], []
@@ -704,7 +704,9 @@ def split_round(
             if progress and progress(n / max(len(groups), 1), f"划分 {areas[area_id].name}") is False:
                 raise InterruptedError("已取消")
             x, y = proj.forward(sub["lon"].to_numpy(float), sub["lat"].to_numpy(float))
-            office_ids = [a for a in _area_and_below(s, area_id) if areas[a].office_lon is not None]
+            # offices of every village in the group (a merged group spans several villages)
+            inside = set().union(*(_area_and_below(s, int(v)) for v in sub["area_id"].unique()), {area_id})
+            office_ids = sorted(a for a in inside if areas[a].office_lon is not None)
             offices = np.array(
                 [proj.forward(areas[a].office_lon, areas[a].office_lat) for a in office_ids]
             ).reshape(-1, 2)
@@ -734,10 +736,12 @@ def split_round(
     return RoundSplit(round_id, loads, per_area, float(np.mean(mdc)), float(np.mean(overlaps)), notes)
 
 
-def _share_teams(df, teams, areas, cfg, notes) -> dict:
+def _share_teams(df, teams, areas, cfg, notes, tolerance: float = 0.10) -> dict:
     """Villages -> (teams, targets): a village whose workload is less than one team's joins its
     nearest village first (repeatedly, smallest first), then the teams are shared out over these
-    groups in proportion to workload (largest remainder)."""
+    groups in proportion to workload (largest remainder); where whole teams leave the hours per
+    team of two groups more than ``tolerance`` apart, the group furthest from the mean joins its
+    nearest neighbour (so in the worst case the town is split as one area)."""
     work = df.assign(minutes=_minutes(df, cfg)).groupby("area_id")["minutes"].sum().to_dict()
     total, k = sum(work.values()), len(teams)
     centre = df.groupby("area_id")[["lon", "lat"]].mean()
@@ -750,10 +754,8 @@ def _share_teams(df, teams, areas, cfg, notes) -> dict:
 
     group_of = {a: a for a in work}  # village -> the village whose group it joined
     load = dict(work)
-    while len(load) > 1:
-        small = min(load, key=lambda g: (load[g], g))
-        if k * load[small] / total >= 1:
-            break
+
+    def merge(small):
         sx, sy = where(small)
         into = min(
             (g for g in load if g != small), key=lambda g: (where(g)[0] - sx) ** 2 + (where(g)[1] - sy) ** 2
@@ -762,7 +764,29 @@ def _share_teams(df, teams, areas, cfg, notes) -> dict:
         for v, g in group_of.items():
             if g == small:
                 group_of[v] = into
-        notes.append(f"{areas[small].name}工作量不足一个队伍，与{areas[into].name}合并划分")
+
+    while len(load) > 1:
+        small = min(load, key=lambda g: (load[g], g))
+        if k * load[small] / total >= 1:
+            break
+        merge(small)
+    # whole teams per group leave rounding differences: merge the group whose hours per team
+    # are furthest from the mean until the groups agree within the tolerance
+    while len(load) > 1:
+        share = largest_remainder(load, k)
+        per = {g: load[g] / share[g] for g in load if share[g] > 0}
+        if any(share[g] == 0 for g in load):
+            merge(min((g for g in load if share[g] == 0), key=lambda g: load[g]))
+            continue
+        if max(per.values()) <= min(per.values()) * (1 + tolerance):
+            break
+        mean = total / k
+        worst = max(per, key=lambda g: abs(math.log(per[g] / mean)))
+        merge(worst)
+    for g in sorted(load):
+        villages = sorted(areas[v].name for v, gg in group_of.items() if gg == g)
+        if len(villages) > 1:
+            notes.append(f"{'、'.join(villages)}合并划分（按整队分配时工作量才能均衡）")
     share = largest_remainder(load, k)
     groups, pos = {}, 0
     for g in sorted(load):
