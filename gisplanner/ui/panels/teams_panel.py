@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QStyledItemDelegate,
     QTableWidget,
@@ -106,6 +107,8 @@ class TeamsPanel(QWidget):
             self.previous_combo.addItem(text, mode)
         self.form_button = QPushButton("组建队伍")
         self.form_button.clicked.connect(self.start_forming)
+        self.area_combo = QComboBox()
+        self.area_combo.setToolTip("划分范围：全部（先按工作量把队伍分到各村/社区），或只划分一个村/社区")
         self.split_button = QPushButton("自动划分片区")
         self.split_button.clicked.connect(self.start_split)
         self.assign_button = QPushButton("分配所选对象给队伍")
@@ -133,6 +136,7 @@ class TeamsPanel(QWidget):
         top.addWidget(self.size_combo)
         top.addWidget(self.previous_combo)
         top.addWidget(self.form_button)
+        top.addWidget(self.area_combo)
         top.addWidget(self.split_button)
         top.addStretch(1)
         actions = QHBoxLayout()
@@ -179,11 +183,29 @@ class TeamsPanel(QWidget):
             )
             self.assigned = dict(zip(rows["target_id"].astype(int), rows["team_id"], strict=True))
             self.members = round_team_members(w.store, rid)
+            self._fill_areas()
         chosen = self.selected_team_id() if self.table.selectionModel().hasSelection() else None
         self._fill_table()
         if chosen is not None:
             self.select_team(chosen)
         self.draw_overlay()
+
+    def _fill_areas(self) -> None:
+        """Villages that have targets in the round, for the split scope."""
+        rows = self.window.store.read_frame(
+            "SELECT DISTINCT ar.code, ar.name FROM assignment a JOIN target t ON t.id = a.target_id "
+            "JOIN area ar ON ar.id = t.area_id WHERE a.round_id = :r ORDER BY ar.code",
+            {"r": int(self.window.current_round_id)},
+        )
+        current = self.area_combo.currentData()
+        self.area_combo.blockSignals(True)
+        self.area_combo.clear()
+        self.area_combo.addItem("全部村/社区", None)
+        for code, name in zip(rows["code"], rows["name"], strict=True):
+            self.area_combo.addItem(name, code)
+        i = self.area_combo.findData(current)
+        self.area_combo.setCurrentIndex(max(i, 0))
+        self.area_combo.blockSignals(False)
 
     def team_ids(self) -> list[int]:
         return [wl.team_id for wl in self.workloads if wl.team_id is not None]
@@ -282,10 +304,20 @@ class TeamsPanel(QWidget):
             size=self.size_combo.currentData(), previous=self.previous_combo.currentData(), **weights
         )
 
-    def start_forming(self) -> None:
+    def start_forming(self, confirm: bool = True) -> None:
         w = self.window
         if w.store is None or w.current_round_id is None:
             return
+        assigned = sum(1 for t in self.assigned.values() if t is not None and t == t)
+        if confirm and self.team_ids() and assigned:
+            answer = QMessageBox.question(
+                self,
+                "重新组建队伍",
+                f"本轮已有 {len(self.team_ids())} 个队伍，{assigned} 个对象已分配。重新组建会替换这些队伍，"
+                "已分配的对象将变为未分配。继续吗？",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         self.form_button.setEnabled(False)
         w.run_task(
             form_round_teams, w.store, w.current_round_id, self.current_rules(),
@@ -301,7 +333,7 @@ class TeamsPanel(QWidget):
         lines += [f"未满足「{RULE_ZH[u.rule]}」：{u.reason}" for u in res.unmet]
         self.report_label.setText("\n".join(lines))
         self.window.undo_stack.clear()  # assignments of the replaced teams cannot be undone any more
-        self.reload()
+        self.window.dataChanged.emit()  # other panels (routes, statistics) see the new teams; reloads us too
 
     def start_split(self) -> None:
         w = self.window
@@ -309,8 +341,8 @@ class TeamsPanel(QWidget):
             return
         self.split_button.setEnabled(False)
         w.run_task(
-            split_round, w.store, w.current_round_id, title="划分片区", on_result=self._split_done,
-            on_error=lambda *_: self.split_button.setEnabled(True),
+            split_round, w.store, w.current_round_id, area_code=self.area_combo.currentData(),
+            title="划分片区", on_result=self._split_done, on_error=lambda *_: self.split_button.setEnabled(True),
         )  # fmt: skip
 
     def _split_done(self, split) -> None:
@@ -319,7 +351,7 @@ class TeamsPanel(QWidget):
             f"已划分片区：最多/最少 = {split.balance:.2f}，到片区中心平均 {split.mean_dist_to_centroid:.0f} 米"
         )
         self.window.undo_stack.clear()
-        self.reload()
+        self.window.dataChanged.emit()
 
     def team_target_ids(self, team_id: int | None) -> np.ndarray:
         if team_id is None:
