@@ -70,6 +70,13 @@ def _column_values(series: pd.Series, integer: bool = False) -> list:
         return [None if x != x else x for x in arr.tolist()]
     if series.dtype.kind in "biu":
         return series.to_numpy().tolist()
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty", "bytes"):
+        arr = series.to_numpy(dtype=object)
+        missing = pd.isna(arr)
+        if missing.any():
+            arr = arr.copy()
+            arr[missing] = None
+        return arr.tolist()
     out = []
     for v in series.tolist():
         if v is None or v is pd.NaT or (isinstance(v, float) and v != v):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from gisplanner.model import (
@@ -307,22 +307,47 @@ def rollup(store: Store, scope: Scope, round_id: int | None = None, level: str |
         round_filter = " AND v.round_id = :round_id"
         params["round_id"] = int(round_id)
     closed = ",".join(f"'{c}'" for c in CLOSED_STATUSES)
-    counts = store.read_frame(
-        "SELECT t.area_id, COUNT(*) AS targets, "
-        "SUM(CASE WHEN t.kind = 'household' THEN 1 ELSE 0 END) AS households "
-        f"FROM target t WHERE 1 = 1{area_filter} GROUP BY t.area_id"
-    )
-    visits = store.read_frame(
-        "SELECT t.area_id, COUNT(*) AS visited, SUM(x.met) AS met FROM ("
-        "  SELECT v.target_id, MAX(CASE WHEN v.outcome = 'met' THEN 1 ELSE 0 END) AS met"
-        f"  FROM visit v WHERE 1 = 1{round_filter}{visit_filter} GROUP BY v.target_id"
-        ") x JOIN target t ON t.id = x.target_id GROUP BY t.area_id",
-        params,
-    )
-    problems = store.read_frame(
-        "SELECT t.area_id, COUNT(*) AS open_problems FROM problem p JOIN target t ON t.id = p.target_id "
-        f"WHERE p.status NOT IN ({closed}){area_filter} GROUP BY t.area_id"
-    )
+    if everything:  # scan the problems, look up their targets (not the other way round)
+        problem_sql = (
+            "SELECT t.area_id, COUNT(*) AS open_problems FROM problem p CROSS JOIN target t "
+            f"WHERE t.id = p.target_id AND p.status NOT IN ({closed}) GROUP BY t.area_id"
+        )
+    else:
+        problem_sql = (
+            "SELECT t.area_id, COUNT(*) AS open_problems FROM problem p JOIN target t ON t.id = p.target_id "
+            f"WHERE p.status NOT IN ({closed}){area_filter} GROUP BY t.area_id"
+        )
+    with store.engine.connect() as conn:
+        is_pg = conn.dialect.name == "postgresql"
+        if is_pg:
+            # JIT compilation costs more than it saves on these sub-second aggregates
+            conn.execute(text("SET LOCAL jit = off"))
+            conn.execute(text("SET LOCAL work_mem = '64MB'"))
+        counts = pd.read_sql(
+            text(
+                "SELECT t.area_id, COUNT(*) AS targets, "
+                "SUM(CASE WHEN t.kind = 'household' THEN 1 ELSE 0 END) AS households "
+                f"FROM target t WHERE 1 = 1{area_filter} GROUP BY t.area_id"
+            ),
+            conn,
+        )
+        if is_pg and everything:
+            # visits grouped by target and the targets both come in id order from their indexes:
+            # a merge join streams them (≈3x less work than hashing two million targets)
+            conn.execute(text("SET LOCAL enable_hashjoin = off"))
+        visits = pd.read_sql(
+            text(
+                "SELECT t.area_id, COUNT(*) AS visited, SUM(x.met) AS met FROM ("
+                "  SELECT v.target_id, MAX(CASE WHEN v.outcome = 'met' THEN 1 ELSE 0 END) AS met"
+                f"  FROM visit v WHERE 1 = 1{round_filter}{visit_filter} GROUP BY v.target_id"
+                ") x JOIN target t ON t.id = x.target_id GROUP BY t.area_id"
+            ),
+            conn,
+            params=params,
+        )
+        if is_pg and everything:
+            conn.execute(text("SET LOCAL enable_hashjoin = on"))
+        problems = pd.read_sql(text(problem_sql), conn)
     per_village = counts.merge(visits, on="area_id", how="left").merge(problems, on="area_id", how="left")
     per_village = per_village.fillna(0)
     per_village["group"] = per_village["area_id"].map(village_group)
