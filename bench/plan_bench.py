@@ -88,6 +88,7 @@ def main(argv=None) -> int:
             f"{name:5}: limit {limit:6.0f} s | wall {wall:6.1f} s | teams {res.teams} | targets {res.targets} | "
             f"scheduled {res.scheduled} ({100 * res.scheduled / max(1, res.targets):.1f} %) | "
             f"no_window {reasons.get('no_window', 0)} no_time {reasons.get('no_time', 0)} | "
+            f"priority {res.priority_scheduled}/{res.priority_targets} | "
             f"walking {res.walking_minutes:.0f} min ({per_visit:.2f} min/visit) | "
             f"violations solver {len(res.violations)} stored {viol}",
             flush=True,

@@ -28,12 +28,14 @@ from gisplanner.model import (
     CLOSED_STATUSES,
     Area,
     Assignment,
+    Cadre,
     Problem,
     Road,
     Round,
     RouteStop,
     Target,
     Team,
+    TeamMember,
     Visit,
     VisitSession,
 )
@@ -77,7 +79,7 @@ class PlanConfig:
     prize_special: int = 30_000  # special groups, key enterprises
     prize_priority: int = 100_000  # 重点访/回头访 targets, open problems, Assignment.priority > 0
     # candidate set per team: regular targets beyond candidate_factor × what the sessions can hold
-    candidate_factor: float = 2.5
+    candidate_factor: float = 1.5
     min_candidates: int = 40
     walk_minutes_per_visit: float = 5.0
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
@@ -128,6 +130,8 @@ class PlanResult:
     violations: list[str]
     cancelled: bool = False
     saved: bool = False
+    priority_targets: int = 0  # 重点访/回头访/open-problem targets in the round
+    priority_scheduled: int = 0
 
     @property
     def scheduled(self) -> int:
@@ -173,6 +177,8 @@ class PlanResult:
                 "unscheduled": len(self.unscheduled),
                 "teams": self.teams,
                 "walking_minutes": round(self.walking_minutes, 1),
+                "priority_targets": self.priority_targets,
+                "priority_scheduled": self.priority_scheduled,
                 "violations": len(self.violations),
                 "runtime_s": round(self.runtime, 2),
                 "cancelled": self.cancelled,
@@ -189,6 +195,7 @@ class _TeamInput:
     name: str
     office_xy: np.ndarray
     targets: list[int]
+    sessions: list[SessionInfo] = field(default_factory=list)  # the sessions all members can do
 
 
 @dataclass
@@ -225,7 +232,7 @@ def _load(store, round_id: int, cfg: PlanConfig) -> _RoundInput:
             raise PlanInputError(
                 f"轮次「{rnd.name}」还没有组队或分配走访对象（{len(teams)} 个小组，"
                 f"{len(assigned)}/{len(rows)} 个对象已分配）：请先用「teams form」组队、「teams split」划分片区，"
-                "或在命令行加 --auto-teams 快速按村划分"
+                "或在命令行加 --auto-teams 自动组队并划分"
             )
         tids = sorted({r.target_id for r in assigned})
         trows = s.execute(
@@ -274,6 +281,17 @@ def _load(store, round_id: int, cfg: PlanConfig) -> _RoundInput:
             if r.target_id in xy:
                 by_team[r.team_id].append(r.target_id)
         offices = {a.id: a for a in s.scalars(select(Area).where(Area.office_lon.is_not(None))).all()}
+        sess = [SessionInfo(v.id, v.start, v.end, v.label or "", bool(v.holiday)) for v in sessions]
+        avail_rows = s.execute(
+            select(TeamMember.team_id, Cadre.avail_weekday_evening, Cadre.avail_weekend)
+            .join(Cadre, Cadre.id == TeamMember.cadre_id)
+            .where(TeamMember.team_id.in_([t.id for t in teams]))
+        ).all()
+        evening_ok: dict[int, bool] = {}
+        weekend_ok: dict[int, bool] = {}
+        for tid_, ev, we in avail_rows:
+            evening_ok[tid_] = evening_ok.get(tid_, True) and bool(ev)
+            weekend_ok[tid_] = weekend_ok.get(tid_, True) and bool(we)
         team_inputs = []
         for t in teams:
             members = sorted(by_team.get(t.id, []))
@@ -285,7 +303,13 @@ def _load(store, round_id: int, cfg: PlanConfig) -> _RoundInput:
                 oxy = np.array([float(ox), float(oy)])
             else:  # no office known: start from the middle of the team's targets
                 oxy = np.mean([xy[i] for i in members], axis=0)
-            team_inputs.append(_TeamInput(t.id, t.name, oxy, members))
+            usable = [
+                v
+                for v in sess
+                if (weekend_ok.get(t.id, True) if _is_weekend(v) else True)
+                and (evening_ok.get(t.id, True) if (not _is_weekend(v) and v.start.hour >= 17) else True)
+            ]
+            team_inputs.append(_TeamInput(t.id, t.name, oxy, members, usable))
         first = sessions[0].start
         hist = s.execute(
             select(Visit.target_id, Visit.visited_at, Visit.outcome).where(
@@ -294,7 +318,6 @@ def _load(store, round_id: int, cfg: PlanConfig) -> _RoundInput:
         ).all()
         history = [PastVisit(h.target_id, h.visited_at, h.outcome) for h in hist]
         road_geoms = s.scalars(select(Road.geometry)).all()
-        sess = [SessionInfo(v.id, v.start, v.end, v.label or "", bool(v.holiday)) for v in sessions]
     roads = None
     if road_geoms:
         lines = []
@@ -322,6 +345,10 @@ class _TeamProblem:
     left_out: list[int]  # regular targets not offered to the solver (far from the office)
 
 
+def _is_weekend(s: SessionInfo) -> bool:
+    return s.holiday or s.start.weekday() >= 5
+
+
 def _team_problem(ri: _RoundInput, team: _TeamInput, avail: dict[int, Availability], cfg: PlanConfig):
     t0 = dt.datetime.combine(ri.sessions[0].start.date(), dt.time())
 
@@ -332,9 +359,9 @@ def _team_problem(ri: _RoundInput, team: _TeamInput, avail: dict[int, Availabili
     pts = np.vstack([team.office_xy[None, :]] + [ri.xy[tid][None, :] for tid in plannable])
     mats = travel_matrices(pts, ri.roads, profile=cfg.profile, detour=cfg.detour)
     # Candidate set: the sessions hold only so many visits. Priority and special targets
-    # always go in; regular ones nearest the office first, a few times what fits. This keeps
+    # always go in; regular ones nearest the office first, 1.5× what fits. This keeps
     # the solver's problem small (each candidate brings one alternative per session).
-    minutes = sum((s.end - s.start).total_seconds() / 60 for s in ri.sessions)
+    minutes = sum((s.end - s.start).total_seconds() / 60 for s in team.sessions)
     mean_service = np.mean([avail[tid].service_minutes for tid in plannable]) if plannable else 20
     fits = minutes / (mean_service + cfg.walk_minutes_per_visit)
     keep_n = max(cfg.min_candidates, int(cfg.candidate_factor * fits))
@@ -368,7 +395,7 @@ def _team_problem(ri: _RoundInput, team: _TeamInput, avail: dict[int, Availabili
         )
     shifts = [
         Shift(depot=0, tw_early=sec(s.start), tw_late=sec(s.end), label=s.label, ref=s.id)
-        for s in ri.sessions
+        for s in team.sessions
     ]
     # distance in metres is the cost; durations in seconds
     prob = RoutingProblem(dist, dur, clients, shifts)
@@ -401,7 +428,8 @@ def plan_round(
     home = HomeModel(ri.history, cfg.schedule)
     avail = availability([ri.infos[t] for t in all_targets], ri.sessions, cfg.schedule, home)
     report(0.05, "计算步行时间")
-    problems = [_team_problem(ri, t, avail, cfg) for t in ri.teams]
+    problems = [_team_problem(ri, t, avail, cfg) for t in ri.teams if t.sessions]
+    idle = [t for t in ri.teams if not t.sessions]  # no member free in any session of the round
     report(0.1, "求解路线")
 
     workers = cfg.workers or os.cpu_count() or 1
@@ -480,6 +508,9 @@ def plan_round(
     unscheduled: list[Unscheduled] = []
     violations: list[str] = []
     sess_by_id = {s.id: s for s in ri.sessions}
+    for t in idle:
+        for tid in t.targets:
+            unscheduled.append(Unscheduled(tid, t.team_id, NO_WINDOW, "小组成员在本轮各时段都没空"))
     for i, tp in enumerate(problems):
         sol, errs = results[i]
         violations += [f"{tp.team.name}: {e}" for e in errs]
@@ -529,6 +560,9 @@ def plan_round(
         time.perf_counter() - t_start,
         violations,
     )
+    prio = {tid for tid in all_targets if ri.prizes.get(tid, 0) >= cfg.prize_priority}
+    result.priority_targets = len(prio)
+    result.priority_scheduled = sum(1 for r in routes for st in r.stops if st.target_id in prio)
     if save and not violations:
         report(0.97, "保存路线")
         save_plan(store, result)

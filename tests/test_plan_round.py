@@ -141,6 +141,7 @@ def test_priority_targets_kept_when_time_is_short(demo_store_copy):
     visited = {st.target_id for r in res.routes for st in r.stops}
     assert len(visited) < 120  # capacity really is short
     assert prio <= visited
+    assert res.priority_targets >= 6 and res.priority_scheduled >= 6
 
 
 def test_repeatedly_not_home_household_is_moved_to_another_slot(demo_store_copy):
@@ -220,3 +221,19 @@ def test_cli_plan_without_teams(demo_store_copy):
     )  # fmt: skip
     assert out.returncode == 2
     assert "teams form" in out.stderr
+
+
+def test_team_only_gets_sessions_all_members_can_do(demo_store_copy):
+    from gisplanner.model import Cadre, TeamMember
+
+    store = demo_store_copy
+    rid = small_round(store, n_targets=40, teams=1)
+    with store.session() as s:
+        team = s.scalars(select(Team).where(Team.round_id == rid)).one()
+        a, b = s.scalars(select(Cadre).order_by(Cadre.id).limit(2)).all()
+        a.avail_weekend, a.avail_weekday_evening = True, True
+        b.avail_weekend, b.avail_weekday_evening = False, True  # one member has no weekends
+        s.add_all([TeamMember(team_id=team.id, cadre_id=a.id), TeamMember(team_id=team.id, cadre_id=b.id)])
+    res = plan_round(store, rid, PlanConfig(time_limit=2, workers=1))
+    assert res.routes and res.violations == []
+    assert all(r.start.weekday() < 5 for r in res.routes)

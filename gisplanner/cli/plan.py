@@ -16,14 +16,28 @@ def register(sub) -> None:
     p.add_argument("--ebike", action="store_true", help="按电动车速度（15 km/h）计算，默认步行 4.5 km/h")
     p.add_argument(
         "--auto-teams",
+        action="store_true",
+        help="轮次尚未组队时，先自动组队（三搭配）并划分责任片区（同 teams form + teams split）",
+    )
+    p.add_argument(
+        "--quick-teams",
         type=int,
         metavar="N",
         default=None,
-        help="轮次尚未组队时，先按村快速划分 N 个小组（仅用于试算；正式组队请用 teams 命令）",
+        help="轮次尚未组队时，按村快速划出 N 个无成员的小组（仅用于试算）",
     )
     p.add_argument("--no-save", action="store_true", help="只计算，不写入数据库")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=run)
+
+
+def _has_teams(store, round_id: int) -> bool:
+    from sqlalchemy import select
+
+    from gisplanner.model import Team
+
+    with store.session() as s:
+        return s.scalar(select(Team.id).where(Team.round_id == round_id).limit(1)) is not None
 
 
 def run(args) -> int:
@@ -35,9 +49,20 @@ def run(args) -> int:
     if args.time_limit <= 0:
         print("错误：--time-limit 必须大于 0", file=sys.stderr)
         return 2
-    if args.auto_teams is not None:
+    if args.auto_teams and not _has_teams(store, round_id):
         try:
-            made = quick_teams(store, round_id, args.auto_teams)
+            from gisplanner.teams import form_round_teams
+            from gisplanner.territory import split_round
+
+            formed = form_round_teams(store, round_id)
+            split_round(store, round_id)
+            print(f"已自动组建 {len(formed.team_ids)} 个小组并划分片区", file=sys.stderr)
+        except Exception as e:  # the teams modules explain their own problems
+            print(f"错误：自动组队失败：{e}", file=sys.stderr)
+            return 2
+    if args.quick_teams is not None:
+        try:
+            made = quick_teams(store, round_id, args.quick_teams)
             print(f"已快速划分 {made} 个小组", file=sys.stderr)
         except PlanInputError as e:
             print(f"提示：{e}", file=sys.stderr)
@@ -83,6 +108,7 @@ def run(args) -> int:
     print(
         f"共 {result.targets} 个对象，已排 {result.scheduled}，未排 {len(result.unscheduled)}"
         f"（没有合适时段 {reasons.get('no_window', 0)}，时间不够 {reasons.get('no_time', 0)}）；"
+        f"重点对象已排 {result.priority_scheduled}/{result.priority_targets}；"
         f"步行合计 {result.walking_minutes:.0f} 分钟；用时 {result.runtime:.1f} 秒"
         + ("；已保存" if result.saved else "；未保存")
     )

@@ -114,7 +114,8 @@ class PlanPanel(QWidget):
         why = "，".join(f"{REASON_ZH.get(k, k)} {v}" for k, v in reasons.items())
         self.summary.setText(
             f"{result.teams} 个小组，{len(result.routes)} 条路线；已排 {result.scheduled}/{result.targets} 个对象，"
-            f"未排 {len(result.unscheduled)}（{why or '无'}）；步行合计 {result.walking_minutes:.0f} 分钟；"
+            f"未排 {len(result.unscheduled)}（{why or '无'}）；重点对象已排 {result.priority_scheduled}/"
+            f"{result.priority_targets}；步行合计 {result.walking_minutes:.0f} 分钟；"
             f"用时 {result.runtime:.1f} 秒" + ("" if result.saved else "；未保存（有时间窗冲突）")
         )
         self.reload(keep_summary=True)
