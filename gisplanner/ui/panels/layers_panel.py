@@ -8,11 +8,12 @@ the base map's status messages, recolouring the areas when the current round cha
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -214,6 +215,37 @@ def _export_dialog(window) -> None:
     window.statusBar().showMessage(f"地图已导出到 {out}", 8000)
 
 
+def _base_map_dialog(window) -> None:
+    """Ask for the XYZ tile URL (e.g. OpenStreetMap or Tianditu with its key) and show the base map."""
+    from gisplanner.ui.map.tiles import SETTINGS_KEY, tile_url_setting
+
+    url, ok = QInputDialog.getText(
+        window, "底图瓦片地址",
+        "XYZ 瓦片地址（{z}/{x}/{y}），例如 https://tile.openstreetmap.org/{z}/{x}/{y}.png\n"
+        "天地图请带上 tk= 密钥；留空则关闭底图：",
+        text=tile_url_setting(),
+    )  # fmt: skip
+    if not ok:
+        return
+    QSettings().setValue(SETTINGS_KEY, url.strip())
+    mw = window.map_widget
+    if mw.basemap is not None:
+        mw.basemap.set_enabled(False)
+        mw._clear_layer("basemap")  # noqa: SLF001 - the canvas's own helper
+        mw.basemap = None
+    mw.set_layer_visible("basemap", bool(url.strip()))
+
+
+def _zoom_to_area_dialog(window) -> None:
+    d = window.map_widget.data
+    if d is None:
+        return
+    names = [f"{r.name}（{r.code}）" for r in d.areas.itertuples()]
+    name, ok = QInputDialog.getItem(window, "缩放到村/社区", "村/社区：", names, 0, False)
+    if ok and name in names:
+        window.map_widget.zoom_to_area(int(d.areas["id"].iloc[names.index(name)]))
+
+
 def install(window) -> None:
     mw = window.map_widget
     mw.set_selection_model(window.selection)
@@ -224,6 +256,9 @@ def install(window) -> None:
     window.coverage_sync = CoverageSync(window)
     act = QAction("导出地图图片…", window)
     act.triggered.connect(lambda: _export_dialog(window))
+    view_menu = window.menus["视图"]
+    view_menu.addAction("缩放到村/社区…", lambda: _zoom_to_area_dialog(window))
+    view_menu.addAction("底图瓦片地址…", lambda: _base_map_dialog(window))
     menu = window.menus["文件"]
     first = menu.actions()[2] if len(menu.actions()) > 2 else None
     menu.insertAction(first, act) if first else menu.addAction(act)
