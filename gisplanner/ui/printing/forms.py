@@ -188,7 +188,7 @@ def paint_problem_list(c: PageCanvas, pl: ProblemList) -> None:
         "问题清单",
         f"{pl.round_name} · {pl.team.name} · 走访 {pl.households} 户 · 在办问题 {len(pl.rows)} 个",
     )
-    members = "；".join(f"{m.role} {m.name} {m.phone}" for m in pl.team.members)
+    members = "；".join(f"{m.role} {m.name} {m.phone}" for m in pl.team.members) or "（未配成员）"
     y = _grid(c, y, [[("小组成员", members, c.body_width)]]) + 2
 
     def continued() -> float:
