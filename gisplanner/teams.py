@@ -269,7 +269,9 @@ def _solve_milp(values: np.ndarray, matrix, lower, upper, integral_ub: np.ndarra
         constraints=LinearConstraint(matrix, lower, upper),
         integrality=np.ones(len(values)),
         bounds=Bounds(np.zeros(len(values)), integral_ub),
-        options={"mip_rel_gap": 0.0, "time_limit": 120.0},
+        # HiGHS presolve costs seconds on these programmes and gains nothing (the LP bound is
+        # tight: 1 node); measured 1.9 s -> 0.16 s for 200 cadres in triples keeping last teams
+        options={"mip_rel_gap": 0.0, "time_limit": 120.0, "presolve": False},
     )
     if res.x is None:
         raise FormationError(f"整数规划无解：{res.message}")
