@@ -197,7 +197,13 @@ def _balanced_lp(w, dist, lo, hi, cand):
     a_ub = coo_matrix((v, (r, cc)), shape=(2 * k, nvar + 2 * k))
     b_ub = np.concatenate([np.full(k, hi), np.full(k, -lo)])
     res = linprog(
-        c, A_ub=a_ub.tocsr(), b_ub=b_ub, A_eq=a_eq.tocsr(), b_eq=np.ones(n_units), method="highs-ds"
+        c,
+        A_ub=a_ub.tocsr(),
+        b_ub=b_ub,
+        A_eq=a_eq.tocsr(),
+        b_eq=np.ones(n_units),
+        method="highs-ds",
+        options={"presolve": False},
     )
     if res.x is None:
         raise TerritoryError(f"片区划分线性规划失败：{res.message}")
@@ -238,7 +244,7 @@ def _round_split_units(labels, split, w, cand, cost, lo, hi, k, big):
         constraints=LinearConstraint(a, lower, upper),
         integrality=np.concatenate([np.ones(nvar), np.zeros(2 * k)]),
         bounds=Bounds(0, np.concatenate([np.ones(nvar), np.full(2 * k, np.inf)])),
-        options={"time_limit": 10.0, "mip_rel_gap": 1e-3},
+        options={"time_limit": 10.0, "mip_rel_gap": 1e-3, "presolve": False},
     )
     if res.x is None:
         return labels
