@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from sqlalchemy import text
@@ -50,7 +51,7 @@ def test_rls_commands(two_towns, backend, capsys):
         assert cli.run(["scope", "rls", "enable", "--db", db]) == 2
         assert "PostgreSQL" in capsys.readouterr().err
         return
-    role = "gp_cli_town_b"
+    role = f"gp_cli_{uuid.uuid4().hex[:8]}"  # roles are server-wide: unique per run
     try:
         assert cli.run(["scope", "rls", "grant", role, "--area", "320412102000", "--create", "--db", db]) == 0
         assert cli.run(["scope", "rls", "enable", "--db", db]) == 0
