@@ -58,6 +58,7 @@ CADRE_COLUMNS = (
     "avail_weekday_evening", "avail_weekend", "area_id",
 )  # fmt: skip
 COORD_TOLERANCE_DEG = 1e-7
+BULK_ROWS = 20_000  # from this many new rows on, SQLite indexes are rebuilt after the insert
 #: mapped field → the database columns it provides
 _PROVIDES = {
     "lon": ("lon", "lat", "area_id"),
@@ -269,7 +270,17 @@ def import_roster(
             done = 0
             # every other column gets its schema default (version 1, active, created_at …)
             extra |= _defaults(table, {"id", "ext_id", *columns, *extra}, utcnow())
+            extra = _bound(table, extra, conn.dialect)
             insert_cols = ["ext_id", *columns, *extra]
+            # a big insert into SQLite: rebuilding the plain indexes afterwards is ~30 % faster
+            # than updating them row by row (inside the transaction: a rollback restores them)
+            rebuild = (
+                [ix for ix in table.indexes if not ix.unique]
+                if conn.dialect.name == "sqlite" and len(new) >= BULK_ROWS
+                else []
+            )
+            for ix in rebuild:
+                ix.drop(conn)
             for start in range(0, len(new), chunk):
                 part = new.iloc[start : start + chunk]
                 rows = _tuples(part, columns, extra)
@@ -277,6 +288,8 @@ def import_roster(
                 done += len(part)
                 result.inserted += len(part)
                 report(0.95 * done / total, f"已写入 {done}/{total}")
+            for ix in rebuild:
+                ix.create(conn)
             if len(changed):
                 stmt = (
                     table.update()
@@ -356,13 +369,18 @@ def _existing(conn: Connection, table: str, kind: str | None, ext_ids: pd.Series
     head = [kind] if kind else []
     ids = ext_ids.tolist()
     rows: list = []
-    if len(ids) <= 20_000:
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            sql = f"{base} AND ext_id IN ({', '.join([mark] * len(part))})"
-            rows.extend(conn.exec_driver_sql(sql, tuple(head + part)).fetchall())
-    else:
-        rows = conn.exec_driver_sql(base, tuple(head)).fetchall()
+    cur = conn.connection.cursor()  # the DBAPI cursor, same transaction: rows are plain tuples
+    try:
+        if len(ids) <= 20_000:
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                cur.execute(f"{base} AND ext_id IN ({', '.join([mark] * len(part))})", tuple(head + part))
+                rows.extend(cur.fetchall())
+        else:
+            cur.execute(base, tuple(head))
+            rows = cur.fetchall()
+    finally:
+        cur.close()
     df = pd.DataFrame.from_records(rows, columns=cols)
     return df.astype(object).where(df.notna(), None)
 
@@ -416,6 +434,16 @@ def _defaults(table, given: set[str], now: dt.datetime) -> dict:
             continue
         arg = col.default.arg
         out[col.name] = now if callable(arg) else arg
+    return out
+
+
+def _bound(table, values: dict, dialect) -> dict:
+    """Constant column values as the driver wants them (e.g. SQLite's datetime text), once,
+    instead of the driver adapting the same datetime 250,000 times."""
+    out = {}
+    for name, v in values.items():
+        proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        out[name] = proc(v) if proc is not None and v is not None else v
     return out
 
 
