@@ -699,8 +699,13 @@ def split_round(
             df = df[df["area_id"].isin(inside)]
             if df.empty:
                 raise TerritoryError(f"走访轮次 {round_id} 在 {area.name}（{area_code}）没有走访对象")
+            # the teams based in the area; else those already working there; else all teams
             based = [t for t in teams if t.office_area_id in inside]
-            groups = {area.id: (based or teams, df)}
+            working = set(df["team_id"].dropna().astype(int))
+            present = [t for t in teams if t.id in working]
+            if not based and present:
+                notes.append(f"{area.name}没有驻地队伍，由已在此走访的{len(present)}个队伍重新划分")
+            groups = {area.id: (based or present or teams, df)}
         else:
             groups = _share_teams(df, teams, areas, cfg, notes, tolerance)
         proj = _projection(df)
@@ -734,10 +739,14 @@ def split_round(
                         .where(Assignment.id.in_(ids[chunk : chunk + 900]))
                         .values(team_id=team.id)
                     )
-                if terr.office is not None:
+                # a team keeps an office it already has elsewhere (it may also work in other areas)
+                if terr.office is not None and (
+                    team.office_area_id is None or area_code is None or team.office_area_id in office_ids
+                ):
                     team.office_area_id = office_ids[terr.office]
             for team in area_teams[len(res.territories) :]:
-                team.office_area_id = area_id
+                if team.office_area_id is None:
+                    team.office_area_id = area_id
     loads = team_workloads(store, round_id, cfg)
     return RoundSplit(round_id, loads, per_area, float(np.mean(mdc)), float(np.mean(overlaps)), notes)
 

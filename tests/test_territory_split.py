@@ -159,3 +159,23 @@ def test_round_split_in_the_database_and_cli(demo_store_copy, cli):
     assert again.per_area == {code: len(teams_there)}
     hours = [w.hours for w in again.workloads if w.team_id in teams_there]
     assert max(hours) <= 1.1 * np.mean(hours) and min(hours) >= 0.9 * np.mean(hours)
+    # teams based in a neighbouring village but working here: re-splitting this village alone keeps
+    # the same teams here and leaves their offices where they are
+    with demo_store_copy.session() as s:
+        other = s.scalars(select(Area).where(Area.level == "village", Area.id != vid)).first()
+        for team in s.scalars(select(Team).where(Team.round_id == 2, Team.office_area_id == vid)):
+            team.office_area_id = other.id
+    with demo_store_copy.session() as s:
+        offices_before = dict(s.execute(select(Team.id, Team.office_area_id).where(Team.round_id == 2)).all())
+    split = split_round(demo_store_copy, 2, area_code=code)
+    with demo_store_copy.session() as s:
+        teams_after = set(
+            s.scalars(
+                select(Assignment.team_id)
+                .join(Target, Target.id == Assignment.target_id)
+                .where(Assignment.round_id == 2, Target.area_id == vid)
+            )
+        )
+        offices_after = dict(s.execute(select(Team.id, Team.office_area_id).where(Team.round_id == 2)).all())
+    assert teams_after == teams_there and any("没有驻地队伍" in n for n in split.notes)
+    assert offices_after == offices_before
