@@ -34,9 +34,11 @@ Why the solution is exact:
   ``matching`` and rosters small enough by ``enumerate`` instead; others say
   ``proven_optimal=False`` with the gap (not seen on realistic rosters, see bench/teams_bench.py).
 
-Team sizes: ``2`` (an odd roster gets one triple), ``3`` (one pair if one cadre is left over, two
-pairs if two... see :func:`team_sizes`), ``"pairs_then_triples"`` (the optimiser chooses freely
-between pairs and triples, preferring pairs).
+Team sizes: ``2`` (an odd roster gets one triple), ``3`` (3k+1 cadres: two pairs instead of one
+triple; 3k+2: one pair; see :func:`team_sizes`), ``"pairs_then_triples"`` (the optimiser chooses
+freely between pairs and triples, preferring pairs; a triple appears where it avoids failures).
+A single cadre cannot form a team and is reported as left over. The result's ``notes`` state
+how a remainder was handled.
 """
 
 from __future__ import annotations

@@ -9,13 +9,20 @@ The split (:func:`split_points`, pure, metres):
 1. targets sharing a building key (or, without one, an address) form one *unit*: a building is
    never cut between teams;
 2. seeds by k-means on the units; distances from each seed to each unit along the road network
-   (Dijkstra from the seeds' road nodes; straight line x detour off the network);
-3. balanced assignment: a transportation LP (HiGHS) assigns units to the k seeds, each territory's
-   load within ±tolerance/2 of the mean, minimising load x road distance; units go to their
-   largest share (at most k-1 units are split in a vertex solution); seeds move to the territory
-   medoid and the LP is solved again (a few rounds, like capacitated k-means);
-4. local boundary moves fix the balance left by rounding: a unit on the edge of the heaviest
-   (lightest) territory moves to a neighbouring lighter (heavier) one while the spread shrinks.
+   (Dijkstra from the seeds' road nodes), capped at 1.6 x the straight line (houses off a lane are
+   reached across the hamlet) and straight line x detour where no road is near;
+3. Lloyd rounds (nearest seed, seed -> weighted medoid), then a balanced round: a transportation LP
+   (HiGHS) assigns units to the k seeds with each territory's load within ±tolerance/2 of the
+   mean (soft, heavily penalised), minimising load x distance² (compact, power-diagram-like
+   cells); the seeds move to the balanced cells' medoids and the LP is solved again; the units the
+   LP splits between territories are placed whole by a small exact MILP;
+4. local boundary moves fix what is left: a unit on the edge of the heaviest (lightest) territory
+   moves to a neighbouring lighter (heavier) one while the spread shrinks (the per-team walk from
+   the office counts in the load).
+Round split (:func:`split_round`) without an area: teams are shared out over the villages in
+proportion to workload (largest remainder) after merging villages too small for one team; when
+whole teams leave two groups' hours per team more than the tolerance apart, the group furthest
+from the mean joins its nearest neighbour.
 Compactness is reported as the mean distance of targets to their territory centroid and the
 share of territory convex hulls that overlap another territory's hull (0 = cleanly separated).
 """
