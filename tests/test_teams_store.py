@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -78,3 +80,23 @@ def test_failed_formation_leaves_the_old_teams(demo_store_copy, monkeypatch):
     with pytest.raises(FormationError):
         form_round_teams(store, 2, FormationRules(size=3))
     assert members_by_team(store, 2) == before
+
+
+def test_cli_form_keep_previous_json_and_text(demo_store_copy, capsys):
+    from gisplanner import cli
+
+    db = str(demo_store_copy.sqlite_path)
+    assert cli.run(["teams", "form", "--db", db, "--round", "2", "--keep-previous", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["previous_round"] == 1 and out["proven_optimal"]
+    # default weights: a kept pair (1) never outweighs mixing genders (3): some pairs are kept, not all
+    assert 0 < sum("previous_kept" in t["rules_met"] for t in out["teams"]) < len(out["teams"])
+    assert cli.run(["teams", "form", "--db", db, "--round", "2", "--rotate", "--json"]) == 0
+    rotated = json.loads(capsys.readouterr().out)
+    assert all("rotated" in t["rules_met"] for t in rotated["teams"])
+    assert all(set(u) >= {"rule", "reason"} for u in out["unmet"])
+    assert cli.run(["teams", "form", "--db", db, "--round", "2", "--size", "3", "--rotate"]) == 0
+    text = capsys.readouterr().out
+    assert "第1组" in text and "轮换搭档" in text and "三人组" in text
+    with pytest.raises(SystemExit):
+        cli.run(["teams", "form", "--db", db, "--round", "2", "--keep-previous", "--rotate"])
