@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import shapely
 
 from gisplanner.store import Store
+
+SMALL_TOWN = 200  # up to this many villages, a loop over prepared polygons beats the tree
 
 
 class AreaLocator:
@@ -21,7 +25,11 @@ class AreaLocator:
         self.names = by_name
         has = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
         self._tree_ids = self.ids[has]
-        self._tree = shapely.STRtree(geoms[has])
+        self._geoms = np.asarray(geoms)[has]
+        shapely.prepare(self._geoms)
+        self._bounds = shapely.bounds(self._geoms) if len(self._geoms) else np.zeros((0, 4))
+        self._tree = shapely.STRtree(self._geoms)
+        self._last: tuple[bytes, np.ndarray] | None = None
 
     @classmethod
     def from_store(cls, store: Store, level: str = "village", within_code: str | None = None) -> AreaLocator:
@@ -39,10 +47,34 @@ class AreaLocator:
         return len(self._tree_ids) > 0
 
     def locate(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """Area id per point, -1 where no village contains it (boundary points count as inside)."""
-        lon = np.asarray(lon, dtype=float)
+        """Area id per point, -1 where no village contains it (boundary points count as inside).
+
+        The last answer is kept: the import asks "inside the town?" and "which village?" for
+        the same points.
+        """
+        lon = np.ascontiguousarray(lon, dtype=float)
+        lat = np.ascontiguousarray(lat, dtype=float)
+        key = hashlib.blake2b(lon.tobytes() + lat.tobytes(), digest_size=16).digest()
+        if self._last is not None and self._last[0] == key:
+            return self._last[1].copy()
+        out = self._locate(lon, lat)
+        self._last = (key, out)
+        return out.copy()
+
+    def _locate(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         out = np.full(len(lon), -1, dtype=np.int64)
         if not self.has_boundaries or not len(lon):
+            return out
+        if len(self._tree_ids) <= SMALL_TOWN:
+            # a town's few dozen villages: test each prepared polygon on the points in its box,
+            # without making 250,000 point objects
+            for area_id, geom, (x0, y0, x1, y1) in zip(
+                self._tree_ids, self._geoms, self._bounds, strict=True
+            ):
+                cand = np.flatnonzero((out < 0) & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+                if len(cand):
+                    hit = shapely.intersects_xy(geom, lon[cand], lat[cand])
+                    out[cand[hit]] = area_id
             return out
         pts = shapely.points(lon, np.asarray(lat, dtype=float))
         src, hit = self._tree.query(pts, predicate="intersects")

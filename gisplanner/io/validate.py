@@ -96,10 +96,9 @@ def _norm_text(s: pd.Series) -> pd.Series:
 
     A plain loop: 3–5× faster than pandas' .str methods on 250,000 cells.
     """
+    norm = unicodedata.normalize
     out = [
-        ""
-        if v is None or v != v
-        else (v.strip() if v.isascii() else unicodedata.normalize("NFKC", v).strip())
+        (v.strip() if v.isascii() else norm("NFKC", v).strip()) if isinstance(v, str) else ""
         for v in s.astype(object).tolist()
     ]
     return pd.Series(out, index=s.index, dtype=object)
@@ -109,7 +108,7 @@ def parse_yes_no(s: pd.Series, yes_words: set[str] = frozenset()) -> tuple[pd.Se
     """(bool values, mask of unrecognised cells). Empty means no."""
     if not s.astype(bool).any():  # an unmapped or blank column
         return pd.Series(False, index=s.index), np.zeros(len(s), dtype=bool)
-    low = _norm_text(s).str.lower()
+    low = pd.Series([v.lower() for v in s.tolist()], index=s.index, dtype=object)  # s: normalised text
     yes = low.isin(YES | {w.lower() for w in yes_words})
     no = low.isin(NO)
     return yes, ~(yes | no).to_numpy()
@@ -120,6 +119,8 @@ _PLUS86 = re.compile(r"^\+?86(?=1[0-9]{10}$)")
 
 
 def _clean_one_phone(v: str) -> str:
+    if len(v) == 11 and v.isascii() and v.isdigit():
+        return v  # the common case, as typed
     p = _PLUS86.sub("", _PHONE_NOISE.sub("", v))
     compact = p.replace("-", "")
     return (
@@ -132,7 +133,9 @@ def _clean_one_phone(v: str) -> str:
 def clean_phone(s: pd.Series) -> pd.Series:
     """Spaces, dots and a +86 prefix removed; mobile numbers lose inner dashes."""
     return pd.Series(
-        [_clean_one_phone(v) if v else "" for v in _norm_text(s).tolist()], index=s.index, dtype=object
+        [
+            _clean_one_phone(v) if v else "" for v in s.tolist()
+        ],  # s: normalised text index=s.index, dtype=object
     )
 
 
@@ -152,7 +155,7 @@ def phone_problems(p: pd.Series) -> pd.Series:
 def parse_number(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """(float values, missing mask, unparsable mask). Accepts “120.123°”, full-width digits."""
     t = pd.Series(
-        [_DEGREE.sub("", v) if not v.isascii() or " " in v else v for v in _norm_text(s).tolist()],
+        [_DEGREE.sub("", v) if not v.isascii() or " " in v else v for v in s.tolist()],  # s: normalised text
         index=s.index,
         dtype=object,
     )
