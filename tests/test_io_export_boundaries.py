@@ -176,3 +176,29 @@ def test_cli_export_and_import_areas(demo_store_copy, tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert "未变 18" in out or "更新" in out
+
+
+def test_export_registry_takes_new_kinds(tmp_path, capsys):
+    """Another module (e.g. cli/export_webmap.py) adds `export webmap` through the registry."""
+    from gisplanner.cli import exporter
+
+    seen = {}
+
+    def configure(p):
+        p.add_argument("--round")
+
+    def run_it(args):
+        seen.update(out=args.out, round=args.round, db=args.db)
+        return 0
+
+    exporter.add_exporter("dummykind", "测试用", configure, run_it)
+    try:
+        assert (
+            run(
+                ["export", "dummykind", "--out", str(tmp_path / "x.html"), "--round", "3", "--db", "x.sqlite"]
+            )
+            == 0
+        )
+        assert seen == {"out": str(tmp_path / "x.html"), "round": "3", "db": "x.sqlite"}
+    finally:
+        exporter.EXPORTERS.pop("dummykind")
