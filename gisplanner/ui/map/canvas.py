@@ -57,6 +57,7 @@ from gisplanner.ui.map.tools import CLICK_TOLERANCE_PX, TOOLS, MapTool, MapViewB
 
 MAX_POINTS_LOADED = 60_000  # points kept in one ScatterPlotItem (the window around the view)
 MAX_LABELS = 160
+MIN_VILLAGE_PX_FOR_HATCH = 40  # below this the need hatches are noise (and slow): hidden
 MAX_OTHER_POINTS = 6_000  # enterprises, problems: beyond this many in view they wait for a closer zoom
 TARGET_LAYERS = ("households", "enterprises")  # the point layers of targets (not problems)
 
@@ -524,7 +525,15 @@ class MapWidget(QWidget):
         for key, layer in self.layers.items():
             for item in layer.items:
                 item.setZValue(layer.z)
-                if key in ("density", "labels", "households", "enterprises", "problems", "selection"):
+                if key in (
+                    "density",
+                    "labels",
+                    "households",
+                    "enterprises",
+                    "problems",
+                    "selection",
+                    "needs",
+                ):
                     continue  # level of detail decides (see _update_lod)
                 item.setVisible(layer.visible)
         self._update_lod()
@@ -570,8 +579,21 @@ class MapWidget(QWidget):
         self.density_item.setVisible(
             self.layers["density"].visible and self.layers["households"].visible and aggregated
         )
+        # need hatches only once villages are big enough on screen to read them (city view: off)
+        show_needs = self.layers["needs"].visible and self._village_px() >= MIN_VILLAGE_PX_FOR_HATCH
+        for item in self.layers["needs"].items:
+            item.setVisible(show_needs)
         self._update_selection_lod(rect, force)
         self._update_labels()
+
+    def _village_px(self) -> float:
+        """Median village width on screen, in pixels."""
+        if self.data is None or not len(self.data.areas):
+            return 0.0
+        if getattr(self, "_village_width", None) is None or self._village_width[0] is not self.data:
+            b = self.data.areas.geometry.bounds
+            self._village_width = (self.data, float(np.median((b["maxx"] - b["minx"]).to_numpy())))
+        return self._village_width[1] / max(self.metres_per_pixel(), 1e-9)
 
     def is_aggregated(self) -> bool:
         hh = self.point_layers.get("households")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import queue
 import threading
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -64,6 +65,10 @@ class _Signals(QObject):
     failed = Signal(str)
 
 
+# Workers never emit Qt signals (several Python threads emitting at once has crashed PySide);
+# they put results in a queue that a timer on the UI thread drains.
+
+
 class TileLayer:
     """Fetches and places the tiles covering the canvas's view."""
 
@@ -78,6 +83,9 @@ class TileLayer:
         self.signals.failed.connect(self._failed)
         self._warned = False
         self._offline = threading.Event()
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._drain = QTimer(singleShot=False, interval=40)
+        self._drain.timeout.connect(self._drain_results)
         self._timer = QTimer(singleShot=True, interval=150)
         self._timer.timeout.connect(self.update)
         canvas.view.sigRangeChanged.connect(lambda *_: self._timer.start())
@@ -121,19 +129,21 @@ class TileLayer:
         for key in want - set(self.items) - self.pending:
             self.pending.add(key)
             _POOL.submit(self._fetch, key)
+        if self.pending and not self._drain.isActive():
+            self._drain.start()
 
     def _path(self, key) -> Path:
         z, x, y = key
         return self.cache_root / str(z) / str(x) / f"{y}.png"
 
     def _fetch(self, key) -> None:
-        """Worker thread: disk cache, else the network. Never touches widgets."""
+        """Worker thread: disk cache, else the network. Never touches widgets or signals."""
         path = self._path(key)
         try:
             if path.exists():
                 data = path.read_bytes()
             elif self._offline.is_set():
-                self.signals.loaded.emit(key, None)  # not fetched: no longer pending
+                self._results.put((key, None, None))  # not fetched: no longer pending
                 return
             else:
                 z, x, y = key
@@ -145,13 +155,25 @@ class TileLayer:
                 tmp = path.with_suffix(".part")
                 tmp.write_bytes(data)
                 tmp.replace(path)
-            img = QImage.fromData(data)
-            self.signals.loaded.emit(key, None if img.isNull() else img)
+            self._results.put((key, data, None))
         except OSError as e:
             log.info("tile %s not loaded: %s", key, e)
             self._offline.set()
-            self.signals.failed.emit(str(e))
-            self.signals.loaded.emit(key, None)
+            self._results.put((key, None, str(e)))
+
+    def _drain_results(self) -> None:
+        """UI thread: place what the workers fetched; stop polling when nothing is pending."""
+        while True:
+            try:
+                key, data, error = self._results.get_nowait()
+            except queue.Empty:
+                break
+            if error is not None:
+                self.signals.failed.emit(error)
+            img = QImage.fromData(data) if data is not None else None
+            self.signals.loaded.emit(key, None if img is None or img.isNull() else img)
+        if not self.pending:
+            self._drain.stop()
 
     def _loaded(self, key, img) -> None:
         self.pending.discard(key)
