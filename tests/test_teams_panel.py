@@ -49,8 +49,8 @@ def test_form_lasso_assign_and_undo(window, qtbot):
     assert "组建" in panel.report_label.text() and "有带队干部" in panel.report_label.text()
     assert len(teams) >= 30  # ~80 cadres in pairs
     assert panel.table.rowCount() == len(teams) + 1  # + the unassigned row
-    assert len(panel.unassigned_ids()) == 8180  # nothing assigned yet: every target ringed
-    assert panel.overlay_count() == 8180
+    assert len(panel.unassigned_ids()) == 8180
+    assert panel.overlay_count() == 0  # nothing assigned yet: no rings burying the whole map
 
     # lasso around the middle of the town with the map's lasso tool
     mw = window.map_widget
@@ -86,6 +86,7 @@ def test_form_lasso_assign_and_undo(window, qtbot):
     window.undo_stack.undo()
     assert set(team_of(window.store, rid, selected).values()) == {None}
     assert len(panel.unassigned_ids()) == 8180
+    assert panel.overlay_count() == 0
     assert next(w for w in panel.workloads if w.team_id == team).hours == 0
     assert len(panel.team_overlay.data) == 0
     window.undo_stack.redo()

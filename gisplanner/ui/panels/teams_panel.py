@@ -388,7 +388,13 @@ class TeamsPanel(QWidget):
         if mw.data is None:
             self.overlay.setData(x=[], y=[])
             return
-        pos = mw.positions_of(self.unassigned_ids())
+        unassigned = self.unassigned_ids()
+        if len(unassigned) == len(self.assigned):
+            # nothing assigned yet: ringing every target would bury the map; the panel says so
+            self.overlay.setData(x=[], y=[])
+            self._row_selected()
+            return
+        pos = mw.positions_of(unassigned)
         t = mw.data.targets
         self.overlay.setData(x=t["x"].to_numpy()[pos], y=t["y"].to_numpy()[pos])
         self._row_selected()
