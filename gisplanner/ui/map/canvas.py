@@ -488,8 +488,8 @@ class MapWidget(QWidget):
         oc, osym, olabel = S.PROBLEM_STYLE["open"]
         vc, vsym, vlabel = S.PROBLEM_STYLE["overdue"]
         palette = {
-            0: (osym, 8.0, pen("#ffffff", 0.6), brush(oc)),
-            1: (vsym, 9.0, pen("#ffffff", 0.6), brush(vc)),
+            0: (osym, 7.0, pen("#ffffff", 0.5), brush(oc)),
+            1: (vsym, 8.0, pen("#ffffff", 0.5), brush(vc)),
         }
         layer = PointLayerItem(
             t["id"].to_numpy(np.int64)[m], t["x"].to_numpy()[m], t["y"].to_numpy()[m],
@@ -614,9 +614,10 @@ class MapWidget(QWidget):
         # the finest level whose areas are wide enough on screen gets names
         show = np.zeros(len(src), bool)
         for level in ("village", "town", "district"):
-            m = inview & (levels == level) & (width_px > 70)
-            if m.sum() >= 1:
-                show = m
+            lv = levels == level
+            # a level is labelled when its typical area is wide enough for a name
+            if lv.any() and np.median(width_px[lv]) > 70:
+                show = inview & lv
                 break
         idx = np.flatnonzero(show)[:MAX_LABELS]
         while len(self._label_pool) < len(idx):
