@@ -271,7 +271,10 @@ def import_roster(
             # every other column gets its schema default (version 1, active, created_at …)
             extra |= _defaults(table, {"id", "ext_id", *columns, *extra}, utcnow())
             extra = _bound(table, extra, conn.dialect)
-            insert_cols = ["ext_id", *columns, *extra]
+            # columns empty in every new row are left out: they are NULL anyway, and binding
+            # 250,000 Nones per column costs as much as the real data
+            filled = [c for c in columns if not _all_null(new[c], table.c[c])]
+            insert_cols = ["ext_id", *filled, *extra]
             # a big insert into SQLite: rebuilding the plain indexes afterwards is ~30 % faster
             # than updating them row by row (inside the transaction: a rollback restores them)
             rebuild = (
@@ -283,7 +286,7 @@ def import_roster(
                 ix.drop(conn)
             for start in range(0, len(new), chunk):
                 part = new.iloc[start : start + chunk]
-                rows = _tuples(part, columns, extra)
+                rows = _tuples(part, filled, extra)
                 _insert(conn, table.name, insert_cols, rows)
                 done += len(part)
                 result.inserted += len(part)
@@ -435,6 +438,13 @@ def _defaults(table, given: set[str], now: dt.datetime) -> dict:
         arg = col.default.arg
         out[col.name] = now if callable(arg) else arg
     return out
+
+
+def _all_null(values: pd.Series, column) -> bool:
+    """True when every value is None and the column may simply be left out of the INSERT."""
+    if not column.nullable or column.default is not None or column.server_default is not None:
+        return False
+    return bool(values.isna().all()) if len(values) else True
 
 
 def _bound(table, values: dict, dialect) -> dict:
