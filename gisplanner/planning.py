@@ -82,6 +82,7 @@ class PlanConfig:
     candidate_factor: float = 1.5
     min_candidates: int = 40
     walk_minutes_per_visit: float = 5.0
+    merge_windows: bool = True  # one window over consecutive fully covered sessions
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
 
 
@@ -343,6 +344,42 @@ class _TeamProblem:
     client_targets: list[int]
     avail: dict[int, Availability]
     left_out: list[int]  # regular targets not offered to the solver (far from the office)
+    busy: list[int]  # windows only in sessions the team's members cannot do
+
+
+def _merged_windows(
+    av: Availability, sessions: list[SessionInfo], order: dict[int, int], base: int, sec, merge: bool = True
+):
+    """The target's windows in the team's sessions as (start, end, prize) in seconds.
+
+    Windows that fill consecutive sessions completely (from the session start to its last
+    possible start) are merged into one window: a visit can only happen inside a session
+    anyway, so the merged window allows exactly the same visits, and the solver gets one
+    client instead of one alternative per session. Only windows of similar prize (at-home
+    probability within 10 %) are merged; the lower prize is kept.
+    """
+    service = dt.timedelta(minutes=av.service_minutes)
+    cands = sorted((c for c in av.windows if c.session_id in order), key=lambda c: c.start)
+    out: list[list] = []
+    prev = None
+    for c in cands:
+        prize = max(1, int(base * c.p_home))
+        if merge and prev is not None and out:
+            a, b = sessions[order[prev.session_id]], sessions[order[c.session_id]]
+            last = out[-1]
+            if (
+                order[c.session_id] == order[prev.session_id] + 1
+                and prev.end >= a.end - service
+                and c.start <= b.start
+                and abs(prize - last[2]) <= 0.1 * max(prize, last[2])
+            ):
+                last[1] = sec(c.end)
+                last[2] = min(last[2], prize)
+                prev = c
+                continue
+        out.append([sec(c.start), sec(c.end), prize])
+        prev = c
+    return [tuple(w) for w in out]
 
 
 def _is_weekend(s: SessionInfo) -> bool:
@@ -355,7 +392,11 @@ def _team_problem(ri: _RoundInput, team: _TeamInput, avail: dict[int, Availabili
     def sec(t: dt.datetime) -> int:
         return int((t - t0).total_seconds())
 
-    plannable = [tid for tid in team.targets if avail[tid].windows]
+    usable = {s.id for s in team.sessions}
+    plannable = [tid for tid in team.targets if any(c.session_id in usable for c in avail[tid].windows)]
+    # windows only in sessions the team cannot do (a member is not free then)
+    planned_set = set(plannable)
+    busy = [tid for tid in team.targets if avail[tid].windows and tid not in planned_set]
     pts = np.vstack([team.office_xy[None, :]] + [ri.xy[tid][None, :] for tid in plannable])
     mats = travel_matrices(pts, ri.roads, profile=cfg.profile, detour=cfg.detour)
     # Candidate set: the sessions hold only so many visits. Priority and special targets
@@ -379,16 +420,18 @@ def _team_problem(ri: _RoundInput, team: _TeamInput, avail: dict[int, Availabili
     dur = mats.duration[np.ix_(rows, rows)]
     plannable = [plannable[k] for k in chosen]
     clients = []
+    order = {s.id: i for i, s in enumerate(team.sessions)}
     for k, tid in enumerate(plannable, start=1):
         av = avail[tid]
         base = ri.prizes.get(tid, cfg.prize_regular)
+        windows = _merged_windows(av, team.sessions, order, base, sec, cfg.merge_windows)
         clients.append(
             Client(
                 location=k,
-                windows=[(sec(c.start), sec(c.end)) for c in av.windows],
+                windows=[(a, b) for a, b, _ in windows],
                 service=av.service_minutes * 60,
                 prize=base,
-                window_prizes=[max(1, int(base * c.p_home)) for c in av.windows],
+                window_prizes=[w for _, _, w in windows],
                 required=False,
                 ref=tid,
             )
@@ -399,7 +442,7 @@ def _team_problem(ri: _RoundInput, team: _TeamInput, avail: dict[int, Availabili
     ]
     # distance in metres is the cost; durations in seconds
     prob = RoutingProblem(dist, dur, clients, shifts)
-    return _TeamProblem(team, prob, t0, plannable, avail, left_out)
+    return _TeamProblem(team, prob, t0, plannable, avail, left_out, busy)
 
 
 def _solve_one(problem: RoutingProblem, time_limit: float, seed: int):
@@ -519,6 +562,8 @@ def plan_round(
                 unscheduled.append(
                     Unscheduled(tid, tp.team.team_id, NO_WINDOW, avail[tid].no_window_reason or "")
                 )
+        for tid in tp.busy:
+            unscheduled.append(Unscheduled(tid, tp.team.team_id, NO_WINDOW, "可走访时段小组成员都没空"))
         for tid in tp.left_out:
             unscheduled.append(Unscheduled(tid, tp.team.team_id, NO_TIME, "时段已排满（离驻地较远）"))
         for u in sol.unserved:
@@ -532,7 +577,10 @@ def plan_round(
             for seq, st in enumerate(r.stops, start=1):
                 tid = tp.client_targets[st.client]
                 av = avail[tid]
-                cw = av.windows[st.window]
+                # the candidate window of this session (windows may have been merged)
+                begin = tp.t0 + dt.timedelta(seconds=int(st.start))
+                in_session = [c for c in av.windows if c.session_id == ses.id]
+                cw = next((c for c in in_session if c.start <= begin <= c.end), in_session[0])
 
                 def at(sec: int, t0=tp.t0) -> dt.datetime:
                     return t0 + dt.timedelta(seconds=int(sec))
