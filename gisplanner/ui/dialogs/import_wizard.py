@@ -292,6 +292,11 @@ class ImportWizard(QDialog):
             note += self.tr("已按常见表头自动对应，请核对；带 * 的为必填。")
         if self.table.encoding:
             note += self.tr(" 文件编码：{enc}。").format(enc=self.table.encoding.upper())
+        hint = hdr.crs_hint([mapping.get("lon", ""), mapping.get("lat", "")])
+        if hint and self.crs_combo.currentData() is None:
+            note += self.tr(" 经纬度表头注明了坐标系，将按 {crs} 换算为 WGS84。").format(
+                crs=CRS_NAMES_ZH[hint]
+            )
         self.mapping_note.setText(note)
         self.sample_view.setModel(_frame_model(self.table.frame, 8))
 
