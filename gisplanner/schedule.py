@@ -114,6 +114,29 @@ def create_sessions(session, round_id: int, specs: Sequence[SessionSpec], replac
     return rows
 
 
+def create_round_sessions(store, round_id: int, template: Sequence[WeeklyWindow] = DEFAULT_TEMPLATE) -> int:
+    """Give a round without sessions the template's sessions over its start..end dates.
+
+    Returns the number of sessions created; raises ValueError (in Chinese) when the round
+    already has sessions or has no dates.
+    """
+    from sqlalchemy import func, select
+
+    from gisplanner.model import Round, VisitSession
+
+    with store.session() as s:
+        rnd = s.get(Round, round_id)
+        if rnd is None:
+            raise ValueError(f"找不到走访轮次 {round_id}")
+        n = s.scalar(select(func.count()).select_from(VisitSession).where(VisitSession.round_id == round_id))
+        if n:
+            raise ValueError(f"轮次「{rnd.name}」已有 {n} 个走访时段，未按模板重复生成")
+        if rnd.start_date is None or rnd.end_date is None:
+            raise ValueError(f"轮次「{rnd.name}」没有起止日期，无法按模板生成走访时段")
+        rows = create_sessions(s, round_id, sessions_from_template(rnd.start_date, rnd.end_date, template))
+        return len(rows)
+
+
 # --------------------------------------------------------------------------- configuration
 
 PROFILE_ZH = {

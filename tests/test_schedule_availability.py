@@ -123,3 +123,31 @@ def test_config_changes_service_minutes():
     cfg = ScheduleConfig(service_household=15)
     av = availability([TargetInfo(1, "household", urban=True)], week_sessions(), cfg=cfg)
     assert av[1].service_minutes == 15
+
+
+def test_round_sessions_created_from_template_once(empty_store):
+    import pytest
+    from sqlalchemy import select
+
+    from gisplanner.model import Round, VisitSession
+    from gisplanner.schedule import create_round_sessions
+
+    with empty_store.session() as s:
+        r = Round(
+            name="测试轮次",
+            kind="regular",
+            status="planning",
+            start_date=MON,
+            end_date=MON + dt.timedelta(days=13),
+        )
+        s.add(r)
+        s.flush()
+        rid = r.id
+    assert create_round_sessions(empty_store, rid) == 2 * (5 + 4)
+    with empty_store.session() as s:
+        rows = s.scalars(
+            select(VisitSession).where(VisitSession.round_id == rid).order_by(VisitSession.start)
+        ).all()
+        assert rows[0].start == dt.datetime(2026, 3, 2, 19, 0) and rows[0].label == "工作日晚上"
+    with pytest.raises(ValueError, match="已有 18 个"):
+        create_round_sessions(empty_store, rid)

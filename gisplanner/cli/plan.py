@@ -26,6 +26,11 @@ def register(sub) -> None:
         default=None,
         help="轮次尚未组队时，按村快速划出 N 个无成员的小组（仅用于试算）",
     )
+    p.add_argument(
+        "--make-sessions",
+        action="store_true",
+        help="轮次还没有走访时段时，按默认模板（工作日晚上、周末上午/下午）在起止日期内生成",
+    )
     p.add_argument("--no-save", action="store_true", help="只计算，不写入数据库")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=run)
@@ -49,6 +54,14 @@ def run(args) -> int:
     if args.time_limit <= 0:
         print("错误：--time-limit 必须大于 0", file=sys.stderr)
         return 2
+    if args.make_sessions:
+        from gisplanner.schedule import create_round_sessions
+
+        try:
+            n = create_round_sessions(store, round_id)
+            print(f"已按模板生成 {n} 个走访时段", file=sys.stderr)
+        except ValueError as e:
+            print(f"提示：{e}", file=sys.stderr)
     if args.auto_teams and not _has_teams(store, round_id):
         try:
             from gisplanner.teams import form_round_teams
