@@ -39,6 +39,27 @@ def stored_violations(store, round_id: int) -> int:
     return bad
 
 
+def matrix_timing(store, rid: int) -> None:
+    """Walking matrices on the demo road network for 300 random targets (median of 5)."""
+    import numpy as np
+
+    from gisplanner.planning import PlanConfig, _load
+    from gisplanner.routing.matrix import travel_matrices
+
+    ri = _load(store, rid, PlanConfig())
+    xy = np.array(list(ri.xy.values()))
+    pts = xy[np.random.default_rng(0).choice(len(xy), min(300, len(xy)), replace=False)]
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        m = travel_matrices(pts, ri.roads)
+        times.append(time.perf_counter() - t)
+    print(
+        f"matrices: {len(pts)} points, road graph {ri.roads.num_nodes if ri.roads else 0} nodes: "
+        f"median {np.median(times) * 1000:.0f} ms ({100 * m.on_road.mean():.0f} % snapped to a road)"
+    )
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--households", type=int, default=8000)
@@ -46,6 +67,7 @@ def main(argv=None) -> int:
     ap.add_argument("--time-limit", type=float, default=45.0)
     ap.add_argument("--long-factor", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--matrix-only", action="store_true", help="only time the travel matrices")
     ap.add_argument(
         "--db", type=Path, default=None, help="reuse a demo database (its next round gets quick teams)"
     )
@@ -71,6 +93,9 @@ def main(argv=None) -> int:
         made = quick_teams(store, rid, args.teams)
         print(f"quick teams: {made} (sector split per village around its office)")
 
+    matrix_timing(store, rid)
+    if args.matrix_only:
+        return 0
     runs = [("short", args.time_limit), ("long", args.time_limit * args.long_factor)]
     results = {}
     for name, limit in runs:
