@@ -79,7 +79,7 @@ class PlanPanel(QWidget):
 
         window.roundChanged.connect(lambda _rid: self.reload())
         window.mapLoaded.connect(self.draw_overlay)
-        window.dataChanged.connect(self.reload)
+        window.dataChanged.connect(self._data_changed)
 
     # -- planning --------------------------------------------------------------------------
     def start_planning(self) -> None:
@@ -119,6 +119,12 @@ class PlanPanel(QWidget):
             f"用时 {result.runtime:.1f} 秒" + ("" if result.saved else "；未保存（有时间窗冲突）")
         )
         self.reload(keep_summary=True)
+        # other panels (route sheets, result entry) show the new routes
+        self.window.dataChanged.emit()
+
+    def _data_changed(self) -> None:
+        last = self.last_result
+        self.reload(keep_summary=last is not None and last.round_id == self.window.current_round_id)
 
     # -- showing ---------------------------------------------------------------------------
     def reload(self, keep_summary: bool = False) -> None:
