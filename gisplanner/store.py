@@ -23,6 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gisplanner import paths
@@ -122,11 +123,38 @@ class Store:
             )
         if current == script.get_current_head():
             return
+        try:
+            self._migrate(script.get_current_head())
+        except DBAPIError:
+            # several clients opened a shared database at once and another one is migrating it
+            if not self._wait_for_revision(script.get_current_head()):
+                raise
+        log.info("database %s upgraded from %s to %s", self.describe(), current, script.get_current_head())
+
+    def _migrate(self, head: str) -> None:
         cfg = _alembic_config()
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # one client migrates, the others wait here and then find the schema at head
+                conn.execute(text("SELECT pg_advisory_xact_lock(4711006001)"))
+                if MigrationContext.configure(conn).get_current_revision() == head:
+                    return
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
-        log.info("database %s upgraded from %s to %s", self.describe(), current, script.get_current_head())
+
+    def _wait_for_revision(self, head: str, timeout: float = 60.0) -> bool:
+        """Poll until another client's migration reaches `head` (SQLite has no advisory lock)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.current_revision() == head:
+                    return True
+            except DBAPIError:
+                pass
+            time.sleep(0.2)
+        return False
 
     def close(self) -> None:
         self.engine.dispose()

@@ -154,3 +154,23 @@ def test_demo_on_the_backend_then_edit_through_the_orm(backend_store):
             )
         )
     assert backend_store.counts()["households"] == 3_001
+
+
+def test_many_clients_opening_a_new_database_at_once(backend_url):
+    """After installing a new version, every office's client opens the shared database at once."""
+    import subprocess
+    import sys
+
+    code = "import sys; from gisplanner.store import Store; print(Store.open(sys.argv[1]).current_revision())"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, backend_url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 3, [err[-600:] for _out, err in results]
+    assert [out.strip() for out, _err in results] == [head_revision()] * 3
