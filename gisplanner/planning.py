@@ -686,7 +686,7 @@ def load_plan(store, round_id: int) -> list[dict]:
 
 
 def quick_teams(store, round_id: int, teams: int = 40) -> int:
-    """A quick plan input for trying the planner: ``teams`` two-cadre-free teams based at
+    """A quick plan input for trying the planner: ``teams`` teams (without members) based at
     village offices, each village's assigned targets cut into sectors around its office
     (a sweep split). Use the teams module (三搭配, territories) for the real thing.
 
