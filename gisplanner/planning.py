@@ -484,11 +484,18 @@ def plan_round(
     # far (process start, model building, validation), so the whole round ends on time.
     deadline = t_start + cfg.time_limit - 1.0  # leave a second for storing the plan
     overhead = [0.3 if workers > 1 else 0.1]
+    # bigger problems (more window alternatives) get proportionally more search time
+    size = [max(1, sum(len(c.windows) for c in tp.problem.clients)) for tp in problems]
+    running: dict = {}
 
-    def next_limit(teams_left: int) -> float:
-        waves_left = max(1, math.ceil(teams_left / workers))
+    def next_limit(i: int, waiting: list[int]) -> float:
+        """Search time for team i: its share (by size) of the worker time left."""
+        now = time.perf_counter()
+        busy = sum(max(0.0, started + lim - now) for _, lim, started in running.values())
+        pool_time = max(0.0, (deadline - now) * workers - busy)
+        share = size[i] / (size[i] + sum(size[j] for j in waiting))
         est = sum(overhead) / len(overhead)
-        return max(0.1, (deadline - time.perf_counter()) / waves_left - est)
+        return max(0.1, pool_time * share - est)
 
     results: dict[int, tuple] = {}
     cancelled = False
@@ -499,7 +506,7 @@ def plan_round(
             def inner(frac, msg, base=base, name=tp.team.name):
                 return report(base + 0.85 * frac / len(problems), f"{name}：{msg}")
 
-            limit = next_limit(len(problems) - i)
+            limit = next_limit(i, list(range(i + 1, len(problems))))
             t = time.perf_counter()
             sol = solve_vrptw(tp.problem, time_limit=limit, seed=cfg.seed, progress=inner)
             results[i] = (sol, validate_vrptw(tp.problem, sol))
@@ -512,17 +519,14 @@ def plan_round(
 
         ctx = mp.get_context("spawn")  # safe from a GUI worker thread
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            queue = list(range(len(problems)))
-            running: dict = {}
+            # largest first, so the last teams to finish are small ones (less idle time at the end)
+            queue = sorted(range(len(problems)), key=lambda j: -size[j])
 
             def submit() -> None:
                 i = queue.pop(0)
-                limit = next_limit(len(queue) + 1 + len(running))
-                running[pool.submit(_solve_one, problems[i].problem, limit, cfg.seed)] = (
-                    i,
-                    limit,
-                    time.perf_counter(),
-                )
+                limit = next_limit(i, queue)
+                fut = pool.submit(_solve_one, problems[i].problem, limit, cfg.seed)
+                running[fut] = (i, limit, time.perf_counter())
 
             while queue and len(running) < workers:
                 submit()
