@@ -51,8 +51,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 Progress = Callable[[float, str], bool] | None
 
@@ -266,6 +264,8 @@ def _validate(cadres: Sequence[CadreInfo], rules: FormationRules) -> None:
 
 def _solve_milp(values: np.ndarray, matrix, lower, upper, integral_ub: np.ndarray):
     """Maximise values @ x subject to lower <= matrix @ x <= upper, 0 <= x <= ub, x integer."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # imported on use: keeps start-up fast
+
     res = milp(
         c=-values,
         constraints=LinearConstraint(matrix, lower, upper),
@@ -293,6 +293,8 @@ def _size_rows(sizes: list[int], fixed: tuple[int, int] | None):
 
 def _enumerate(cadres: Sequence[CadreInfo], rules: FormationRules, fixed, progress: Progress):
     """Set partitioning over every candidate team: exact for any roster small enough."""
+    from scipy import sparse
+
     n = len(cadres)
     allowed = (2, 3)
     cands: list[tuple[int, ...]] = []
@@ -363,6 +365,8 @@ def _unit_options(members: list[int], allow_pairs: bool, allow_triples: bool) ->
 
 def _aggregate(cadres: Sequence[CadreInfo], rules: FormationRules, fixed, progress: Progress):
     """Composition-count ILP over cadre types, plus kept previous-team units (keep mode)."""
+    from scipy import sparse
+
     keys = sorted({_type_key(c, rules) for c in cadres}, key=repr)
     kidx = {k: i for i, k in enumerate(keys)}
     ctype = [kidx[_type_key(c, rules)] for c in cadres]
@@ -522,6 +526,9 @@ def _fill_slots(skeletons, pool, cadres, ctype, avoid_previous: bool) -> list[li
 
 def _place_apart(skeletons, teams, cadres, ctype) -> list[list[int]] | None:
     """Exact placement of the pool cadres into the slots with no previous pair together, or None."""
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     fixed = [list(f) for f, _ in skeletons]
     placed = [i for t, members in enumerate(teams) for i in members if i not in set(fixed[t])]
     slots = [Counter(s) for _, s in skeletons]

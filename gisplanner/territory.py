@@ -35,11 +35,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from scipy.cluster.vq import kmeans2
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
 from gisplanner.routing.matrix import RoadGraph
 
@@ -104,6 +99,8 @@ class RoadDistances:
 
     def from_points(self, idx: np.ndarray) -> np.ndarray:
         """(len(idx), n) distances from the points ``idx`` to every point."""
+        from scipy.sparse.csgraph import dijkstra
+
         idx = np.asarray(idx, dtype=np.int64)
         src, dst = self.points[idx], self.points
         straight = (
@@ -130,6 +127,8 @@ class RoadDistances:
 
 def nearest_neighbour_metres(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Straight distance from each point to its nearest other point (0 for a single point)."""
+    from scipy.spatial import cKDTree
+
     if len(x) < 2:
         return np.zeros(len(x))
     d, _ = cKDTree(np.column_stack([x, y])).query(np.column_stack([x, y]), k=2)
@@ -189,6 +188,9 @@ def territory_hours(x, y, minutes, offices, cfg: WorkloadConfig) -> tuple[float,
 
 def _balanced_lp(w, dist, lo, hi, cand):
     """Fractional assignment of units to territories with loads in [lo, hi] (soft, big penalty)."""
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
     n_units, k = dist.shape
     rows_u, cols_c = np.repeat(np.arange(n_units), cand.shape[1]), cand.reshape(-1)
     nvar = len(rows_u)
@@ -227,6 +229,7 @@ def _round_split_units(labels, split, w, cand, cost, lo, hi, k, big):
     """Exact rounding of the units the LP split between territories (a small MILP): whole
     buildings are placed so that the loads stay as close to the band as possible."""
     from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
 
     fixed = np.ones(len(labels), bool)
     fixed[split] = False
@@ -332,6 +335,8 @@ def split_points(
     progress: Progress = None,
 ) -> SplitResult:
     """Split targets (x, y metres; service minutes; unit index) into ``k`` balanced territories."""
+    from scipy.cluster.vq import kmeans2
+
     cfg = cfg or WorkloadConfig()
     x, y, minutes = np.asarray(x, float), np.asarray(y, float), np.asarray(minutes, float)
     n = len(x)
@@ -392,6 +397,8 @@ def split_points(
 
 
 def _distinct_nearest(pts, centres):
+    from scipy.spatial import cKDTree
+
     tree = cKDTree(pts)
     chosen: list[int] = []
     for c in centres:
