@@ -165,38 +165,59 @@ class TeamsPanel(QWidget):
         lay.addWidget(self.balance_label)
         lay.addWidget(self.report_label)
 
-        window.roundChanged.connect(lambda _rid: self.reload())
-        window.dataChanged.connect(self.reload)
+        window.roundChanged.connect(lambda _rid: self.reload_later())
+        window.dataChanged.connect(self.reload_later)
         window.mapLoaded.connect(self.draw_overlay)
 
     # -- data ------------------------------------------------------------------------------
+    @staticmethod
+    def _read(store, rid, progress=None) -> dict:
+        """The round's workloads, assignments, members and villages (runs in a worker too)."""
+        if store is None or rid is None:
+            return {"rid": rid, "workloads": [], "assigned": {}, "members": {}, "areas": None}
+        rows = store.read_frame(
+            "SELECT target_id, team_id FROM assignment WHERE round_id = :r", {"r": int(rid)}
+        )
+        areas = store.read_frame(
+            "SELECT DISTINCT ar.code, ar.name FROM assignment a JOIN target t ON t.id = a.target_id "
+            "JOIN area ar ON ar.id = t.area_id WHERE a.round_id = :r ORDER BY ar.code",
+            {"r": int(rid)},
+        )
+        return {
+            "rid": rid,
+            "workloads": team_workloads(store, rid),
+            "assigned": dict(zip(rows["target_id"].astype(int), rows["team_id"], strict=True)),
+            "members": round_team_members(store, rid),
+            "areas": areas,
+        }
+
     def reload(self) -> None:
-        """Re-read the round's teams, workloads and assignments (fast: one query each)."""
+        """Re-read the round's teams, workloads and assignments now (after the user's own edits)."""
+        self._apply(self._read(self.window.store, self.window.current_round_id))
+
+    def reload_later(self) -> None:
+        """Re-read off the UI thread (round switched, data changed elsewhere): the window never stalls."""
         w = self.window
-        rid = w.current_round_id
-        if w.store is None or rid is None:
-            self.workloads, self.assigned = [], {}
-        else:
-            self.workloads = team_workloads(w.store, rid)
-            rows = w.store.read_frame(
-                "SELECT target_id, team_id FROM assignment WHERE round_id = :r", {"r": int(rid)}
-            )
-            self.assigned = dict(zip(rows["target_id"].astype(int), rows["team_id"], strict=True))
-            self.members = round_team_members(w.store, rid)
-            self._fill_areas()
+        if w.store is None or w.current_round_id is None:
+            self._apply(self._read(None, None))
+            return
+        w.run_task(self._read, w.store, w.current_round_id, title="读取走访小组", on_result=self._apply)
+
+    def _apply(self, data: dict) -> None:
+        if data["rid"] != self.window.current_round_id:
+            return  # the round changed meanwhile; a newer read is on its way
+        self.workloads, self.assigned = data["workloads"], data["assigned"]
+        if data["areas"] is not None:
+            self.members = data["members"]
+            self._fill_areas(data["areas"])
         chosen = self.selected_team_id() if self.table.selectionModel().hasSelection() else None
         self._fill_table()
         if chosen is not None:
             self.select_team(chosen)
         self.draw_overlay()
 
-    def _fill_areas(self) -> None:
+    def _fill_areas(self, rows) -> None:
         """Villages that have targets in the round, for the split scope."""
-        rows = self.window.store.read_frame(
-            "SELECT DISTINCT ar.code, ar.name FROM assignment a JOIN target t ON t.id = a.target_id "
-            "JOIN area ar ON ar.id = t.area_id WHERE a.round_id = :r ORDER BY ar.code",
-            {"r": int(self.window.current_round_id)},
-        )
         current = self.area_combo.currentData()
         self.area_combo.blockSignals(True)
         self.area_combo.clear()
@@ -326,14 +347,15 @@ class TeamsPanel(QWidget):
 
     def _formed(self, stored) -> None:
         self.form_button.setEnabled(True)
-        self.last_formation = stored
         res = stored.result
         lines = [f"组建 {len(res.teams)} 个队伍" + ("（最优）" if res.proven_optimal else "")]
         lines += res.notes
         lines += [f"未满足「{RULE_ZH[u.rule]}」：{u.reason}" for u in res.unmet]
         self.report_label.setText("\n".join(lines))
         self.window.undo_stack.clear()  # assignments of the replaced teams cannot be undone any more
-        self.window.dataChanged.emit()  # other panels (routes, statistics) see the new teams; reloads us too
+        self.reload()  # the official asked for this: show the new teams at once
+        self.last_formation = stored
+        self.window.dataChanged.emit()  # other panels (routes, statistics) see the new teams
 
     def start_split(self) -> None:
         w = self.window
@@ -351,6 +373,7 @@ class TeamsPanel(QWidget):
             f"已划分片区：最多/最少 = {split.balance:.2f}，到片区中心平均 {split.mean_dist_to_centroid:.0f} 米"
         )
         self.window.undo_stack.clear()
+        self.reload()
         self.window.dataChanged.emit()
 
     def team_target_ids(self, team_id: int | None) -> np.ndarray:
