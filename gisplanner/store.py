@@ -6,21 +6,20 @@ when given a ``postgresql://`` URL. The schema is upgraded with Alembic on open.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
+import functools
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -28,6 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gisplanner import paths
 from gisplanner.model import Area, Cadre, Problem, Round, Target, Visit
+
+if TYPE_CHECKING:  # geopandas is imported where a GeoDataFrame is built (keeps start-up fast)
+    import geopandas as gpd
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -61,14 +63,47 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _alembic_config() -> Config:
+def _alembic_config():
+    from alembic.config import Config  # alembic loads only when a migration has to run
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+_REVISION = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*(.+)$", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision(?:\s*:.*?)?\s*=\s*(.+)$", re.M)
+
+
+@functools.cache
+def known_revisions() -> tuple[frozenset[str], str]:
+    """The migrations this program ships, and the newest (head), read from the files directly.
+
+    Opening a database that is already at head then needs no alembic import (app start-up)."""
+    revs: set[str] = set()
+    downs: set[str] = set()
+    for f in (MIGRATIONS / "versions").glob("*.py"):
+        text_ = f.read_text(encoding="utf-8")
+        revs.add(ast.literal_eval(_REVISION.search(text_).group(1).strip()))
+        down = ast.literal_eval(_DOWN_REVISION.search(text_).group(1).strip())
+        downs.update([down] if isinstance(down, str) else list(down or ()))
+    heads = revs - downs
+    if len(heads) != 1:
+        raise StoreError(f"迁移脚本有 {len(heads)} 个末端版本：{sorted(heads)}")
+    return frozenset(revs), heads.pop()
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return known_revisions()[1]
+
+
+def _revision_of(conn) -> str | None:
+    """The schema revision stamped in the database (None: a new, empty database)."""
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 class Store:
@@ -109,27 +144,25 @@ class Store:
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return _revision_of(conn)
 
     def upgrade(self) -> None:
         """Bring the schema to the version this program knows; refuse a newer one."""
-        script = ScriptDirectory.from_config(_alembic_config())
+        known, head = known_revisions()
         current = self.current_revision()
-        known = {rev.revision for rev in script.walk_revisions()}
         if current is not None and current not in known:
             raise StoreError(
-                f"数据库结构版本 {current} 比本程序新（本程序认识到 {script.get_current_head()}），"
-                "请升级 gisplanner 后再打开。"
+                f"数据库结构版本 {current} 比本程序新（本程序认识到 {head}），请升级 gisplanner 后再打开。"
             )
-        if current == script.get_current_head():
+        if current == head:
             return
         try:
-            self._migrate(script.get_current_head())
+            self._migrate(head)
         except DBAPIError:
             # several clients opened a shared database at once and another one is migrating it
-            if not self._wait_for_revision(script.get_current_head()):
+            if not self._wait_for_revision(head):
                 raise
-        log.info("database %s upgraded from %s to %s", self.describe(), current, script.get_current_head())
+        log.info("database %s upgraded from %s to %s", self.describe(), current, head)
 
     def _migrate(self, head: str) -> None:
         cfg = _alembic_config()
@@ -137,8 +170,10 @@ class Store:
             if conn.dialect.name == "postgresql":
                 # one client migrates, the others wait here and then find the schema at head
                 conn.execute(text("SELECT pg_advisory_xact_lock(4711006001)"))
-                if MigrationContext.configure(conn).get_current_revision() == head:
+                if _revision_of(conn) == head:
                     return
+            from alembic import command
+
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
@@ -197,11 +232,15 @@ class Store:
             q = q.where(Area.id.in_(sorted(scope.area_ids)))
         df = self.read_frame(q.order_by(Area.code))
         geom = shapely.from_wkb(df.pop("boundary").to_numpy())
+        import geopandas as gpd
+
         return gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
 
     def roads_gdf(self) -> gpd.GeoDataFrame:
         df = self.read_frame("SELECT id, name, kind, area_id, geometry FROM road")
         geom = shapely.from_wkb(df.pop("geometry").to_numpy())
+        import geopandas as gpd
+
         return gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
 
     def targets_frame(
@@ -244,6 +283,8 @@ class Store:
         self, area_ids: list[int] | None = None, kinds: list[str] | None = None, scope=None
     ) -> gpd.GeoDataFrame:
         df = self.targets_frame(area_ids, kinds, scope=scope)
+        import geopandas as gpd
+
         return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
 
     def latest_outcomes(self, area_ids: list[int] | None = None) -> pd.DataFrame:

@@ -121,14 +121,17 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         self._update_counts()
-        self.run_task(load_map_data, self.store, title=self.tr("加载地图"), on_result=self._map_loaded)
-        self.dataChanged.emit()
+        # the map first; the panels re-read once it is drawn, so they do not slow it down
+        self.run_task(
+            load_map_data, self.store, title=self.tr("加载地图"), on_result=self._map_loaded,
+            on_error=self._map_failed,
+        )  # fmt: skip
 
     def set_store(self, store: Store) -> None:
         self.store = store
         self._db_label.setText(self.tr("数据库：") + store.describe())
-        self._reload_rounds()
         self.refresh()
+        self._reload_rounds()
 
     # -- building ------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -272,6 +275,12 @@ class MainWindow(QMainWindow):
     def _map_loaded(self, data) -> None:
         self.map_widget.set_data(data)
         self.mapLoaded.emit()
+        self.dataChanged.emit()
+
+    def _map_failed(self, message: str) -> None:
+        if message != "已取消":
+            show_error(self, self.tr("加载地图失败"), message)
+        self.dataChanged.emit()  # the panels still show what they can
 
     def _show_cursor(self, lon: float, lat: float) -> None:
         self._coord_label.setText(f"经度 {lon:.6f}  纬度 {lat:.6f}")
