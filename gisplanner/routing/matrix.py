@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import dijkstra
+
+if TYPE_CHECKING:  # scipy loads on first use: the desktop app starts faster
+    from scipy.sparse import csr_matrix
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class RoadGraph:
         rows, cols, vals = rows[order], cols[order], vals[order]
         first = np.ones(rows.shape[0], dtype=bool)
         first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        from scipy.sparse import coo_matrix
+
         graph = coo_matrix((vals[first], (rows[first], cols[first])), shape=(n, n)).tocsr()
         segments = shapely.linestrings(np.stack([nodes[seg_from], nodes[seg_to]], axis=1))
         return cls(nodes, seg_from, seg_to, graph, shapely.STRtree(segments), segments)
@@ -160,6 +164,8 @@ def road_distances(graph: RoadGraph, points: np.ndarray, max_snap: float = 300.0
     sources, src_row = np.unique(ends[on_road].reshape(-1), return_inverse=True)
     dist = np.full((k, k), np.inf)
     if sources.size:
+        from scipy.sparse.csgraph import dijkstra
+
         node_dist = dijkstra(graph.graph, directed=False, indices=sources)  # (s, n)
         row_of = np.full(graph.num_nodes, -1, dtype=np.int64)
         row_of[sources] = np.arange(sources.size)
