@@ -193,19 +193,24 @@ class TeamsPanel(QWidget):
 
     def reload(self) -> None:
         """Re-read the round's teams, workloads and assignments now (after the user's own edits)."""
-        self._apply(self._read(self.window.store, self.window.current_round_id))
+        self._generation = getattr(self, "_generation", 0) + 1
+        self._apply(self._read(self.window.store, self.window.current_round_id), self._generation)
 
     def reload_later(self) -> None:
         """Re-read off the UI thread (round switched, data changed elsewhere): the window never stalls."""
         w = self.window
+        self._generation = generation = getattr(self, "_generation", 0) + 1
         if w.store is None or w.current_round_id is None:
-            self._apply(self._read(None, None))
+            self._apply(self._read(None, None), generation)
             return
-        w.run_task(self._read, w.store, w.current_round_id, title="读取走访小组", on_result=self._apply)
+        w.run_task(
+            self._read, w.store, w.current_round_id, title="读取走访小组",
+            on_result=lambda data: self._apply(data, generation),
+        )  # fmt: skip
 
-    def _apply(self, data: dict) -> None:
-        if data["rid"] != self.window.current_round_id:
-            return  # the round changed meanwhile; a newer read is on its way
+    def _apply(self, data: dict, generation: int) -> None:
+        if generation != self._generation or data["rid"] != self.window.current_round_id:
+            return  # a newer read was asked for meanwhile: this one is stale
         self.workloads, self.assigned = data["workloads"], data["assigned"]
         if data["areas"] is not None:
             self.members = data["members"]
