@@ -636,7 +636,12 @@ def save_plan(store, result: PlanResult) -> None:
         old = select(RouteRow.id).where(RouteRow.round_id == result.round_id)
         s.execute(delete(RouteStop).where(RouteStop.route_id.in_(old)))
         s.execute(delete(RouteRow).where(RouteRow.round_id == result.round_id))
-        for r in result.routes:
+        sheet_of_team: dict[int, int] = defaultdict(int)
+        for r in sorted(result.routes, key=lambda r: (r.team_id, r.start)):
+            # household code "team-sheet+stop" (e.g. 41-307): unique in the round, so results
+            # typed back by code never hit two households
+            sheet_of_team[r.team_id] += 1
+            sheet = sheet_of_team[r.team_id]
             row = RouteRow(
                 round_id=result.round_id,
                 team_id=r.team_id,
@@ -646,7 +651,7 @@ def save_plan(store, result: PlanResult) -> None:
             row.stops = [
                 RouteStop(
                     seq=st.seq, target_id=st.target_id, eta=st.start, window_start=st.window_start,
-                    window_end=st.window_end, service_minutes=st.service_minutes, code=f"{r.team_id}-{st.seq}",
+                    window_end=st.window_end, service_minutes=st.service_minutes, code=f"{r.team_id}-{sheet}{st.seq:02d}",
                 )
                 for st in r.stops
             ]  # fmt: skip

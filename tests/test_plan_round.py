@@ -237,3 +237,13 @@ def test_team_only_gets_sessions_all_members_can_do(demo_store_copy):
     res = plan_round(store, rid, PlanConfig(time_limit=2, workers=1))
     assert res.routes and res.violations == []
     assert all(r.start.weekday() < 5 for r in res.routes)
+
+
+def test_household_codes_are_unique_in_the_round(planned):
+    """Results are typed back by the printed code: one code must mean one stop of the round."""
+    store, rid, res = planned
+    codes = store.read_frame(
+        "SELECT s.code FROM route_stop s JOIN route r ON r.id = s.route_id WHERE r.round_id = :r", {"r": rid}
+    )["code"]
+    assert len(codes) == res.scheduled and codes.notna().all()
+    assert codes.is_unique
