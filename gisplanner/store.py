@@ -379,62 +379,25 @@ def restore_sqlite(store: Store, backup: Path) -> None:
 
 
 # -- bulk writes (demo generator, importers) ---------------------------------------------------
-def _python_value(v):
-    """numpy / pandas scalars -> plain Python values the DBAPI drivers accept."""
-    if v is None:
-        return None
-    if isinstance(v, float) and v != v:  # NaN
-        return None
-    if isinstance(v, pd.Timestamp):
-        return None if pd.isna(v) else v.to_pydatetime()
-    if isinstance(v, np.generic):
-        v = v.item()
-        return None if isinstance(v, float) and v != v else v
-    if v is pd.NaT:
-        return None
-    return v
-
-
-def frame_records(df: pd.DataFrame) -> list[dict]:
-    """DataFrame rows as dicts of plain Python values (NaN/NaT -> None)."""
-    cols = {}
-    for c in df.columns:
-        s = df[c]
-        if s.dtype == object or str(s.dtype).startswith(("datetime", "string")):
-            cols[c] = [_python_value(v) for v in s.tolist()]
-        elif s.dtype.kind == "f":
-            arr = s.to_numpy()
-            cols[c] = [None if x != x else x for x in arr.tolist()]
-        else:
-            cols[c] = s.tolist()
-    names = list(cols)
-    return [dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)]
-
-
 def bulk_insert(conn, table: str, df: pd.DataFrame, chunk: int = 50_000) -> int:
-    """Insert a DataFrame into a table in chunks with executemany (no ORM objects).
+    """Insert a DataFrame into a table without ORM objects, inside the caller's transaction.
 
-    Python-side column defaults (created_at, version …) are applied by SQLAlchemy Core.
-    Runs inside the caller's transaction: all or nothing.
+    PostgreSQL: COPY; SQLite: columns converted once (gisplanner.bulk), then executemany. Both
+    fill the Python-side column defaults (created_at, version …) the frame does not carry.
     """
     from gisplanner import pg
+    from gisplanner.bulk import sqlite_insert
     from gisplanner.model import Base
 
     tbl = Base.metadata.tables[table]
     n = 0
-    if pg.is_postgresql(conn):  # COPY: millions of rows in seconds, defaults filled by pg
+    if pg.is_postgresql(conn):
         n = pg.copy_insert(conn, table, df)
-    elif conn.dialect.name == "sqlite":  # vectorised conversion + DBAPI executemany
-        from gisplanner.bulk import sqlite_insert
-
+    elif conn.dialect.name == "sqlite":
         for start in range(0, len(df), chunk):
             n += sqlite_insert(conn, tbl, df.iloc[start : start + chunk])
     else:
-        for start in range(0, len(df), chunk):
-            rows = frame_records(df.iloc[start : start + chunk])
-            if rows:
-                conn.execute(tbl.insert(), rows)
-                n += len(rows)
+        raise StoreError(f"不支持的数据库类型：{conn.dialect.name}（支持 SQLite 和 PostgreSQL）")
     if any(c.name in df.columns for c in tbl.primary_key.columns):
         pg.sync_sequence(conn, table)  # explicit ids: keep PostgreSQL's id sequence ahead
     return n
