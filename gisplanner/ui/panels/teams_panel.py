@@ -399,20 +399,26 @@ class TeamsPanel(QWidget):
             self.window.statusBar().showMessage(f"该队伍已分配 {len(ids)} 个对象", 4000)
 
     # -- map overlay -----------------------------------------------------------------------
+    def _on_map(self, item: pg.ScatterPlotItem | None, z: float, **style) -> pg.ScatterPlotItem:
+        """The overlay item, made once and put (back) on the map view: the map rebuilds its scene."""
+        if item is None:
+            item = pg.ScatterPlotItem(pxMode=True, **style)
+            item.setZValue(z)
+        if item.scene() is None:
+            self.window.map_widget.view.addItem(item, ignoreBounds=True)
+        return item
+
     def draw_overlay(self) -> None:
         """Ring the round's unassigned targets in red."""
         mw = self.window.map_widget
-        if self.overlay is None:
-            self.overlay = pg.ScatterPlotItem(
-                pxMode=True,
-                size=9,
-                symbol="o",
-                brush=pg.mkBrush(0, 0, 0, 0),
-                pen=pg.mkPen("#e31a1c", width=1.4),
-            )
-            self.overlay.setZValue(15)
-        if self.overlay.scene() is None:
-            mw.view.addItem(self.overlay, ignoreBounds=True)
+        self.overlay = self._on_map(
+            self.overlay,
+            15,
+            size=9,
+            symbol="o",
+            brush=pg.mkBrush(0, 0, 0, 0),
+            pen=pg.mkPen("#e31a1c", width=1.4),
+        )
         if mw.data is None:
             self.overlay.setData(x=[], y=[])
             return
@@ -429,17 +435,10 @@ class TeamsPanel(QWidget):
 
     def _draw_team(self, ids: np.ndarray) -> None:
         mw = self.window.map_widget
-        if self.team_overlay is None:
-            self.team_overlay = pg.ScatterPlotItem(
-                pxMode=True,
-                size=7,
-                symbol="s",
-                brush=pg.mkBrush(255, 140, 0, 170),
-                pen=pg.mkPen("#7f3b08", width=0.8),
-            )
-            self.team_overlay.setZValue(14)
-        if self.team_overlay.scene() is None:
-            mw.view.addItem(self.team_overlay, ignoreBounds=True)
+        self.team_overlay = self._on_map(
+            self.team_overlay, 14, size=7, symbol="s", brush=pg.mkBrush(255, 140, 0, 170),
+            pen=pg.mkPen("#7f3b08", width=0.8),
+        )  # fmt: skip
         if mw.data is None or not len(ids):
             self.team_overlay.setData(x=[], y=[])
             return
