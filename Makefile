@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench deps-debian clean
+.PHONY: run test lint format bench deps-debian package clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,17 +12,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[test,postgres,bench]"
 	touch $(STAMP)
 
+# ARGS passes flags to the app, e.g. `make run ARGS=--smoke` (open, wait for the drawn map, exit).
+# sysdeps: ldd on Qt's xcb plugin; as root installs the missing Debian libraries, else says which.
 run: $(STAMP)
-	$(PY) main.py
+	$(PY) -m gisplanner.sysdeps --install
+	$(PY) main.py $(ARGS)
 
 # Debian packages the tests need (CJK font for Chinese glyphs, poppler for PDF checks,
-# chromium for the web-map check, PostgreSQL for the shared-database tests); only as root.
+# chromium for the web-map check, PostgreSQL for the shared-database tests, Xvfb for the smoke
+# run on the real xcb platform); only as root. The xcb libraries are left to `make run`.
 deps-debian:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  need=""; \
 	  fc-list :lang=zh 2>/dev/null | grep -q . || need="$$need fonts-wqy-microhei"; \
 	  command -v pdftotext >/dev/null || need="$$need poppler-utils"; \
 	  command -v chromium >/dev/null || need="$$need chromium"; \
+	  command -v xvfb-run >/dev/null || need="$$need xvfb xauth"; \
 	  dpkg -s libegl1 >/dev/null 2>&1 || need="$$need libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql postgresql-contrib"; \
 	  if [ -n "$$need" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; fi; \

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
@@ -67,11 +68,18 @@ def install_translations(app: QApplication, lang: str) -> None:
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
-def install_excepthook() -> None:
-    """Unexpected errors: logged, and a dialog that names the log file instead of a silent crash."""
+def install_excepthook(smoke: bool = False) -> None:
+    """Unexpected errors: logged, and a dialog that names the log file instead of a silent crash
+    (in a smoke test: printed, and the app exits with 1)."""
 
     def hook(exc_type, exc, tb):
         log.error("unhandled error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        if smoke:
+            traceback.print_exception(exc_type, exc, tb)
+            print(f"smoke failed: {exc_type.__name__}: {exc}", file=sys.stderr, flush=True)
+            if QApplication.instance() is not None:
+                QApplication.instance().exit(1)
+            return
         if QApplication.instance() is not None:
             QMessageBox.critical(None, "出错了", f"{exc}\n\n操作未完成，已记录到日志：\n{logs.log_file()}")
 
@@ -86,9 +94,10 @@ def open_user_store(db: str | None) -> tuple[Store, bool]:
     return store, needs_demo
 
 
-def run_app(db: str | None = None, lang: str | None = None) -> int:
+def run_app(db: str | None = None, lang: str | None = None, smoke: Callable[[], float] | None = None) -> int:
+    """The desktop app; with ``smoke`` (a clock since process start) a self-test that exits."""
     app = make_application(lang=lang)
-    install_excepthook()
+    install_excepthook(smoke=smoke is not None)
     from gisplanner.ui.main_window import MainWindow, show_error
 
     if db is None:
@@ -97,11 +106,18 @@ def run_app(db: str | None = None, lang: str | None = None) -> int:
         store, needs_demo = open_user_store(db)
     except (StoreError, Exception) as e:  # noqa: BLE001 - shown to the user, then exit
         log.exception("cannot open database %s", db)
+        if smoke is not None:
+            print(f"smoke failed: cannot open {db or paths.default_database()}: {e}", file=sys.stderr)
+            return 2
         QMessageBox.critical(
             None, "无法打开数据库", f"{db or paths.default_database()}\n{e}\n\n日志：{logs.log_file()}"
         )
         return 2
     window = MainWindow()
+    if smoke is not None:
+        from gisplanner.ui.smoke import SmokeWatch
+
+        window._smoke = SmokeWatch(app, window, smoke)
     screen = app.primaryScreen()
     if screen is not None:  # without a window manager showMaximized alone does nothing
         window.setGeometry(screen.availableGeometry())
