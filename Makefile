@@ -47,5 +47,11 @@ test: $(STAMP) deps-debian lint
 bench: $(STAMP)
 	for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# The one-folder bundle dist/gisplanner/ (runs without Python): see packaging/gisplanner.spec.
+package: $(STAMP)
+	$(PY) -m pip install -q -e ".[package]"
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/gisplanner.spec
+	@du -sh dist/gisplanner
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

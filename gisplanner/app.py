@@ -24,7 +24,7 @@ def seconds_since_start() -> float:
 
 def display_problem() -> str | None:
     """Why Qt's default (xcb) platform cannot start here, in words, before Qt aborts."""
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM", "xcb") != "xcb":
+    if not sys.platform.startswith("linux") or (os.environ.get("QT_QPA_PLATFORM") or "xcb") != "xcb":
         return None
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         return "没有图形显示（DISPLAY 未设置）/ no display: run it on a desktop, or `xvfb-run -a make run`"

@@ -163,13 +163,15 @@ def message(report: Report) -> str:
         lines.append("请以 root 运行 / run as root:")
         lines.append(f"  apt-get install -y {' '.join(report.packages)}")
     elif report.missing_libs:
-        lines.append("请用本系统的软件包管理器安装提供上述库的软件包 / install the packages that provide them")
+        lines.append(
+            "请用本系统的软件包管理器安装提供上述库的软件包 / install the packages that provide them"
+        )
     return "\n".join(lines)
 
 
 def ensure(install_missing: bool) -> int:
     """Check (and as root install) the libraries; 0 when the app can start on xcb."""
-    if os.environ.get("QT_QPA_PLATFORM", "xcb") != "xcb":
+    if (os.environ.get("QT_QPA_PLATFORM") or "xcb") != "xcb":
         return 0  # offscreen / wayland / vnc: the xcb libraries are not loaded
     report = check()
     if report.ok:

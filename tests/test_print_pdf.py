@@ -204,3 +204,28 @@ def test_cli_prints_without_display(planned_db, tmp_path):  # noqa: F811
             ["print", "route-sheets", "--db", str(path), "--round", "99", "--out", str(tmp_path / "x.pdf")]
         )
     assert exc.value.code == 2 and not (tmp_path / "x.pdf").exists()
+
+
+@needs_poppler
+def test_cli_prints_chinese_on_a_machine_without_cjk_fonts(planned_db, tmp_path):  # noqa: F811
+    """Printing must not depend on a font that only exists on the build machine: with fontconfig
+    seeing no fonts at all, the PDF embeds the font shipped in gisplanner/resources/fonts."""
+    path, plan = planned_db
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><fontconfig><cachedir>' + str(tmp_path / "fc") + "</cachedir></fontconfig>"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(FONTCONFIG_FILE=str(conf), QT_QPA_PLATFORM="offscreen")
+    fc = subprocess.run(["fc-list"], capture_output=True, text=True, env=env).stdout
+    assert not fc.strip(), "the test machine's fontconfig still sees fonts"
+    out = tmp_path / "nofonts.pdf"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "print", "route-sheets", "--db", str(path),
+         "--round", str(plan["round"]), "--out", str(out)],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    fonts = subprocess.run(["pdffonts", str(out)], check=True, capture_output=True, text=True).stdout
+    assert "WenQuanYi" in fonts, fonts
+    assert "走访" in pdf_text(out, 1)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gisplanner import logs, paths
 from gisplanner.store import Store, StoreError, backup_sqlite
+from gisplanner.ui.printing.canvas import register_bundled_cjk_font
 
 log = logging.getLogger(__name__)
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -39,13 +40,12 @@ def make_application(argv: list[str] | None = None, lang: str | None = None) -> 
 def set_cjk_font(app: QApplication) -> str | None:
     """Use a font with Chinese glyphs when the default has none (boxes instead of characters)."""
     families = set(QFontDatabase.families())
-    for fam in CJK_FAMILIES:
-        if fam in families:
-            font = QFont(fam, app.font().pointSize())
-            app.setFont(font)
-            return fam
-    log.warning("no CJK font found; Chinese may show as boxes (install fonts-wqy-microhei)")
-    return None
+    fam = next((f for f in CJK_FAMILIES if f in families), None) or register_bundled_cjk_font()
+    if fam is None:
+        log.warning("no CJK font found and the bundled one did not load; Chinese may show as boxes")
+        return None
+    app.setFont(QFont(fam, app.font().pointSize()))
+    return fam
 
 
 def install_translations(app: QApplication, lang: str) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 
 from gisplanner.reports.common import PrintContext
+from gisplanner.resources import CJK_FONT
 
 # Chinese-capable families in order of preference (Debian, Windows, macOS).
 CJK_FAMILIES = (
@@ -42,11 +43,18 @@ WRAP = int(Qt.TextFlag.TextWordWrap)
 _family_cache: list[str] = []
 
 
+def register_bundled_cjk_font() -> str | None:
+    """Load the font shipped with the package (no CJK font on this machine); its family name."""
+    font_id = QFontDatabase.addApplicationFont(str(CJK_FONT))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    return families[0] if families else None
+
+
 def cjk_family() -> str:
     """The first installed font family that can write Simplified Chinese."""
     if not _family_cache:
         have = set(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
-        pick = next((f for f in CJK_FAMILIES if f in have), None)
+        pick = next((f for f in CJK_FAMILIES if f in have), None) or register_bundled_cjk_font()
         if pick is None and have:
             pick = sorted(have)[0]
         _family_cache.append(pick or QFont().defaultFamily())
