@@ -637,7 +637,7 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report) -> N
             cadres_by_town[p.code] = rows
         s.flush()
         town_id = area_ids[plans[0].code] if len(plans) == 1 else area_ids[CITY[0]]
-        r1 = Round(name=FIRST_ROUND[0], kind="regular", status="finished", scope_area_id=town_id,
+        r1 = Round(name=FIRST_ROUND[0], kind="regular", status="closed", scope_area_id=town_id,
                    start_date=FIRST_ROUND[1], end_date=FIRST_ROUND[2])  # fmt: skip
         r2 = Round(name=NEXT_ROUND[0], kind="regular", status="planning", scope_area_id=town_id,
                    start_date=NEXT_ROUND[1], end_date=NEXT_ROUND[2])  # fmt: skip

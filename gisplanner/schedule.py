@@ -60,6 +60,17 @@ class SessionSpec:
     start: dt.datetime
     end: dt.datetime
     holiday: bool = False
+    kind: str | None = None  # SessionKind; None: from the day and hour (see session_kind)
+
+
+def session_kind(start: dt.datetime, holiday: bool = False, workday: bool | None = None) -> str:
+    """The kind of a session from its start: a day off -> weekend; a working day -> evening from
+    17:00, else workday. ``workday`` (from the holiday calendar) overrides the plain weekday test."""
+    if workday is None:
+        workday = not holiday and start.weekday() < 5
+    if not workday:
+        return "weekend"
+    return "evening" if start.hour >= 17 else "workday"
 
 
 def sessions_from_template(
@@ -106,9 +117,12 @@ def create_sessions(session, round_id: int, specs: Sequence[SessionSpec], replac
     if replace:
         session.execute(delete(VisitSession).where(VisitSession.round_id == round_id))
     rows = [
-        VisitSession(round_id=round_id, label=s.label, start=s.start, end=s.end, holiday=s.holiday)
+        VisitSession(
+            round_id=round_id, label=s.label, start=s.start, end=s.end, holiday=s.holiday,
+            kind=s.kind or session_kind(s.start, s.holiday),
+        )
         for s in specs
-    ]
+    ]  # fmt: skip
     session.add_all(rows)
     session.flush()
     return rows
@@ -135,6 +149,75 @@ def create_round_sessions(store, round_id: int, template: Sequence[WeeklyWindow]
             raise ValueError(f"轮次「{rnd.name}」没有起止日期，无法按模板生成走访时段")
         rows = create_sessions(s, round_id, sessions_from_template(rnd.start_date, rnd.end_date, template))
         return len(rows)
+
+
+# --------------------------------------------------------------------------- who goes out when
+
+
+def team_session_ids(session, round_id: int) -> dict[int, list[int]]:
+    """Team id -> the round's visit_session ids (in time order) the team can go out in.
+
+    A team can go out in a session when ALL its active members can: the session's kind
+    (evening / weekend / workday) is among each member's kinds (Cadre.avail_kinds), no member
+    is on leave that date (CadreLeave, inclusive), and the session is not marked for other
+    teams only (SessionTeam rows: a session with none is open to every team). A team without
+    active members (e.g. made by planning.quick_teams) gets every session open to it. Every
+    team of the round is a key, with an empty list when it can go out in none.
+    """
+    from sqlalchemy import select
+
+    from gisplanner.model import Cadre, CadreLeave, SessionTeam, Team, TeamMember, VisitSession
+
+    team_ids = list(session.scalars(select(Team.id).where(Team.round_id == round_id).order_by(Team.id)))
+    if not team_ids:
+        return {}
+    sess = session.execute(
+        select(VisitSession.id, VisitSession.start, VisitSession.kind)
+        .where(VisitSession.round_id == round_id)
+        .order_by(VisitSession.start, VisitSession.id)
+    ).all()
+    marked: dict[int, set[int]] = defaultdict(set)
+    for sid, tid in session.execute(
+        select(SessionTeam.session_id, SessionTeam.team_id)
+        .join(VisitSession, VisitSession.id == SessionTeam.session_id)
+        .where(VisitSession.round_id == round_id)
+    ):
+        marked[sid].add(tid)
+    members: dict[int, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+    for tid, cid, kinds in session.execute(
+        select(TeamMember.team_id, Cadre.id, Cadre.avail_kinds)
+        .join(Cadre, Cadre.id == TeamMember.cadre_id)
+        .where(TeamMember.team_id.in_(team_ids), Cadre.active.is_(True))
+    ):
+        members[tid].append((cid, frozenset(k.strip() for k in (kinds or "").split(","))))
+    cadre_ids = {cid for ms in members.values() for cid, _ in ms}
+    leaves: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    if cadre_ids:
+        for cid, a, b in session.execute(
+            select(CadreLeave.cadre_id, CadreLeave.start_date, CadreLeave.end_date).where(
+                CadreLeave.cadre_id.in_(cadre_ids)
+            )
+        ):
+            leaves[cid].append((a, b))
+    out: dict[int, list[int]] = {}
+    for tid in team_ids:
+        ms = members.get(tid, [])
+        ok = []
+        for sid, start, kind in sess:
+            if marked.get(sid) and tid not in marked[sid]:
+                continue
+            day = start.date()
+            if all(kind in kinds and not any(a <= day <= b for a, b in leaves[cid]) for cid, kinds in ms):
+                ok.append(sid)
+        out[tid] = ok
+    return out
+
+
+def cadre_can_do(
+    kinds: Iterable[str], leaves: Iterable[tuple[dt.date, dt.date]], kind: str, day: dt.date
+) -> bool:
+    """Whether a cadre with these session kinds and leave ranges can go out in a session."""
+    return kind in set(kinds) and not any(a <= day <= b for a, b in leaves)
 
 
 # --------------------------------------------------------------------------- configuration
