@@ -105,6 +105,87 @@ def sessions_from_template(
     return out
 
 
+@dataclass(frozen=True)
+class SessionTemplate:
+    """One slot of the session templates (走访时段模板): a kind and its times, e.g. the weekday
+    evening 19:00–21:00. Evening and workday slots fall on working days (调休 Saturdays
+    included), weekend slots on days off (statutory holidays included)."""
+
+    kind: str  # evening / weekend / workday
+    start: dt.time
+    end: dt.time
+    label: str
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "start": f"{self.start:%H:%M}",
+            "end": f"{self.end:%H:%M}",
+            "label": self.label,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> SessionTemplate:
+        return cls(str(d["kind"]), _t(d["start"]), _t(d["end"]), str(d.get("label") or ""))
+
+
+DEFAULT_TEMPLATES: tuple[SessionTemplate, ...] = (
+    SessionTemplate("evening", dt.time(19, 0), dt.time(21, 0), "工作日晚上"),
+    SessionTemplate("weekend", dt.time(9, 0), dt.time(11, 30), "周末上午"),
+    SessionTemplate("weekend", dt.time(14, 30), dt.time(17, 30), "周末下午"),
+    SessionTemplate("workday", dt.time(9, 0), dt.time(11, 30), "工作日上午"),
+    SessionTemplate("workday", dt.time(14, 0), dt.time(17, 0), "工作日下午"),
+)
+#: --template names (CLI) -> session kinds
+TEMPLATE_NAMES = {"evenings": "evening", "weekends": "weekend", "workdays": "workday"}
+
+
+def calendar_sessions(
+    first: dt.date,
+    last: dt.date,
+    kinds: Iterable[str] = ("evening", "weekend", "workday"),
+    templates: Sequence[SessionTemplate] = DEFAULT_TEMPLATES,
+    calendar=None,
+) -> list[SessionSpec]:
+    """Sessions over first..last (inclusive) from the templates and the holiday calendar
+    (:class:`gisplanner.cncalendar.HolidayCalendar`): working days (调休上班 days included) get
+    the evening and workday slots, days off (weekends, 法定节假日) the weekend slots."""
+    from gisplanner.cncalendar import HolidayCalendar
+
+    if last < first:
+        raise ValueError(f"结束日期 {last} 早于开始日期 {first}")
+    cal = calendar or HolidayCalendar()
+    want = set(kinds)
+    use = [t for t in templates if t.kind in want]
+    out = []
+    day = first
+    while day <= last:
+        work = cal.is_workday(day)
+        what = cal.describe(day)
+        holiday = cal.is_holiday(day)
+        for t in use:
+            if (t.kind == "weekend") == work:
+                continue
+            if holiday:
+                label = f"{what}{part_of_day_zh(dt.datetime.combine(day, t.start))}"
+            elif work and day.weekday() >= 5:
+                label = f"{t.label}（调休上班）"
+            else:
+                label = t.label
+            out.append(
+                SessionSpec(
+                    label=label[:50],
+                    start=dt.datetime.combine(day, t.start),
+                    end=dt.datetime.combine(day, t.end),
+                    holiday=holiday,
+                    kind=t.kind,
+                )
+            )
+        day += dt.timedelta(days=1)
+    out.sort(key=lambda s: s.start)
+    return out
+
+
 def create_sessions(session, round_id: int, specs: Sequence[SessionSpec], replace: bool = False) -> list:
     """Add VisitSession rows for a round (inside the caller's unit of work).
 
