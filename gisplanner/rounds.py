@@ -497,3 +497,47 @@ def generate_sessions(
     if skipped:
         notes.append(f"{skipped} 个模板时段与已有时段重叠，未添加")
     return added, skipped, notes
+
+
+# --------------------------------------------------------------------------- for the editors
+
+
+def round_dict(s, round_id: int) -> dict:
+    """One round as list_rounds gives it, plus its area's id."""
+    rnd = get_round(s, round_id)
+    row = next(r for r in list_rounds(s) if r["id"] == round_id)
+    return row | {"area_id": rnd.scope_area_id}
+
+
+def round_teams(s, round_id: int) -> list[dict]:
+    """The round's teams: [{id, name}] in id order."""
+    return [
+        {"id": t.id, "name": t.name}
+        for t in s.scalars(select(Team).where(Team.round_id == round_id).order_by(Team.id))
+    ]
+
+
+def area_choices(s) -> list[dict]:
+    """Areas a round can cover, from the top down: [{code, name, level}] (towns and villages
+    under their district)."""
+    rows = s.execute(select(Area.id, Area.code, Area.name, Area.level, Area.parent_id)).all()
+    kids: dict[int | None, list] = {}
+    for r in rows:
+        kids.setdefault(r.parent_id, []).append(r)
+    out: list[dict] = []
+
+    def walk(parent, depth):
+        for r in sorted(kids.get(parent, []), key=lambda r: r.code):
+            out.append({"code": r.code, "name": r.name, "level": r.level, "depth": depth})
+            walk(r.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def month_sessions(s, round_id: int) -> dict[dt.date, int]:
+    """Sessions per date of a round (for the calendar's marks)."""
+    out: dict[dt.date, int] = {}
+    for (start,) in s.execute(select(VisitSession.start).where(VisitSession.round_id == round_id)):
+        out[start.date()] = out.get(start.date(), 0) + 1
+    return out
