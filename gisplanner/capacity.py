@@ -38,9 +38,10 @@ class CapacityConfig:
 
     profile: TravelProfile = WALKING
     detour: float = 1.3  # straight line × detour = walking distance
-    between_factor: float = 1.6  # route legs between visits vs nearest-neighbour distance
+    between_factor: float = 2.0  # route legs between visits vs nearest-neighbour distance
     min_walk_minutes: float = 1.0  # between two visits, even in one building
-    leg_factor: float = 1.0  # office → first visit and last visit → office vs mean office distance
+    leg_factor: float = 1.3  # office → first visit and last visit → office vs mean office distance
+    end_slack: float = 10.0  # minutes at a session's end too short for one more visit (on average)
 
 
 @dataclass
@@ -159,9 +160,14 @@ def visit_minutes(xy: np.ndarray, service: np.ndarray, cfg: CapacityConfig) -> t
     return np.asarray(service, float), walk
 
 
-def max_flow_minutes(demand: dict[frozenset, float], capacity: dict[int, float]) -> float:
-    """How many minutes of work the sessions can take: work of each class (the set of sessions
-    its targets can be visited in) flows only into those sessions, each holding its capacity."""
+def max_flow_minutes(demand: dict[tuple, float], capacity: dict[int, float]) -> float:
+    """How many minutes of work the sessions can take.
+
+    ``demand`` maps a class of targets — a tuple of (session id, minutes of the session its
+    windows span) — to the work of the class; the class's work flows only into those
+    sessions, at most the span into each (a rural household's evening window ends before
+    the evening session does), and each session holds at most its ``capacity``.
+    """
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_flow
 
@@ -171,32 +177,31 @@ def max_flow_minutes(demand: dict[frozenset, float], capacity: dict[int, float])
     sids = sorted(capacity)
     col = {sid: i for i, sid in enumerate(sids)}
     n = 2 + len(classes) + len(sids)  # source 0, classes, sessions, sink n-1
-    rows, cols, caps = [], [], []
+    edges: dict[tuple[int, int], int] = {}
     scale = 10  # tenths of a minute: integer capacities
     for k, c in enumerate(classes, start=1):
-        rows.append(0)
-        cols.append(k)
-        caps.append(int(round(demand[c] * scale)))
-        for sid in c:
+        edges[(0, k)] = int(round(demand[c] * scale))
+        for sid, span in c:
             if sid in col:
-                rows.append(k)
-                cols.append(1 + len(classes) + col[sid])
-                caps.append(10**9)
+                key = (k, 1 + len(classes) + col[sid])
+                edges[key] = edges.get(key, 0) + int(max(0.0, span) * scale)
     for sid in sids:
-        rows.append(1 + len(classes) + col[sid])
-        cols.append(n - 1)
-        caps.append(int(max(0.0, capacity[sid]) * scale))
-    g = csr_matrix((np.array(caps, dtype=np.int32), (rows, cols)), shape=(n, n))
+        edges[(1 + len(classes) + col[sid], n - 1)] = int(max(0.0, capacity[sid]) * scale)
+    rows = [a for a, _ in edges]
+    cols = [b for _, b in edges]
+    caps = np.minimum(np.array(list(edges.values()), dtype=np.int64), 2**31 - 1).astype(np.int32)
+    g = csr_matrix((caps, (rows, cols)), shape=(n, n))
     return maximum_flow(g, 0, n - 1).flow_value / scale
 
 
 @dataclass
 class _TeamWork:
-    classes: dict[frozenset, float]  # session set -> minutes of service + walk between visits
+    classes: dict[tuple, float]  # ((session, span minutes), ...) -> minutes of service + walk
     service: float
     between: float
     leg: float  # office out and back per session used
     plannable: int
+    end_slack: float = 0.0
 
 
 def _team_work(ri: RoundInput, team: TeamInput, avail: dict[int, Availability], cfg: CapacityConfig):
@@ -206,19 +211,24 @@ def _team_work(ri: RoundInput, team: TeamInput, avail: dict[int, Availability], 
         return _TeamWork({}, 0.0, 0.0, 0.0, 0)
     xy = np.array([ri.xy[t] for t in plannable])
     service, between = visit_minutes(xy, np.array([avail[t].service_minutes for t in plannable]), cfg)
-    classes: dict[frozenset, float] = {}
+    classes: dict[tuple, float] = {}
     for k, tid in enumerate(plannable):
-        key = frozenset(c.session_id for c in avail[tid].windows if c.session_id in usable)
+        spans: dict[int, float] = {}
+        for c in avail[tid].windows:
+            if c.session_id in usable:
+                span = (c.end - c.start).total_seconds() / 60.0 + service[k]
+                spans[c.session_id] = spans.get(c.session_id, 0.0) + span
+        key = tuple(sorted((sid, round(v)) for sid, v in spans.items()))
         classes[key] = classes.get(key, 0.0) + service[k] + between[k]
     dist = np.hypot(xy[:, 0] - team.office_xy[0], xy[:, 1] - team.office_xy[1])
     leg = float(2 * walk_minutes(dist.mean(), cfg) * cfg.leg_factor)
-    return _TeamWork(classes, float(service.sum()), float(between.sum()), leg, len(plannable))
+    return _TeamWork(classes, float(service.sum()), float(between.sum()), leg, len(plannable), cfg.end_slack)
 
 
 def _fit(work: _TeamWork, sessions: Sequence[SessionInfo]) -> tuple[float, int]:
     """(minutes of work the sessions take, sessions that carry work) — every session used
     loses the walk out from the office and back."""
-    cap = {s.id: max(0.0, session_minutes(s) - work.leg) for s in sessions}
+    cap = {s.id: max(0.0, session_minutes(s) - work.leg - work.end_slack) for s in sessions}
     flow = max_flow_minutes(work.classes, cap)
     mean_cap = np.mean(list(cap.values())) if cap else 0.0
     used = min(len(sessions), math.ceil(flow / mean_cap - 1e-9)) if mean_cap > 0 else 0
@@ -236,7 +246,7 @@ def team_capacity(
     shortfall = max(0.0, total - flow)
     walking = work.between + used * work.leg
     if shortfall > 0 and sessions:
-        mean_cap = np.mean([max(0.0, session_minutes(s) - work.leg) for s in sessions])
+        mean_cap = np.mean([max(0.0, session_minutes(s) - work.leg - work.end_slack) for s in sessions])
         used += math.ceil(shortfall / mean_cap) if mean_cap > 0 else 0
         walking = work.between + used * work.leg
     finish = _finish_date(work, sessions, total, fits, shortfall)
@@ -265,7 +275,7 @@ def _finish_date(work: _TeamWork, sessions: list[SessionInfo], total: float, fit
         return sessions[lo - 1].start.date()
     first, last = sessions[0].start.date(), sessions[-1].start.date()
     days = (last - first).days + 1
-    per_day = sum(max(0.0, session_minutes(s) - work.leg) for s in sessions) / days
+    per_day = sum(max(0.0, session_minutes(s) - work.leg - work.end_slack) for s in sessions) / days
     if per_day <= 0:
         return None
     return last + dt.timedelta(days=math.ceil(shortfall / per_day))

@@ -41,7 +41,6 @@ from gisplanner.schedule import (
     SessionInfo,
     TargetInfo,
     availability,
-    hour_of_week,
 )
 
 
@@ -101,9 +100,15 @@ class CachedHomeModel(HomeModel):
         self._memo: dict[tuple, float] = {}
 
     def p_home_interval(self, target_id: int, start: dt.datetime, end: dt.datetime) -> float:
-        first = start.replace(minute=0, second=0, microsecond=0)
-        hours = max(0, -(-int((end - first).total_seconds()) // 3600))
-        key = (target_id if target_id in self._seen else None, hour_of_week(start), hours)
+        if end.day != start.day or end.month != start.month:  # over midnight: not remembered
+            return super().p_home_interval(target_id, start, end)
+        key = (
+            target_id if target_id in self._seen else None,
+            start.weekday(),
+            start.hour,
+            end.hour,
+            bool(end.minute or end.second or end.microsecond),
+        )
         p = self._memo.get(key)
         if p is None:
             p = self._memo[key] = super().p_home_interval(target_id, start, end)

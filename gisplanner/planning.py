@@ -362,9 +362,13 @@ def _solve_one(problem: RoutingProblem, time_limit: float, seed: int, group_size
     return sol, validate_vrptw(problem, sol)
 
 
-def _size(tp: _TeamProblem) -> int:
-    """Search effort a team's problem deserves: its window alternatives."""
-    return max(1, sum(len(c.windows) for c in tp.problem.clients))
+def _size(tp: _TeamProblem) -> float:
+    """Search effort a team's problem deserves: its targets, twice as many for a team whose
+    visits fill its sessions (a loose team's plan is easy, a tight one's is not)."""
+    p = tp.problem
+    minutes = sum(s.tw_late - s.tw_early for s in p.shifts)
+    load = sum(c.service for c in p.clients) / minutes if minutes else 1.0
+    return max(1, len(p.clients)) * (1.0 + min(1.0, load))
 
 
 # --------------------------------------------------------------------------- the round

@@ -8,14 +8,17 @@ from gisplanner.cli.common import add_db_argument, open_store, print_json, resol
 
 
 def register(sub) -> None:
+    import argparse
+
     from gisplanner.plan_reasons import REASONS
 
-    reasons = "；".join(f"{k}={v}" for k, v in REASONS.items())
+    reasons = "\n".join(f"  {k:<16} {v}" for k, v in REASONS.items())
     p = sub.add_parser(
         "plan",
         help="规划走访路线（错时走访，带时间窗的路径规划）",
-        description="规划走访路线。先测算容量（工作量对比各小组可用时段），再按小组分时段求解。"
-        f"未排原因（--json 的 reason）：{reasons}。",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="规划走访路线：先测算容量（工作量对比各小组可用时段），再按小组分时段求解。\n"
+        f"未排原因（--json 的 unscheduled[].reason 与 summary.by_reason）：\n{reasons}",
     )
     add_db_argument(p)
     p.add_argument("--round", default=None, help="轮次编号或名称（默认：最新轮次）")
