@@ -1,11 +1,19 @@
 """Plan a round's routes (路线规划): database → schedule + routing → database.
 
 For each team of the round: its assigned targets (Assignment rows), its village office
-(村委会/居委会) as start and end, the round's sessions as shifts, walking times along the
-demo/imported road network, availability windows from :mod:`gisplanner.schedule`; solved
-with :mod:`gisplanner.routing.vrptw` and stored as Route + RouteStop rows (the round's
-previous plan is replaced in one transaction). Targets that could not be scheduled come
-back with the reason.
+(村委会/居委会) as start and end, the sessions all its members can do as shifts, walking times
+along the demo/imported road network, availability windows from :mod:`gisplanner.schedule`.
+Each team is solved on its own, in a pool of worker processes, by
+:func:`gisplanner.routing.decompose.solve_decomposed` (targets to sessions by cheapest
+feasible insertion in time order, then groups of nearby sessions improved with PyVRP), with
+a share of the time limit that follows the team's size. The plan is stored as Route +
+RouteStop rows in one transaction. The capacity figures (:mod:`gisplanner.capacity`) come
+with every plan, and each target that could not be scheduled comes back with one reason
+(:data:`REASONS`).
+
+Re-planning mid-round (``remaining=True``): only targets not yet visited, only into sessions
+not yet begun, and never onto or over a route sheet that was already printed (those routes
+stay as they are and their targets are not planned again).
 """
 
 from __future__ import annotations
@@ -16,53 +24,56 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 
 import numpy as np
-import shapely
 from sqlalchemy import delete, select, update
 
-from gisplanner.io.crs import LocalProjection
+from gisplanner.capacity import CapacityConfig, RoundCapacity, round_capacity_of
 from gisplanner.model import (
-    CLOSED_STATUSES,
     Area,
     Assignment,
-    Cadre,
-    Problem,
-    Road,
+    PrintLog,
     Round,
     RouteStop,
     Target,
     Team,
-    TeamMember,
     Visit,
     VisitSession,
+    utcnow,
 )
 from gisplanner.model import Route as RouteRow
-from gisplanner.routing.matrix import WALKING, RoadGraph, TravelProfile, travel_matrices
+from gisplanner.plan_input import (
+    PlanInputError,
+    Prizes,
+    RoundInput,
+    TeamInput,
+    load_round,
+    round_availability,
+)
+from gisplanner.plan_reasons import (
+    NO_CAPACITY,
+    NO_TEAM,
+    NO_TEAM_SESSION,
+    REASONS,
+    TOO_FAR,
+)
+from gisplanner.plan_reasons import NO_WINDOW as NO_WINDOW_REASON
+from gisplanner.procpool import process_pool
+from gisplanner.routing.decompose import solve_decomposed
+from gisplanner.routing.matrix import WALKING, TravelProfile, travel_matrices
 from gisplanner.routing.vrptw import NO_TIME, NO_WINDOW, Client, Shift
 from gisplanner.routing.vrptw import Problem as RoutingProblem
-from gisplanner.routing.vrptw import solve as solve_vrptw
 from gisplanner.routing.vrptw import validate as validate_vrptw
-from gisplanner.schedule import (
-    Availability,
-    HomeModel,
-    PastVisit,
-    ScheduleConfig,
-    SessionInfo,
-    TargetInfo,
-    availability,
-    moved_reason,
-)
+from gisplanner.schedule import Availability, ScheduleConfig, SessionInfo, moved_reason
+
+__all__ = ["PlanInputError", "PlanConfig", "PlanResult", "plan_round", "REASONS", "REASON_ZH"]
 
 Progress = Callable[[float, str], bool] | None
 
-REASON_ZH = {NO_WINDOW: "没有合适的时段", NO_TIME: "时段内时间不够"}
-
-
-class PlanInputError(ValueError):
-    """The round is not ready to be planned (message in Chinese, for the user)."""
+REASON_ZH = REASONS
+VISITED_OUTCOMES = ("met", "refused", "moved", "phone")  # not_home is visited again
 
 
 @dataclass
@@ -78,12 +89,14 @@ class PlanConfig:
     prize_regular: int = 10_000
     prize_special: int = 30_000  # special groups, key enterprises
     prize_priority: int = 100_000  # 重点访/回头访 targets, open problems, Assignment.priority > 0
-    # candidate set per team: regular targets beyond candidate_factor × what the sessions can hold
-    candidate_factor: float = 1.5
-    min_candidates: int = 40
-    walk_minutes_per_visit: float = 5.0
-    merge_windows: bool = True  # one window over consecutive fully covered sessions
+    group_size: int = 4  # sessions re-solved together when improving a team's plan
+    remaining: bool = False  # re-plan the rest of a running round (see the module docstring)
+    now: dt.datetime | None = None  # "now" for remaining (default: the clock)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+
+    @property
+    def prizes(self) -> Prizes:
+        return Prizes(self.prize_regular, self.prize_special, self.prize_priority)
 
 
 @dataclass
@@ -116,7 +129,7 @@ class PlannedRoute:
 class Unscheduled:
     target_id: int
     team_id: int | None
-    reason: str  # no_window / no_time
+    reason: str  # one of REASONS
     detail: str
 
 
@@ -133,6 +146,14 @@ class PlanResult:
     saved: bool = False
     priority_targets: int = 0  # 重点访/回头访/open-problem targets in the round
     priority_scheduled: int = 0
+    capacity: RoundCapacity | None = None
+    with_window: int = 0  # targets with a window in some session (the share's denominator)
+    remaining: bool = False
+    kept_routes: int = 0  # printed or begun routes left as they were (remaining)
+    kept_stops: int = 0
+    visited: int = 0  # targets already visited, not planned again (remaining)
+    printed_replaced: int = 0  # printed route sheets this plan replaces (said, never silent)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def scheduled(self) -> int:
@@ -141,6 +162,12 @@ class PlanResult:
     @property
     def walking_minutes(self) -> float:
         return sum(r.walking_minutes for r in self.routes)
+
+    def by_reason(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for u in self.unscheduled:
+            out[u.reason] = out.get(u.reason, 0) + 1
+        return out
 
     def to_json(self) -> dict:
         iso = dt.datetime.isoformat
@@ -170,11 +197,14 @@ class PlanResult:
                 for r in self.routes
             ],
             "unscheduled": [
-                {"target_id": u.target_id, "reason": u.reason, "detail": u.detail} for u in self.unscheduled
+                {"target_id": u.target_id, "team_id": u.team_id, "reason": u.reason, "detail": u.detail}
+                for u in self.unscheduled
             ],
             "summary": {
                 "targets": self.targets,
                 "scheduled": self.scheduled,
+                "by_reason": self.by_reason(),
+                "with_window": self.with_window,
                 "unscheduled": len(self.unscheduled),
                 "teams": self.teams,
                 "walking_minutes": round(self.walking_minutes, 1),
@@ -183,154 +213,87 @@ class PlanResult:
                 "violations": len(self.violations),
                 "runtime_s": round(self.runtime, 2),
                 "cancelled": self.cancelled,
+                "saved": self.saved,
+                "remaining": self.remaining,
+                "kept_routes": self.kept_routes,
+                "kept_stops": self.kept_stops,
+                "visited": self.visited,
+                "printed_replaced": self.printed_replaced,
+                "notes": self.notes,
             },
+            "capacity": self.capacity.to_json() if self.capacity is not None else None,
         }
 
 
-# --------------------------------------------------------------------------- reading the round
+# --------------------------------------------------------------------------- mid-round state
 
 
 @dataclass
-class _TeamInput:
-    team_id: int
-    name: str
-    office_xy: np.ndarray
-    targets: list[int]
-    sessions: list[SessionInfo] = field(default_factory=list)  # the sessions all members can do
+class RoundState:
+    """What a re-plan must leave alone: visited targets, begun or printed routes."""
+
+    visited: set[int]
+    kept_route_ids: set[int]
+    kept_targets: set[int]  # on kept routes in sessions still to come (they keep their sheet)
+    busy: set[tuple[int, int]]  # (team, session) pairs taken by kept routes
+    open_sessions: set[int]  # sessions not yet begun
+    printed_route_ids: set[int]
 
 
-@dataclass
-class _RoundInput:
-    round_id: int
-    sessions: list[SessionInfo]
-    teams: list[_TeamInput]
-    xy: dict[int, np.ndarray]
-    names: dict[int, str]
-    infos: dict[int, TargetInfo]
-    prizes: dict[int, int]
-    roads: RoadGraph | None
-    history: list[PastVisit]
+def printed_route_ids(store, round_id: int) -> set[int]:
+    """Routes of the round whose route sheet (走访路线单) was printed after they were planned.
 
+    The print log names the printout and the round in its text; a route counts as printed
+    when a route-sheet print of its round is logged after the route was stored.
+    """
+    from gisplanner.reports.catalog import PRINTOUTS
 
-def _load(store, round_id: int, cfg: PlanConfig) -> _RoundInput:
+    title = PRINTOUTS["route-sheets"].title
     with store.session() as s:
         rnd = s.get(Round, round_id)
         if rnd is None:
-            raise PlanInputError(f"找不到走访轮次 {round_id}")
-        sessions = s.scalars(
-            select(VisitSession).where(VisitSession.round_id == round_id).order_by(VisitSession.start)
+            return set()
+        prints = s.scalars(select(PrintLog.at).where(PrintLog.what.like(f"{title}（{rnd.name}，%"))).all()
+        if not prints:
+            return set()
+        last = max(prints)
+        routes = s.execute(
+            select(RouteRow.id, RouteRow.created_at).where(RouteRow.round_id == round_id)
         ).all()
-        if not sessions:
-            raise PlanInputError(f"轮次「{rnd.name}」还没有走访时段：请先按模板生成时段（错时走访）")
-        teams = s.scalars(select(Team).where(Team.round_id == round_id).order_by(Team.id)).all()
-        rows = s.execute(
-            select(Assignment.target_id, Assignment.team_id, Assignment.priority, Assignment.reason).where(
-                Assignment.round_id == round_id
-            )
+    # the print log keeps local time, routes UTC
+    offset = dt.datetime.now() - utcnow()
+    return {
+        rid
+        for rid, created in routes
+        if created is None or created + offset <= last + dt.timedelta(seconds=1)
+    }
+
+
+def round_state(store, round_id: int, now: dt.datetime | None = None) -> RoundState:
+    now = now or dt.datetime.now()
+    printed = printed_route_ids(store, round_id)
+    with store.session() as s:
+        sessions = s.execute(
+            select(VisitSession.id, VisitSession.start).where(VisitSession.round_id == round_id)
         ).all()
-        assigned = [r for r in rows if r.team_id is not None]
-        if not teams or not assigned:
-            raise PlanInputError(
-                f"轮次「{rnd.name}」还没有组队或分配走访对象（{len(teams)} 个小组，"
-                f"{len(assigned)}/{len(rows)} 个对象已分配）：请先用「teams form」组队、「teams split」划分片区，"
-                "或在命令行加 --auto-teams 自动组队并划分"
-            )
-        tids = sorted({r.target_id for r in assigned})
-        trows = s.execute(
-            select(
-                Target.id, Target.kind, Target.name, Target.lon, Target.lat, Target.elderly_alone,
-                Target.disabled, Target.hardship, Target.away_business, Target.key_enterprise, Area.urban,
-            )
-            .join(Area, Area.id == Target.area_id)
-            .where(Target.id.in_(tids))
-        ).all()  # fmt: skip
-        lon = np.array([r.lon for r in trows])
-        lat = np.array([r.lat for r in trows])
-        proj = LocalProjection.for_lonlat(float(np.mean(lon)), float(np.mean(lat)))
-        x, y = proj.forward(lon, lat)
-        xy = {r.id: np.array([x[i], y[i]]) for i, r in enumerate(trows)}
-        infos = {
-            r.id: TargetInfo(
-                r.id, r.kind, bool(r.urban), bool(r.elderly_alone), bool(r.disabled), bool(r.hardship),
-                bool(r.away_business),
-            )
-            for r in trows
-        }  # fmt: skip
-        names = {r.id: r.name for r in trows}
-        open_problem = set(
+        begun = {sid for sid, start in sessions if start <= now}
+        visited = set(
             s.scalars(
-                select(Problem.target_id).where(
-                    Problem.target_id.in_(tids), Problem.status.not_in(CLOSED_STATUSES)
-                )
+                select(Visit.target_id).where(Visit.round_id == round_id, Visit.outcome.in_(VISITED_OUTCOMES))
             ).all()
         )
-        priority_round = rnd.kind in ("priority", "return")
-        key_ent = {r.id for r in trows if r.key_enterprise}
-        prizes = {}
-        for r in assigned:
-            info = infos.get(r.target_id)
-            if info is None:
-                continue
-            if priority_round or (r.priority or 0) > 0 or r.target_id in open_problem:
-                prizes[r.target_id] = cfg.prize_priority + 10_000 * max(0, r.priority or 0)
-            elif info.special or r.target_id in key_ent:
-                prizes[r.target_id] = cfg.prize_special
-            else:
-                prizes[r.target_id] = cfg.prize_regular
-        by_team = defaultdict(list)
-        for r in assigned:
-            if r.target_id in xy:
-                by_team[r.team_id].append(r.target_id)
-        offices = {a.id: a for a in s.scalars(select(Area).where(Area.office_lon.is_not(None))).all()}
-        sess = [SessionInfo(v.id, v.start, v.end, v.label or "", bool(v.holiday)) for v in sessions]
-        avail_rows = s.execute(
-            select(TeamMember.team_id, Cadre.avail_weekday_evening, Cadre.avail_weekend)
-            .join(Cadre, Cadre.id == TeamMember.cadre_id)
-            .where(TeamMember.team_id.in_([t.id for t in teams]))
+        routes = s.execute(
+            select(RouteRow.id, RouteRow.team_id, RouteRow.session_id).where(RouteRow.round_id == round_id)
         ).all()
-        evening_ok: dict[int, bool] = {}
-        weekend_ok: dict[int, bool] = {}
-        for tid_, ev, we in avail_rows:
-            evening_ok[tid_] = evening_ok.get(tid_, True) and bool(ev)
-            weekend_ok[tid_] = weekend_ok.get(tid_, True) and bool(we)
-        team_inputs = []
-        for t in teams:
-            members = sorted(by_team.get(t.id, []))
-            if not members:
-                continue
-            office = offices.get(t.office_area_id)
-            if office is not None:
-                ox, oy = proj.forward(office.office_lon, office.office_lat)
-                oxy = np.array([float(ox), float(oy)])
-            else:  # no office known: start from the middle of the team's targets
-                oxy = np.mean([xy[i] for i in members], axis=0)
-            usable = [
-                v
-                for v in sess
-                if (weekend_ok.get(t.id, True) if _is_weekend(v) else True)
-                and (evening_ok.get(t.id, True) if (not _is_weekend(v) and v.start.hour >= 17) else True)
-            ]
-            team_inputs.append(_TeamInput(t.id, t.name, oxy, members, usable))
-        first = sessions[0].start
-        hist = s.execute(
-            select(Visit.target_id, Visit.visited_at, Visit.outcome).where(
-                Visit.target_id.in_(tids), Visit.visited_at < first
+        kept = {rid for rid, _, sid in routes if rid in printed or sid in begun}
+        busy = {(team, sid) for rid, team, sid in routes if rid in kept}
+        future_kept = [rid for rid, _, sid in routes if rid in kept and sid not in begun]
+        kept_targets = set()
+        for k in range(0, len(future_kept), 900):
+            kept_targets.update(
+                s.scalars(select(RouteStop.target_id).where(RouteStop.route_id.in_(future_kept[k : k + 900])))
             )
-        ).all()
-        history = [PastVisit(h.target_id, h.visited_at, h.outcome) for h in hist]
-        road_geoms = s.scalars(select(Road.geometry)).all()
-    roads = None
-    if road_geoms:
-        lines = []
-        for g in shapely.from_wkb(list(road_geoms)):
-            for part in shapely.get_parts(g):
-                c = np.asarray(part.coords)
-                if c.shape[0] >= 2:
-                    px, py = proj.forward(c[:, 0], c[:, 1])
-                    lines.append(np.column_stack([px, py]))
-        if lines:
-            roads = RoadGraph.from_polylines(lines)
-    return _RoundInput(round_id, sess, team_inputs, xy, names, infos, prizes, roads, history)
+    return RoundState(visited, kept, kept_targets, busy, {sid for sid, _ in sessions} - begun, printed)
 
 
 # --------------------------------------------------------------------------- one team
@@ -338,55 +301,24 @@ def _load(store, round_id: int, cfg: PlanConfig) -> _RoundInput:
 
 @dataclass
 class _TeamProblem:
-    team: _TeamInput
+    team: TeamInput
     problem: RoutingProblem
     t0: dt.datetime
     client_targets: list[int]
-    avail: dict[int, Availability]
-    left_out: list[int]  # regular targets not offered to the solver (far from the office)
     busy: list[int]  # windows only in sessions the team's members cannot do
 
 
-def _merged_windows(
-    av: Availability, sessions: list[SessionInfo], order: dict[int, int], base: int, sec, merge: bool = True
-):
-    """The target's windows in the team's sessions as (start, end, prize) in seconds.
-
-    Windows that fill consecutive sessions completely (from the session start to its last
-    possible start) are merged into one window: a visit can only happen inside a session
-    anyway, so the merged window allows exactly the same visits, and the solver gets one
-    client instead of one alternative per session. Only windows of similar prize (at-home
-    probability within 10 %) are merged; the lower prize is kept.
-    """
-    service = dt.timedelta(minutes=av.service_minutes)
-    cands = sorted((c for c in av.windows if c.session_id in order), key=lambda c: c.start)
-    out: list[list] = []
-    prev = None
-    for c in cands:
-        prize = max(1, int(base * c.p_home))
-        if merge and prev is not None and out:
-            a, b = sessions[order[prev.session_id]], sessions[order[c.session_id]]
-            last = out[-1]
-            if (
-                order[c.session_id] == order[prev.session_id] + 1
-                and prev.end >= a.end - service
-                and c.start <= b.start
-                and abs(prize - last[2]) <= 0.1 * max(prize, last[2])
-            ):
-                last[1] = sec(c.end)
-                last[2] = min(last[2], prize)
-                prev = c
-                continue
-        out.append([sec(c.start), sec(c.end), prize])
-        prev = c
-    return [tuple(w) for w in out]
+def _windows(av: Availability, order: dict[int, int], base: int, sec) -> list[tuple[int, int, int]]:
+    """The target's windows in the team's sessions as (start, end, prize) in seconds, one per
+    window (each inside one session: the decomposition needs to know the session)."""
+    return [
+        (sec(c.start), sec(c.end), max(1, int(base * c.p_home)))
+        for c in sorted(av.windows, key=lambda c: c.start)
+        if c.session_id in order
+    ]
 
 
-def _is_weekend(s: SessionInfo) -> bool:
-    return s.holiday or s.start.weekday() >= 5
-
-
-def _team_problem(ri: _RoundInput, team: _TeamInput, avail: dict[int, Availability], cfg: PlanConfig):
+def _team_problem(ri: RoundInput, team: TeamInput, avail: dict[int, Availability], cfg: PlanConfig):
     t0 = dt.datetime.combine(ri.sessions[0].start.date(), dt.time())
 
     def sec(t: dt.datetime) -> int:
@@ -394,37 +326,16 @@ def _team_problem(ri: _RoundInput, team: _TeamInput, avail: dict[int, Availabili
 
     usable = {s.id for s in team.sessions}
     plannable = [tid for tid in team.targets if any(c.session_id in usable for c in avail[tid].windows)]
-    # windows only in sessions the team cannot do (a member is not free then)
     planned_set = set(plannable)
     busy = [tid for tid in team.targets if avail[tid].windows and tid not in planned_set]
     pts = np.vstack([team.office_xy[None, :]] + [ri.xy[tid][None, :] for tid in plannable])
     mats = travel_matrices(pts, ri.roads, profile=cfg.profile, detour=cfg.detour)
-    # Candidate set: the sessions hold only so many visits. Priority and special targets
-    # always go in; regular ones nearest the office first, 1.5× what fits. This keeps
-    # the solver's problem small (each candidate brings one alternative per session).
-    minutes = sum((s.end - s.start).total_seconds() / 60 for s in team.sessions)
-    mean_service = np.mean([avail[tid].service_minutes for tid in plannable]) if plannable else 20
-    fits = minutes / (mean_service + cfg.walk_minutes_per_visit)
-    keep_n = max(cfg.min_candidates, int(cfg.candidate_factor * fits))
-    important = [
-        k for k, tid in enumerate(plannable) if ri.prizes.get(tid, cfg.prize_regular) > cfg.prize_regular
-    ]
-    regular = [
-        k for k, tid in enumerate(plannable) if ri.prizes.get(tid, cfg.prize_regular) <= cfg.prize_regular
-    ]
-    regular.sort(key=lambda k: mats.duration[0, k + 1])
-    chosen = sorted(important + regular[: max(0, keep_n - len(important))])
-    left_out = [plannable[k] for k in regular[max(0, keep_n - len(important)) :]]
-    rows = np.array([0] + [k + 1 for k in chosen])
-    dist = mats.distance[np.ix_(rows, rows)]
-    dur = mats.duration[np.ix_(rows, rows)]
-    plannable = [plannable[k] for k in chosen]
-    clients = []
     order = {s.id: i for i, s in enumerate(team.sessions)}
+    clients = []
     for k, tid in enumerate(plannable, start=1):
         av = avail[tid]
         base = ri.prizes.get(tid, cfg.prize_regular)
-        windows = _merged_windows(av, team.sessions, order, base, sec, cfg.merge_windows)
+        windows = _windows(av, order, base, sec)
         clients.append(
             Client(
                 location=k,
@@ -441,14 +352,23 @@ def _team_problem(ri: _RoundInput, team: _TeamInput, avail: dict[int, Availabili
         for s in team.sessions
     ]
     # distance in metres is the cost; durations in seconds
-    prob = RoutingProblem(dist, dur, clients, shifts)
-    return _TeamProblem(team, prob, t0, plannable, avail, left_out, busy)
+    prob = RoutingProblem(mats.distance, mats.duration, clients, shifts)
+    return _TeamProblem(team, prob, t0, plannable, busy)
 
 
-def _solve_one(problem: RoutingProblem, time_limit: float, seed: int):
+def _solve_one(problem: RoutingProblem, time_limit: float, seed: int, group_size: int = 4):
     """Run in a worker process: solve and validate one team's problem."""
-    sol = solve_vrptw(problem, time_limit=time_limit, seed=seed)
+    sol = solve_decomposed(problem, time_limit=time_limit, seed=seed, group_size=group_size)
     return sol, validate_vrptw(problem, sol)
+
+
+def _size(tp: _TeamProblem) -> float:
+    """Search effort a team's problem deserves: its targets, twice as many for a team whose
+    visits fill its sessions (a loose team's plan is easy, a tight one's is not)."""
+    p = tp.problem
+    minutes = sum(s.tw_late - s.tw_early for s in p.shifts)
+    load = sum(c.service for c in p.clients) / minutes if minutes else 1.0
+    return max(1, len(p.clients)) * (1.0 + min(1.0, load))
 
 
 # --------------------------------------------------------------------------- the round
@@ -466,86 +386,33 @@ def plan_round(
 
     if not report(0.0, "读取轮次数据"):
         return PlanResult(round_id, [], [], 0, 0, 0.0, [], cancelled=True)
-    ri = _load(store, round_id, cfg)
-    all_targets = [tid for t in ri.teams for tid in t.targets]
-    home = HomeModel(ri.history, cfg.schedule)
-    avail = availability([ri.infos[t] for t in all_targets], ri.sessions, cfg.schedule, home)
+    state = round_state(store, round_id, cfg.now) if cfg.remaining else None
+    if state is not None:
+        if not state.open_sessions:
+            raise PlanInputError("本轮已没有尚未开始的走访时段：请先添加时段（sessions add / generate）")
+        ri = load_round(
+            store, round_id, cfg.prizes, session_ids=state.open_sessions,
+            exclude_targets=state.visited | state.kept_targets,
+        )  # fmt: skip
+        for t in ri.teams:
+            t.sessions = [v for v in t.sessions if (t.team_id, v.id) not in state.busy]
+    else:
+        ri = load_round(store, round_id, cfg.prizes)
+    avail = round_availability(ri, cfg.schedule)
+    capacity = round_capacity_of(ri, avail, CapacityConfig(profile=cfg.profile, detour=cfg.detour))
+    all_targets = ri.assigned + ri.unassigned
     report(0.05, "计算步行时间")
-    problems = [_team_problem(ri, t, avail, cfg) for t in ri.teams if t.sessions]
-    idle = [t for t in ri.teams if not t.sessions]  # no member free in any session of the round
+    with_targets = [t for t in ri.teams if t.targets]
+    problems = []
+    for t in with_targets:
+        if t.sessions and any(
+            c.session_id in {v.id for v in t.sessions} for tid in t.targets for c in avail[tid].windows
+        ):
+            problems.append(_team_problem(ri, t, avail, cfg))
+    solved_ids = {tp.team.team_id for tp in problems}
     report(0.1, "求解路线")
 
-    workers = cfg.workers or os.cpu_count() or 1
-    workers = max(1, min(workers, len(problems)))
-    # share the wall-clock budget: each worker solves about len/workers teams one after
-    # another; keep back time for starting the worker processes and saving
-    # The wall-clock budget is shared out as the teams are solved: each next team gets the
-    # time left divided by the rounds of teams still to come, minus the overhead measured so
-    # far (process start, model building, validation), so the whole round ends on time.
-    deadline = t_start + cfg.time_limit - 1.0  # leave a second for storing the plan
-    overhead = [0.3 if workers > 1 else 0.1]
-    # bigger problems (more window alternatives) get proportionally more search time
-    size = [max(1, sum(len(c.windows) for c in tp.problem.clients)) for tp in problems]
-    running: dict = {}
-
-    def next_limit(i: int, waiting: list[int]) -> float:
-        """Search time for team i: its share (by size) of the worker time left."""
-        now = time.perf_counter()
-        busy = sum(max(0.0, started + lim - now) for _, lim, started in running.values())
-        pool_time = max(0.0, (deadline - now) * workers - busy)
-        share = size[i] / (size[i] + sum(size[j] for j in waiting))
-        est = sum(overhead) / len(overhead)
-        return max(0.1, pool_time * share - est)
-
-    results: dict[int, tuple] = {}
-    cancelled = False
-    if workers == 1:
-        for i, tp in enumerate(problems):
-            base = 0.1 + 0.85 * i / len(problems)
-
-            def inner(frac, msg, base=base, name=tp.team.name):
-                return report(base + 0.85 * frac / len(problems), f"{name}：{msg}")
-
-            limit = next_limit(i, list(range(i + 1, len(problems))))
-            t = time.perf_counter()
-            sol = solve_vrptw(tp.problem, time_limit=limit, seed=cfg.seed, progress=inner)
-            results[i] = (sol, validate_vrptw(tp.problem, sol))
-            overhead.append(max(0.0, time.perf_counter() - t - limit))
-            if sol.cancelled or not report(0.1 + 0.85 * (i + 1) / len(problems), f"已完成 {tp.team.name}"):
-                cancelled = True
-                break
-    else:
-        import multiprocessing as mp
-
-        ctx = mp.get_context("spawn")  # safe from a GUI worker thread
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            # largest first, so the last teams to finish are small ones (less idle time at the end)
-            queue = sorted(range(len(problems)), key=lambda j: -size[j])
-
-            def submit() -> None:
-                i = queue.pop(0)
-                limit = next_limit(i, queue)
-                fut = pool.submit(_solve_one, problems[i].problem, limit, cfg.seed)
-                running[fut] = (i, limit, time.perf_counter())
-
-            while queue and len(running) < workers:
-                submit()
-            done_count = 0
-            while running:
-                fut = next(as_completed(list(running)))
-                i, limit, started = running.pop(fut)
-                results[i] = fut.result()
-                overhead.append(max(0.0, time.perf_counter() - started - limit))
-                done_count += 1
-                if not report(
-                    0.1 + 0.85 * done_count / len(problems), f"已完成 {done_count}/{len(problems)} 个小组"
-                ):
-                    cancelled = True
-                    for f in running:
-                        f.cancel()
-                    break
-                if queue:
-                    submit()
+    results, cancelled = _solve_all(problems, cfg, t_start, report)
     if cancelled:
         return PlanResult(
             round_id, [], [], len(all_targets), len(ri.teams), time.perf_counter() - t_start, [], True
@@ -555,25 +422,42 @@ def plan_round(
     unscheduled: list[Unscheduled] = []
     violations: list[str] = []
     sess_by_id = {s.id: s for s in ri.sessions}
-    for t in idle:
+
+    def no_window(tid: int, team_id: int | None) -> Unscheduled:
+        return Unscheduled(
+            tid, team_id, NO_WINDOW_REASON, avail[tid].no_window_reason or REASONS[NO_WINDOW_REASON]
+        )
+
+    for tid in ri.unassigned:
+        unscheduled.append(
+            no_window(tid, None)
+            if not avail[tid].windows
+            else Unscheduled(tid, None, NO_TEAM, "本轮还没有分到小组")
+        )
+    for t in with_targets:
+        if t.team_id in solved_ids:
+            continue
         for tid in t.targets:
-            unscheduled.append(Unscheduled(tid, t.team_id, NO_WINDOW, "小组成员在本轮各时段都没空"))
+            if not avail[tid].windows:
+                unscheduled.append(no_window(tid, t.team_id))
+            else:
+                why = "小组成员在本轮各时段都没空" if not t.sessions else "可走访时段小组成员都没空"
+                unscheduled.append(Unscheduled(tid, t.team_id, NO_TEAM_SESSION, why))
     for i, tp in enumerate(problems):
         sol, errs = results[i]
         violations += [f"{tp.team.name}: {e}" for e in errs]
         for tid in tp.team.targets:
             if not avail[tid].windows:
-                unscheduled.append(
-                    Unscheduled(tid, tp.team.team_id, NO_WINDOW, avail[tid].no_window_reason or "")
-                )
+                unscheduled.append(no_window(tid, tp.team.team_id))
         for tid in tp.busy:
-            unscheduled.append(Unscheduled(tid, tp.team.team_id, NO_WINDOW, "可走访时段小组成员都没空"))
-        for tid in tp.left_out:
-            unscheduled.append(Unscheduled(tid, tp.team.team_id, NO_TIME, "时段已排满（离驻地较远）"))
+            unscheduled.append(Unscheduled(tid, tp.team.team_id, NO_TEAM_SESSION, "可走访时段小组成员都没空"))
         for u in sol.unserved:
             tid = tp.client_targets[u.client]
-            detail = REASON_ZH[u.reason]
-            unscheduled.append(Unscheduled(tid, tp.team.team_id, u.reason, detail))
+            if u.reason == NO_WINDOW:
+                unscheduled.append(Unscheduled(tid, tp.team.team_id, TOO_FAR, REASONS[TOO_FAR]))
+            else:
+                assert u.reason == NO_TIME
+                unscheduled.append(Unscheduled(tid, tp.team.team_id, NO_CAPACITY, REASONS[NO_CAPACITY]))
         for r in sorted(sol.routes, key=lambda r: r.shift):
             shift = tp.problem.shifts[r.shift]
             ses = sess_by_id[shift.ref]
@@ -581,7 +465,6 @@ def plan_round(
             for seq, st in enumerate(r.stops, start=1):
                 tid = tp.client_targets[st.client]
                 av = avail[tid]
-                # the candidate window of this session (windows may have been merged)
                 begin = tp.t0 + dt.timedelta(seconds=int(st.start))
                 in_session = [c for c in av.windows if c.session_id == ses.id]
                 cw = next((c for c in in_session if c.start <= begin <= c.end), in_session[0])
@@ -595,33 +478,105 @@ def plan_round(
                         av.service_minutes, moved_reason(av, cw),
                     )
                 )  # fmt: skip
-            walking = r.travel / 60.0
             routes.append(
                 PlannedRoute(
                     tp.team.team_id, tp.team.name, ses.id, _session_name(ses), tp.t0 + dt.timedelta(seconds=r.start),
-                    tp.t0 + dt.timedelta(seconds=r.end), walking, r.distance, stops,
+                    tp.t0 + dt.timedelta(seconds=r.end), r.travel / 60.0, r.distance, stops,
                 )
             )  # fmt: skip
     unscheduled.sort(key=lambda u: (u.team_id or 0, u.target_id))
     result = PlanResult(
-        round_id,
-        routes,
-        unscheduled,
-        len(all_targets),
-        len(ri.teams),
-        time.perf_counter() - t_start,
-        violations,
-    )
+        round_id, routes, unscheduled, len(all_targets), len(ri.teams), time.perf_counter() - t_start, violations,
+    )  # fmt: skip
+    result.capacity = capacity
+    result.with_window = sum(1 for t in all_targets if avail[t].windows)
     prio = {tid for tid in all_targets if ri.prizes.get(tid, 0) >= cfg.prize_priority}
     result.priority_targets = len(prio)
     result.priority_scheduled = sum(1 for r in routes for st in r.stops if st.target_id in prio)
+    if state is not None:
+        result.remaining = True
+        result.kept_routes = len(state.kept_route_ids)
+        result.visited = len(state.visited)
+        result.kept_stops = len(state.kept_targets)
+        printed_kept = len(state.kept_route_ids & state.printed_route_ids)
+        if printed_kept:
+            result.notes.append(f"{printed_kept} 张已打印的路线单保持不变，其上的对象不再重新安排")
+    else:
+        replaced = len(printed_route_ids(store, round_id))
+        if replaced:
+            result.printed_replaced = replaced
+            result.notes.append(
+                f"注意：本次规划替换了 {replaced} 张已打印的路线单，请重新打印（只排剩余部分请用 --remaining）"
+            )
     if save and not violations:
         report(0.97, "保存路线")
-        save_plan(store, result)
+        save_plan(store, result, keep=state.kept_route_ids if state is not None else None)
         result.saved = True
     result.runtime = time.perf_counter() - t_start
     report(1.0, "完成")
     return result
+
+
+def _solve_all(problems: list[_TeamProblem], cfg: PlanConfig, t_start: float, report) -> tuple[dict, bool]:
+    """Solve the teams' problems (a process pool on more than one core), sharing the wall-clock
+    budget by problem size as teams finish: each next team gets its share of the worker time
+    left, minus the overhead measured so far, so the whole round ends on time."""
+    workers = cfg.workers or os.cpu_count() or 1
+    workers = max(1, min(workers, len(problems)))
+    deadline = t_start + cfg.time_limit - 1.0  # leave a second for storing the plan
+    overhead = [0.3 if workers > 1 else 0.1]
+    size = [_size(tp) for tp in problems]
+    running: dict = {}
+
+    def next_limit(i: int, waiting: list[int]) -> float:
+        now = time.perf_counter()
+        busy = sum(max(0.0, started + lim - now) for _, lim, started in running.values())
+        pool_time = max(0.0, (deadline - now) * workers - busy)
+        share = size[i] / (size[i] + sum(size[j] for j in waiting))
+        est = sum(overhead) / len(overhead)
+        return max(0.1, pool_time * share - est)
+
+    results: dict[int, tuple] = {}
+    if not problems:
+        return results, False
+    if workers == 1:
+        for i, tp in enumerate(problems):
+            limit = next_limit(i, list(range(i + 1, len(problems))))
+            t = time.perf_counter()
+            results[i] = _solve_one(tp.problem, limit, cfg.seed, cfg.group_size)
+            overhead.append(max(0.0, time.perf_counter() - t - limit))
+            if not report(0.1 + 0.85 * (i + 1) / len(problems), f"已完成 {tp.team.name}"):
+                return results, True
+        return results, False
+    with process_pool(workers) as pool:
+        # largest first, so the last teams to finish are small ones (less idle time at the end)
+        queue = sorted(range(len(problems)), key=lambda j: -size[j])
+
+        def submit() -> None:
+            i = queue.pop(0)
+            limit = next_limit(i, queue)
+            fut = pool.submit(_solve_one, problems[i].problem, limit, cfg.seed, cfg.group_size)
+            running[fut] = (i, limit, time.perf_counter())
+
+        while queue and len(running) < workers:
+            submit()
+        done_count = 0
+        while running:
+            fut = next(as_completed(list(running)))
+            i, limit, started = running.pop(fut)
+            results[i] = fut.result()
+            overhead.append(max(0.0, time.perf_counter() - started - limit))
+            done_count += 1
+            if not report(
+                0.1 + 0.85 * done_count / len(problems), f"已完成 {done_count}/{len(problems)} 个小组"
+            ):
+                for f in running:
+                    f.cancel()
+                pool.terminate()
+                return results, True
+            if queue:
+                submit()
+    return results, False
 
 
 def _session_name(s: SessionInfo) -> str:
@@ -630,16 +585,32 @@ def _session_name(s: SessionInfo) -> str:
     return f"{s.start:%m-%d} {WEEKDAY_ZH[s.start.weekday()]} {s.start:%H:%M}-{s.end:%H:%M} {s.label}".strip()
 
 
-def save_plan(store, result: PlanResult) -> None:
-    """Replace the round's routes with this plan, in one transaction."""
+def save_plan(store, result: PlanResult, keep: set[int] | None = None) -> None:
+    """Replace the round's routes with this plan, in one transaction; routes in ``keep``
+    (printed or begun, when re-planning the rest of a round) stay as they are."""
+    keep = keep or set()
     with store.session() as s:
         old = select(RouteRow.id).where(RouteRow.round_id == result.round_id)
-        s.execute(delete(RouteStop).where(RouteStop.route_id.in_(old)))
-        s.execute(delete(RouteRow).where(RouteRow.round_id == result.round_id))
+        if keep:
+            old = old.where(RouteRow.id.not_in(list(keep)))
+        old_ids = s.scalars(old).all()
+        for k in range(0, len(old_ids), 900):
+            part = old_ids[k : k + 900]
+            s.execute(delete(RouteStop).where(RouteStop.route_id.in_(part)))
+            s.execute(delete(RouteRow).where(RouteRow.id.in_(part)))
+        # household code "team-sheet+stop" (e.g. 41-307): unique in the round, so results
+        # typed back by code never hit two households; kept sheets keep their numbers
         sheet_of_team: dict[int, int] = defaultdict(int)
+        if keep:
+            for team_id, code in s.execute(
+                select(RouteRow.team_id, RouteStop.code)
+                .join(RouteStop, RouteStop.route_id == RouteRow.id)
+                .where(RouteRow.round_id == result.round_id)
+            ):
+                head, _, tail = (code or "").partition("-")
+                if tail[:-2].isdigit():
+                    sheet_of_team[team_id] = max(sheet_of_team[team_id], int(tail[:-2]))
         for r in sorted(result.routes, key=lambda r: (r.team_id, r.start)):
-            # household code "team-sheet+stop" (e.g. 41-307): unique in the round, so results
-            # typed back by code never hit two households
             sheet_of_team[r.team_id] += 1
             sheet = sheet_of_team[r.team_id]
             row = RouteRow(

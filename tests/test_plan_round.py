@@ -214,7 +214,7 @@ def test_cli_plan_json(demo_store_copy):
     assert {"target_id", "arrival", "window_start", "window_end", "service_minutes"} <= set(st)
     assert st["window_start"] <= st["arrival"] <= st["window_end"]
     dt.datetime.fromisoformat(r["start"])
-    assert all(u["reason"] in ("no_window", "no_time") for u in data["unscheduled"])
+    assert all(u["reason"] in ("no_window", "no_capacity", "too_far") for u in data["unscheduled"])
 
 
 def test_cli_plan_without_teams(demo_store_copy):

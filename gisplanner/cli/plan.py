@@ -8,7 +8,18 @@ from gisplanner.cli.common import add_db_argument, open_store, print_json, resol
 
 
 def register(sub) -> None:
-    p = sub.add_parser("plan", help="规划走访路线（错时走访，带时间窗的路径规划）")
+    import argparse
+
+    from gisplanner.plan_reasons import REASONS
+
+    reasons = "\n".join(f"  {k:<16} {v}" for k, v in REASONS.items())
+    p = sub.add_parser(
+        "plan",
+        help="规划走访路线（错时走访，带时间窗的路径规划）",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="规划走访路线：先测算容量（工作量对比各小组可用时段），再按小组分时段求解。\n"
+        f"未排原因（--json 的 unscheduled[].reason 与 summary.by_reason）：\n{reasons}",
+    )
     add_db_argument(p)
     p.add_argument("--round", default=None, help="轮次编号或名称（默认：最新轮次）")
     p.add_argument("--time-limit", type=float, default=45.0, help="整轮规划时间上限（秒，默认 45）")
@@ -31,6 +42,12 @@ def register(sub) -> None:
         action="store_true",
         help="轮次还没有走访时段时，按默认模板（工作日晚上、周末上午/下午）在起止日期内生成",
     )
+    p.add_argument(
+        "--remaining",
+        action="store_true",
+        help="轮次进行中重新规划：只排尚未走访的对象，只用尚未开始的时段；已打印或已开始的路线单保持不变",
+    )
+    p.add_argument("--capacity", action="store_true", help="只测算容量（工作量与可用时段），不规划")
     p.add_argument("--no-save", action="store_true", help="只计算，不写入数据库")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=run)
@@ -79,8 +96,24 @@ def run(args) -> int:
             print(f"已快速划分 {made} 个小组", file=sys.stderr)
         except PlanInputError as e:
             print(f"提示：{e}", file=sys.stderr)
+    if args.capacity:
+        from gisplanner.capacity import CapacityConfig, round_capacity
+
+        try:
+            cap = round_capacity(store, round_id, CapacityConfig(profile=EBIKE if args.ebike else WALKING))
+        except PlanInputError as e:
+            print(f"错误：{e}", file=sys.stderr)
+            return 2
+        if args.json:
+            print_json({"round": round_id, "capacity": cap.to_json()})
+        else:
+            _print_capacity(cap)
+        return 0
     cfg = PlanConfig(
-        time_limit=args.time_limit, workers=args.workers, profile=EBIKE if args.ebike else WALKING
+        time_limit=args.time_limit,
+        workers=args.workers,
+        profile=EBIKE if args.ebike else WALKING,
+        remaining=args.remaining,
     )
 
     def progress(frac: float, msg: str) -> bool:
@@ -97,6 +130,8 @@ def run(args) -> int:
         return 2
     if not args.json:
         print(file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     if result.violations:
         print(f"错误：{len(result.violations)} 处时间窗冲突，计划未保存：", file=sys.stderr)
         for v in result.violations[:10]:
@@ -115,14 +150,30 @@ def run(args) -> int:
         for r in routes:
             stops = " → ".join(f"{s.seq}.{s.name}({s.start:%H:%M})" for s in r.stops)
             print(f"  {r.session}：{stops}")
-    reasons: dict[str, int] = {}
-    for u in result.unscheduled:
-        reasons[u.reason] = reasons.get(u.reason, 0) + 1
+    from gisplanner.plan_reasons import REASONS
+
+    if result.capacity is not None:
+        _print_capacity(result.capacity)
+    why = "，".join(f"{REASONS.get(k, k)} {n}" for k, n in sorted(result.by_reason().items()))
     print(
         f"共 {result.targets} 个对象，已排 {result.scheduled}，未排 {len(result.unscheduled)}"
-        f"（没有合适时段 {reasons.get('no_window', 0)}，时间不够 {reasons.get('no_time', 0)}）；"
+        f"（{why or '无'}）；"
         f"重点对象已排 {result.priority_scheduled}/{result.priority_targets}；"
         f"步行合计 {result.walking_minutes:.0f} 分钟；用时 {result.runtime:.1f} 秒"
         + ("；已保存" if result.saved else "；未保存")
     )
     return 0
+
+
+def _print_capacity(cap) -> None:
+    print(f"容量测算：{cap.summary_zh()}")
+    for t in cap.teams:
+        if not t.targets:
+            continue
+        mark = "" if t.fits else f"，差 {t.shortfall_minutes / 60:.1f} 小时"
+        print(
+            f"  {t.name}：工作量 {t.workload_minutes / 60:.1f} 小时 / 可用 {t.available_minutes / 60:.1f} 小时"
+            f"（{t.sessions} 个时段）{mark}"
+        )
+    for note in cap.notes:
+        print(f"  {note}")

@@ -159,12 +159,15 @@ def solve(
     max_iterations: int | None = None,
     start_empty: bool = False,
     params=None,
+    initial: Sequence[tuple[int, Sequence[tuple[int, int]]]] | None = None,
 ) -> Solution:
     """Solve with PyVRP's iterated local search within ``time_limit`` seconds.
 
     ``progress(fraction, message)`` is called a few times per second; returning False
     stops the search and returns the best solution found so far (``cancelled=True``).
-    ``params`` is an optional ``pyvrp.SolveParams`` (tuning experiments).
+    ``params`` is an optional ``pyvrp.SolveParams`` (tuning experiments). ``initial`` is a
+    start solution as [(shift index, [(client, window), ...])] (one route per shift); by
+    default prize-collecting problems start from :func:`greedy_routes`.
     """
     import pyvrp
     from pyvrp.constants import MAX_VALUE
@@ -248,6 +251,10 @@ def solve(
     init = None
     if start_empty:
         init = pyvrp.Solution(data, [])
+    elif initial is not None:
+        pv_index = {ck: i for i, ck in enumerate(alt_of)}
+        routes0 = [pyvrp.Route(data, [pv_index[ck] for ck in seq], si) for si, seq in initial if seq]
+        init = pyvrp.Solution(data, routes0)
     elif not any(c.required for c in p.clients):
         # prize-collecting (the planner): start from a greedy plan that inserts clients in
         # order of prize, so high-priority visits are in from the first iteration
