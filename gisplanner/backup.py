@@ -49,7 +49,11 @@ def quick_check(path: Path) -> str | None:
         return str(e)
     if rows == ["ok"]:
         return None
-    return "；".join(rows[:3]) + (f"（共 {len(rows)} 处）" if len(rows) > 3 else "")
+    lines = [line for r in rows for line in str(r).splitlines() if line.strip()]
+    text = "；".join(lines[:3])
+    return (text[:300] + "…" if len(text) > 300 else text) + (
+        f"（共 {len(lines)} 处）" if len(lines) > 3 else ""
+    )
 
 
 def is_ours(path: Path) -> bool:
