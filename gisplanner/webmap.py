@@ -315,6 +315,13 @@ def export_webmap(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     tmp.write_text(page, encoding="utf-8")
+    if unmasked:  # recorded before the file is in place: no unlogged copy of every phone number
+        from gisplanner.audit import log_disclosure
+
+        counts = m._gisplanner_counts  # noqa: SLF001
+        log_disclosure(
+            store, f"导出网页地图（电话未隐藏）→ {out.name}", counts["households"] + counts["enterprises"]
+        )
     tmp.replace(out)
     _report(progress, 1.0, "完成")
     return {"out": str(out), "bytes": out.stat().st_size, "round": round_id, "unmasked": unmasked,
