@@ -23,12 +23,41 @@ from gisplanner.model import Base
 
 # Tables whose rows belong to a village, and how to reach the village from a row.
 # Used by the row-level security policies (a town official sees only the rows under the town).
+_WHO = "CAST(current_user AS text)"
+_SCOPE = f"(SELECT gisplanner_scope_areas({_WHO}))"  # the bound area and everything under it
+_ABOVE = f"(SELECT gisplanner_ancestor_areas({_WHO}))"  # the areas above it (names for the header)
+# table -> (USING: rows the role sees and may change, WITH CHECK: rows it may write). Every table
+# that holds a town's data is here; tests/test_rls_every_table.py fails for a new table that is not.
 RLS_TABLES = {
-    "target": "area_id IN (SELECT gisplanner_visible_villages(CAST(current_user AS text)))",
-    "visit": "target_id IN (SELECT id FROM target)",
-    "problem": "target_id IN (SELECT id FROM target)",
-    "assignment": "target_id IN (SELECT id FROM target)",
+    "area": (f"id IN {_SCOPE} OR id IN {_ABOVE}", f"id IN {_SCOPE} OR parent_id IN {_SCOPE}"),
+    "road": (f"area_id IN {_SCOPE}", f"area_id IN {_SCOPE}"),
+    "unit": (f"area_id IS NULL OR area_id IN {_SCOPE} OR area_id IN {_ABOVE}", f"area_id IN {_SCOPE}"),
+    "target": (f"area_id IN (SELECT gisplanner_visible_villages({_WHO}))",) * 2,
+    "cadre": (f"area_id IN {_SCOPE}",) * 2,
+    "round": (f"scope_area_id IN {_SCOPE}",) * 2,
+    "visit_session": ("round_id IN (SELECT id FROM round)",) * 2,
+    "team": ("round_id IN (SELECT id FROM round)",) * 2,
+    "team_member": (
+        "team_id IN (SELECT id FROM team)",
+        "team_id IN (SELECT id FROM team) AND cadre_id IN (SELECT id FROM cadre)",
+    ),
+    "assignment": ("target_id IN (SELECT id FROM target) AND round_id IN (SELECT id FROM round)",) * 2,
+    "route": ("round_id IN (SELECT id FROM round)",) * 2,
+    "route_stop": ("route_id IN (SELECT id FROM route) AND target_id IN (SELECT id FROM target)",) * 2,
+    "visit": ("target_id IN (SELECT id FROM target)",) * 2,
+    "problem": ("target_id IN (SELECT id FROM target)",) * 2,
+    "problem_event": ("problem_id IN (SELECT id FROM problem)",) * 2,
+    # who printed or exported what: each role sees its own entries; anyone may add one
+    "print_log": (f'"user" = {_WHO}', "true"),
+    # settings: the shared ones, and only the role's own scope binding (never changeable by it)
+    "setting": ("key NOT LIKE 'scope:%' OR key = 'scope:' || current_user", "key NOT LIKE 'scope:%'"),
 }
+_WRITE_ONLY = {"setting": "key NOT LIKE 'scope:%'"}  # a second policy: what may be changed at all
+# the tables a town role writes (grant_official); everything else it only reads
+TOWN_WRITES = (
+    "target", "visit", "problem", "problem_event", "assignment", "round", "visit_session", "team",
+    "team_member", "route", "route_stop", "cadre", "setting",
+)  # fmt: skip
 SCOPE_SETTING_PREFIX = "scope:"  # setting key: scope:<user> -> area id the user is bound to
 _ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _POSTGIS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> PostGIS installed?
@@ -242,31 +271,73 @@ def enable_row_level_security(engine: Engine) -> None:
         conn.execute(
             text(
                 """
-CREATE OR REPLACE FUNCTION gisplanner_visible_villages(who text) RETURNS SETOF integer
+CREATE OR REPLACE FUNCTION gisplanner_scope_areas(who text) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
   WITH RECURSIVE bound AS (
     SELECT CAST(value AS integer) AS id FROM setting WHERE key = 'scope:' || who
   ), sub AS (
-    SELECT a.id, a.level FROM area a JOIN bound b ON a.id = b.id
-    UNION ALL
-    SELECT a.id, a.level FROM area a JOIN sub ON a.parent_id = sub.id
+    SELECT a.id FROM area a JOIN bound b ON a.id = b.id
+    UNION
+    SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id
   )
-  SELECT id FROM sub WHERE level = 'village'
+  SELECT id FROM sub
 $$"""
             )
         )
-        for table, using in RLS_TABLES.items():
+        # UNION (not UNION ALL): a cycle in area.parent_id ends the recursion instead of hanging
+        # every query of the role (gisplanner.area_tree keeps cycles out; this is the second wall)
+        conn.execute(
+            text(
+                """
+CREATE OR REPLACE FUNCTION gisplanner_ancestor_areas(who text) RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+  WITH RECURSIVE bound AS (
+    SELECT CAST(value AS integer) AS id FROM setting WHERE key = 'scope:' || who
+  ), up AS (
+    SELECT a.parent_id AS id FROM area a JOIN bound b ON a.id = b.id WHERE a.parent_id IS NOT NULL
+    UNION
+    SELECT a.parent_id FROM area a JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL
+  )
+  SELECT id FROM up
+$$"""
+            )
+        )
+        conn.execute(
+            text(
+                """
+CREATE OR REPLACE FUNCTION gisplanner_visible_villages(who text) RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+  SELECT a.id FROM area a WHERE a.level = 'village' AND a.id IN (SELECT gisplanner_scope_areas(who))
+$$"""
+            )
+        )
+        for table, (using, check) in RLS_TABLES.items():
             conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
             conn.execute(text(f"DROP POLICY IF EXISTS gisplanner_scope ON {table}"))
-            conn.execute(
-                text(f"CREATE POLICY gisplanner_scope ON {table} USING ({using}) WITH CHECK ({using})")
-            )
+            conn.execute(text(f"DROP POLICY IF EXISTS gisplanner_scope_write ON {table}"))
+            if table in _WRITE_ONLY:
+                # reads: USING; writes: only rows both policies allow (a restrictive policy)
+                conn.execute(
+                    text(f"CREATE POLICY gisplanner_scope ON {table} USING ({using}) WITH CHECK ({check})")
+                )
+                cond = _WRITE_ONLY[table]
+                for cmd in ("UPDATE", "DELETE"):
+                    conn.execute(text(f"DROP POLICY IF EXISTS gisplanner_scope_{cmd.lower()} ON {table}"))
+                    conn.execute(
+                        text(f"CREATE POLICY gisplanner_scope_{cmd.lower()} ON {table} AS RESTRICTIVE "
+                             f"FOR {cmd} USING ({cond})")
+                    )  # fmt: skip
+            else:
+                conn.execute(
+                    text(f"CREATE POLICY gisplanner_scope ON {table} USING ({using}) WITH CHECK ({check})")
+                )
 
 
 def disable_row_level_security(engine: Engine) -> None:
     with engine.begin() as conn:
         for table in RLS_TABLES:
-            conn.execute(text(f"DROP POLICY IF EXISTS gisplanner_scope ON {table}"))
+            for suffix in ("", "_update", "_delete", "_write"):
+                conn.execute(text(f"DROP POLICY IF EXISTS gisplanner_scope{suffix} ON {table}"))
             conn.execute(text(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"))
 
 
@@ -292,9 +363,8 @@ def grant_official(engine: Engine, role: str, area_id: int, *, create: bool = Fa
                 conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
         conn.execute(text(f"GRANT USAGE ON SCHEMA {_current_schema(conn)} TO {role}"))
         conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_current_schema(conn)} TO {role}"))
-        conn.execute(
-            text(f"GRANT INSERT, UPDATE ON target, visit, problem, problem_event, assignment TO {role}")
-        )
+        conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(TOWN_WRITES)} TO {role}"))
+        conn.execute(text(f"GRANT INSERT ON print_log TO {role}"))
         conn.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_current_schema(conn)} TO {role}"))
         conn.execute(text("DELETE FROM setting WHERE key = :k"), {"k": SCOPE_SETTING_PREFIX + role})
         conn.execute(

@@ -419,6 +419,8 @@ def write_blank_sheet(store, route_id: int, path: str | Path) -> Path:
             (st.seq, st.code or "", st.target.name, st.target.address or "")
             for st in stops_of_route(s, route_id)
         ]
+    from gisplanner.io.safe_cells import append
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "走访结果"
@@ -427,7 +429,7 @@ def write_blank_sheet(store, route_id: int, path: str | Path) -> Path:
         ["序号", "户码", "户主/单位", "地址", "走访结果", "民情日记", "问题类别", "反映问题", "当场解决"]
     )
     for seq, code, name, addr in stops:
-        ws.append([seq, code, name, addr, None, None, None, None, None])
+        append(ws, [seq, code, name, addr])  # names and addresses as text, never as formulas
     wb.save(path)
     return path
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import datetime as dt
 import functools
 import logging
 import re
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +37,23 @@ class StoreError(RuntimeError):
     """A database problem explained for the user (in Chinese), with the technical detail logged."""
 
 
+def unreadable_message(url: str, exc: BaseException) -> str:
+    """A damaged or foreign file, in words: which file, what SQLite said, the newest good backup."""
+    detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    if not url.startswith("sqlite:///"):
+        return f"无法打开数据库 {url}：{detail}"
+    path = Path(url.removeprefix("sqlite:///"))
+    from gisplanner import backup
+
+    good = backup.newest_good_backup(path)
+    hint = (
+        f"最新的完好备份：{good}（恢复：gisplanner backup restore --db {path}，或在程序中选“从备份恢复”）"
+        if good
+        else "没有找到它的完好备份"
+    )
+    return f"文件“{path}”已损坏或不是 gisplanner 的数据库（{detail}）。{hint}"
+
+
 def resolve_url(db: str | Path | None) -> str:
     """A SQLAlchemy URL from what the user typed: nothing (the user's database), a path, or a URL."""
     if db is None or str(db) == "":
@@ -61,6 +76,20 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.close()
+
+
+_DDL = re.compile(r"^\s*(CREATE|DROP|ALTER)\b", re.IGNORECASE)
+
+
+def _sqlite_ddl_in_transaction(conn, cursor, statement, *_args) -> None:
+    """Python's sqlite3 opens its transaction only before INSERT/UPDATE/DELETE, so DDL run first
+    (DROP INDEX before a bulk insert, a migration's CREATE TABLE) ran in autocommit mode and
+    survived the rollback of the transaction it belonged to. A BEGIN first puts it inside; the
+    caller's commit or rollback then covers it. (Reads keep the driver's behaviour: they do not
+    pin a snapshot, which optimistic locking relies on.)"""
+    dbapi = conn.connection.dbapi_connection
+    if not dbapi.in_transaction and _DDL.match(statement):
+        cursor.execute("BEGIN")
 
 
 def _alembic_config():
@@ -122,9 +151,18 @@ class Store:
         engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "before_cursor_execute", _sqlite_ddl_in_transaction)
         store = cls(engine)
-        if upgrade:
-            store.upgrade()
+        try:
+            if upgrade:
+                store.upgrade()
+                store.ensure_indexes()
+        except StoreError:
+            engine.dispose()
+            raise
+        except DBAPIError as e:
+            engine.dispose()
+            raise StoreError(unreadable_message(url, e)) from e
         return store
 
     @property
@@ -147,9 +185,18 @@ class Store:
             return _revision_of(conn)
 
     def upgrade(self) -> None:
-        """Bring the schema to the version this program knows; refuse a newer one."""
+        """Bring the schema to the version this program knows; refuse a newer one, and refuse a
+        database that is not ours (tables but no gisplanner version stamp): nothing is created in it."""
         known, head = known_revisions()
         current = self.current_revision()
+        if current is None:
+            foreign = self._foreign_tables()
+            if foreign:
+                raise StoreError(
+                    f"“{self.describe()}”不是 gisplanner 的数据库：其中已有表（{'、'.join(foreign[:8])}），"
+                    "但没有 gisplanner 的版本记录。为免损坏其中的数据，未做任何改动；请选择 gisplanner "
+                    "的数据库，或新建一个文件。"
+                )
         if current is not None and current not in known:
             raise StoreError(
                 f"数据库结构版本 {current} 比本程序新（本程序认识到 {head}），请升级 gisplanner 后再打开。"
@@ -163,6 +210,35 @@ class Store:
             if not self._wait_for_revision(head):
                 raise
         log.info("database %s upgraded from %s to %s", self.describe(), current, head)
+
+    def _foreign_tables(self) -> list[str]:
+        """Tables in a database without our version stamp: on SQLite any table (the file is
+        someone else's); on PostgreSQL those named like ours (a shared server has PostGIS's)."""
+        from sqlalchemy import inspect
+
+        from gisplanner.model import Base
+
+        with self.engine.connect() as conn:
+            names = inspect(conn).get_table_names()
+        if self.is_sqlite:
+            return sorted(n for n in names if not n.startswith("sqlite_"))
+        return sorted(set(names) & set(Base.metadata.tables))
+
+    def ensure_indexes(self) -> list[str]:
+        """Create the schema's indexes that are missing (an interrupted bulk import of an older
+        version dropped them for good); returns their names. SQLite only: one catalogue query."""
+        if not self.is_sqlite:
+            return []
+        from gisplanner.model import Base
+
+        with self.engine.begin() as conn:
+            have = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='index'")}
+            missing = [ix for tbl in Base.metadata.sorted_tables for ix in tbl.indexes if ix.name not in have]
+            for ix in missing:
+                ix.create(conn)
+        if missing:
+            log.warning("rebuilt missing indexes in %s: %s", self.describe(), [ix.name for ix in missing])
+        return [ix.name for ix in missing]
 
     def _migrate(self, head: str) -> None:
         cfg = _alembic_config()
@@ -337,44 +413,47 @@ def scoped_area_ids(area_ids: list[int] | None, scope) -> list[int] | None:
     return [a for a in area_ids if a in allowed]
 
 
-# -- backups of the SQLite file ----------------------------------------------------------
+# -- backups of the SQLite file (gisplanner.backup does the work) ------------------------------
 def backup_sqlite(store: Store, dest_dir: Path | None = None, keep: int = 7) -> Path | None:
-    """Copy the open SQLite database with SQLite's online backup API; keep the newest `keep`."""
+    """A checked backup of the open SQLite database (None for PostgreSQL).
+
+    Raises StoreError when the database is damaged (it is not copied over the good backups)."""
+    from gisplanner import backup
+
     src = store.sqlite_path
     if src is None or not src.exists():
         return None
-    dest_dir = Path(dest_dir or paths.backup_dir())
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    dest = dest_dir / f"{src.stem}-{stamp}.sqlite"
-    with contextlib.closing(sqlite3.connect(src)) as s, contextlib.closing(sqlite3.connect(dest)) as d:
-        s.backup(d)
-    old = sorted(dest_dir.glob(f"{src.stem}-*.sqlite"))
-    for p in old[:-keep] if keep > 0 else []:
-        p.unlink(missing_ok=True)
-    log.info("backup of %s written to %s", src, dest)
-    return dest
+    try:
+        return backup.backup(src, dest_dir, keep)
+    except backup.BackupError as e:
+        raise StoreError(str(e)) from e
 
 
 def list_backups(store: Store, dest_dir: Path | None = None) -> list[Path]:
+    """This database's backups, newest first."""
+    from gisplanner import backup
+
     src = store.sqlite_path
     if src is None:
         return []
-    return sorted(Path(dest_dir or paths.backup_dir()).glob(f"{src.stem}-*.sqlite"), reverse=True)
+    return [b.path for b in backup.list_backups(src, dest_dir)]
 
 
-def restore_sqlite(store: Store, backup: Path) -> None:
-    """Replace the open database's content with a backup (through the backup API, in place).
+def restore_sqlite(store: Store, backup_file: Path | None = None) -> None:
+    """Replace the open database's content with a backup (the newest good one by default).
 
     The current content is backed up first, so a restore can itself be undone.
     """
+    from gisplanner import backup
+
     dest = store.sqlite_path
     if dest is None:
         raise StoreError("只有本地 SQLite 数据库可以从备份恢复")
-    backup_sqlite(store)
     store.engine.dispose()
-    with contextlib.closing(sqlite3.connect(backup)) as s, contextlib.closing(sqlite3.connect(dest)) as d:
-        s.backup(d)
+    try:
+        backup.restore(dest, backup_file)
+    except backup.BackupError as e:
+        raise StoreError(str(e)) from e
     store.engine.dispose()
 
 

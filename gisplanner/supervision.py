@@ -352,6 +352,8 @@ def write_xlsx(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from gisplanner.io.safe_cells import put
+
     path = Path(path)
     percent = set(percent_headers)
     wb = Workbook()
@@ -362,16 +364,16 @@ def write_xlsx(
         ws = wb.create_sheet(title=name[:31])
         first = 1
         for line in (title_rows or {}).get(name, []):
-            ws.cell(row=first, column=1, value=line).alignment = Alignment(wrap_text=False)
+            put(ws, first, 1, line).alignment = Alignment(wrap_text=False)
             first += 1
         if first > 1:
             first += 1
         for j, h in enumerate(df.columns, start=1):
-            ws.cell(row=first, column=j, value=str(h)).font = bold
+            put(ws, first, j, str(h)).font = bold
         marks = (highlight or {}).get(name)
         for i, row in enumerate(df.itertuples(index=False), start=first + 1):
             for j, (h, v) in enumerate(zip(df.columns, row, strict=True), start=1):
-                c = ws.cell(row=i, column=j, value=_cell(v))
+                c = put(ws, i, j, _cell(v))
                 if h in percent and isinstance(c.value, float):
                     c.number_format = "0.0%"
                 elif isinstance(c.value, float):

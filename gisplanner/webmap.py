@@ -112,13 +112,13 @@ def _coverage_layer(m, areas, cov: pd.DataFrame) -> None:
         c = cov.loc[row.id] if row.id in cov.index else None
         rate = None if c is None or not c["targets"] else float(c["met"]) / float(c["targets"])
         props = {
-            "name": row.name,
+            "name": _h(row.name),
             "code": row.code,
             "targets": int(c["targets"]) if c is not None else 0,
             "visited": int(c["visited"]) if c is not None else 0,
             "met": int(c["met"]) if c is not None else 0,
             "met_rate": "—" if rate is None else f"{rate:.0%}",
-            "status": STATUS_ZH.get(str(c["status"]), "") if c is not None else "",
+            "status": _h(STATUS_ZH.get(str(c["status"]), "")) if c is not None else "",
             "open_problems": int(c["open_problems"]) if c is not None else 0,
             "color": class_color(rate),
         }
@@ -142,6 +142,12 @@ def _coverage_layer(m, areas, cov: pd.DataFrame) -> None:
     ).add_to(m)
 
 
+def _h(v) -> str:
+    """Text for a folium popup/tooltip field (rendered as HTML): escaped, so a name such as
+    ``<img src=x onerror=…>`` shows as typed instead of running."""
+    return html.escape("" if v is None or (isinstance(v, float) and v != v) else str(v), quote=True)
+
+
 def _points_layer(m, df: pd.DataFrame, name: str, unmasked: bool) -> None:
     if df.empty:
         return
@@ -160,8 +166,10 @@ def _points_layer(m, df: pd.DataFrame, name: str, unmasked: bool) -> None:
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [round(float(row.lon), 6), round(float(row.lat), 6)]},
             "properties": {
-                "name": row.name, "address": row.address or "", "phone": phone if unmasked else mask_phone(phone),
-                "tags": tags or "—", "last": last, "problems": int(row.open_problems),
+                # popups and tooltips render their values as HTML: every user text is escaped
+                "name": _h(row.name), "address": _h(row.address or ""),
+                "phone": _h(phone if unmasked else mask_phone(phone)),
+                "tags": _h(tags or "—"), "last": _h(last), "problems": int(row.open_problems),
                 "color": ENTERPRISE_COLOR if row.kind == "enterprise" else (SPECIAL_COLOR if special else HOUSEHOLD_COLOR),
             },
         })  # fmt: skip
@@ -307,6 +315,13 @@ def export_webmap(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     tmp.write_text(page, encoding="utf-8")
+    if unmasked:  # recorded before the file is in place: no unlogged copy of every phone number
+        from gisplanner.audit import log_disclosure
+
+        counts = m._gisplanner_counts  # noqa: SLF001
+        log_disclosure(
+            store, f"导出网页地图（电话未隐藏）→ {out.name}", counts["households"] + counts["enterprises"]
+        )
     tmp.replace(out)
     _report(progress, 1.0, "完成")
     return {"out": str(out), "bytes": out.stat().st_size, "round": round_id, "unmasked": unmasked,

@@ -27,7 +27,7 @@ def test_demo_files_import_into_an_empty_store(empty_store, capsys):
     empty_store.close()
     steps = [
         ["import", "areas", str(DEMO / "town.geojson"), "--level", "town"],
-        ["import", "areas", str(DEMO / "villages.gpkg")],
+        ["import", "areas", str(DEMO / "villages.gpkg"), "--level", "village"],
         ["import", "households", str(DEMO / "households.xlsx")],
         ["import", "enterprises", str(DEMO / "enterprises.xlsx")],
         ["import", "notables", str(DEMO / "notables.xlsx")],
@@ -51,7 +51,7 @@ def test_demo_files_import_into_an_empty_store(empty_store, capsys):
 
     # the same villages as a Gauss-Kruger Shapefile and as GeoJSON: nothing changes
     for f in ("villages_4549.shp", "villages.geojson"):
-        assert run(["import", "areas", str(DEMO / f), "--db", db]) == 0
+        assert run(["import", "areas", str(DEMO / f), "--db", db, "--level", "village"]) == 0
         assert "新增 0，更新 0，未变 18" in capsys.readouterr().out, f
     # the GBK sample in Gaode coordinates names the same households: converted back to WGS84
     # they are within millimetres of the stored points, so nothing changes

@@ -170,6 +170,8 @@ def test_cli_export_and_import_areas(demo_store_copy, tmp_path, capsys):
                 "代码",
                 "--name-field",
                 "名称",
+                "--level",
+                "village",
             ]
         )
         == 0

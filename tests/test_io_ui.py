@@ -100,3 +100,38 @@ def test_export_menu_writes_masked_targets(window, qtbot, tmp_path):
     gpkg = tmp_path / "区域.gpkg"
     export_areas(window, str(gpkg))
     qtbot.waitUntil(gpkg.exists, timeout=60_000)
+
+
+def test_wizard_asks_for_the_crs_of_a_shapefile_without_prj(window, qtbot, tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QInputDialog
+
+    from gisplanner.ui.dialogs.import_wizard import ImportWizard
+    from gisplanner.ui.panels.io_panel import open_import_wizard
+
+    demo = Path(__file__).resolve().parents[1] / "maps" / "demo"
+    for ext in ("shp", "shx", "dbf", "cpg"):
+        shutil.copy(demo / f"villages_4549.{ext}", tmp_path / f"v.{ext}")
+    asked = []
+
+    def choose(parent, title, label, items, *a):
+        asked.append(label)
+        return next(i for i in items if i.startswith("EPSG:4549")), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", choose)
+    wiz = open_import_wizard(window, "areas", str(tmp_path / "v.shp"))
+    qtbot.addWidget(wiz)
+    assert wiz.crs_combo.isVisible()  # boundaries show the CRS choice
+    wiz.level_combo.setCurrentIndex(wiz.level_combo.findData("village"))
+    wiz.next_button.click()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_MAPPING, timeout=30_000)
+    assert asked and "v.shp" in asked[0] and ".prj" in asked[0]
+    assert wiz.crs_combo.currentData() == "EPSG:4549"
+    wiz.next_button.click()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_PREVIEW, timeout=30_000)
+    assert "可导入 18 个区域" in wiz.summary_label.text()
+    wiz.import_button.click()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_DONE, timeout=30_000)
+    assert "未变 18" in wiz.done_label.text()

@@ -84,22 +84,27 @@ def test_english_is_switchable(qtbot):
 def test_first_start_builds_the_demo_in_the_user_directory(qtbot, gisplanner_home):
     """`make run` on a fresh machine: no database yet → the demo town is built, off the UI thread."""
     from gisplanner import paths
-    from gisplanner.demo import build_demo
+    from gisplanner.demo_file import build_demo_database
+    from gisplanner.store import Store, list_backups
     from gisplanner.ui.application import open_user_store
     from gisplanner.ui.main_window import MainWindow
 
     store, needs_demo = open_user_store(None)
-    assert needs_demo and paths.default_database().exists()
+    assert needs_demo and store is None
     w = MainWindow()
     qtbot.addWidget(w)
     done = []
+
+    def build(progress=None):
+        counts = build_demo_database(paths.default_database(), households=600, progress=progress)
+        return counts, Store.open(paths.default_database())
+
     with qtbot.waitSignal(w.mapLoaded, timeout=60_000):
-        w.run_task(
-            build_demo, store, households=600, on_result=lambda c: (done.append(c), w.set_store(store))
-        )
+        w.run_task(build, on_result=lambda r: (done.append(r[0]), w.set_store(r[1])))
     assert done[0]["households"] == 600
     assert w.map_widget.counts()["points"] == 600 + 150 + 30
     # the second start opens the same database and makes a backup first
     store2, needs_demo2 = open_user_store(None)
     assert not needs_demo2
-    assert list((gisplanner_home / "backups").glob("gisplanner-*.sqlite"))
+    assert list_backups(store2)
+    store2.close()

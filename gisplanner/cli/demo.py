@@ -20,21 +20,34 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from gisplanner.demo import build_demo
+    from gisplanner.demo_file import build_demo_database
+    from gisplanner.store import StoreError, resolve_url
 
-    store = open_store(args)
-    if not store.is_empty():
-        print(f"错误：数据库 {store.describe()} 已有数据，演示数据只能写入空数据库", file=sys.stderr)
-        return 2
     t0 = time.perf_counter()
 
     def progress(frac: float, msg: str) -> bool:
         print(f"\r{frac * 100:5.1f}% {msg:<30}", end="", file=sys.stderr, flush=True)
         return True
 
-    counts = build_demo(store, households=args.households, seed=args.seed, progress=progress)
+    url = resolve_url(args.db)
+    if url.startswith("sqlite:///"):
+        # built beside and renamed into place: kill -9 never leaves a half-built database
+        where = url.removeprefix("sqlite:///")
+        try:
+            counts = build_demo_database(where, households=args.households, seed=args.seed, progress=progress)
+        except StoreError as e:
+            print(f"错误：{e}", file=sys.stderr)
+            return 2
+    else:
+        store = open_store(args)
+        where = store.describe()
+        if not store.is_empty():
+            print(f"错误：数据库 {where} 已有数据，演示数据只能写入空数据库", file=sys.stderr)
+            return 2
+        counts = build_demo(store, households=args.households, seed=args.seed, progress=progress)
     print(file=sys.stderr)
     print(
-        f"演示数据库已生成：{store.describe()}（{time.perf_counter() - t0:.1f} 秒）\n"
+        f"演示数据库已生成：{where}（{time.perf_counter() - t0:.1f} 秒）\n"
         f"住户 {counts['households']}，企业 {counts['enterprises']}，名士 {counts['notable_persons']}，"
         f"干部 {counts['cadres']}，走访 {counts['visits']}，问题 {counts['problems']}"
     )

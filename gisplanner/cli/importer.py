@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from gisplanner.cli.common import add_db_argument, open_store, print_json
-from gisplanner.io.crs import CRS_NAMES
+from gisplanner.io.crs import CrsError, parse_crs
 from gisplanner.io.headers import ROSTER_KIND_ZH, ROSTER_KINDS
 
 MAX_LISTED = 20
@@ -44,29 +44,43 @@ def register(sub) -> None:
     a.add_argument("file")
     add_db_argument(a)
     a.add_argument(
-        "--level", default="village", choices=["city", "district", "town", "village"], help="区域级别"
-    )
-    a.add_argument("--code-field", default=None, help="代码字段（默认自动识别 code/区划代码/XZQDM…）")
-    a.add_argument("--name-field", default=None, help="名称字段（默认自动识别 name/名称/XZQMC…）")
+        "--level", default=None, choices=["city", "district", "town", "village"],
+        help="区域级别（必填，除非用 --level-field 给出每个要素的级别）",
+    )  # fmt: skip
+    code = a.add_mutually_exclusive_group()
+    code.add_argument("--code-field", default=None, help="代码字段（默认自动识别 code/区划代码/XZQDM…）")
+    code.add_argument("--code", default=None, dest="code_value", help="单个要素的文件：区划代码")
+    name = a.add_mutually_exclusive_group()
+    name.add_argument("--name-field", default=None, help="名称字段（默认自动识别 name/名称/XZQMC…）")
+    name.add_argument("--name", default=None, dest="name_value", help="单个要素的文件：区域名称")
     a.add_argument("--parent-field", default=None, help="上级代码字段（默认按包含关系找上级）")
     a.add_argument("--level-field", default=None, help="级别字段（每个要素自己的级别）")
     a.add_argument("--layer", default=None, help="图层名称（GeoPackage）")
     a.add_argument(
         "--offices", default=None, help="村委会位置的点图层文件（默认：同一文件中的点图层，否则面内点）"
     )
-    a.add_argument("--crs", default=None, help="文件没有坐标系信息时使用的坐标系，例如 EPSG:4549")
-    a.add_argument("--preview", action="store_true", help="只检查，不写入")
+    a.add_argument(
+        "--crs", default=None,
+        help="文件坐标所用的坐标系：wgs84 / cgcs2000 / gcj02（高德/腾讯）/ bd09（百度）/ EPSG:n；"
+        "给出时优先于文件声明的坐标系；没有 .prj 的 Shapefile 必须给出",
+    )  # fmt: skip
+    a.add_argument("--relevel", action="store_true", help="允许改变已有区域的级别")
+    a.add_argument(
+        "--allow-outside", action="store_true", help="允许导入后有走访对象不在任何村/社区内（默认拒绝）"
+    )
+    a.add_argument("--dry-run", action="store_true", help="完整检查并报告结果，但不写入数据库")
+    a.add_argument("--preview", action="store_true", help="只读取文件，不连接数据库")
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=run_areas)
 
 
 def _crs(value: str | None):
-    if value is None:
-        return None
-    v = value.strip()
-    if v.lower().replace("-", "") in CRS_NAMES:
-        return v.lower().replace("-", "")
-    return int(v) if v.isdigit() else v
+    """The --crs value normalised; an unknown one exits 2 with a message (no pyproj traceback)."""
+    try:
+        return parse_crs(value)
+    except CrsError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        raise SystemExit(2) from e
 
 
 def _progress(frac: float, msg: str) -> bool:
@@ -152,15 +166,24 @@ def run_areas(args) -> int:
         preview_boundaries,
     )
 
+    if args.level is None and args.level_field is None:
+        print(
+            "错误：请用 --level 指定区域级别（city / district / town / village），"
+            "或用 --level-field 指定每个要素的级别字段",
+            file=sys.stderr,
+        )
+        return 2
+    crs = _crs(args.crs)
     try:
         preview = preview_boundaries(
             args.file, layer=args.layer, level=args.level, code_field=args.code_field,
             name_field=args.name_field, parent_field=args.parent_field, level_field=args.level_field,
-            crs=_crs(args.crs), office_path=args.offices,
+            crs=crs, office_path=args.offices, code_value=args.code_value, name_value=args.name_value,
         )  # fmt: skip
     except BoundaryError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
+    level_zh = level_label(args.level) if args.level else "区域"
     if args.preview:
         out = {
             "file": str(preview.path), "features": len(preview.features), "source_crs": preview.source_crs,
@@ -170,25 +193,31 @@ def run_areas(args) -> int:
         if args.json:
             print_json(out)
         else:
-            print(
-                f"{preview.path.name}：{len(preview.features)} 个{level_label(args.level)}（坐标系 {preview.source_crs}）"
-            )
+            print(f"{preview.path.name}：{len(preview.features)} 个{level_zh}（坐标系 {preview.source_crs}）")
             for line in preview.repairs + preview.problems:
                 print(f"  {line}")
         return 0
     store = open_store(args)
     try:
-        result = import_boundaries(store, preview)
+        result = import_boundaries(
+            store, preview, relevel=args.relevel, allow_outside=args.allow_outside, dry_run=args.dry_run
+        )
+    except BoundaryError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
     except Exception as e:  # noqa: BLE001
         print(f"错误：导入失败，数据库未作任何改动：{e}", file=sys.stderr)
         return 3
     if args.json:
-        print_json(result.as_dict() | {"file": str(preview.path)})
+        print_json(result.as_dict() | {"file": str(preview.path), "source_crs": preview.source_crs})
         return 0
+    head = "检查（未写入）" if args.dry_run else ""
     print(
-        f"{preview.path.name}：新增 {result.inserted}，更新 {result.updated}，未变 {result.unchanged}，"
+        f"{head}{preview.path.name}：新增 {result.inserted}，更新 {result.updated}，未变 {result.unchanged}，"
         f"跳过 {result.skipped}，修复 {result.repaired} 个区域"
     )
+    if result.targets_outside:
+        print(f"  导入后有 {result.targets_outside} 个走访对象不在任何村/社区内")
     for line in result.repairs + result.problems:
         print(f"  {line}")
     return 0

@@ -37,6 +37,46 @@ CRS_NAMES_ZH = {
 }
 
 
+class CrsError(ValueError):
+    """A coordinate system the user named cannot be understood (message in Chinese)."""
+
+
+def parse_crs(value: str | int | None) -> str | None:
+    """Normalise what a user typed for a CRS: 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09' | 'EPSG:n'
+    (also a bare number, 'epsg:n', or WKT). Raises CrsError for anything pyproj does not know."""
+    if value is None:
+        return None
+    v = str(value).strip()
+    if not v:
+        return None
+    name = v.lower().replace("-", "").replace("_", "")
+    if name in CRS_NAMES:
+        return name
+    if v.isdigit():
+        v = f"EPSG:{v}"
+    try:
+        crs = CRS.from_user_input(v)
+    except Exception as exc:  # noqa: BLE001 - pyproj raises CRSError (and others for odd input)
+        raise CrsError(
+            f"无法识别的坐标系“{value}”：请用 wgs84、cgcs2000、gcj02（高德/腾讯）、bd09（百度）"
+            "或 EPSG 代码（例如 EPSG:4549）"
+        ) from exc
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.to_wkt()
+
+
+def is_degrees(crs) -> bool:
+    """Whether a CRS (one of CRS_NAMES, or anything pyproj reads) has lon/lat in degrees."""
+    if crs is None:
+        return False
+    if str(crs) in CRS_NAMES:
+        return True
+    try:
+        return bool(CRS.from_user_input(crs).is_geographic)
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def _arrays(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 

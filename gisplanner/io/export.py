@@ -133,6 +133,10 @@ def export_targets_xlsx(
     with atomic_path(out) as tmp:
         _write_sheets(tmp, [("走访对象", targets), ("未办结问题", problems)], progress)
         _report(progress, 0.99, "保存")
+        if unmasked:  # recorded before the file is in place: no unlogged copy of every phone number
+            from gisplanner.audit import log_disclosure
+
+            log_disclosure(store, f"导出走访对象（电话未隐藏）→ {out.name}", len(targets))
     if progress is not None:
         progress(1.0, "完成")  # the file is in place: too late to cancel
     return {"targets": len(targets), "open_problems": len(problems), "unmasked": unmasked, "path": str(out)}

@@ -18,9 +18,13 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
+from gisplanner.io.safe_cells import needs_quote
+
 # characters XML 1.0 forbids (Excel refuses the file if they appear)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 STYLE_NORMAL, STYLE_HEADER, STYLE_HIGHLIGHT = 0, 1, 2
+# the same styles with Excel's quote prefix: text that looks like a formula stays text
+_QUOTED = {STYLE_NORMAL: 3, STYLE_HIGHLIGHT: 4, STYLE_HEADER: STYLE_HEADER}
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -56,9 +60,11 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fill><patternFill patternType="solid"><fgColor rgb="FFFFF2CC"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
+<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
-<xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/></cellXfs>
+<xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/>
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>
+<xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1" quotePrefix="1"/></cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
 _SHEET_HEAD = (
@@ -122,7 +128,10 @@ def _cell(ref: str, v, style: int, sst: _Strings) -> str:
         if not math.isfinite(v):
             return f'<c r="{ref}"{s}/>' if style else ""
         return f'<c r="{ref}"{s}><v>{float(v)!r}</v></c>'
-    return f'<c r="{ref}"{s} t="s"><v>{sst.ref(str(v))}</v></c>'
+    text = str(v)
+    if needs_quote(text):
+        s = f' s="{_QUOTED.get(style, style)}"'
+    return f'<c r="{ref}"{s} t="s"><v>{sst.ref(text)}</v></c>'
 
 
 def _sheet_xml(df: pd.DataFrame, highlight_last: bool, widths: dict[int, float] | None, sst: _Strings):

@@ -86,12 +86,46 @@ def install_excepthook(smoke: bool = False) -> None:
     sys.excepthook = hook
 
 
-def open_user_store(db: str | None) -> tuple[Store, bool]:
-    """Open the database (the user's own by default); returns (store, needs_demo)."""
+def open_user_store(db: str | None) -> tuple[Store | None, bool]:
+    """Open the database (the user's own by default); returns (store, needs_demo).
+
+    First start (no database of the user's own yet, or an empty one): (None, True) — the demo is
+    then built into a temporary file and renamed into place (gisplanner.demo_file)."""
+    if db is None:
+        from gisplanner.demo_file import is_empty_database
+
+        if is_empty_database(paths.default_database()):
+            return None, True
     store = Store.open(db)
-    backup_sqlite(store)  # officials' data must survive their mistakes: a copy at every open
+    try:
+        backup_sqlite(store)  # officials' data must survive their mistakes: a checked copy at every open
+    except StoreError:
+        store.close()  # damaged: not copied over the good backups, and not opened
+        raise
     needs_demo = db is None and store.is_empty()
     return store, needs_demo
+
+
+def build_first_demo(progress=None) -> Store:
+    """The first start's demo town in the user's default database (worker thread)."""
+    from gisplanner.demo_file import build_demo_database
+
+    build_demo_database(paths.default_database(), progress=progress)
+    return Store.open(paths.default_database())
+
+
+def open_or_offer_restore(db: str | None, parent=None) -> tuple[Store, bool] | None:
+    """Open the database; when it cannot be opened, say why and offer a restore from its backups."""
+    from gisplanner.ui.dialogs.restore import offer_restore
+
+    while True:
+        try:
+            return open_user_store(db)
+        except Exception as e:  # noqa: BLE001 - StoreError explains; anything else is logged too
+            log.exception("cannot open database %s", db)
+            message = e if isinstance(e, StoreError) else f"{db or paths.default_database()}\n{e}"
+            if not offer_restore(parent, db, StoreError(str(message))):
+                return None
 
 
 def run_app(db: str | None = None, lang: str | None = None, smoke: Callable[[], float] | None = None) -> int:
@@ -102,17 +136,17 @@ def run_app(db: str | None = None, lang: str | None = None, smoke: Callable[[], 
 
     if db is None:
         db = QSettings().value("database/last", None) or None
-    try:
-        store, needs_demo = open_user_store(db)
-    except (StoreError, Exception) as e:  # noqa: BLE001 - shown to the user, then exit
-        log.exception("cannot open database %s", db)
-        if smoke is not None:
+    if smoke is not None:  # no dialogs in a self-test: the reason on stderr, exit non-zero
+        try:
+            opened = open_user_store(db)
+        except Exception as e:  # noqa: BLE001 - reported, then exit
             print(f"smoke failed: cannot open {db or paths.default_database()}: {e}", file=sys.stderr)
             return 2
-        QMessageBox.critical(
-            None, "无法打开数据库", f"{db or paths.default_database()}\n{e}\n\n日志：{logs.log_file()}"
-        )
+    else:
+        opened = open_or_offer_restore(db)
+    if opened is None:
         return 2
+    store, needs_demo = opened
     window = MainWindow()
     if smoke is not None:
         from gisplanner.ui.smoke import SmokeWatch
@@ -123,14 +157,13 @@ def run_app(db: str | None = None, lang: str | None = None, smoke: Callable[[], 
         window.setGeometry(screen.availableGeometry())
     window.showMaximized()
     if needs_demo:
-        # first start: build the demo town off the UI thread, then show it
-        from gisplanner.demo import build_demo
-
-        def done(_counts):
-            window.set_store(store)
-
+        # first start: build the demo town off the UI thread (into a temporary file renamed into
+        # place, so an interrupted first start is simply redone), then show it
         QTimer.singleShot(
-            0, lambda: window.run_task(build_demo, store, title="首次启动：生成演示镇", on_result=done)
+            0,
+            lambda: window.run_task(
+                build_first_demo, title="首次启动：生成演示镇", on_result=window.set_store
+            ),
         )
     else:
         QTimer.singleShot(0, lambda: window.set_store(store))

@@ -12,6 +12,7 @@ import importlib
 import logging
 import pkgutil
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
@@ -338,13 +339,12 @@ class MainWindow(QMainWindow):
             self._switch_to(path)
 
     def _switch_to(self, db: str) -> None:
-        try:
-            store = Store.open(db)
-            store_mod.backup_sqlite(store)
-        except Exception as e:
-            log.exception("opening %s failed", db)
-            show_error(self, "无法打开数据库", f"{db}\n{e}")
+        from gisplanner.ui.application import open_or_offer_restore
+
+        opened = open_or_offer_restore(db, self)
+        if opened is None:
             return
+        store = opened[0]
         QSettings().setValue("database/last", db)
         self.set_store(store)
 
@@ -354,15 +354,22 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        from gisplanner.demo import build_demo
+        from gisplanner.demo_file import build_demo_database, is_empty_database
 
-        store = Store.open(path)
-        if not store.is_empty():
+        try:
+            empty = is_empty_database(Path(path).expanduser().resolve())
+        except Exception as e:  # noqa: BLE001 - a foreign or damaged file: say so
+            show_error(self, "无法生成演示数据", f"{path}\n{e}")
+            return
+        if not empty:
             show_error(self, "无法生成演示数据", f"{path} 已有数据，请选择新文件")
             return
-        self.run_task(
-            build_demo, store, title=self.tr("生成演示镇"), on_result=lambda _c: self.set_store(store)
-        )
+
+        def build(progress=None):  # into a temporary file, renamed into place when complete
+            build_demo_database(path, progress=progress)
+            return Store.open(path)
+
+        self.run_task(build, title=self.tr("生成演示镇"), on_result=self.set_store)
 
     def _backup_now(self) -> None:
         if self.store is None or self.store.sqlite_path is None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner.io import headers as hdr
-from gisplanner.io.crs import CRS_NAMES_ZH
+from gisplanner.io.crs import CRS_NAMES, CRS_NAMES_ZH, gk3_epsg
 
 AREAS = "areas"
 KINDS_ZH = {**hdr.ROSTER_KIND_ZH, AREAS: "区域边界（村/社区、镇）"}
@@ -120,6 +120,11 @@ class ImportWizard(QDialog):
         self.crs_combo.addItem(self.tr("自动（按表头或上次的设置，否则 WGS84）"), None)
         for name, zh in CRS_NAMES_ZH.items():
             self.crs_combo.addItem(zh, name)
+        for cm in range(75, 136, 3):  # boundaries drawn by land offices: CGCS2000 Gauss-Kruger zones
+            self.crs_combo.addItem(
+                self.tr("EPSG:{n}（国家2000 3度带，中央经线 {cm}°E）").format(n=gk3_epsg(cm), cm=cm),
+                f"EPSG:{gk3_epsg(cm)}",
+            )
         self.crs_label = QLabel(self.tr("坐标系："))
         form.addRow(self.crs_label, self.crs_combo)
         self.level_combo = QComboBox()
@@ -192,7 +197,16 @@ class ImportWizard(QDialog):
         for w in (self.level_label, self.level_combo):
             w.setVisible(areas)
         for w in (self.crs_label, self.crs_combo):
-            w.setVisible(not areas and self.kind != "cadres")
+            w.setVisible(self.kind != "cadres")
+        # boundaries: the file's own CRS unless one is chosen (a GeoJSON in Gaode coordinates
+        # still claims WGS84); rosters: header hints or the remembered setting
+        self.crs_combo.setItemText(
+            0, self.tr("文件自带的坐标系") if areas else self.tr("自动（按表头或上次的设置，否则 WGS84）")
+        )
+        for i in range(1, self.crs_combo.count()):  # Gauss-Kruger zones only for boundaries
+            view = self.crs_combo.view()
+            if view is not None and hasattr(view, "setRowHidden"):
+                view.setRowHidden(i, not areas and self.crs_combo.itemData(i) not in CRS_NAMES)
 
     def _browse(self) -> None:
         filt = BOUNDARY_FILTER if self.kind == AREAS else ROSTER_FILTER
@@ -254,12 +268,30 @@ class ImportWizard(QDialog):
     def _file_read(self, value) -> None:
         self._busy(False)
         if self.kind == AREAS:
-            self.columns = value
+            self.columns, has_crs = value
+            if not has_crs and self.crs_combo.currentData() is None and not self._ask_crs():
+                return
             self._fill_boundary_mapping()
         else:
             self.table, saved = value
             self._fill_roster_mapping(saved)
         self._show(self.PAGE_MAPPING)
+
+    def _ask_crs(self) -> bool:
+        """A boundary file without CRS (a Shapefile without .prj): ask which one its numbers are in."""
+        from PySide6.QtWidgets import QInputDialog
+
+        items = [self.crs_combo.itemText(i) for i in range(1, self.crs_combo.count())]
+        name = Path(self.path_edit.text()).name
+        text, ok = QInputDialog.getItem(
+            self, self.tr("选择坐标系"),
+            self.tr("文件“{name}”没有坐标系信息（缺少 .prj），请选择它的坐标系：").format(name=name),
+            items, 0, False,
+        )  # fmt: skip
+        if not ok:
+            return False
+        self.crs_combo.setCurrentIndex(items.index(text) + 1)
+        return True
 
     def _combo(self, options: list[str], current: str | None) -> QComboBox:
         combo = QComboBox()
@@ -334,7 +366,7 @@ class ImportWizard(QDialog):
             self._busy(True, self.tr("正在检查边界…"))
             self.window_.run_task(
                 _preview_boundaries, self.path_edit.text(), mapping, self.level_combo.currentData(),
-                title=self.tr("检查边界"), on_result=self._previewed, on_error=self._failed,
+                self.crs_combo.currentData(), title=self.tr("检查边界"), on_result=self._previewed, on_error=self._failed,
             )  # fmt: skip
             return
         missing = hdr.missing_required(self.kind, mapping)
@@ -437,21 +469,21 @@ def _read_roster(store, path: str, kind: str, progress=None):  # noqa: ARG001
     return table, mappings.recall(store, kind, table.headers) if store is not None else None
 
 
-def _read_boundary_columns(path: str, progress=None) -> list[str]:  # noqa: ARG001
-    from gisplanner.io.boundary_import import list_layers, read_layer
+def _read_boundary_columns(path: str, progress=None) -> tuple[list[str], bool]:  # noqa: ARG001
+    """The polygon layer's attribute columns, and whether the file says which CRS it is in."""
+    from gisplanner.io.boundary_import import layer_columns, list_layers
 
     layers = list_layers(path)
     polys = [n for n, t in layers if "polygon" in t.lower()] or [layers[0][0]]
-    gdf = read_layer(path, polys[0], crs=None)
-    return [str(c) for c in gdf.columns if c != "geometry"]
+    return layer_columns(path, polys[0])
 
 
-def _preview_boundaries(path: str, mapping: dict, level: str, progress=None):  # noqa: ARG001
+def _preview_boundaries(path: str, mapping: dict, level: str, crs=None, progress=None):  # noqa: ARG001
     from gisplanner.io.boundary_import import preview_boundaries
 
     return preview_boundaries(
         path, level=level, code_field=mapping.get("code"), name_field=mapping.get("name"),
-        parent_field=mapping.get("parent"),
+        parent_field=mapping.get("parent"), crs=crs,
     )  # fmt: skip
 
 
