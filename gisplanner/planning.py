@@ -20,7 +20,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import numpy as np
-import shapely
 from sqlalchemy import delete, select, update
 
 from gisplanner.io.crs import LocalProjection
@@ -40,6 +39,7 @@ from gisplanner.model import (
     VisitSession,
 )
 from gisplanner.model import Route as RouteRow
+from gisplanner.roads import road_lines
 from gisplanner.routing.matrix import WALKING, RoadGraph, TravelProfile, travel_matrices
 from gisplanner.routing.vrptw import NO_TIME, NO_WINDOW, Client, Shift
 from gisplanner.routing.vrptw import Problem as RoutingProblem
@@ -318,18 +318,10 @@ def _load(store, round_id: int, cfg: PlanConfig) -> _RoundInput:
             )
         ).all()
         history = [PastVisit(h.target_id, h.visited_at, h.outcome) for h in hist]
-        road_geoms = s.scalars(select(Road.geometry)).all()
-    roads = None
-    if road_geoms:
-        lines = []
-        for g in shapely.from_wkb(list(road_geoms)):
-            for part in shapely.get_parts(g):
-                c = np.asarray(part.coords)
-                if c.shape[0] >= 2:
-                    px, py = proj.forward(c[:, 0], c[:, 1])
-                    lines.append(np.column_stack([px, py]))
-        if lines:
-            roads = RoadGraph.from_polylines(lines)
+        road_rows = s.execute(select(Road.geometry, Road.kind)).all()
+    # the roads this profile may use (walkers: no motorways; e-bikes: no steps or footways)
+    lines = road_lines([r[0] for r in road_rows], [r[1] for r in road_rows], proj, cfg.profile)
+    roads = RoadGraph.from_polylines(lines) if lines else None
     return _RoundInput(round_id, sess, team_inputs, xy, names, infos, prizes, roads, history)
 
 

@@ -143,6 +143,165 @@ class TravelMatrices:
     on_road: np.ndarray  # bool per point: snapped to a road (else straight line × detour)
 
 
+#: the road network is cut to the points' box grown by this (metres, at least) before the search
+CROP_MARGIN = 1500.0
+#: memory bound for one block of shortest-path rows (float64 cells)
+BLOCK_CELLS = 25_000_000
+
+
+class PointNetwork:
+    """The road graph joined by the given points: shortest paths between them along the roads.
+
+    Each point within ``max_snap`` of a road becomes a node of its own, tied to the two ends of
+    its nearest segment by its *access leg*: the straight walk from the point to its foot on
+    the road plus the way along the segment. So the search runs only from the k points (not
+    from 2k segment ends), and the access leg is part of every path and every drawn leg.
+    The graph is first cut to the points' bounding box grown by ``margin`` (default: the
+    larger of :data:`CROP_MARGIN` and a third of the box's diagonal) so that a team's few
+    dozen houses do not search a whole city's network; a path that would leave that box is
+    the only thing lost, and the margin makes that a detour nobody walks.
+    """
+
+    def __init__(self, graph: RoadGraph, points: np.ndarray, max_snap: float = 300.0, margin=None):
+        pts = np.asarray(points, dtype=float).reshape(-1, 2)
+        self.points = pts
+        k = pts.shape[0]
+        self.k = k
+        snap = graph.snap(pts) if k else None
+        self.snap = snap
+        self.on_road = snap.offset <= max_snap if k else np.zeros(0, dtype=bool)
+        self.n = 0
+        if not k:
+            return
+        from scipy.sparse import coo_matrix, csr_matrix
+
+        x0, y0 = pts.min(axis=0)
+        x1, y1 = pts.max(axis=0)
+        if margin is None:
+            margin = max(CROP_MARGIN, float(np.hypot(x1 - x0, y1 - y0)) / 3.0)
+        box = shapely.box(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+        segs = np.union1d(graph._tree.query(box), snap.segment[self.on_road])
+        keep = np.unique(np.concatenate([graph.seg_from[segs], graph.seg_to[segs]]))
+        sub = graph.graph[keep][:, keep].tocsr()
+        n = keep.shape[0]
+        self.node_xy = graph.nodes[keep]
+        self.n = n
+        idx = np.flatnonzero(self.on_road)
+        seg = snap.segment[idx]
+        u = np.searchsorted(keep, graph.seg_from[seg])
+        v = np.searchsorted(keep, graph.seg_to[seg])
+        length = snap.segment_length[idx]
+        wu = np.maximum(snap.t[idx] * length + snap.offset[idx], 1e-6)
+        wv = np.maximum((1.0 - snap.t[idx]) * length + snap.offset[idx], 1e-6)
+        p = n + idx
+        self.u = np.full(k, -1, dtype=np.int64)
+        self.v = np.full(k, -1, dtype=np.int64)
+        self.u[idx], self.v[idx] = u, v
+        rows = np.concatenate([p, p, u, v])
+        cols = np.concatenate([u, v, p, p])
+        vals = np.concatenate([wu, wv, wu, wv])
+        big = csr_matrix(
+            (sub.data, sub.indices, np.concatenate([sub.indptr, np.full(k, sub.indptr[-1])])),
+            shape=(n + k, n + k),
+        )
+        self.csr = (big + coo_matrix((vals, (rows, cols)), shape=(n + k, n + k)).tocsr()).tocsr()
+        # two points on the same segment walk straight along it
+        same = snap.segment[:, None] == snap.segment[None, :]
+        direct = np.abs(snap.t[:, None] - snap.t[None, :]) * snap.segment_length[:, None]
+        self._direct = np.where(same, direct + snap.offset[:, None] + snap.offset[None, :], np.inf)
+
+    def _block(self, sources: np.ndarray) -> int:
+        return max(1, min(len(sources), BLOCK_CELLS // max(1, self.n + self.k)))
+
+    def distances(self) -> np.ndarray:
+        """(k, k) metres along the roads (inf where a point is off-road or unreachable)."""
+        from scipy.sparse.csgraph import dijkstra
+
+        k = self.k
+        dist = np.full((k, k), np.inf)
+        if not k:
+            return dist
+        src = np.flatnonzero(self.on_road)
+        step = self._block(src)
+        for a in range(0, len(src), step):
+            rows = src[a : a + step]
+            d = dijkstra(self.csr, directed=False, indices=self.n + rows)
+            dist[rows] = d[:, self.n :]
+        np.minimum(dist, self._direct, out=dist)
+        off = ~self.on_road
+        dist[off, :] = np.inf
+        dist[:, off] = np.inf
+        np.fill_diagonal(dist, 0.0)
+        return dist
+
+    def paths(self, pairs) -> list[tuple[np.ndarray | None, float]]:
+        """The road path of each (i, j) point pair: ((m, 2) vertices from point i to point j,
+        metres), or (None, inf) where either point is off-road or j cannot be reached."""
+        from scipy.sparse.csgraph import dijkstra
+
+        pairs = [(int(i), int(j)) for i, j in pairs]
+        out: list[tuple[np.ndarray | None, float]] = [(None, float("inf"))] * len(pairs)
+        todo: dict[int, list[int]] = {}
+        for q, (i, j) in enumerate(pairs):
+            if i == j:
+                out[q] = (self.points[[i, j]], 0.0)
+            elif self.k and self.on_road[i] and self.on_road[j]:
+                todo.setdefault(i, []).append(q)
+        sources = np.array(sorted(todo), dtype=np.int64)
+        step = self._block(sources) if len(sources) else 1
+        for a in range(0, len(sources), step):
+            rows = sources[a : a + step]
+            d, pred = dijkstra(self.csr, directed=False, indices=self.n + rows, return_predecessors=True)
+            for r, i in enumerate(rows):
+                for q in todo[int(i)]:
+                    j = pairs[q][1]
+                    metres = float(d[r, self.n + j])
+                    if self._direct[i, j] <= metres:
+                        feet = self.snap.projected
+                        out[q] = (
+                            np.array([self.points[i], feet[i], feet[j], self.points[j]]),
+                            float(self._direct[i, j]),
+                        )
+                        continue
+                    if not np.isfinite(metres):
+                        continue
+                    out[q] = (self._trace(pred[r], i, j), metres)
+        return [(None if xy is None else _dedupe(xy), m) for xy, m in out]
+
+    def _trace(self, pred: np.ndarray, i: int, j: int) -> np.ndarray:
+        node = self.n + j
+        chain = []
+        while node >= 0 and node != self.n + i:
+            chain.append(node)
+            node = int(pred[node])
+        chain.append(self.n + i)
+        chain.reverse()
+        feet = self.snap.projected
+        xy = []
+        for pos, node in enumerate(chain):
+            if node < self.n:
+                xy.append(self.node_xy[node])
+            else:
+                q = node - self.n
+                if pos == 0:
+                    xy.extend([self.points[q], feet[q]])
+                elif pos == len(chain) - 1:
+                    xy.extend([feet[q], self.points[q]])
+                else:  # passing by another point's foot on the road
+                    xy.append(feet[q])
+        return np.asarray(xy, dtype=float)
+
+
+def _dedupe(xy: np.ndarray) -> np.ndarray:
+    """Drop repeated consecutive vertices (a point on the road is its own foot)."""
+    if len(xy) < 3:
+        return xy
+    keep = np.ones(len(xy), dtype=bool)
+    keep[1:] = np.hypot(*(xy[1:] - xy[:-1]).T) > 1e-6
+    out = xy[keep]
+    return out if len(out) >= 2 else xy[[0, -1]]
+
+
 def road_distances(graph: RoadGraph, points: np.ndarray, max_snap: float = 300.0, detour: float = 1.3):
     """Shortest walking distance (metres, float) between all pairs of points.
 
@@ -155,37 +314,11 @@ def road_distances(graph: RoadGraph, points: np.ndarray, max_snap: float = 300.0
     straight = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1]) * detour
     if k == 0:
         return straight, np.zeros(0, dtype=bool)
-    snap = graph.snap(pts)
-    on_road = snap.offset <= max_snap
-    # the two end nodes of each point's segment and the distance along the road to them
-    ends = np.stack([graph.seg_from[snap.segment], graph.seg_to[snap.segment]], axis=1)  # (k, 2)
-    along = np.stack([snap.t * snap.segment_length, (1.0 - snap.t) * snap.segment_length], axis=1)
-    access = along + snap.offset[:, None]  # point -> end node
-    sources, src_row = np.unique(ends[on_road].reshape(-1), return_inverse=True)
-    dist = np.full((k, k), np.inf)
-    if sources.size:
-        from scipy.sparse.csgraph import dijkstra
-
-        node_dist = dijkstra(graph.graph, directed=False, indices=sources)  # (s, n)
-        row_of = np.full(graph.num_nodes, -1, dtype=np.int64)
-        row_of[sources] = np.arange(sources.size)
-        for u in (0, 1):
-            rows = row_of[ends[:, u]]
-            valid_u = rows >= 0
-            for v in (0, 1):
-                d = np.full((k, k), np.inf)
-                d[valid_u] = node_dist[rows[valid_u]][:, ends[:, v]]
-                d = access[:, u][:, None] + d + access[:, v][None, :]
-                np.minimum(dist, d, out=dist)
-        # two points on the same segment walk straight along it
-        same = snap.segment[:, None] == snap.segment[None, :]
-        direct = np.abs(snap.t[:, None] - snap.t[None, :]) * snap.segment_length[:, None]
-        direct = direct + snap.offset[:, None] + snap.offset[None, :]
-        dist = np.where(same, np.minimum(dist, direct), dist)
-    use_road = on_road[:, None] & on_road[None, :] & np.isfinite(dist)
-    dist = np.where(use_road, dist, straight)
+    net = PointNetwork(graph, pts, max_snap=max_snap)
+    dist = net.distances()
+    dist = np.where(np.isfinite(dist), dist, straight)
     np.fill_diagonal(dist, 0.0)
-    return dist, on_road
+    return dist, net.on_road
 
 
 def travel_matrices(
