@@ -1,0 +1,126 @@
+"""The road network of the database (路网): the graphs the planner walks on, the legs it drew.
+
+- :func:`road_graph` — the walking (步行) or e-bike (电动车) graph from the ``road`` table, in a
+  local metric projection (which road classes each may use: :mod:`gisplanner.routing.roadclass`).
+- :func:`round_legs` — every leg of a round's stored routes along the roads, in WGS84, with the
+  team, session, order, from/to target ids, metres and minutes: what the map, the web map,
+  route sheets and ``export routes`` draw.
+- :func:`road_stats` — segments and kilometres, for ``info``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from gisplanner.io.crs import LocalProjection
+from gisplanner.routing.legs import leg_geometries
+from gisplanner.routing.matrix import PROFILES, WALKING, RoadGraph, TravelProfile
+from gisplanner.routing.roadclass import allowed
+
+
+def _profile(profile: str | TravelProfile) -> TravelProfile:
+    return profile if isinstance(profile, TravelProfile) else PROFILES[profile]
+
+
+def road_lines(wkbs, kinds, proj: LocalProjection, profile: str | TravelProfile = WALKING) -> list[np.ndarray]:
+    """Projected polylines ((n, 2) metres) of the roads the profile may use."""
+    if not len(wkbs):
+        return []
+    keep = allowed(kinds, _profile(profile).name)
+    geoms = shapely.from_wkb(np.asarray(list(wkbs), dtype=object)[keep])
+    parts = shapely.get_parts(geoms[~shapely.is_missing(geoms)])
+    parts = parts[shapely.get_type_id(parts) == 1]  # LineString
+    if not len(parts):
+        return []
+    coords, index = shapely.get_coordinates(parts, return_index=True)
+    x, y = proj.forward(coords[:, 0], coords[:, 1])
+    xy = np.column_stack([x, y])
+    cuts = np.flatnonzero(np.diff(index)) + 1
+    return [c for c in np.split(xy, cuts) if len(c) >= 2]
+
+
+def road_graph(store, proj: LocalProjection, profile: str | TravelProfile = WALKING) -> RoadGraph | None:
+    """The profile's road graph, or None when the database has no usable road."""
+    rows = store.read_frame("SELECT kind, geometry FROM road")
+    lines = road_lines(rows["geometry"].tolist(), rows["kind"].tolist(), proj, profile)
+    return RoadGraph.from_polylines(lines) if lines else None
+
+
+def road_stats(store) -> dict:
+    """``{"segments": number of road rows, "km": total length}``."""
+    rows = store.read_frame("SELECT geometry FROM road")
+    if rows.empty:
+        return {"segments": 0, "km": 0.0}
+    geoms = shapely.from_wkb(rows["geometry"].to_numpy())
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    proj = LocalProjection.for_lonlat(float(np.median(coords[:, 0])))
+    x, y = proj.forward(coords[:, 0], coords[:, 1])
+    seg = np.hypot(np.diff(x), np.diff(y))
+    seg = seg[index[1:] == index[:-1]]  # not across two roads (multi-part joins are rare and short)
+    return {"segments": int(len(rows)), "km": round(float(seg.sum()) / 1000.0, 3)}
+
+
+@dataclass(frozen=True)
+class RoundLeg:
+    """One leg of a stored route, along the roads (geometry WGS84 lon/lat)."""
+
+    route_id: int
+    team: str
+    session: str
+    order: int  # 1 = office → first stop (or first → second stop when the office is unknown)
+    from_target: int | None  # None: the team's office (村委会)
+    to_target: int | None
+    metres: float
+    minutes: float
+    on_road: bool
+    geometry: shapely.LineString
+
+
+def round_legs(
+    store, round_id: int, profile: str | TravelProfile = WALKING, *, with_office: bool = True
+) -> list[RoundLeg]:
+    """Every leg of the round's stored routes, following the roads, in team / session order.
+
+    With ``with_office`` the walk from the team's office to the first stop and back is
+    included (when the office is known).
+    """
+    from gisplanner.planning import load_plan
+
+    prof = _profile(profile)
+    rows = load_plan(store, round_id)
+    if not rows:
+        return []
+    by_route: dict[int, list[dict]] = {}
+    for r in rows:
+        by_route.setdefault(r["route_id"], []).append(r)
+    lon = np.array([r["lon"] for r in rows], dtype=float)
+    proj = LocalProjection.for_lonlat(float(np.mean(lon)))
+    graph = road_graph(store, proj, prof)
+    routes, ids, meta = [], [], []
+    for rid, stops in by_route.items():
+        ll = [(s["lon"], s["lat"]) for s in stops]
+        tids: list[int | None] = [s["target_id"] for s in stops]
+        first = stops[0]
+        if with_office and first.get("office_lon") is not None:
+            office = (first["office_lon"], first["office_lat"])
+            ll, tids = [office, *ll, office], [None, *tids, None]
+        arr = np.asarray(ll, dtype=float)
+        x, y = proj.forward(arr[:, 0], arr[:, 1])
+        routes.append(np.column_stack([x, y]))
+        ids.append(tids)
+        meta.append((rid, first["team"], first["session"]))
+    out: list[RoundLeg] = []
+    for legs, tids, (rid, team, session) in zip(leg_geometries(graph, routes), ids, meta, strict=True):
+        for leg in legs:
+            lo, la = proj.inverse(leg.xy[:, 0], leg.xy[:, 1])
+            out.append(
+                RoundLeg(
+                    rid, team, session, leg.start + 1, tids[leg.start], tids[leg.end], round(leg.metres, 1),
+                    round(leg.metres / prof.metres_per_second / 60.0, 2), leg.on_road,
+                    shapely.linestrings(np.column_stack([lo, la])),
+                )
+            )  # fmt: skip
+    return out
