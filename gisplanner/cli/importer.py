@@ -41,7 +41,7 @@ def register(sub) -> None:
         k.set_defaults(func=run_roster)
 
     a = kinds.add_parser("areas", help="导入区域边界（GeoJSON / Shapefile / GeoPackage）")
-    a.add_argument("file")
+    a.add_argument("file", nargs="?", help="边界文件（用 --from-roster 时不需要）")
     add_db_argument(a)
     a.add_argument(
         "--level", default="village", choices=["city", "district", "town", "village"], help="区域级别"
@@ -57,7 +57,15 @@ def register(sub) -> None:
     a.add_argument("--crs", default=None, help="文件没有坐标系信息时使用的坐标系，例如 EPSG:4549")
     a.add_argument("--preview", action="store_true", help="只检查，不写入")
     a.add_argument("--json", action="store_true")
+    a.add_argument(
+        "--from-roster", action="store_true", help="没有村界文件时：按住户名册的“所属村/社区”生成村界（派生）"
+    )
+    a.add_argument("--town", default=None, help="--from-roster：镇/街道的区划代码（默认：库中唯一的镇）")
     a.set_defaults(func=run_areas)
+
+    from gisplanner.cli.import_geo import add_roads_parser
+
+    add_roads_parser(kinds)
 
 
 def _crs(value: str | None):
@@ -145,6 +153,10 @@ def _list_issues(issues) -> None:
 
 
 def run_areas(args) -> int:
+    if args.from_roster or args.file is None:
+        from gisplanner.cli.import_geo import run_from_roster
+
+        return run_from_roster(args)
     from gisplanner.io.boundary_import import (
         BoundaryError,
         import_boundaries,
