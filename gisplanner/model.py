@@ -90,6 +90,9 @@ class Road(Base):
     name: Mapped[str | None] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(30), default="lane")
     geometry: Mapped[bytes] = mapped_column(LargeBinary)
+    # 'osm': ways meet only at shared nodes (a bridge crosses a road without a junction);
+    # anything else (the demo, an office's line file) is joined where lines cross or nearly touch
+    source: Mapped[str | None] = mapped_column(String(20))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)  # the town
 
 

@@ -39,7 +39,7 @@ from gisplanner.model import (
     VisitSession,
 )
 from gisplanner.model import Route as RouteRow
-from gisplanner.roads import road_lines
+from gisplanner.roads import graph_from_rows
 from gisplanner.routing.matrix import WALKING, RoadGraph, TravelProfile, travel_matrices
 from gisplanner.routing.vrptw import NO_TIME, NO_WINDOW, Client, Shift
 from gisplanner.routing.vrptw import Problem as RoutingProblem
@@ -318,10 +318,9 @@ def _load(store, round_id: int, cfg: PlanConfig) -> _RoundInput:
             )
         ).all()
         history = [PastVisit(h.target_id, h.visited_at, h.outcome) for h in hist]
-        road_rows = s.execute(select(Road.geometry, Road.kind)).all()
+        road_rows = s.execute(select(Road.geometry, Road.kind, Road.source)).all()
     # the roads this profile may use (walkers: no motorways; e-bikes: no steps or footways)
-    lines = road_lines([r[0] for r in road_rows], [r[1] for r in road_rows], proj, cfg.profile)
-    roads = RoadGraph.from_polylines(lines) if lines else None
+    roads = graph_from_rows(road_rows, proj, cfg.profile)
     return _RoundInput(round_id, sess, team_inputs, xy, names, infos, prizes, roads, history)
 
 

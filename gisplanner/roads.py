@@ -25,7 +25,9 @@ def _profile(profile: str | TravelProfile) -> TravelProfile:
     return profile if isinstance(profile, TravelProfile) else PROFILES[profile]
 
 
-def road_lines(wkbs, kinds, proj: LocalProjection, profile: str | TravelProfile = WALKING) -> list[np.ndarray]:
+def road_lines(
+    wkbs, kinds, proj: LocalProjection, profile: str | TravelProfile = WALKING
+) -> list[np.ndarray]:
     """Projected polylines ((n, 2) metres) of the roads the profile may use."""
     if not len(wkbs):
         return []
@@ -42,11 +44,26 @@ def road_lines(wkbs, kinds, proj: LocalProjection, profile: str | TravelProfile 
     return [c for c in np.split(xy, cuts) if len(c) >= 2]
 
 
+def graph_from_rows(rows, proj: LocalProjection, profile: str | TravelProfile = WALKING) -> RoadGraph | None:
+    """The profile's road graph from ``(geometry WKB, kind, source)`` rows; None without roads.
+
+    OpenStreetMap ways (source 'osm') meet at their shared nodes only; other lines are
+    joined where they cross or nearly touch.
+    """
+    rows = list(rows)
+    osm = [r for r in rows if r[2] == "osm"]
+    other = [r for r in rows if r[2] != "osm"]
+    lines = road_lines([r[0] for r in other], [r[1] for r in other], proj, profile)
+    ways = road_lines([r[0] for r in osm], [r[1] for r in osm], proj, profile)
+    if not lines and not ways:
+        return None
+    return RoadGraph.from_polylines(lines, node_crossings=True, prenoded=ways)
+
+
 def road_graph(store, proj: LocalProjection, profile: str | TravelProfile = WALKING) -> RoadGraph | None:
     """The profile's road graph, or None when the database has no usable road."""
-    rows = store.read_frame("SELECT kind, geometry FROM road")
-    lines = road_lines(rows["geometry"].tolist(), rows["kind"].tolist(), proj, profile)
-    return RoadGraph.from_polylines(lines) if lines else None
+    rows = store.read_frame("SELECT geometry, kind, source FROM road")
+    return graph_from_rows(rows.itertuples(index=False, name=None), proj, profile)
 
 
 def road_stats(store) -> dict:
@@ -124,3 +141,57 @@ def round_legs(
                 )
             )  # fmt: skip
     return out
+
+
+class RouteExportError(ValueError):
+    """Nothing to export or an unsupported file type (message in Chinese)."""
+
+
+ROUTE_FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}
+
+
+def export_route_legs(store, round_id: int, out, profile: str | TravelProfile = WALKING) -> dict:
+    """Write one LineString per leg along the roads (GeoJSON or GeoPackage, WGS84) with the
+    properties team, session, order, from_target, to_target, metres, minutes (and route_id,
+    on_road: False where the leg had no road and is the straight line)."""
+    from pathlib import Path
+
+    import geopandas as gpd
+
+    from gisplanner.io.atomic import atomic_path
+
+    out = Path(out)
+    driver = ROUTE_FORMATS.get(out.suffix.lower())
+    if driver is None:
+        raise RouteExportError(f"不支持的文件类型“{out.suffix}”：请用 .geojson 或 .gpkg")
+    legs = round_legs(store, round_id, profile)
+    if not legs:
+        raise RouteExportError(f"轮次 {round_id} 还没有规划好的路线：请先运行 plan")
+    gdf = gpd.GeoDataFrame(
+        {
+            "team": [g.team for g in legs],
+            "session": [g.session for g in legs],
+            "order": [g.order for g in legs],
+            "from_target": pd_int([g.from_target for g in legs]),
+            "to_target": pd_int([g.to_target for g in legs]),
+            "metres": [g.metres for g in legs],
+            "minutes": [g.minutes for g in legs],
+            "route_id": [g.route_id for g in legs],
+            "on_road": [g.on_road for g in legs],
+        },
+        geometry=[g.geometry for g in legs],
+        crs="EPSG:4326",
+    )
+    with atomic_path(out) as tmp:
+        gdf.to_file(tmp, driver=driver, layer="route_legs" if driver == "GPKG" else out.stem)
+    return {
+        "out": str(out), "round": round_id, "legs": len(legs), "routes": len({g.route_id for g in legs}),
+        "km": round(sum(g.metres for g in legs) / 1000.0, 3), "on_road": sum(g.on_road for g in legs),
+        "profile": _profile(profile).name,
+    }  # fmt: skip
+
+
+def pd_int(values):
+    import pandas as pd
+
+    return pd.array(values, dtype="Int64")

@@ -61,6 +61,7 @@ class RoadPreview:
     name_field: str | None = None
     kind_field: str | None = None
     skipped: int = 0  # features that are not lines, or ways without two located nodes
+    source: str = "file"  # 'osm': ways meet at shared nodes only (see RoadGraph.from_polylines)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -152,7 +153,7 @@ def _read_osm(path: Path) -> RoadPreview:
         raise RoadImportError(f"无法读取 OpenStreetMap 文件“{path.name}”：{e}") from e
     frame = pd.DataFrame({"name": names, "kind": kinds, "geometry": [shapely.LineString(g) for g in geoms]})
     notes = [f"{closed} 条不对外开放的道路（access=private/no）未导入"] if closed else []
-    return RoadPreview(path, frame, "EPSG:4326 (OpenStreetMap)", "name", "highway", skipped, notes)
+    return RoadPreview(path, frame, "EPSG:4326 (OpenStreetMap)", "name", "highway", skipped, notes, "osm")
 
 
 def _pick(columns, wanted: str | None, guesses, what: str, path: Path) -> str | None:
@@ -254,7 +255,7 @@ def import_roads(store, preview: RoadPreview, *, append: bool = False, progress:
         for start in range(0, len(frame), chunk):
             stop = min(len(frame), start + chunk)
             rows = [
-                {"name": names[i], "kind": kinds[i], "geometry": wkbs[i],
+                {"name": names[i], "kind": kinds[i], "geometry": wkbs[i], "source": preview.source,
                  "area_id": int(town_ids[i]) if town_ids[i] >= 0 else None}
                 for i in range(start, stop)
             ]  # fmt: skip

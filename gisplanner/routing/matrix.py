@@ -59,23 +59,40 @@ class RoadGraph:
 
     @classmethod
     def from_polylines(
-        cls, lines: Sequence[np.ndarray] | Sequence[shapely.LineString], node_crossings: bool = True
+        cls,
+        lines: Sequence[np.ndarray] | Sequence[shapely.LineString],
+        node_crossings: bool = True,
+        *,
+        snap_ends: float = 1.0,
+        prenoded: Sequence[np.ndarray] | Sequence[shapely.LineString] = (),
     ) -> RoadGraph:
         """Build the graph from road polylines (arrays of (x, y) metres or shapely lines).
 
         Vertices closer than 0.1 m are merged so that roads meeting at a shared vertex are
         connected. With ``node_crossings`` the lines are first split where they cross
-        (shapely.node), because digitised roads often cross without a shared vertex.
+        (shapely.node), because digitised roads often cross without a shared vertex; their
+        ends are first pushed ``snap_ends`` metres on, so that a lane drawn up to a road
+        (ending a few millimetres short of it, or on it between two vertices) joins it.
+        ``prenoded`` lines (OpenStreetMap ways, which meet only at shared nodes: a bridge
+        crosses the road below without a junction) are taken as they are.
         """
-        geoms = [
-            ln if isinstance(ln, shapely.LineString) else shapely.linestrings(np.asarray(ln)) for ln in lines
-        ]
-        geoms = [g for g in geoms if g is not None and not g.is_empty and len(g.coords) >= 2]
-        if not geoms:
-            raise ValueError("no road polylines with at least two vertices")
-        if node_crossings:
+
+        def as_lines(items):
+            geoms = [
+                ln if isinstance(ln, shapely.LineString) else shapely.linestrings(np.asarray(ln)[:, :2])
+                for ln in items
+            ]
+            return [g for g in geoms if g is not None and not g.is_empty and len(g.coords) >= 2]
+
+        geoms = as_lines(lines)
+        if node_crossings and geoms:
+            if snap_ends > 0:
+                geoms = [_extend_ends(g, snap_ends) for g in geoms]
             noded = shapely.node(shapely.multilinestrings(geoms))
             geoms = list(shapely.get_parts(noded))
+        geoms = geoms + as_lines(prenoded)
+        if not geoms:
+            raise ValueError("no road polylines with at least two vertices")
         # all segments of all parts as (x0, y0, x1, y1)
         coords_list = [np.asarray(g.coords)[:, :2] for g in geoms]
         starts = np.concatenate([c[:-1] for c in coords_list])
@@ -121,6 +138,17 @@ class RoadGraph:
         proj = a + t[:, None] * ab
         offset = np.hypot(*(pts - proj).T)
         return Snap(seg, t, seg_len, offset, proj)
+
+
+def _extend_ends(line: shapely.LineString, by: float) -> shapely.LineString:
+    """The line with its first and last segments pushed ``by`` metres further out."""
+    c = np.asarray(line.coords)[:, :2].copy()
+    for end, prev in ((0, 1), (-1, -2)):
+        d = c[end] - c[prev]
+        length = float(np.hypot(*d))
+        if length > 1e-9:
+            c[end] = c[end] + d / length * by
+    return shapely.linestrings(c)
 
 
 @dataclass(frozen=True)
@@ -256,7 +284,7 @@ class PointNetwork:
                 for q in todo[int(i)]:
                     j = pairs[q][1]
                     metres = float(d[r, self.n + j])
-                    if self._direct[i, j] <= metres:
+                    if np.isfinite(self._direct[i, j]) and self._direct[i, j] <= metres:
                         feet = self.snap.projected
                         out[q] = (
                             np.array([self.points[i], feet[i], feet[j], self.points[j]]),
