@@ -195,3 +195,20 @@ def pd_int(values):
     import pandas as pd
 
     return pd.array(values, dtype="Int64")
+
+
+def route_paths(store, round_id: int, profile: str | TravelProfile = WALKING) -> dict[int, dict]:
+    """Per stored route, its lines along the roads as (n, 2) WGS84 lon/lat arrays:
+    ``{"stops": first stop → … → last stop, "out": office → first stop, "back": last stop →
+    office}`` ("out"/"back" only when the office is known). For maps that draw routes."""
+    out: dict[int, dict] = {}
+    for leg in round_legs(store, round_id, profile):
+        xy = np.asarray(leg.geometry.coords, dtype=float)
+        d = out.setdefault(leg.route_id, {"stops": np.empty((0, 2))})
+        if leg.from_target is None:
+            d["out"] = xy
+        elif leg.to_target is None:
+            d["back"] = xy
+        else:
+            d["stops"] = np.vstack([d["stops"], xy[1:] if len(d["stops"]) else xy])
+    return out
