@@ -153,7 +153,16 @@ def _read_osm(path: Path) -> RoadPreview:
         raise RoadImportError(f"无法读取 OpenStreetMap 文件“{path.name}”：{e}") from e
     frame = pd.DataFrame({"name": names, "kind": kinds, "geometry": [shapely.LineString(g) for g in geoms]})
     notes = [f"{closed} 条不对外开放的道路（access=private/no）未导入"] if closed else []
-    return RoadPreview(path, frame, "EPSG:4326 (OpenStreetMap)", "name", "highway", skipped, notes, "osm")
+    return RoadPreview(
+        path,
+        frame,
+        "EPSG:4326 (OpenStreetMap)",
+        "name",
+        "highway",
+        skipped=skipped,
+        notes=notes,
+        source="osm",
+    )
 
 
 def _pick(columns, wanted: str | None, guesses, what: str, path: Path) -> str | None:
@@ -217,7 +226,7 @@ def _read_lines(path: Path, crs, layer, name_field, kind_field) -> RoadPreview:
              for n in names]  # fmt: skip
     frame = pd.DataFrame({"name": names, "kind": kinds, "geometry": list(parts)})
     notes = [] if kf else [f"“{path.name}”中没有道路等级字段：全部按普通道路（步行、电动车均可）导入"]
-    return RoadPreview(path, frame, label, nf, kf, skipped, notes)
+    return RoadPreview(path, frame, label, nf, kf, skipped=skipped, notes=notes)
 
 
 def import_roads(store, preview: RoadPreview, *, append: bool = False, progress: Progress = None) -> dict:
@@ -250,7 +259,7 @@ def import_roads(store, preview: RoadPreview, *, append: bool = False, progress:
         if not append:
             deleted = conn.execute(delete(Road)).rowcount or 0
         chunk = 20_000
-        names = frame["name"].to_list()
+        names = [n if isinstance(n, str) else None for n in frame["name"].to_list()]
         kinds = frame["kind"].to_list()
         for start in range(0, len(frame), chunk):
             stop = min(len(frame), start + chunk)
