@@ -177,7 +177,9 @@ def test_plan_on_osm_follows_the_roads(helsinki, empty_store):
         steps = np.linspace(0, line.length, max(2, int(line.length / 5)))
         samples = shapely.line_interpolate_point(line, steps)
         _, dist = roads.query_nearest(samples, return_distance=True, all_matches=False)
-        assert dist.max() < 2.0, f"leg {leg.order} of route {leg.route_id} leaves the roads by {dist.max():.1f} m"
+        assert dist.max() < 2.0, (
+            f"leg {leg.order} of route {leg.route_id} leaves the roads by {dist.max():.1f} m"
+        )
         # the drawn line is the length the planner counted
         assert line.length == pytest.approx(leg.metres, rel=0.01, abs=1.0)
         # and as long as the independent shortest walking path on the same extract

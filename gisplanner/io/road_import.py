@@ -185,7 +185,10 @@ def _read_lines(path: Path, crs, layer, name_field, kind_field) -> RoadPreview:
     import geopandas as gpd
 
     try:
-        gdf = gpd.read_file(path, layer=layer)
+        try:
+            gdf = gpd.read_file(path, layer=layer)
+        except UnicodeDecodeError:  # a DBF in GBK without .cpg (Chinese-Windows GIS)
+            gdf = gpd.read_file(path, layer=layer, encoding="GBK")
     except Exception as e:  # noqa: BLE001 - pyogrio/GDAL raise many kinds
         raise RoadImportError(f"无法读取“{path.name}”：{e}") from e
     cols = [c for c in gdf.columns if c != "geometry"]
