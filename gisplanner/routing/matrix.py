@@ -238,8 +238,84 @@ class PointNetwork:
         direct = np.abs(snap.t[:, None] - snap.t[None, :]) * snap.segment_length[:, None]
         self._direct = np.where(same, direct + snap.offset[:, None] + snap.offset[None, :], np.inf)
 
+        self._contract()
+
+    def _contract(self) -> None:
+        """Collapse chains of degree-2 nodes (a way's shape points, a lane's bends) into one
+        edge between their end junctions: the search then runs over junctions and points only
+        (OpenStreetMap ways carry 3–10 shape nodes per junction). The chains are kept so that
+        a path can be drawn with every vertex again (:meth:`_expand`)."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        a = self.csr
+        size = a.shape[0]
+        deg = np.diff(a.indptr)
+        term = deg != 2
+        term[self.n :] = True  # the points themselves are always kept
+        coo = a.tocoo()
+        up = coo.row < coo.col
+        r, c, w = coo.row[up], coo.col[up], coo.data[up]
+        tr, tc = term[r], term[c]
+        chain = np.flatnonzero(~term)
+        label = np.full(size, -1, dtype=np.int64)
+        edges_a, edges_b, edges_w, edges_kind = (
+            [r[tr & tc]],
+            [c[tr & tc]],
+            [w[tr & tc]],
+            [np.full((tr & tc).sum(), -1)],
+        )
+        if chain.size:
+            _, lab = connected_components(a[chain][:, chain], directed=False)
+            label[chain] = lab
+            ncomp = int(lab.max()) + 1
+            inner = ~tr & ~tc
+            wsum = np.bincount(label[r[inner]], weights=w[inner], minlength=ncomp)
+            bnd = tr ^ tc
+            comp = np.where(tr[bnd], label[c[bnd]], label[r[bnd]])
+            tnode = np.where(tr[bnd], r[bnd], c[bnd])
+            bw = w[bnd]
+            order = np.argsort(comp, kind="stable")
+            comp, tnode, bw = comp[order], tnode[order], bw[order]
+            counts = np.bincount(comp, minlength=ncomp)
+            two = np.flatnonzero(counts == 2)  # a path between two junctions (0: a closed loop)
+            start = np.concatenate([[0], np.cumsum(counts)[:-1]])[two]
+            t1, t2 = tnode[start], tnode[start + 1]
+            cw = bw[start] + bw[start + 1] + wsum[two]
+            ok = t1 != t2  # a loop back to the same junction never shortens a path
+            edges_a.append(t1[ok])
+            edges_b.append(t2[ok])
+            edges_w.append(cw[ok])
+            edges_kind.append(two[ok])
+        ea, eb = np.concatenate(edges_a), np.concatenate(edges_b)
+        ew, ek = np.concatenate(edges_w), np.concatenate(edges_kind)
+        lo, hi = np.minimum(ea, eb), np.maximum(ea, eb)
+        order = np.lexsort((ew, hi, lo))  # parallel edges: the shortest
+        lo, hi, ew, ek = lo[order], hi[order], ew[order], ek[order]
+        first = np.ones(len(lo), dtype=bool)
+        first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+        lo, hi, ew, ek = lo[first], hi[first], ew[first], ek[first]
+        nodes = np.flatnonzero(term)
+        t_of = np.full(size, -1, dtype=np.int64)
+        t_of[nodes] = np.arange(nodes.size)
+        m = nodes.size
+        self.search = coo_matrix(
+            (
+                np.concatenate([ew, ew]),
+                (np.concatenate([t_of[lo], t_of[hi]]), np.concatenate([t_of[hi], t_of[lo]])),
+            ),
+            shape=(m, m),
+        ).tocsr()
+        self._nodes, self._t_of, self._label = nodes, t_of, label
+        self._kind = dict(zip(zip(lo.tolist(), hi.tolist(), strict=True), ek.tolist(), strict=True))
+
+    @property
+    def search_nodes(self) -> int:
+        """Nodes the shortest-path search runs over (junctions and points)."""
+        return int(self._nodes.size) if self.k else 0
+
     def _block(self, sources: np.ndarray) -> int:
-        return max(1, min(len(sources), BLOCK_CELLS // max(1, self.n + self.k)))
+        return max(1, min(len(sources), BLOCK_CELLS // max(1, self.search_nodes)))
 
     def distances(self) -> np.ndarray:
         """(k, k) metres along the roads (inf where a point is off-road or unreachable)."""
@@ -250,11 +326,12 @@ class PointNetwork:
         if not k:
             return dist
         src = np.flatnonzero(self.on_road)
+        cols = self._t_of[self.n + np.arange(k)]
         step = self._block(src)
         for a in range(0, len(src), step):
             rows = src[a : a + step]
-            d = dijkstra(self.csr, directed=False, indices=self.n + rows)
-            dist[rows] = d[:, self.n :]
+            d = dijkstra(self.search, directed=False, indices=self._t_of[self.n + rows])
+            dist[rows] = d[:, cols]
         np.minimum(dist, self._direct, out=dist)
         off = ~self.on_road
         dist[off, :] = np.inf
@@ -277,33 +354,34 @@ class PointNetwork:
                 todo.setdefault(i, []).append(q)
         sources = np.array(sorted(todo), dtype=np.int64)
         step = self._block(sources) if len(sources) else 1
+        feet = self.snap.projected if self.k else None
         for a in range(0, len(sources), step):
             rows = sources[a : a + step]
-            d, pred = dijkstra(self.csr, directed=False, indices=self.n + rows, return_predecessors=True)
+            d, pred = dijkstra(
+                self.search, directed=False, indices=self._t_of[self.n + rows], return_predecessors=True
+            )
             for r, i in enumerate(rows):
                 for q in todo[int(i)]:
                     j = pairs[q][1]
-                    metres = float(d[r, self.n + j])
-                    if np.isfinite(self._direct[i, j]) and self._direct[i, j] <= metres:
-                        feet = self.snap.projected
-                        out[q] = (
-                            np.array([self.points[i], feet[i], feet[j], self.points[j]]),
-                            float(self._direct[i, j]),
-                        )
-                        continue
-                    if not np.isfinite(metres):
-                        continue
-                    out[q] = (self._trace(pred[r], i, j), metres)
+                    metres = float(d[r, self._t_of[self.n + j]])
+                    direct = float(self._direct[i, j])
+                    if np.isfinite(direct) and direct <= metres:
+                        out[q] = (np.array([self.points[i], feet[i], feet[j], self.points[j]]), direct)
+                    elif np.isfinite(metres):
+                        out[q] = (self._trace(pred[r], int(i), j), metres)
         return [(None if xy is None else _dedupe(xy), m) for xy, m in out]
 
     def _trace(self, pred: np.ndarray, i: int, j: int) -> np.ndarray:
-        node = self.n + j
-        chain = []
-        while node >= 0 and node != self.n + i:
-            chain.append(node)
-            node = int(pred[node])
-        chain.append(self.n + i)
-        chain.reverse()
+        """Vertices from point i to point j along the predecessor tree of i's search."""
+        t, stop = int(self._t_of[self.n + j]), int(self._t_of[self.n + i])
+        hops = [t]
+        while t != stop and t >= 0:
+            t = int(pred[t])
+            hops.append(t)
+        hops.reverse()
+        chain = [int(self._nodes[hops[0]])]
+        for u, v in zip(hops[:-1], hops[1:], strict=True):
+            chain.extend(self._expand(int(self._nodes[u]), int(self._nodes[v]))[1:])
         feet = self.snap.projected
         xy = []
         for pos, node in enumerate(chain):
@@ -318,6 +396,23 @@ class PointNetwork:
                 else:  # passing by another point's foot on the road
                     xy.append(feet[q])
         return np.asarray(xy, dtype=float)
+
+    def _expand(self, a: int, b: int) -> list[int]:
+        """The nodes of the contracted edge a–b, from a to b (a and b included)."""
+        kind = self._kind[(min(a, b), max(a, b))]
+        if kind < 0:
+            return [a, b]
+        ind, ptr = self.csr.indices, self.csr.indptr
+        nbrs = ind[ptr[a] : ptr[a + 1]]
+        cur = int(nbrs[self._label[nbrs] == kind][0])
+        prev, seq = a, [a]
+        while self._label[cur] == kind:
+            seq.append(cur)
+            two = ind[ptr[cur] : ptr[cur + 1]]
+            nxt = int(two[0]) if int(two[0]) != prev else int(two[1])
+            prev, cur = cur, nxt
+        seq.append(cur)
+        return seq
 
 
 def _dedupe(xy: np.ndarray) -> np.ndarray:
