@@ -25,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -72,6 +73,8 @@ class Area(Base):
     office_lon: Mapped[float | None] = mapped_column(Float)
     office_lat: Mapped[float | None] = mapped_column(Float)
     office_name: Mapped[str | None] = mapped_column(String(100))
+    # the outline was derived from the households (Voronoi cells per village), not from a boundary file
+    derived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     parent: Mapped[Area | None] = relationship(remote_side="Area.id", back_populates="children")
@@ -80,13 +83,18 @@ class Area(Base):
 
 
 class Road(Base):
-    """A road polyline (WKB, WGS84); kind 'main' or 'lane'. Used for walking routes."""
+    """A road polyline (WKB, WGS84). kind: the demo's 'main'/'lane', or the OpenStreetMap highway
+    class ('residential', 'footway', 'track' …) of an imported network; which kinds walkers and
+    e-bikes may use is :mod:`gisplanner.routing.roadclass`."""
 
     __tablename__ = "road"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str | None] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(10), default="lane")
+    kind: Mapped[str] = mapped_column(String(30), default="lane")
     geometry: Mapped[bytes] = mapped_column(LargeBinary)
+    # 'osm': ways meet only at shared nodes (a bridge crosses a road without a junction);
+    # anything else (the demo, an office's line file) is joined where lines cross or nearly touch
+    source: Mapped[str | None] = mapped_column(String(20))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)  # the town
 
 

@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-import shapely
 from sqlalchemy import select
 
 from gisplanner.io.crs import LocalProjection
@@ -32,7 +31,8 @@ from gisplanner.model import (
     Visit,
     VisitSession,
 )
-from gisplanner.routing.matrix import RoadGraph
+from gisplanner.roads import graph_from_rows
+from gisplanner.routing.matrix import WALKING, RoadGraph, TravelProfile
 from gisplanner.schedule import (
     Availability,
     HomeModel,
@@ -168,6 +168,7 @@ def load_round(
     prizes: Prizes | None = None,
     *,
     roads: bool = True,
+    profile: str | TravelProfile = WALKING,
     require_teams: bool = True,
     session_ids: set[int] | None = None,
     exclude_targets: set[int] | None = None,
@@ -290,19 +291,10 @@ def load_round(
                     )
                 ).all()
                 history += [PastVisit(h.target_id, h.visited_at, h.outcome) for h in hist]
-        road_geoms = s.scalars(select(Road.geometry)).all() if roads else []
+        road_rows = s.execute(select(Road.geometry, Road.kind, Road.source)).all() if roads else []
         name, start_date, end_date = rnd.name, rnd.start_date, rnd.end_date
-    graph = None
-    if road_geoms:
-        lines = []
-        for g in shapely.from_wkb(list(road_geoms)):
-            for part in shapely.get_parts(g):
-                c = np.asarray(part.coords)
-                if c.shape[0] >= 2:
-                    px, py = proj.forward(c[:, 0], c[:, 1])
-                    lines.append(np.column_stack([px, py]))
-        if lines:
-            graph = RoadGraph.from_polylines(lines)
+    # the roads this profile may use (walkers: no motorways; e-bikes: no steps or footways)
+    graph = graph_from_rows(road_rows, proj, profile) if road_rows else None
     return RoundInput(
         round_id, name, sess, team_inputs, xy, names, infos, prize_of, graph, history, unassigned,
         start_date, end_date,

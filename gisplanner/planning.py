@@ -397,7 +397,7 @@ def plan_round(
         for t in ri.teams:
             t.sessions = [v for v in t.sessions if (t.team_id, v.id) not in state.busy]
     else:
-        ri = load_round(store, round_id, cfg.prizes)
+        ri = load_round(store, round_id, cfg.prizes, profile=cfg.profile)
     avail = round_availability(ri, cfg.schedule)
     capacity = round_capacity_of(ri, avail, CapacityConfig(profile=cfg.profile, detour=cfg.detour))
     all_targets = ri.assigned + ri.unassigned

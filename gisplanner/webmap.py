@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import folium
+import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import select
@@ -203,12 +204,20 @@ def _routes_layer(m, store: Store, round_id: int) -> tuple[int, int]:
     routes: dict[int, list] = {}
     for r in rows:
         routes.setdefault(r[0], []).append(r)
-    for i, (_rid, stops) in enumerate(routes.items()):
+    # the legs follow the roads (office → stops → office), as planned
+    from gisplanner.roads import round_legs
+
+    paths: dict[int, list] = {}
+    for leg in round_legs(store, round_id):
+        xy = np.asarray(leg.geometry.coords)
+        pts = paths.setdefault(leg.route_id, [])
+        pts.extend([[float(y), float(x)] for x, y in (xy[1:] if pts else xy)])
+    for i, (rid, stops) in enumerate(routes.items()):
         color = ROUTE_COLORS[i % len(ROUTE_COLORS)]
         team, start = stops[0][1], stops[0][2]
         label = f"{team} {start:%m-%d %H:%M}"
-        folium.PolyLine([[st[7], st[6]] for st in stops], color=color, weight=3, opacity=0.8,
-                        tooltip=html.escape(label)).add_to(group)  # fmt: skip
+        line = paths.get(rid) or [[st[7], st[6]] for st in stops]
+        folium.PolyLine(line, color=color, weight=3, opacity=0.8, tooltip=html.escape(label)).add_to(group)
         for st in stops:
             folium.CircleMarker(
                 [st[7], st[6]], radius=6, color="white", weight=1.5, fill=True, fill_color=color, fill_opacity=1,

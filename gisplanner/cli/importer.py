@@ -41,7 +41,7 @@ def register(sub) -> None:
         k.set_defaults(func=run_roster)
 
     a = kinds.add_parser("areas", help="导入区域边界（GeoJSON / Shapefile / GeoPackage）")
-    a.add_argument("file")
+    a.add_argument("file", nargs="?", help="边界文件（用 --from-roster 时不需要）")
     add_db_argument(a)
     a.add_argument(
         "--level", default=None, choices=["city", "district", "town", "village"],
@@ -71,7 +71,15 @@ def register(sub) -> None:
     a.add_argument("--dry-run", action="store_true", help="完整检查并报告结果，但不写入数据库")
     a.add_argument("--preview", action="store_true", help="只读取文件，不连接数据库")
     a.add_argument("--json", action="store_true")
+    a.add_argument(
+        "--from-roster", action="store_true", help="没有村界文件时：按住户名册的“所属村/社区”生成村界（派生）"
+    )
+    a.add_argument("--town", default=None, help="--from-roster：镇/街道的区划代码（默认：库中唯一的镇）")
     a.set_defaults(func=run_areas)
+
+    from gisplanner.cli.import_geo import add_roads_parser
+
+    add_roads_parser(kinds)
 
 
 def _crs(value: str | None):
@@ -159,6 +167,10 @@ def _list_issues(issues) -> None:
 
 
 def run_areas(args) -> int:
+    if args.from_roster or args.file is None:
+        from gisplanner.cli.import_geo import run_from_roster
+
+        return run_from_roster(args)
     from gisplanner.io.boundary_import import (
         BoundaryError,
         import_boundaries,

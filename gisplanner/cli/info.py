@@ -16,6 +16,9 @@ def register(sub) -> None:
 def run(args) -> int:
     store = open_store(args)
     c = store.counts()
+    from gisplanner.roads import road_stats
+
+    c["roads"] = road_stats(store)
     if args.json:
         print_json(c)
         return 0
@@ -23,6 +26,7 @@ def run(args) -> int:
     print("行政区划：" + "，".join(f"{AREA_LEVEL_ZH[k]} {v}" for k, v in c["areas"].items()))
     print(f"群众家庭 {c['households']} 户，企业 {c['enterprises']} 家，名士 {c['notable_persons']} 位")
     print(f"干部 {c['cadres']} 名，走访记录 {c['visits']} 条，问题 {c['problems']} 个")
+    print(f"道路 {c['roads']['segments']} 条，共 {c['roads']['km']:.1f} 公里")
     print(f"走访轮次 {c['rounds']} 个：")
     for r in c["round_list"]:
         print(

@@ -265,7 +265,10 @@ class LocalProjection:
     epsg: int
 
     @classmethod
-    def for_lonlat(cls, lon: float, lat: float | None = None) -> LocalProjection:  # noqa: ARG003
+    def for_lonlat(cls, lon: float, lat: float | None = None) -> LocalProjection:
+        if not 73.5 <= lon <= 136.5:  # outside China's Gauss-Kruger zones (e.g. test data): UTM
+            zone = int((lon + 180.0) // 6.0) % 60 + 1
+            return cls((32700 if lat is not None and lat < 0 else 32600) + zone)
         cm = min(max(gk3_central_meridian(lon), 75), 135)
         return cls(gk3_epsg(cm))
 

@@ -88,6 +88,17 @@ class RosterPreview:
     area_ids: np.ndarray  # per data row; -1 unknown
     remembered: bool = False  # the mapping came from an earlier confirmed import
     cadre_area_id: int | None = None
+    # no village boundary file: the town the new villages go under, and per row the name of
+    # the village the import creates (None: the row's village exists)
+    village_town_id: int | None = None
+    new_village_names: np.ndarray | None = None
+
+    @property
+    def new_villages(self) -> list[str]:
+        if self.new_village_names is None:
+            return []
+        good = self.new_village_names[self.checked.good]
+        return sorted({str(n) for n in good if n is not None})
 
     @property
     def total(self) -> int:
@@ -110,10 +121,13 @@ class RosterPreview:
         return rejects_frame(self.table, np.flatnonzero(~self.checked.good), self.checked.reasons())
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.path.name}：共{self.total}行，可导入{self.good_count}行，"
             f"有问题{self.bad_count}行（{hdr.ROSTER_KIND_ZH[self.kind]}）"
         )
+        if self.new_villages:
+            text += f"；将按“所属村/社区”新建 {len(self.new_villages)} 个村/社区（无村界文件）"
+        return text
 
 
 @dataclass
@@ -124,6 +138,7 @@ class ImportResult:
     unchanged: int = 0
     rejected: int = 0
     units_created: int = 0
+    villages_created: int = 0
     rejects_path: Path | None = None
     issues: list[Issue] = field(default_factory=list)
 
@@ -135,6 +150,7 @@ class ImportResult:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "units_created": self.units_created,
+            "villages_created": self.villages_created,
             "rejects_path": str(self.rejects_path) if self.rejects_path else None,
         }
 
@@ -186,13 +202,69 @@ def preview_roster(
 
     locator = AreaLocator.from_store(store, within_code=town_code)
     inside = locator.contains if locator.has_boundaries else None
+    # no village boundary file (none, or only outlines derived from rosters): the roster's
+    # village column decides, and villages it names that do not exist yet are created
+    town = _roster_villages_town(store, town_code) if "area_name" in mapping else None
+    if town is not None:
+        inside = town[2]
     checked = validate(table, kind, mapping, crs=crs, inside_town=inside)
-    area_ids = _resolve_areas(checked, locator, mapping)
-    return RosterPreview(Path(table.path), kind, table, mapping, str(crs), checked, area_ids, remembered)
+    new_names = np.full(len(table), None, dtype=object)
+    area_ids = _resolve_areas(checked, locator, mapping, by_name_first=town is not None, new_names=new_names)
+    preview = RosterPreview(Path(table.path), kind, table, mapping, str(crs), checked, area_ids, remembered)
+    if town is not None:
+        preview.village_town_id = town[0]
+        preview.new_village_names = new_names
+    return preview
 
 
-def _resolve_areas(checked: Checked, locator: AreaLocator, mapping: dict[str, str]) -> np.ndarray:
-    """Village per row: the code in the file, else the village containing the point."""
+def _roster_villages_town(store: Store, town_code: str | None):
+    """(town id, town code, inside-town test or None) when the town's villages have no real
+    boundary (none at all, or only derived ones); None otherwise."""
+    import shapely
+
+    from gisplanner.io.village_derive import village_town
+
+    with store.engine.connect() as conn:
+        town = village_town(conn, town_code)
+        if town is None:
+            return None
+        real = conn.execute(
+            select(Area.id)
+            .where(Area.level == "village", Area.boundary.is_not(None), Area.derived.is_(False))
+            .where(Area.parent_id == town[0])
+            .limit(1)
+        ).first()
+        if real is not None:
+            return None
+        wkb = conn.execute(select(Area.boundary).where(Area.id == town[0])).scalar()
+    inside = None
+    if wkb is not None:
+        poly = shapely.from_wkb(wkb)
+        shapely.prepare(poly)
+
+        def inside(lon, lat):
+            return shapely.intersects_xy(poly, np.asarray(lon, float), np.asarray(lat, float))
+
+    return town[0], town[1], inside
+
+
+NEW_VILLAGE = -2  # area id placeholder: a village the import creates (no village boundary file)
+
+
+def _resolve_areas(
+    checked: Checked,
+    locator: AreaLocator,
+    mapping: dict[str, str],
+    *,
+    by_name_first: bool = False,
+    new_names: np.ndarray | None = None,
+) -> np.ndarray:
+    """Village per row: the code in the file, else the village containing the point.
+
+    With ``by_name_first`` (the town has no village boundary file) the village name column
+    decides instead of the point, and a name not in the database marks the row NEW_VILLAGE
+    (its name in ``new_names``): the import creates that village.
+    """
     v = checked.values
     n = len(v)
     ids = np.full(n, -1, dtype=np.int64)
@@ -203,14 +275,22 @@ def _resolve_areas(checked: Checked, locator: AreaLocator, mapping: dict[str, st
         unknown = has_code & (ids < 0)
         label = mapping.get("area_code", "村/社区代码")
         checked.add(unknown, label, "村/社区代码“" + code + "”在数据库中不存在（请先导入村界）")
-    todo = ~has_code & np.isfinite(v["lon"].to_numpy(dtype=float))
+    if by_name_first and "area_name" in v:
+        names = v["area_name"].fillna("").astype(str).str.strip()
+        named = ~has_code & (names != "").to_numpy()
+        ids[named] = locator.by_name(names[named])
+        fresh = named & (ids < 0) & names.map(lambda x: x not in locator.names).to_numpy()
+        if new_names is not None and fresh.any():
+            ids[fresh] = NEW_VILLAGE
+            new_names[fresh] = names[fresh].to_numpy()
+    todo = (ids == -1) & ~has_code & np.isfinite(v["lon"].to_numpy(dtype=float))
     if todo.any() and locator.has_boundaries:
         ids[todo] = locator.locate(v["lon"].to_numpy(dtype=float)[todo], v["lat"].to_numpy(dtype=float)[todo])
-    if not locator.has_boundaries and "area_name" in v:
+    if not locator.has_boundaries and not by_name_first and "area_name" in v:
         by_name = (ids < 0) & v["area_name"].notna().to_numpy()
         if by_name.any():
             ids[by_name] = locator.by_name(v["area_name"][by_name])
-    lost = checked.good & (ids < 0)
+    lost = checked.good & (ids == -1)
     checked.add(
         lost,
         mapping.get("area_code") or mapping.get("lon", "经度"),
@@ -259,6 +339,8 @@ def import_roster(
         with store.engine.begin() as conn:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MB: index pages stay in memory
+            if preview.new_villages:
+                result.villages_created = _create_villages(conn, frame, preview, good)
             if preview.kind == "cadres":
                 result.units_created = _resolve_units(conn, frame, preview)
                 result.issues = [*result.issues, *_resolve_home_villages(conn, frame, preview)]
@@ -551,4 +633,41 @@ def _resolve_units(conn: Connection, frame: pd.DataFrame, preview: RosterPreview
             ).inserted_primary_key[0]
             created += 1
     frame["unit_id"] = [have.get(n) if n else None for n in frame["unit_name"]]
+    return created
+
+
+def _create_villages(conn: Connection, frame: pd.DataFrame, preview: RosterPreview, good: np.ndarray) -> int:
+    """Create the villages the roster names (no boundary yet: ``import areas --from-roster``
+    derives one) under the town, and point the rows at them (inside the transaction)."""
+    from gisplanner.io.village_derive import new_village_code
+
+    tbl = Area.__table__
+    town_code = conn.execute(select(tbl.c.code).where(tbl.c.id == preview.village_town_id)).scalar()
+    taken = set(conn.execute(select(tbl.c.code)).scalars())
+    have = dict(
+        conn.execute(
+            select(tbl.c.name, tbl.c.id).where(
+                tbl.c.parent_id == preview.village_town_id, tbl.c.level == "village"
+            )
+        ).all()
+    )
+    created = 0
+    for name in preview.new_villages:
+        if name in have:
+            continue
+        code = new_village_code(str(town_code), taken)
+        taken.add(code)
+        have[name] = conn.execute(
+            tbl.insert().values(
+                code=code, name=name[:100], level="village", parent_id=preview.village_town_id,
+                urban=name.endswith("社区"), derived=True, version=1,
+            )
+        ).inserted_primary_key[0]  # fmt: skip
+        created += 1
+    names = preview.new_village_names[good]
+    ids = np.array(frame["area_id"].tolist(), dtype=object)
+    for i, name in enumerate(names):
+        if name is not None:
+            ids[i] = int(have[name])
+    frame["area_id"] = ids
     return created

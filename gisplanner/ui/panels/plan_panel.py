@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner.planning import REASON_ZH, PlanConfig, load_plan, plan_round
+from gisplanner.roads import route_paths
 
 SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 COLUMNS = ["小组", "时段", "序号", "预计到达", "走访对象", "说明"]
@@ -131,6 +132,8 @@ class PlanPanel(QWidget):
         w = self.window
         rid = w.current_round_id
         self.rows = load_plan(w.store, rid) if (w.store is not None and rid is not None) else []
+        # the lines along the roads (office → stops → office), as the planner walked them
+        self.paths = route_paths(w.store, rid) if self.rows else {}
         if not keep_summary:
             self.notes = {}
             self.summary.setText(
@@ -209,7 +212,9 @@ class PlanPanel(QWidget):
         sessions = sorted({r["session"] for r in rows})
         for idx in by_route.values():
             colour = SESSION_COLOURS[sessions.index(rows[idx[0]]["session"]) % len(SESSION_COLOURS)]
-            line = pg.PlotCurveItem(x[idx], y[idx], pen=pg.mkPen(colour, width=2))
+            path = getattr(self, "paths", {}).get(rows[idx[0]]["route_id"], {})
+            lx, ly = _along(mw, path.get("stops"), x[idx], y[idx])
+            line = pg.PlotCurveItem(lx, ly, pen=pg.mkPen(colour, width=2))
             line.setZValue(20)
             mw.view.addItem(line)
             self.overlay.append(line)
@@ -217,9 +222,11 @@ class PlanPanel(QWidget):
             if single_team and first.get("office_lon") is not None:
                 # the walk from the village office to the first stop and back, dashed
                 ox, oy = mw.data.projection.forward(first["office_lon"], first["office_lat"])
+                ax, ay = _along(mw, path.get("out"), [float(ox), x[idx[0]]], [float(oy), y[idx[0]]])
+                bx, by = _along(mw, path.get("back"), [x[idx[-1]], float(ox)], [y[idx[-1]], float(oy)])
                 legs = pg.PlotCurveItem(
-                    [float(ox), x[idx[0]], np.nan, x[idx[-1]], float(ox)],
-                    [float(oy), y[idx[0]], np.nan, y[idx[-1]], float(oy)],
+                    np.concatenate([ax, [np.nan], bx]),
+                    np.concatenate([ay, [np.nan], by]),
                     connect="finite",
                     pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine),
                 )
@@ -247,6 +254,14 @@ class PlanPanel(QWidget):
             "office_legs": sum(isinstance(i, pg.PlotCurveItem) and i.zValue() == 19 for i in self.overlay),
             "labels": [i.textItem.toPlainText() for i in self.overlay if isinstance(i, pg.TextItem)],
         }
+
+
+def _along(mw, lonlat, x, y):
+    """The road path (WGS84 → map CRS) when there is one, else the straight stop-to-stop line."""
+    if lonlat is None or len(lonlat) < 2:
+        return np.asarray(x, float), np.asarray(y, float)
+    px, py = mw.data.projection.forward(lonlat[:, 0], lonlat[:, 1])
+    return np.asarray(px, float), np.asarray(py, float)
 
 
 def install(window) -> None:
