@@ -23,6 +23,7 @@ import numpy as np
 import shapely
 from sqlalchemy import delete, select, update
 
+from gisplanner.appointments import round_appointments
 from gisplanner.io.crs import LocalProjection
 from gisplanner.model import (
     CLOSED_STATUSES,
@@ -469,7 +470,8 @@ def plan_round(
     ri = _load(store, round_id, cfg)
     all_targets = [tid for t in ri.teams for tid in t.targets]
     home = HomeModel(ri.history, cfg.schedule)
-    avail = availability([ri.infos[t] for t in all_targets], ri.sessions, cfg.schedule, home)
+    appts = round_appointments(store, round_id)  # 约定回访时间 -> that household's window
+    avail = availability([ri.infos[t] for t in all_targets], ri.sessions, cfg.schedule, home, appts)
     report(0.05, "计算步行时间")
     problems = [_team_problem(ri, t, avail, cfg) for t in ri.teams if t.sessions]
     idle = [t for t in ri.teams if not t.sessions]  # no member free in any session of the round

@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gisplanner import problems as pw
-from gisplanner.visit_time import WhenError, parse_when
 from gisplanner.model import (
     OUTCOME_ZH,
     PROBLEM_CATEGORIES,
@@ -31,6 +30,7 @@ from gisplanner.model import (
     Visit,
     VisitSession,
 )
+from gisplanner.visit_time import WhenError, parse_when
 
 # the keys of the entry screen, in the order of the boxes on the route sheet
 OUTCOME_KEYS = {"1": "met", "2": "not_home", "3": "refused", "4": "moved", "5": "phone"}
@@ -260,7 +260,10 @@ class VisitTimeError(ResultsError):
 def check_not_future(when: dt.datetime, now: dt.datetime | None = None) -> None:
     now = now or dt.datetime.now()
     if when > now + dt.timedelta(minutes=5):
-        raise VisitTimeError("走访日期" if when.date() > now.date() else "走访时间", f"{when:%Y-%m-%d %H:%M} 在将来（现在是 {now:%Y-%m-%d %H:%M}）")
+        raise VisitTimeError(
+            "走访日期" if when.date() > now.date() else "走访时间",
+            f"{when:%Y-%m-%d %H:%M} 在将来（现在是 {now:%Y-%m-%d %H:%M}）",
+        )
 
 
 def check_visit_time(
@@ -443,7 +446,10 @@ def import_sheet(
             if out_text and outcome is None:
                 errors.append(
                     SheetRowError(
-                        n, "走访结果", f"无法识别“{out_text}”（可填 1–5 或 见面/不在家/拒访/已搬离/电话走访）", sheet_no
+                        n,
+                        "走访结果",
+                        f"无法识别“{out_text}”（可填 1–5 或 见面/不在家/拒访/已搬离/电话走访）",
+                        sheet_no,
                     )
                 )
                 continue

@@ -13,7 +13,9 @@ PART_OF_DAY = {"上午": dt.time(9, 0), "早上": dt.time(8, 30), "中午": dt.t
 _DATE = re.compile(
     r"^\s*(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?\s*(?:周.|星期.)?"
 )
-_TIME = re.compile(r"^\s*(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<mi>\d{1,2})(?::\d{1,2})?|[点时]\s*(?P<mi2>半|\d{1,2})?分?)\s*$")
+_TIME = re.compile(
+    r"^\s*(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<mi>\d{1,2})(?::\d{1,2})?|[点时]\s*(?P<mi2>半|\d{1,2})?分?)\s*$"
+)
 
 
 class WhenError(ValueError):
@@ -47,9 +49,7 @@ def parse_date(text: str, ref: dt.date) -> tuple[dt.date, str]:
         if y is not None:
             day = dt.date(y, mo, d)
         else:
-            day = min(
-                (dt.date(ref.year + k, mo, d) for k in (-1, 0, 1)), key=lambda c: abs((c - ref).days)
-            )
+            day = min((dt.date(ref.year + k, mo, d) for k in (-1, 0, 1)), key=lambda c: abs((c - ref).days))
     except ValueError:
         raise WhenError(f"“{text}”不是有效的日期") from None
     rest = text[m.end() :].strip().lstrip("T").strip()

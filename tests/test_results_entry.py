@@ -108,7 +108,12 @@ def test_unplanned_visit_and_refused_problems(sheet):
     ids = sheet.ids
     with sheet.session() as s:
         v = rs.record_visit(
-            s, target_id=ids["targets"][5], outcome="met", actor="李敏", round_id=ids["round"], now=NOW,
+            s,
+            target_id=ids["targets"][5],
+            outcome="met",
+            actor="李敏",
+            round_id=ids["round"],
+            now=NOW,
             visited_at=SAT,
         )
         assert v.planned is False
@@ -216,7 +221,9 @@ def test_sheet_dated_in_the_future_or_before_its_session_is_refused(sheet, tmp_p
     with sheet.session() as s:
         assert count(s, Visit) == 0 and count(s, Problem) == 0
     # the explicit late-entry override admits the earlier date, never the future one
-    path2 = _write_full(tmp_path / "late.xlsx", [[3, "A003", "", "", "12-01", "19:00", "", "不在家", "", "", "", "", ""]])
+    path2 = _write_full(
+        tmp_path / "late.xlsx", [[3, "A003", "", "", "12-01", "19:00", "", "不在家", "", "", "", "", ""]]
+    )
     with pytest.raises(rs.SheetImportError):
         rs.import_sheet(sheet, path2, actor="录入员", now=NOW)
     assert rs.import_sheet(sheet, path2, actor="录入员", now=NOW, late_entry=True).visits == 1

@@ -57,7 +57,12 @@ def run_import(args) -> int:
     round_id = resolve_round(store, args.round) if args.round else None
     try:
         res = import_sheet(
-            store, args.file, actor=args.actor, route_id=args.route, round_id=round_id, late_entry=args.late_entry
+            store,
+            args.file,
+            actor=args.actor,
+            route_id=args.route,
+            round_id=round_id,
+            late_entry=args.late_entry,
         )
     except SheetImportError as e:
         if args.json:
