@@ -562,3 +562,53 @@ def write_blank_sheet(store, route_id: int, path: str | Path) -> Path:
 
 def planned_targets(s: Session, round_id: int) -> Iterable[int]:
     return s.scalars(select(Assignment.target_id).where(Assignment.round_id == round_id))
+
+
+@dataclass
+class SheetChoice:
+    """A route sheet as the entry panel's picker shows it."""
+
+    route_id: int  # the sheet number printed large on the sheet (路线单编号)
+    team: str
+    start: dt.datetime
+    label: str
+    first_code: str | None
+
+
+def sheet_choices(s: Session, round_id: int) -> list[SheetChoice]:
+    """The round's route sheets for the entry panel, by session then team."""
+    from gisplanner.model import Team
+
+    codes = dict(
+        s.execute(
+            select(RouteStop.route_id, func.min(RouteStop.code))
+            .join(Route, Route.id == RouteStop.route_id)
+            .where(Route.round_id == round_id)
+            .group_by(RouteStop.route_id)
+        ).all()
+    )
+    rows = s.execute(
+        select(Route.id, Team.name, VisitSession.start, VisitSession.label)
+        .join(Team, Team.id == Route.team_id)
+        .join(VisitSession, VisitSession.id == Route.session_id)
+        .where(Route.round_id == round_id)
+        .order_by(VisitSession.start, Team.name, Route.id)
+    ).all()
+    return [SheetChoice(rid, team, start, label or "", codes.get(rid)) for rid, team, start, label in rows]
+
+
+def entry_defaults(s: Session, route_id: int) -> tuple[dt.datetime | None, str]:
+    """What an entry of this sheet starts from: the session's start and the team's members."""
+    from gisplanner.model import Cadre, TeamMember
+
+    route = s.get(Route, route_id)
+    if route is None:
+        return None, ""
+    start = s.scalar(select(VisitSession.start).where(VisitSession.id == route.session_id))
+    names = s.scalars(
+        select(Cadre.name)
+        .join(TeamMember, TeamMember.cadre_id == Cadre.id)
+        .where(TeamMember.team_id == route.team_id)
+        .order_by(TeamMember.role != "leader", TeamMember.id)
+    ).all()
+    return start, "、".join(names)

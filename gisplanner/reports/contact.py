@@ -159,3 +159,14 @@ def require_contact(store: Store, area_id: int | None) -> Contact:
 
 class MissingContactError(ReportError):
     """Cards asked for before any contact was set (the GUI asks for it; the CLI exits 2)."""
+
+
+def contact_areas(store: Store) -> list[tuple[str, str]]:
+    """(code, name) of the towns and villages a contact can be set for."""
+    with store.session() as s:
+        return [
+            (c, n)
+            for c, n in s.execute(
+                select(Area.code, Area.name).where(Area.level.in_(("town", "village"))).order_by(Area.code)
+            )
+        ]

@@ -119,3 +119,39 @@ def selected_routes(store: Store, round_id: int, sel: PrintSelection | None) -> 
     if not route_ids:
         raise ReportError(f"所选范围（{sel.describe() or '全部'}）内没有走访路线")
     return route_ids
+
+
+@dataclass
+class PrintChoices:
+    """What a print dialog offers for a round: its teams, session days, sessions and villages."""
+
+    teams: list[tuple[str, str]]  # (id as text, name)
+    days: list[dt.date]
+    sessions: list[tuple[str, str]]  # (id as text, label)
+    villages: list[tuple[str, str]]  # (code, name)
+
+
+def print_choices(store: Store, round_id: int) -> PrintChoices:
+    with store.session() as s:
+        teams = [
+            (str(i), n)
+            for i, n in s.execute(
+                select(Team.id, Team.name).where(Team.round_id == round_id).order_by(Team.id)
+            )
+        ]
+        sessions = s.execute(
+            select(VisitSession.id, VisitSession.label, VisitSession.start, VisitSession.end)
+            .where(VisitSession.round_id == round_id)
+            .order_by(VisitSession.start)
+        ).all()
+        villages = list(
+            s.execute(select(Area.code, Area.name).where(Area.level == "village").order_by(Area.code))
+        )
+    return PrintChoices(
+        teams=teams,
+        days=list(dict.fromkeys(v.start.date() for v in sessions)),
+        sessions=[
+            (str(v.id), f"{v.start:%m-%d %H:%M}–{v.end:%H:%M} {v.label or ''}".strip()) for v in sessions
+        ],
+        villages=[(c, n) for c, n in villages],
+    )

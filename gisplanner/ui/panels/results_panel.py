@@ -41,18 +41,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gisplanner import results as rs
 from gisplanner.model import (
     OUTCOME_ZH,
     PROBLEM_CATEGORIES,
-    Cadre,
     Route,
-    RouteStop,
-    Team,
-    TeamMember,
-    VisitSession,
 )
 from gisplanner.problems import ProblemError
 from gisplanner.visit_time import WhenError, parse_when
@@ -217,23 +212,11 @@ class ResultsEntryPanel(QWidget):
         self.route_combo.clear()
         if self.store is not None and round_id is not None:
             with self.store.session() as s:
-                rows = s.execute(
-                    select(Route.id, Team.name, VisitSession.start, VisitSession.label)
-                    .join(Team, Team.id == Route.team_id)
-                    .join(VisitSession, VisitSession.id == Route.session_id)
-                    .where(Route.round_id == round_id)
-                    .order_by(VisitSession.start, Team.name, Route.id)
-                ).all()
-                codes = dict(
-                    s.execute(
-                        select(RouteStop.route_id, func.min(RouteStop.code))
-                        .join(Route, Route.id == RouteStop.route_id)
-                        .where(Route.round_id == round_id)
-                        .group_by(RouteStop.route_id)
-                    ).all()
+                choices = rs.sheet_choices(s, round_id)
+            for ch in choices:
+                self.route_combo.addItem(
+                    route_label(ch.route_id, ch.team, ch.start, ch.label, ch.first_code), ch.route_id
                 )
-            for rid, team, start, label in rows:
-                self.route_combo.addItem(route_label(rid, team, start, label, codes.get(rid)), rid)
         self.route_combo.blockSignals(False)
         self.load_route(self.route_combo.currentData())
 
@@ -265,18 +248,11 @@ class ResultsEntryPanel(QWidget):
         self.late_entry.setChecked(False)
         if route_id is not None and self.store is not None:
             with self.store.session() as s:
-                route = s.get(Route, route_id)
-                start = s.get(VisitSession, route.session_id).start if route else None
-                members = s.scalars(
-                    select(Cadre.name)
-                    .join(TeamMember, TeamMember.cadre_id == Cadre.id)
-                    .where(TeamMember.team_id == (route.team_id if route else -1))
-                    .order_by(TeamMember.role != "leader", TeamMember.id)
-                ).all()
+                start, members = rs.entry_defaults(s, route_id)
             if start is not None:  # the session's date and start: shown, typed over when different
                 self.date_edit.setDate(QDate(start.year, start.month, start.day))
                 self.time_edit.setTime(QTime(start.hour, start.minute))
-            self.visitors_edit.setText("、".join(members))
+            self.visitors_edit.setText(members)
             with self.store.session() as s:
                 done = rs.route_progress(s, route_id)
                 for st in rs.stops_of_route(s, route_id):
