@@ -57,9 +57,9 @@ def _scale(c: PageCanvas) -> float:
 def paint_route_sheet(c: PageCanvas, s: RouteSheet) -> None:
     k = _scale(c)
     y = _header(c, s)
-    map_h = 100.0 * k if k > 1.01 else 100.0
-    _map(c, s.map, s, MARGIN, y, c.body_width, map_h)
-    y += map_h + 2.5
+    map_h = 96.0 * k if k > 1.01 else 96.0
+    unplaced = _map(c, s.map, s, MARGIN, y, c.body_width, map_h)
+    y = _legend(c, s.map, unplaced, y + map_h + 0.8) + 1.2
     cols = [(t, w * k) for t, w in COLUMNS]
 
     def continued() -> float:
@@ -180,7 +180,8 @@ def _header(c: PageCanvas, s: RouteSheet) -> float:
     members = "；".join(
         f"{m.role} {m.name}（{m.gender}{'，本地' if m.local else ''}）{m.phone}" for m in s.team.members
     )
-    prefix = s.stops[0].code.rsplit("-", 1)[0] + "-" if s.stops and "-" in s.stops[0].code else ""
+    codes = sorted(st.code for st in s.stops)
+    span = (f"{codes[0]} 至 {codes[-1]}" if len(codes) > 1 else codes[0]) if codes else ""
     lines = [
         ("走访时间", s.session_text),
         ("小组成员", members or "（未配成员）"),
@@ -188,7 +189,7 @@ def _header(c: PageCanvas, s: RouteSheet) -> float:
         (
             "走访安排",
             f"共 {len(s.stops)} 户，预计步行 {s.walking_minutes:.0f} 分钟；联系电话 {s.team.phone or '见组长'}；"
-            f"录入结果时填路线单编号 {s.sheet_no}" + (f"，户码 {prefix}…" if prefix else ""),
+            f"录入结果时填路线单编号 {s.sheet_no}" + (f"（本单户码 {span}）" if span else ""),
         ),
     ]
     label_w = 20.0
@@ -252,7 +253,7 @@ class _Boxes:
         self.boxes.append(b)
 
 
-def _map(c: PageCanvas, m: SheetMap, s: RouteSheet, x: float, y: float, w: float, h: float) -> None:
+def _map(c: PageCanvas, m: SheetMap, s: RouteSheet, x: float, y: float, w: float, h: float) -> list[str]:
     """Village outlines, named roads, landmarks, the legs and the stops, fitted into the box."""
     pa = c.painter
     f = _Frame(c, m, x, y, w, h)
@@ -279,6 +280,17 @@ def _map(c: PageCanvas, m: SheetMap, s: RouteSheet, x: float, y: float, w: float
     stop_pts = _stop_markers_positions(f, s)
     for _label, (sx, sy), r in stop_pts:
         boxes.add((sx - r, sy - r, sx + r, sy + r))
+    # what is drawn over the map later: the inset (in the corner with fewest stops), north arrow,
+    # scale bar
+    ix, iy = _inset_corner(x, y, w, h, [p for _l, p, _r in stop_pts], m, f)
+    boxes.add((ix - 1, iy - 1, ix + INSET_W + 1, iy + INSET_H + 1))
+    boxes.add((x, y, x + 13, y + 8))
+    boxes.add((x, y + h - 9.5, x + 40, y + h))
+    for lm in m.landmarks:  # the marks themselves (their names find room afterwards)
+        if lm.kind != "enterprise":
+            px, py = f.pt(lm.x, lm.y)
+            boxes.add((px - 2.5, py - 2.5, px + 2.5, py + 2.5))
+    placed, unplaced = _road_labels(c, f, m, boxes)
     for name, ax, ay in m.area_labels:
         px, py = f.pt(ax, ay)
         px = min(max(px, x + 16), x + w - 16)
@@ -289,22 +301,47 @@ def _map(c: PageCanvas, m: SheetMap, s: RouteSheet, x: float, y: float, w: float
             c.text(px - tw / 2 - 1, py - 3, tw + 2, 6, name, MAP_LABEL_PT + 1, align=CENTER, color="#8a8f99")
             boxes.add(b)
     draw_legs(c, f, m.legs, m.legs_follow_roads)
-    _road_labels(c, f, m, boxes)
+    _draw_road_labels(c, placed)
     _landmarks(c, f, m, boxes)
     _stops(c, f, stop_pts)
     pa.restore()
-    _inset(c, m, x + w - 41, y + 1.5, 39.5, 29)
+    _inset(c, m, ix, iy, INSET_W, INSET_H)
     _scale_bar(c, x + 3, y + h - 5.5, f.scale)
-    legend = (
-        "蓝色虚线：走访顺序（直线示意，请沿道路步行）"
-        if not m.legs_follow_roads
-        else "蓝线：沿道路的步行路线"
-    )
-    lw = c.text_width(legend, BODY_PT) + 3
-    c.box(x + w - lw - 1.5, y + h - 7, lw, 5.5, 0, fill="#e6ffffff")
-    c.text(x + w - lw - 1.5, y + h - 7, lw, 5.5, legend, BODY_PT, align=CENTER, color=ROUTE_COLOR)
     c.text(x + 2, y + 1.5, 10, 6, "北↑", 10, bold=True, align=CENTER)
     c.box(x, y, w, h, 0.3)
+    return unplaced
+
+
+def _legend(c: PageCanvas, m: SheetMap, unplaced: list[str], y: float) -> float:
+    """One line under the map: what the marks mean, and the roads in the frame not named along them."""
+    legs = (
+        "蓝色虚线＝走访顺序（直线示意，请沿道路步行）"
+        if not m.legs_follow_roads
+        else "蓝线＝沿道路的步行路线"
+    )
+    text = f"图例：蓝圈＝走访站序，蓝框＝同一楼栋的几站；红“起”＝出发的村（居）委会；{legs}；小图＝本单在全镇的位置"
+    if unplaced:
+        text += "。图边道路：" + "、".join(unplaced)
+    h = c.text_height(text, c.body_width, BODY_PT) + 0.8
+    c.text(MARGIN, y, c.body_width, h, text, BODY_PT, wrap=True, color="#333333")
+    return y + h
+
+
+INSET_W, INSET_H = 39.5, 29.0
+
+
+def _inset_corner(x, y, w, h, stop_pts, m: SheetMap, f: _Frame) -> tuple[float, float]:
+    """The map corner whose inset would hide the fewest stops and landmarks (top right first)."""
+    marks = list(stop_pts) + [f.pt(lm.x, lm.y) for lm in m.landmarks if lm.kind != "enterprise"]
+    corners = [
+        (x + w - INSET_W - 1.5, y + 1.5), (x + 1.5, y + 8.5), (x + w - INSET_W - 1.5, y + h - INSET_H - 1.5),
+        (x + 1.5, y + h - INSET_H - 10),
+    ]  # fmt: skip
+
+    def hidden(cx, cy):
+        return sum(cx - 4 <= px <= cx + INSET_W + 4 and cy - 4 <= py <= cy + INSET_H + 4 for px, py in marks)
+
+    return min(corners, key=lambda cxy: hidden(*cxy))
 
 
 def draw_legs(c: PageCanvas, f: _Frame, legs, follows_roads: bool) -> None:
@@ -328,9 +365,17 @@ def draw_legs(c: PageCanvas, f: _Frame, legs, follows_roads: bool) -> None:
     c.painter.drawPath(path)
 
 
-def _road_labels(c: PageCanvas, f: _Frame, m: SheetMap, boxes: _Boxes) -> None:
-    """Each named road's name once, along the road where it is straightest near the middle."""
-    pa = c.painter
+_FRACTIONS = sorted((i / 20 for i in range(1, 20)), key=lambda t: abs(t - 0.5))
+
+
+def _road_labels(c: PageCanvas, f: _Frame, m: SheetMap, boxes: _Boxes) -> tuple[list, list[str]]:
+    """Each named road's name once, along the road as near its visible middle as there is room.
+
+    Placed before the village names and landmarks (a road name is what a team asks for) and
+    drawn after the legs; the label's footprint is a chain of small boxes along it, so diagonal
+    roads do not block a whole rectangle. Returns the labels to draw and the names of the roads in
+    the frame that had no room (printed under the map, so every road shown is named)."""
+    placed, unplaced = [], []
     order = sorted(m.road_names, key=lambda r: (r[1] != "main", -len(r[2])))
     for name, kind, line in order:
         pts = f.mm(line)
@@ -339,43 +384,64 @@ def _road_labels(c: PageCanvas, f: _Frame, m: SheetMap, boxes: _Boxes) -> None:
         total = float(lens.sum())
         pt_size = MAP_LABEL_PT + (1.0 if kind == "main" else 0.0)
         tw = c.text_width(name, pt_size, kind == "main") + 2
-        if total < tw + 2:
+        if total < tw + 1:
+            unplaced.append(name)
             continue
         cum = np.concatenate([[0.0], np.cumsum(lens)])
-        for frac in (0.5, 0.3, 0.7, 0.15, 0.85):
+        for frac in _FRACTIONS:
             at = frac * total
             i = int(np.clip(np.searchsorted(cum, at) - 1, 0, len(seg) - 1))
             if lens[i] < 1e-6:
                 continue
             t = (at - cum[i]) / lens[i]
             px, py = pts[i] + t * seg[i]
-            if not f.inside(px, py, 4):
+            ang = _label_angle(math.degrees(math.atan2(seg[i, 1], seg[i, 0])))
+            ux, uy = math.cos(math.radians(ang)), math.sin(math.radians(ang))
+            ends = [(px + ux * d, py + uy * d) for d in (-tw / 2, tw / 2)]
+            if not all(f.inside(ex, ey, 2.5) for ex, ey in ends):
                 continue
-            ang = math.degrees(math.atan2(seg[i, 1], seg[i, 0]))
-            if ang > 90:
-                ang -= 180
-            elif ang < -90:
-                ang += 180
-            half = max(
-                abs(math.cos(math.radians(ang))) * tw / 2 + 2, abs(math.sin(math.radians(ang))) * tw / 2 + 2
-            )
-            half_y = abs(math.sin(math.radians(ang))) * tw / 2 + 2.2
-            b = (px - half, py - half_y, px + half, py + half_y)
-            if not boxes.free(b):
+            steps = max(2, int(tw // 3) + 1)
+            foot = [
+                (px + ux * d - 2.2, py + uy * d - 2.2, px + ux * d + 2.2, py + uy * d + 2.2)
+                for d in np.linspace(-tw / 2 + 1.5, tw / 2 - 1.5, steps)
+            ]
+            if not all(boxes.free(b) for b in foot):
                 continue
-            boxes.add(b)
-            pa.save()
-            pa.translate(px * c.k, py * c.k)
-            pa.rotate(ang)
-            k = c.k
-            pa.fillRect(QRectF(-tw / 2 * k, -2.3 * k, tw * k, 4.6 * k), QColor(255, 255, 255, 200))
-            pa.setFont(c.font(pt_size, kind == "main"))
-            pa.setPen(QColor("#5b4a22" if kind == "main" else "#555555"))
-            pa.drawText(
-                QRectF(-tw / 2 * k, -2.6 * k, tw * k, 5.2 * k), int(Qt.AlignmentFlag.AlignCenter), name
-            )
-            pa.restore()
+            for b in foot:
+                boxes.add(b)
+            placed.append((name, kind, px, py, ang, tw, pt_size))
             break
+        else:
+            unplaced.append(name)
+    return placed, list(dict.fromkeys(n for n in unplaced if n not in {p[0] for p in placed}))
+
+
+def _label_angle(ang: float) -> float:
+    """Along the road when it runs (nearly) across or up the page; level otherwise: a word set at a
+    slant breaks apart when the page's text is searched or read out, a level one does not."""
+    if ang > 90:
+        ang -= 180
+    elif ang < -90:
+        ang += 180
+    if abs(ang) <= 12:
+        return 0.0
+    if abs(ang) >= 78:
+        return 90.0 if ang > 0 else -90.0
+    return 0.0
+
+
+def _draw_road_labels(c: PageCanvas, placed: list) -> None:
+    pa = c.painter
+    k = c.k
+    for name, kind, px, py, ang, tw, pt_size in placed:
+        pa.save()
+        pa.translate(px * k, py * k)
+        pa.rotate(ang)
+        pa.fillRect(QRectF(-tw / 2 * k, -2.3 * k, tw * k, 4.6 * k), QColor(255, 255, 255, 200))
+        pa.setFont(c.font(pt_size, kind == "main"))
+        pa.setPen(QColor("#5b4a22" if kind == "main" else "#555555"))
+        pa.drawText(QRectF(-tw / 2 * k, -2.6 * k, tw * k, 5.2 * k), int(Qt.AlignmentFlag.AlignCenter), name)
+        pa.restore()
 
 
 LANDMARK_STYLE = {  # fill, size mm, label colour, bold
