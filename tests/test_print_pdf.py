@@ -81,7 +81,7 @@ def test_route_sheets_pdf_in_plan_order_masked(store, qapp_offscreen, tmp_path):
     }
     for rid, codes in zip(plan["routes"], codes_in_order, strict=True):
         assert sorted(printed[rid]) == sorted(codes)
-        positions = [full.index(c) for c in printed[rid]]
+        positions = [full.rindex(c) for c in printed[rid]]  # the row, after the header naming the span
         assert positions == sorted(positions), codes
     with st.session() as s:
         log = s.scalars(select(PrintLog).order_by(PrintLog.id.desc())).first()
