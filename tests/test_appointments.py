@@ -63,3 +63,43 @@ def test_round_appointments_reads_the_standing_appointment(empty_store):
         ids = [h.id for h in hs]
         rid = nxt.id
     assert round_appointments(empty_store, rid) == {ids[0]: appt}
+
+
+def test_the_next_rounds_plan_visits_at_the_appointment(demo_store_copy):
+    """A household that said "come back Sunday at 15:00" is planned then, not at any other time."""
+    from sqlalchemy import select, update
+
+    from gisplanner.planning import PlanConfig, plan_round, quick_teams
+
+    store = demo_store_copy
+    with store.session() as s:
+        rid = s.scalar(select(Round.id).where(Round.name == "2026年冬季大走访"))
+        sessions = s.scalars(
+            select(VisitSession).where(VisitSession.round_id == rid).order_by(VisitSession.start)
+        ).all()
+        sunday = next(v for v in sessions if v.start.weekday() == 6 and v.start.hour >= 14)
+        appt = sunday.start.replace(hour=15, minute=0)
+        first = sessions[0].start
+        tid = s.scalar(
+            select(Assignment.target_id).where(Assignment.round_id == rid).order_by(Assignment.target_id)
+        )
+        s.execute(
+            update(Assignment)
+            .where(Assignment.round_id == rid, Assignment.target_id == tid)
+            .values(priority=5)
+        )
+        s.add(
+            Visit(
+                target_id=tid,
+                visited_at=first - dt.timedelta(days=20),
+                outcome="not_home",
+                appointment_at=appt,
+            )
+        )
+    quick_teams(store, rid, 2)
+    res = plan_round(store, rid, PlanConfig(time_limit=2, workers=1), save=False)
+    stops = [(r.session_id, st) for r in res.routes for st in r.stops if st.target_id == tid]
+    assert len(stops) == 1
+    sid, st = stops[0]
+    assert sid == sunday.id
+    assert appt - dt.timedelta(minutes=30) <= st.start <= appt + dt.timedelta(minutes=30)
