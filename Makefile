@@ -18,20 +18,21 @@ run: $(STAMP)
 	$(PY) -m gisplanner.sysdeps --install
 	$(PY) main.py $(ARGS)
 
-# Debian packages the tests need (CJK font for Chinese glyphs, poppler for PDF checks,
-# chromium for the web-map check, PostgreSQL for the shared-database tests, Xvfb for the smoke
+# Debian packages the tests need (CJK font for Chinese glyphs, poppler for PDF checks, zbar for the QR
+# codes, chromium for the web-map check, PostgreSQL for the shared-database tests, Xvfb for the smoke
 # run on the real xcb platform); only as root. The xcb libraries are left to `make run`.
 deps-debian:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  need=""; \
 	  fc-list :lang=zh 2>/dev/null | grep -q . || need="$$need fonts-wqy-microhei"; \
 	  command -v pdftotext >/dev/null || need="$$need poppler-utils"; \
+	  command -v zbarimg >/dev/null || need="$$need zbar-tools"; \
 	  command -v chromium >/dev/null || need="$$need chromium"; \
 	  command -v xvfb-run >/dev/null || need="$$need xvfb xauth"; \
 	  dpkg -s libegl1 >/dev/null 2>&1 || need="$$need libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql postgresql-contrib"; \
 	  if [ -n "$$need" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; fi; \
-	else echo "not root: skipping Debian packages (fonts-wqy-microhei poppler-utils chromium postgresql)"; fi
+	else echo "not root: skipping Debian packages (fonts-wqy-microhei poppler-utils zbar-tools chromium postgresql)"; fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check gisplanner tests bench main.py

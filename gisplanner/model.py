@@ -494,6 +494,9 @@ class Visit(Base):
     planned: Mapped[bool] = mapped_column(Boolean, default=True)
     entered_by: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    visitors: Mapped[str | None] = mapped_column(String(100))  # who went (走访人)
+    appointment_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # 约定回访时间
+    stop_code: Mapped[str | None] = mapped_column(String(12))  # the sheet's household code it answers
 
     target: Mapped[Target] = relationship()
 
@@ -605,6 +608,7 @@ class Setting(Base):
 
 
 Index("ix_visit_target_time", Visit.target_id, Visit.visited_at)
+Index("ix_visit_round_stop", Visit.round_id, Visit.target_id, Visit.stop_code)
 Index("ix_target_area_kind", Target.area_id, Target.kind)
 Index("ix_assignment_round", Assignment.round_id)
 

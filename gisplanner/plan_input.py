@@ -115,12 +115,15 @@ class CachedHomeModel(HomeModel):
         return p
 
 
-def round_availability(ri: RoundInput, schedule: ScheduleConfig | None = None) -> dict[int, Availability]:
-    """Windows of every target of the round in its sessions (after learning from history)."""
+def round_availability(
+    ri: RoundInput, schedule: ScheduleConfig | None = None, appointments: dict | None = None
+) -> dict[int, Availability]:
+    """Windows of every target of the round in its sessions (after learning from history; a
+    standing 约定回访时间 from :func:`gisplanner.appointments.round_appointments` narrows them)."""
     cfg = schedule or ScheduleConfig()
     ids = ri.assigned + ri.unassigned
     home = CachedHomeModel(ri.history, cfg)
-    return availability([ri.infos[t] for t in ids], ri.sessions, cfg, home)
+    return availability([ri.infos[t] for t in ids], ri.sessions, cfg, home, appointments)
 
 
 def _is_weekend(s: SessionInfo) -> bool:

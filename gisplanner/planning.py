@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import delete, select, update
 
+from gisplanner.appointments import round_appointments
 from gisplanner.capacity import CapacityConfig, RoundCapacity, round_capacity_of
 from gisplanner.model import (
     Area,
@@ -398,7 +399,8 @@ def plan_round(
             t.sessions = [v for v in t.sessions if (t.team_id, v.id) not in state.busy]
     else:
         ri = load_round(store, round_id, cfg.prizes, profile=cfg.profile)
-    avail = round_availability(ri, cfg.schedule)
+    appts = round_appointments(store, round_id)  # 约定回访时间 -> that household's window
+    avail = round_availability(ri, cfg.schedule, appts)
     capacity = round_capacity_of(ri, avail, CapacityConfig(profile=cfg.profile, detour=cfg.detour))
     all_targets = ri.assigned + ri.unassigned
     report(0.05, "计算步行时间")

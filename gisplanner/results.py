@@ -28,7 +28,9 @@ from gisplanner.model import (
     RouteStop,
     Target,
     Visit,
+    VisitSession,
 )
+from gisplanner.visit_time import WhenError, parse_when
 
 # the keys of the entry screen, in the order of the boxes on the route sheet
 OUTCOME_KEYS = {"1": "met", "2": "not_home", "3": "refused", "4": "moved", "5": "phone"}
@@ -130,18 +132,29 @@ def record_visit(
     notes: str | None = None,
     problems: Sequence[ProblemInput] = (),
     replace_existing: bool = True,
+    visitors: str | None = None,
+    appointment_at: dt.datetime | None = None,
+    stop_code: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Visit:
     """Record one visit and the problems raised in it (inside the caller's transaction).
 
-    With `replace_existing`, a visit of the same target, round and time is corrected in place
-    (typing a stop twice must not count it twice)."""
+    With `replace_existing`, the visit answering the same sheet stop (`stop_code`) — or, for a
+    visit off the sheets, of the same target, round and time — is corrected in place, and a
+    problem already registered for it with the same category and text is not registered again
+    (typing a stop twice, or importing the same sheet twice, must not count anything twice).
+    A visit dated in the future is refused."""
     if outcome not in OUTCOME_ZH:
         raise ResultsError(f"未知的走访结果：{outcome}（可选：{'、'.join(OUTCOME_ZH.values())}）")
     if s.get(Target, target_id) is None:
         raise ResultsError(f"找不到走访对象 #{target_id}")
     if problems and outcome not in RAISING_OUTCOMES:
         raise ResultsError(f"走访结果为「{OUTCOME_ZH[outcome]}」，不能登记群众反映的问题")
-    visited_at = visited_at or dt.datetime.now().replace(second=0, microsecond=0)
+    now = now or dt.datetime.now()
+    visited_at = visited_at or now.replace(second=0, microsecond=0)
+    check_not_future(visited_at, now)
+    if appointment_at is not None and appointment_at <= visited_at:
+        raise VisitTimeError("约定回访时间", f"{appointment_at:%Y-%m-%d %H:%M} 不晚于走访时间，请核对")
     planned = (
         round_id is not None
         and s.scalar(
@@ -153,16 +166,19 @@ def record_visit(
     )
     visit = None
     if replace_existing:
-        visit = s.scalar(
-            select(Visit).where(
-                Visit.target_id == target_id, Visit.round_id == round_id, Visit.visited_at == visited_at
-            )
-        )
+        same = select(Visit).where(Visit.target_id == target_id, Visit.round_id == round_id)
+        if stop_code:
+            visit = s.scalar(same.where(Visit.stop_code == stop_code).order_by(Visit.id).limit(1))
+        else:
+            visit = s.scalar(same.where(Visit.visited_at == visited_at).order_by(Visit.id).limit(1))
     if visit is None:
-        visit = Visit(target_id=target_id, round_id=round_id, visited_at=visited_at)
+        visit = Visit(target_id=target_id, round_id=round_id, visited_at=visited_at, stop_code=stop_code)
         s.add(visit)
     visit.team_id, visit.outcome, visit.planned, visit.entered_by = team_id, outcome, planned, actor
+    visit.visited_at = visited_at
     visit.notes = (notes or "").strip() or None
+    visit.visitors = (visitors or "").strip()[:100] or None
+    visit.appointment_at = appointment_at
     s.flush()
     for pi in problems:
         add_problem(s, visit, pi, actor=actor)
@@ -170,7 +186,21 @@ def record_visit(
 
 
 def add_problem(s: Session, visit: Visit, pi: ProblemInput, *, actor: str):
-    """Register a problem raised in `visit`; hand it down / delegate it / close it on the spot."""
+    """Register a problem raised in `visit`; hand it down / delegate it / close it on the spot.
+
+    The same problem (category and text) already registered for this visit is returned as it
+    is: entering a stop or a sheet again never raises a problem twice."""
+    from gisplanner.model import Problem
+
+    desc = (pi.description or "").strip()
+    existing = s.scalar(
+        select(Problem).where(
+            Problem.visit_id == visit.id, Problem.category == pi.category, Problem.description == desc
+        )
+    )
+    if existing is not None:
+        return existing
+    pi = ProblemInput(pi.category, desc, pi.handling, pi.unit_id, pi.solved_on_spot, pi.reply)
     when = visit.visited_at
     p = pw.create_problem(
         s, target_id=visit.target_id, category=pi.category, description=pi.description, actor=actor,
@@ -194,16 +224,69 @@ def record_stop(
     notes: str | None = None,
     problems: Sequence[ProblemInput] = (),
     visited_at: dt.datetime | None = None,
+    visitors: str | None = None,
+    appointment_at: dt.datetime | None = None,
+    late_entry: bool = False,
+    now: dt.datetime | None = None,
 ) -> Visit:
-    """Record the result of a stop of a route sheet: round and team from the route, time the ETA."""
+    """Record the result of a stop of a route sheet: round and team from the route.
+
+    The visit time is what the sheet says happened; without one it is the session's start —
+    never the planned arrival. A time in the future, or before the session's day, is refused
+    (:class:`VisitTimeError`); `late_entry` lets an office enter a visit made earlier than the
+    sheet's session (补录)."""
     stop = s.get(RouteStop, stop) if isinstance(stop, int) else stop
     if stop is None:
         raise ResultsError("找不到该站点")
     route = s.get(Route, stop.route_id)
+    session = s.get(VisitSession, route.session_id)
+    visited_at = visited_at or session.start
+    check_visit_time(visited_at, session, now=now, late_entry=late_entry)
     return record_visit(
         s, target_id=stop.target_id, outcome=outcome, actor=actor, round_id=route.round_id,
-        team_id=route.team_id, visited_at=visited_at or stop.eta, notes=notes, problems=problems,
+        team_id=route.team_id, visited_at=visited_at, notes=notes, problems=problems,
+        visitors=visitors, appointment_at=appointment_at, stop_code=stop.code or f"#{stop.id}", now=now,
     )  # fmt: skip
+
+
+class VisitTimeError(ResultsError):
+    """A visit time (or appointment) that cannot be right; `field` names the column."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(f"{field}：{message}")
+
+
+def check_not_future(when: dt.datetime, now: dt.datetime | None = None) -> None:
+    now = now or dt.datetime.now()
+    if when > now + dt.timedelta(minutes=5):
+        raise VisitTimeError(
+            "走访日期" if when.date() > now.date() else "走访时间",
+            f"{when:%Y-%m-%d %H:%M} 在将来（现在是 {now:%Y-%m-%d %H:%M}）",
+        )
+
+
+def check_visit_time(
+    when: dt.datetime, session: VisitSession, *, now: dt.datetime | None = None, late_entry: bool = False
+) -> None:
+    """Refuse a visit time in the future or before its session's day (unless `late_entry`)."""
+    check_not_future(when, now)
+    if when.date() < session.start.date() and not late_entry:
+        raise VisitTimeError(
+            "走访日期",
+            f"{when:%Y-%m-%d} 早于该路线单的走访时段（{session.start:%Y-%m-%d}）；"
+            "如确为提前走访后补录，请勾选“补录”（命令行加 --late-entry）",
+        )
+
+
+def stop_default_time(s: Session, stop_id: int) -> dt.datetime:
+    """The time an entry of this stop defaults to: its session's start (not the planned arrival)."""
+    return s.scalar(
+        select(VisitSession.start)
+        .join(Route, Route.session_id == VisitSession.id)
+        .join(RouteStop, RouteStop.route_id == Route.id)
+        .where(RouteStop.id == stop_id)
+    )
 
 
 def route_progress(s: Session, route_id: int) -> dict[int, str]:
@@ -212,11 +295,13 @@ def route_progress(s: Session, route_id: int) -> dict[int, str]:
     out = {}
     for stop in stops_of_route(s, route_id):
         o = s.scalar(
-            select(Visit.outcome).where(
+            select(Visit.outcome)
+            .where(
                 Visit.target_id == stop.target_id,
                 Visit.round_id == route.round_id,
-                Visit.visited_at == stop.eta,
+                Visit.stop_code == (stop.code or f"#{stop.id}"),
             )
+            .limit(1)
         )
         if o:
             out[stop.id] = o
@@ -232,7 +317,10 @@ COLUMNS = {
     "category": ("问题类别", "类别"),
     "problem": ("反映问题", "问题描述", "问题"),
     "solved": ("当场解决", "是否当场解决"),
+    "date": ("走访日期", "日期"),
     "time": ("走访时间", "时间"),
+    "visitors": ("走访人", "走访人员"),
+    "appointment": ("约定回访时间", "约定回访", "回访时间"),
 }
 _YES = {"是", "y", "yes", "1", "√", "✓", "true", "对"}
 _ROUTE_LABELS = ("路线单编号", "路线编号", "路线单号", "路线ID")
@@ -243,9 +331,11 @@ class SheetRowError:
     row: int
     field: str
     message: str
+    sheet: int | None = None  # the route sheet number (路线单编号) the row belongs to
 
     def __str__(self) -> str:
-        return f"第{self.row}行「{self.field}」：{self.message}"
+        where = f"路线单 {self.sheet} " if self.sheet is not None else ""
+        return f"{where}第{self.row}行「{self.field}」：{self.message}"
 
 
 class SheetImportError(ResultsError):
@@ -307,9 +397,15 @@ def import_sheet(
     actor: str,
     route_id: int | None = None,
     round_id: int | None = None,
+    late_entry: bool = False,
+    now: dt.datetime | None = None,
 ) -> SheetImportResult:
     """Enter a returned route sheet (.xlsx): every row checked first, then all written in one
-    transaction; any bad row raises :class:`SheetImportError` naming row and field."""
+    transaction; any bad row raises :class:`SheetImportError` naming sheet, row and field.
+
+    The visit time is the row's 走访日期/走访时间 (defaulting to the session's date and start);
+    a time in the future or before the session's day is refused unless `late_entry`. Importing
+    the same sheet again corrects the visits it wrote and raises no problem twice."""
     path = Path(path)
     if not path.exists():
         raise ResultsError(f"文件“{path}”不存在")
@@ -340,16 +436,20 @@ def import_sheet(
             try:
                 stop = resolve_stop(s, key, route_id=route_id, round_id=round_id)
             except ResultsError as e:
-                errors.append(SheetRowError(n, key_field, str(e)))
+                errors.append(SheetRowError(n, key_field, str(e), route_id))
                 continue
             if not out_text and not desc:
                 res.blank_rows += 1
                 continue
+            sheet_no = stop.route_id
             outcome = parse_outcome(out_text) if out_text else None
             if out_text and outcome is None:
                 errors.append(
                     SheetRowError(
-                        n, "走访结果", f"无法识别“{out_text}”（可填 1–5 或 见面/不在家/拒访/已搬离/电话走访）"
+                        n,
+                        "走访结果",
+                        f"无法识别“{out_text}”（可填 1–5 或 见面/不在家/拒访/已搬离/电话走访）",
+                        sheet_no,
                     )
                 )
                 continue
@@ -359,18 +459,38 @@ def import_sheet(
                 if cat is None:
                     what = cell(r, "category")
                     errors.append(
-                        SheetRowError(n, "问题类别", f"无法识别“{what}”" if what else "填写了问题但没有类别")
+                        SheetRowError(
+                            n, "问题类别", f"无法识别“{what}”" if what else "填写了问题但没有类别", sheet_no
+                        )
                     )
                     continue
                 problems.append(ProblemInput(cat, desc, solved_on_spot=cell(r, "solved").lower() in _YES))
-            when = None
-            if cell(r, "time"):
+            session = s.get(VisitSession, s.get(Route, stop.route_id).session_id)
+            sheet_no = stop.route_id
+            try:
+                when = parse_when(cell(r, "date"), cell(r, "time"), default_day=session.start.date(),
+                                  default_time=session.start.time())  # fmt: skip
+            except WhenError as e:
+                bad = "走访日期" if cell(r, "date") and not cell(r, "time") else "走访时间"
+                errors.append(SheetRowError(n, bad, str(e), sheet_no))
+                continue
+            appointment = None
+            if cell(r, "appointment"):
                 try:
-                    when = dt.datetime.fromisoformat(cell(r, "time").replace("/", "-"))
-                except ValueError:
-                    errors.append(
-                        SheetRowError(n, "走访时间", f"无法识别“{cell(r, 'time')}”（如 2026-12-05 09:30）")
-                    )
+                    appointment = parse_when(cell(r, "appointment"), "", default_day=when.date(),
+                                             default_time=None)  # fmt: skip
+                    if appointment is None:
+                        raise WhenError(f"“{cell(r, 'appointment')}”缺少时刻（如 12-12 19:30 或 12-12 晚上）")
+                except WhenError as e:
+                    errors.append(SheetRowError(n, "约定回访时间", str(e), sheet_no))
+                    continue
+            if outcome is not None:
+                try:
+                    check_visit_time(when, session, now=now, late_entry=late_entry)
+                    if appointment is not None and appointment <= when:
+                        raise VisitTimeError("约定回访时间", f"{appointment:%Y-%m-%d %H:%M} 不晚于走访时间")
+                except VisitTimeError as e:
+                    errors.append(SheetRowError(n, e.field, str(e).split("：", 1)[1], sheet_no))
                     continue
             if errors:  # keep checking for more errors, write nothing
                 continue
@@ -378,7 +498,9 @@ def import_sheet(
                 if outcome is None:  # a continuation row: one more problem of a stop already entered
                     v = last_visit.get(stop.id)
                     if v is None:
-                        errors.append(SheetRowError(n, "走访结果", "为空（只有同一站的后续行可以只填问题）"))
+                        errors.append(
+                            SheetRowError(n, "走访结果", "为空（只有同一站的后续行可以只填问题）", sheet_no)
+                        )
                         continue
                     for pi in problems:
                         add_problem(s, v, pi, actor=actor)
@@ -391,6 +513,10 @@ def import_sheet(
                         notes=cell(r, "note"),
                         problems=problems,
                         visited_at=when,
+                        visitors=cell(r, "visitors"),
+                        appointment_at=appointment,
+                        late_entry=late_entry,
+                        now=now,
                     )
                     last_visit[stop.id] = v
                     res.visits += 1
@@ -399,7 +525,8 @@ def import_sheet(
                 res.rows.append(n)
             except (ResultsError, pw.ProblemError) as e:
                 field_name = "走访结果" if isinstance(e, ResultsError) else "反映问题"
-                errors.append(SheetRowError(n, field_name, str(e)))
+                field_name = e.field if isinstance(e, VisitTimeError) else field_name
+                errors.append(SheetRowError(n, field_name, str(e), sheet_no))
         if errors:
             raise SheetImportError(path, errors)
     return res
@@ -426,13 +553,64 @@ def write_blank_sheet(store, route_id: int, path: str | Path) -> Path:
     ws.title = "走访结果"
     ws.append(["路线单编号", route_id])
     ws.append(
-        ["序号", "户码", "户主/单位", "地址", "走访结果", "民情日记", "问题类别", "反映问题", "当场解决"]
-    )
+        ["序号", "户码", "户主/单位", "地址", "走访日期", "走访时间", "走访人", "走访结果", "民情日记",
+         "约定回访时间", "问题类别", "反映问题", "当场解决"]
+    )  # fmt: skip
     for seq, code, name, addr in stops:
-        append(ws, [seq, code, name, addr])  # names and addresses as text, never as formulas
+        append(ws, [seq, code, name, addr, *([None] * 9)])  # names and addresses as text, never as formulas
     wb.save(path)
     return path
 
 
 def planned_targets(s: Session, round_id: int) -> Iterable[int]:
     return s.scalars(select(Assignment.target_id).where(Assignment.round_id == round_id))
+
+
+@dataclass
+class SheetChoice:
+    """A route sheet as the entry panel's picker shows it."""
+
+    route_id: int  # the sheet number printed large on the sheet (路线单编号)
+    team: str
+    start: dt.datetime
+    label: str
+    first_code: str | None
+
+
+def sheet_choices(s: Session, round_id: int) -> list[SheetChoice]:
+    """The round's route sheets for the entry panel, by session then team."""
+    from gisplanner.model import Team
+
+    codes = dict(
+        s.execute(
+            select(RouteStop.route_id, func.min(RouteStop.code))
+            .join(Route, Route.id == RouteStop.route_id)
+            .where(Route.round_id == round_id)
+            .group_by(RouteStop.route_id)
+        ).all()
+    )
+    rows = s.execute(
+        select(Route.id, Team.name, VisitSession.start, VisitSession.label)
+        .join(Team, Team.id == Route.team_id)
+        .join(VisitSession, VisitSession.id == Route.session_id)
+        .where(Route.round_id == round_id)
+        .order_by(VisitSession.start, Team.name, Route.id)
+    ).all()
+    return [SheetChoice(rid, team, start, label or "", codes.get(rid)) for rid, team, start, label in rows]
+
+
+def entry_defaults(s: Session, route_id: int) -> tuple[dt.datetime | None, str]:
+    """What an entry of this sheet starts from: the session's start and the team's members."""
+    from gisplanner.model import Cadre, TeamMember
+
+    route = s.get(Route, route_id)
+    if route is None:
+        return None, ""
+    start = s.scalar(select(VisitSession.start).where(VisitSession.id == route.session_id))
+    names = s.scalars(
+        select(Cadre.name)
+        .join(TeamMember, TeamMember.cadre_id == Cadre.id)
+        .where(TeamMember.team_id == route.team_id)
+        .order_by(TeamMember.role != "leader", TeamMember.id)
+    ).all()
+    return start, "、".join(names)

@@ -576,6 +576,7 @@ def availability(
     sessions: Sequence[SessionInfo],
     cfg: ScheduleConfig | None = None,
     home: HomeModel | None = None,
+    appointments: dict[int, dt.datetime] | None = None,  # 约定回访时间 (gisplanner.appointments)
 ) -> dict[int, Availability]:
     """Candidate windows per target within the round's sessions, after learning."""
     cfg = cfg or ScheduleConfig()
@@ -607,6 +608,10 @@ def availability(
         elif home is not None:
             _apply_learning(av, t.id, home, cfg)
         out[t.id] = av
+    if appointments:
+        from gisplanner.appointments import apply_appointments
+
+        apply_appointments(out, appointments, sessions)
     return out
 
 

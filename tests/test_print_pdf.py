@@ -70,11 +70,18 @@ def test_route_sheets_pdf_in_plan_order_masked(store, qapp_offscreen, tmp_path):
     for phone in phones:
         assert phone not in text
         assert f"{phone[:3]}****{phone[-4:]}" in text
-    # each sheet lists its household codes in plan order (sheets come by session, then team)
+    # each sheet lists its household codes in plan order, the stops of one building together in
+    # unit/floor order (booklets: team by team, sessions in order)
+    from gisplanner.reports.route_sheet import build_route_sheets
+
     sheets_text = [pdf_text(out, p) for p in range(1, result.pages + 1)]
     full = "\n".join(sheets_text)
-    for codes in codes_in_order:
-        positions = [full.index(c) for c in codes]
+    printed = {
+        x.route_id: [y.code for g in x.groups for y in g.stops] for x in build_route_sheets(st, plan["round"])
+    }
+    for rid, codes in zip(plan["routes"], codes_in_order, strict=True):
+        assert sorted(printed[rid]) == sorted(codes)
+        positions = [full.rindex(c) for c in printed[rid]]  # the row, after the header naming the span
         assert positions == sorted(positions), codes
     with st.session() as s:
         log = s.scalars(select(PrintLog).order_by(PrintLog.id.desc())).first()
@@ -99,10 +106,12 @@ def test_unmasked_print_shows_numbers_and_says_so(store, qapp_offscreen, tmp_pat
 
 @needs_poppler
 def test_fonts_are_embedded(store, qapp_offscreen, tmp_path):
+    from gisplanner.reports.contact import Contact, set_contact
     from gisplanner.ui.printing.batch import print_to_pdf
 
     st, plan = store
     out = tmp_path / "cards.pdf"
+    set_contact(st, Contact(name="雪堰镇大走访办公室", phone="0519-86541234"))
     result = print_to_pdf(st, "contact-cards", plan["round"], out)
     assert result.items == 36 and pdf_pages(out) == math.ceil(36 / 10)
     fonts = subprocess.run(["pdffonts", str(out)], check=True, capture_output=True, text=True).stdout
@@ -110,7 +119,8 @@ def test_fonts_are_embedded(store, qapp_offscreen, tmp_path):
     assert rows and all(r[-5] == "yes" for r in rows), fonts  # the "emb" column
     assert any("WenQuanYi" in r[0] or "CJK" in r[0] or "Hei" in r[0] for r in rows), fonts
     text = pdf_text(out, 1)
-    assert text.count("扫码进入服务小程序") == 10 and "走访联系卡" in text and "051988001234" in text
+    assert text.count("扫码存联系方式") == 10 and "走访联系卡" in text and "051988001234" in text
+    assert text.count("0519-86541234") == 10 and "http" not in text  # no address made up
 
 
 @needs_poppler
@@ -149,29 +159,31 @@ def test_problem_lists_and_forms(store, qapp_offscreen, tmp_path):
     assert "问题交办单" in text and "委托办理单" in text and "承办单位签收" in text
 
 
-def test_qr_code_on_the_card_is_the_settings_url(qapp_offscreen):
-    """Paint one card into an image and read the QR modules back: they equal segno's for the URL."""
+def test_qr_code_on_the_card_is_the_configured_contact(qapp_offscreen):
+    """Paint one card into an image and read the QR modules back: they equal segno's for the contact."""
     import segno
     from PySide6.QtGui import QColor, QImage
 
     from gisplanner.reports.common import PrintContext
+    from gisplanner.reports.contact import Contact
     from gisplanner.reports.contact_card import ContactCard
     from gisplanner.ui.printing import cards
     from gisplanner.ui.printing.canvas import PageCanvas
 
-    url = "https://service.example.cn/mp?t=7"
+    contact = Contact(name="潘家村村委会", phone="0519-86541111", url="https://service.example.cn/mp?t=7")
+    url = contact.qr_text()
     dpi = 600
     img = QImage(round(100 / 25.4 * dpi), round(60 / 25.4 * dpi), QImage.Format.Format_RGB32)
     img.setDotsPerMeterX(round(dpi / 0.0254))
     img.setDotsPerMeterY(round(dpi / 0.0254))
     img.fill(QColor("white"))
     c = PageCanvas(img, PrintContext(user="t"))
-    card = ContactCard("轮次", "第1组", "甲、乙", "051988001234", url, "某村委会", "张三", "A101")
+    card = ContactCard("轮次", "第1组", "甲、乙", "051988001234", contact, "某村委会", "张三", "A101")
     cards.paint_card(c, card, 0, 0)
     c.painter.end()
     matrix = [list(r) for r in segno.make(url, error="m", micro=False).matrix]
     n = len(matrix)
-    x0, y0 = cards.CARD_MM[0] - cards.QR_MM - 3, 11
+    x0, y0 = cards.CARD_MM[0] - cards.QR_MM - 3, 10.5
     module = cards.QR_MM / (n + 4)
     k = dpi / 25.4
     wrong = 0

@@ -85,8 +85,10 @@ def test_preview_paints_on_a_printer(window, tmp_path):
     """What the preview dialog shows is painted by paint_on(QPrinter); paint to a PDF printer."""
     from PySide6.QtPrintSupport import QPrinter
 
+    from gisplanner.reports.contact import Contact, set_contact
     from gisplanner.ui.printing.preview import make_printer
 
+    set_contact(window.store, Contact(name="雪堰镇大走访办公室", phone="0519-86541234"))
     dlg = actions(window).open_print_dialog("contact-cards")
     printer = make_printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -96,7 +98,7 @@ def test_preview_paints_on_a_printer(window, tmp_path):
     text = subprocess.run(
         ["pdftotext", str(tmp_path / "preview.pdf"), "-"], capture_output=True, text=True
     ).stdout
-    assert text.count("扫码进入服务小程序") == 36
+    assert text.count("扫码存联系方式") == 36
 
 
 def test_webmap_from_the_menu(window, qtbot, tmp_path):
@@ -105,3 +107,59 @@ def test_webmap_from_the_menu(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: actions(window).last_webmap == out, timeout=60_000)
     page = out.read_text(encoding="utf-8")
     assert task is not None and json.dumps("走访路线")[1:-1] in page  # the round's routes layer
+
+
+def test_dialog_prints_one_team_on_a3_and_asks_for_the_contact_first(window, qtbot, tmp_path, monkeypatch):
+    from gisplanner.model import PrintLog
+    from gisplanner.reports.contact import get_contact
+
+    dlg = actions(window).open_print_dialog("route-sheets")
+    assert dlg.team_combo.count() == 1 + 3 and dlg.session_combo.count() >= 1 + 2
+    dlg.team_combo.setCurrentIndex(2)
+    dlg.paper_combo.setCurrentIndex(1)
+    dlg.leader_copy.setChecked(True)
+    out = tmp_path / "组2.pdf"
+    with qtbot.waitSignal(dlg.pdfWritten, timeout=60_000) as sig:
+        dlg.export_pdf(out)
+    assert sig.args[0].items == 1 + 2  # the leader's call-ahead list, then the team's two sheets
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert "(A3)" in info
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "电话预约联系单" in text and text.count("走访路线单") >= 2 and dlg.team_combo.currentText() in text
+    with window.store.session() as s:
+        log = s.scalars(select(PrintLog).order_by(PrintLog.id.desc())).first()
+    assert log.unmasked and "完整电话" in log.what and f"小组 {dlg.team_combo.currentData()}" in log.what
+    dlg.leader_copy.setChecked(False)  # the round's setting, kept for the next print
+    # contact cards on a database without a contact: the form comes up first, then the cards
+    from gisplanner.model import Setting
+
+    with window.store.session() as s:
+        s.query(Setting).filter(Setting.key.like("contact.%")).delete(synchronize_session=False)
+    cards = actions(window).open_print_dialog("contact-cards")
+    asked = []
+
+    def fill(reason):
+        asked.append(reason)
+        from gisplanner.reports.contact import Contact, set_contact
+
+        set_contact(window.store, Contact(name="潘家村村委会", phone="0519-86540001"))
+        return True
+
+    monkeypatch.setattr(cards, "ask_contact", fill)
+    with qtbot.waitSignal(cards.pdfWritten, timeout=60_000):
+        cards.export_pdf(tmp_path / "cards.pdf")
+    assert asked and "settings contact" in asked[0] and get_contact(window.store).name == "潘家村村委会"
+
+
+def test_contact_form_checks_and_saves(window, qtbot):
+    from gisplanner.reports.contact import get_contact
+
+    dlg = actions(window).edit_contact()
+    dlg.name.setText("雪堰镇大走访办公室")
+    dlg.phone.setText("电话号码")
+    dlg.save()
+    assert "--phone" in dlg.error.text() and dlg.isVisible()
+    dlg.phone.setText("0519-86541234")
+    dlg.url.setText("https://xy.example.cn")
+    dlg.save()
+    assert get_contact(window.store).url == "https://xy.example.cn"

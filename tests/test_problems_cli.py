@@ -76,7 +76,7 @@ def test_deadlines_are_configured_in_the_database(empty_store, capsys):
 
 def test_results_sheet_round_trip(empty_store, tmp_path, capsys):
     tid, _ = _world(empty_store)
-    sat = dt.datetime(2026, 12, 5, 9)
+    sat = (dt.datetime.now() - dt.timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
     with empty_store.session() as s:
         rnd = Round(name="冬季", status="active")
         s.add(rnd)
@@ -96,18 +96,26 @@ def test_results_sheet_round_trip(empty_store, tmp_path, capsys):
     wb = openpyxl.load_workbook(path)
     ws = wb.active
     assert [c.value for c in ws[3]][:2] == [1, "K7"]
-    ws["E3"], ws["G3"], ws["H3"] = "见面", "环境卫生", "垃圾清运不及时"
+    ws["H3"], ws["K3"], ws["L3"] = "见面", "环境卫生", "垃圾清运不及时"
+    ws["F3"], ws["G3"] = "10:15", "李敏"
     wb.save(path)
+    expected = {"ok": True, "visits": 1, "problems": 1, "unplanned": 0, "blank_rows": 0}
     assert run(["results", "import", "--db", db, str(path), "--json"]) == 0  # route id printed on the sheet
-    assert json.loads(capsys.readouterr().out) == {
-        "ok": True,
-        "visits": 1,
-        "problems": 1,
-        "unplanned": 0,
-        "blank_rows": 0,
-    }
+    assert json.loads(capsys.readouterr().out) == expected
+    # the same sheet again: idempotent (issue 15 #11), nothing counted twice
+    assert run(["results", "import", "--db", db, str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == expected
+    # a row dated tomorrow: exit 2, naming sheet, row and field, nothing written
+    ws["E3"] = f"{dt.date.today() + dt.timedelta(days=1):%Y-%m-%d}"
+    ws["K3"], ws["L3"] = "交通出行", "路灯不亮"
+    wb.save(path)
+    assert run(["results", "import", "--db", db, str(path)]) == 2
+    assert f"路线单 {rid} 第3行「走访日期」" in capsys.readouterr().err
     with empty_store.session() as s:
         assert s.scalar(select(func.count()).select_from(Visit)) == 1
         assert (
             s.scalar(select(func.count()).select_from(Problem).where(Problem.category == "environment")) == 1
         )
+        assert s.scalar(select(func.count()).select_from(Problem)) == 3  # 2 from _world, 1 from the sheet
+        v = s.scalars(select(Visit)).one()
+        assert (v.visited_at, v.visitors) == (sat.replace(hour=10, minute=15), "李敏")

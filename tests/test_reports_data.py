@@ -9,13 +9,11 @@ from test_reports_fixture import planned_db, write_plan  # noqa: F401 - planned_
 from gisplanner.codes import mask_phone
 from gisplanner.model import CLOSED_STATUSES, Area, PrintLog, Problem, Route, RouteStop, Target, Team
 from gisplanner.reports.common import (
-    DEFAULT_MINI_PROGRAM_URL,
-    MINI_PROGRAM_URL_KEY,
     PrintContext,
     ReportError,
     log_print,
-    set_setting,
 )
+from gisplanner.reports.contact import Contact, ContactError, MissingContactError, set_contact
 from gisplanner.reports.contact_card import build_contact_cards
 from gisplanner.reports.problem_forms import build_problem_forms
 from gisplanner.reports.problem_list import build_problem_lists
@@ -54,9 +52,11 @@ def test_route_sheet_stops_follow_the_plan_with_masked_phones(planned):
     assert [m.role for m in first.team.members] == ["组长", "组员"]
     assert all("****" in m.phone for m in first.team.members)
     assert first.team.office_name.endswith(("村委会", "居委会"))
-    # sessions come in time order
-    starts = [s.session_start for s in sheets]
-    assert starts == sorted(starts)
+    # one booklet per team, its sessions in time order; the sheet number is the route id
+    keys = [(s.team.id, s.session_start) for s in sheets]
+    assert keys == sorted(keys)
+    assert [s.sheet_no for s in sheets] == [s.route_id for s in sheets]
+    assert [s.team_sheet for s in sheets[:2]] == [(1, 2), (2, 2)]
 
 
 def test_unmasked_print_shows_full_numbers(planned):
@@ -74,14 +74,32 @@ def test_round_without_routes_is_explained(demo_store):
         build_contact_cards(demo_store, 2)
 
 
-def test_contact_cards_carry_setting_url_and_team_phone(demo_store_copy):
+def test_contact_cards_carry_the_configured_contact_and_team_phone(demo_store_copy):
     store, plan = demo_store_copy, write_plan(demo_store_copy, teams=3, sessions=2, stops=6)
+    # no made-up default: cards are refused until someone sets the contact
+    with pytest.raises(MissingContactError, match="settings contact"):
+        build_contact_cards(store, plan["round"])
+    town = set_contact(
+        store, Contact(name="雪堰镇大走访办公室", phone="0519-86541234", url="https://xy.example.cn/zf")
+    )
     cards = build_contact_cards(store, plan["round"])
     assert len(cards) == 3 * 2 * 6
-    assert {c.qr_url for c in cards} == {DEFAULT_MINI_PROGRAM_URL}
+    assert {c.contact for c in cards} == {town}
     assert cards[0].phone == "051988001234"  # the team's own phone, in full: it is there to be called
-    set_setting(store, MINI_PROGRAM_URL_KEY, "https://service.example.cn/mp?x=1")
-    assert build_contact_cards(store, plan["round"])[0].qr_url == "https://service.example.cn/mp?x=1"
+    assert town.qr_text() == "MECARD:N:雪堰镇大走访办公室;TEL:0519-86541234;URL:https\\://xy.example.cn/zf;;"
+    # a village's own contact wins for the teams based there
+    with store.session() as s:
+        team = s.get(Team, s.scalar(select(Route.team_id).where(Route.id == plan["routes"][0])))
+        code = s.get(Area, team.office_area_id).code
+    village = set_contact(store, Contact(name="雪堰社区居委会", phone="0519-86540001", village_phone="0519 8654 0002",
+                                         area_code=code))  # fmt: skip
+    by_team = {c.team_name: c.contact for c in build_contact_cards(store, plan["round"])}
+    assert by_team[team.name] == village and village.village_phone == "0519 8654 0002"
+    assert sorted({c.name for c in by_team.values()}) == ["雪堰社区居委会", "雪堰镇大走访办公室"]
+    for bad, field in ((Contact(name="", phone="1"), "--name"), (Contact(name="x", phone="abc"), "--phone"),
+                       (Contact(name="x", phone="0519-86541234", url="www.x.cn"), "--url")):  # fmt: skip
+        with pytest.raises(ContactError, match=field):
+            set_contact(store, bad)
 
 
 def test_household_and_village_forms_cover_the_plan(planned):

@@ -24,7 +24,7 @@ from gisplanner.model import (  # noqa: E402
     VisitSession,
 )
 
-SAT = dt.datetime(2026, 12, 5, 9, 0)
+SAT = dt.datetime.combine(dt.date.today() - dt.timedelta(days=2), dt.time(9, 0))  # a sheet come back
 
 
 def build_sheets(store, sheets: int = 1, stops: int = 6) -> dict:
@@ -180,4 +180,49 @@ def test_bad_input_is_reported_in_place(window, qtbot):
     assert "不能登记" in panel.message.text()  # not home: no problems can be raised
     with window.store.session() as s:
         assert s.scalars(select(Visit)).first() is None
+    settle(qtbot, window)
+
+
+def test_entry_takes_the_real_time_who_went_and_the_appointment(window, qtbot):
+    from PySide6.QtCore import QDate, QTime
+
+    panel = window.results_panel
+    rid = window.ids["routes"][0]
+    panel.select_route(rid)
+    # the picker shows the sheet number printed on the sheet, and the codes it carries
+    assert panel.route_combo.currentText().startswith(f"路线单 {rid} · 第1组")
+    assert "户码 S01-…" in panel.route_combo.currentText()
+    # the time starts at the session's, not at a planned arrival
+    assert panel.visited_at() == SAT
+    panel.time_edit.setTime(QTime(10, 40))
+    panel.visitors_edit.setText("李敏、王强")
+    qtbot.keyClick(panel.outcome_edit, "2")
+    type_text(qtbot, panel.appt_edit, "周六晚上")  # not a date: refused in place, nothing saved
+    qtbot.keyClick(panel.appt_edit, Qt.Key.Key_Return)
+    assert "约定回访时间" in panel.message.text() and panel.current == 0
+    panel.appt_edit.clear()
+    later = SAT + dt.timedelta(days=3)
+    type_text(qtbot, panel.appt_edit, f"{later:%m-%d} 19:30")
+    qtbot.keyClick(panel.appt_edit, Qt.Key.Key_Return)
+    assert panel.current == 1, panel.message.text()
+    # tomorrow cannot be typed back; a date before the session only with 补录
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    panel.date_edit.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+    qtbot.keyClick(panel.outcome_edit, "1")
+    qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return)
+    assert "在将来" in panel.message.text() and panel.current == 1
+    before = SAT.date() - dt.timedelta(days=1)
+    panel.date_edit.setDate(QDate(before.year, before.month, before.day))
+    qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return)
+    assert "早于该路线单的走访时段" in panel.message.text() and panel.current == 1
+    panel.late_entry.setChecked(True)
+    qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return)
+    assert panel.current == 2
+    with window.store.session() as s:
+        got = s.execute(select(Visit.outcome, Visit.visited_at, Visit.visitors, Visit.appointment_at)
+                        .order_by(Visit.id)).all()  # fmt: skip
+    assert got == [
+        ("not_home", SAT.replace(hour=10, minute=40), "李敏、王强", later.replace(hour=19, minute=30)),
+        ("met", dt.datetime.combine(before, dt.time(10, 40)), "李敏、王强", None),
+    ]
     settle(qtbot, window)

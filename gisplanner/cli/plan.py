@@ -138,7 +138,7 @@ def run(args) -> int:
             print(f"  {v}", file=sys.stderr)
         return 1
     if args.json:
-        print_json(result.to_json())
+        print_json(_with_sheet_numbers(store, result))
         return 0
     by_team: dict[str, list] = {}
     for r in result.routes:
@@ -177,3 +177,23 @@ def _print_capacity(cap) -> None:
         )
     for note in cap.notes:
         print(f"  {note}")
+
+
+def _with_sheet_numbers(store, result) -> dict:
+    """The plan as JSON, each route with its `sheet`: the sheet number (路线单编号) printed large on
+    the route sheet, used by the entry panel and `results sheet --route` (None when not saved)."""
+    from sqlalchemy import select
+
+    from gisplanner.model import Route
+
+    out = result.to_json()
+    sheets = {}
+    if result.saved:
+        with store.session() as s:
+            rows = s.execute(
+                select(Route.team_id, Route.session_id, Route.id).where(Route.round_id == result.round_id)
+            )
+            sheets = {(t, sid): rid for t, sid, rid in rows}
+    for r in out["routes"]:
+        r["sheet"] = sheets.get((r["team_id"], r["session_id"]))
+    return out

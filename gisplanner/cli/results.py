@@ -2,8 +2,9 @@
 
 - ``results sheet --db PATH --route ID --out FILE.xlsx``: a blank returnable sheet for a route
   (stops in order with their printed codes, empty result columns).
-- ``results import --db PATH FILE.xlsx [--route ID] [--round ROUND] [--actor NAME] [--json]``:
-  enter a filled-in sheet; any bad row is reported with row and field and nothing is written.
+- ``results import --db PATH FILE.xlsx [--route ID] [--round ROUND] [--actor NAME] [--late-entry] [--json]``:
+  enter a filled-in sheet; any bad row (also a visit dated in the future or before its session)
+  is reported with sheet, row and field, nothing is written, exit 2. Importing it again changes nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ def register(sub) -> None:
     i.add_argument("--route", type=int, default=None, help="路线单编号（表中未写明时必填，按序号录入时需要）")
     i.add_argument("--round", default=None, help="轮次编号或名称（按户码查找时限定轮次）")
     i.add_argument("--actor", default="录入员", help="录入人")
+    i.add_argument(
+        "--late-entry",
+        action="store_true",
+        help="补录：允许走访日期早于路线单的走访时段（提前走访、事后录入）；将来的日期始终拒绝",
+    )
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=run_import)
 
@@ -50,20 +56,30 @@ def run_import(args) -> int:
     store = open_store(args)
     round_id = resolve_round(store, args.round) if args.round else None
     try:
-        res = import_sheet(store, args.file, actor=args.actor, route_id=args.route, round_id=round_id)
+        res = import_sheet(
+            store,
+            args.file,
+            actor=args.actor,
+            route_id=args.route,
+            round_id=round_id,
+            late_entry=args.late_entry,
+        )
     except SheetImportError as e:
         if args.json:
             print_json(
                 {
                     "ok": False,
-                    "errors": [{"row": x.row, "field": x.field, "message": x.message} for x in e.errors],
+                    "errors": [
+                        {"sheet": x.sheet, "row": x.row, "field": x.field, "message": x.message}
+                        for x in e.errors
+                    ],
                 }
             )
         print(f"错误：{e}", file=sys.stderr)
-        return 1
+        return 2
     except ResultsError as e:
         print(f"错误：{e}", file=sys.stderr)
-        return 1
+        return 2
     out = {"ok": True, "visits": res.visits, "problems": res.problems, "unplanned": res.unplanned,
            "blank_rows": res.blank_rows}  # fmt: skip
     if args.json:

@@ -20,9 +20,7 @@ from gisplanner.store import Store
 
 Progress = Callable[[float, str], bool] | None
 
-# Settings kept in the database's `setting` table (model.Setting).
-MINI_PROGRAM_URL_KEY = "print.mini_program_url"
-DEFAULT_MINI_PROGRAM_URL = "https://www.changzhou.gov.cn/"
+PAPERS = ("a4", "a3")
 SERVICE_AREAS = (
     "农村农业",
     "就业创业",
@@ -53,6 +51,14 @@ class PrintContext:
     user: str = field(default_factory=current_user)
     at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     unmasked: bool = False
+    paper: str = "a4"  # a4 (default, portrait) or a3
+    only: object = None  # a reports.selection.PrintSelection: team / date / session / area / map selection
+    leader_copy: bool = False  # route sheets: add each team leader's call-ahead list with full phones
+
+    @property
+    def any_unmasked(self) -> bool:
+        """Whether anything in this print shows full numbers (the print log says so)."""
+        return self.unmasked or self.leader_copy
 
     def phone(self, phone: str | None) -> str:
         if not phone:
@@ -85,16 +91,25 @@ def set_setting(store: Store, key: str, value: str) -> None:
             row.value = value
 
 
-def mini_program_url(store: Store) -> str:
-    """The service mini-program address printed as a QR code on contact cards (走访联系卡)."""
-    return get_setting(store, MINI_PROGRAM_URL_KEY, DEFAULT_MINI_PROGRAM_URL)
+LEADER_COPY_KEY = "print.leader_copy.round.{round_id}"
+
+
+def leader_copy_setting(store: Store, round_id: int) -> bool:
+    """The round's setting: route sheets come with the leader's call-ahead copy (full phones)."""
+    return get_setting(store, LEADER_COPY_KEY.format(round_id=round_id), "0") == "1"
+
+
+def set_leader_copy(store: Store, round_id: int, on: bool) -> None:
+    set_setting(store, LEADER_COPY_KEY.format(round_id=round_id), "1" if on else "0")
 
 
 def log_print(store: Store, ctx: PrintContext, what: str, pages: int) -> int:
     """Record one print (who, what, how many pages, masked or not); returns the log id."""
     with store.session() as s:
+        if ctx.leader_copy and not ctx.unmasked:
+            what = f"{what}，含组长电话联系单（完整电话）"
         row = PrintLog(
-            at=ctx.at, user=ctx.user[:50], what=what[:200], pages=int(pages), unmasked=ctx.unmasked
+            at=ctx.at, user=ctx.user[:50], what=what[:200], pages=int(pages), unmasked=ctx.any_unmasked
         )
         s.add(row)
         s.flush()

@@ -1,8 +1,9 @@
 """Contact card (走访联系卡): left with each household; business-card size, with a QR code.
 
-The QR code carries the service mini-program address (a database setting, see
-:func:`gisplanner.reports.common.mini_program_url`); the phone is the team's contact number —
-printed in full because it is there to be called.
+The card prints, and its QR code carries as a MECARD, the organisation's contact set for the
+team's village (or the area above it) with ``settings contact`` (see :mod:`gisplanner.reports.contact`);
+there is no default — cards are refused until a contact is set. The team's phone is printed in
+full because it is there to be called.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gisplanner.reports import details
-from gisplanner.reports.common import SERVICE_AREAS, PrintContext, Progress, mini_program_url, report
+from gisplanner.reports.common import SERVICE_AREAS, PrintContext, Progress, report
+from gisplanner.reports.contact import Contact, require_contact
 from gisplanner.reports.plan_order import planned_visits, round_name
 from gisplanner.store import Store
 
@@ -23,7 +25,7 @@ class ContactCard:
     team_name: str
     member_names: str
     phone: str
-    qr_url: str
+    contact: Contact
     office_name: str
     household: str  # whom the card is for (name), so cards can be handed out in route order
     code: str
@@ -36,10 +38,10 @@ def build_contact_cards(
     """One card per planned visit of the round, in plan order."""
     ctx = ctx or PrintContext()
     rname, _ = round_name(store, round_id)
-    plan = planned_visits(store, round_id)
+    plan = planned_visits(store, round_id, ctx.only)
     report(progress, 0.2, "读取小组")
-    url = mini_program_url(store)
     teams = details.teams(store, {p.team_id for p in plan}, ctx)
+    contacts = {tid: require_contact(store, t.office_area_id) for tid, t in teams.items()}
     phones = {tid: details.team_contact_phone(store, tid) for tid in teams}
     tinfo = details.targets(store, [p.target_id for p in plan], ctx)
     return [
@@ -48,7 +50,7 @@ def build_contact_cards(
             team_name=teams[p.team_id].name,
             member_names=teams[p.team_id].member_names,
             phone=phones[p.team_id],
-            qr_url=url,
+            contact=contacts[p.team_id],
             office_name=teams[p.team_id].office_name,
             household=tinfo[p.target_id].name if p.target_id in tinfo else "",
             code=p.code,

@@ -35,8 +35,22 @@ def round_name(store: Store, round_id: int) -> tuple[str, str]:
         return r.name, r.kind
 
 
-def planned_visits(store: Store, round_id: int) -> list[PlannedVisit]:
+def planned_visits(store: Store, round_id: int, only=None) -> list[PlannedVisit]:
+    """The round's visits in booklet order (team, then session, then stop), limited to a
+    :class:`~gisplanner.reports.selection.PrintSelection` when `only` is given."""
     round_name(store, round_id)
+    keep_routes = keep_targets = None
+    if only is not None and not only.is_all:
+        from gisplanner.reports.selection import selected_routes, selected_targets
+
+        has_routes = False
+        with store.session() as s:
+            has_routes = s.scalar(select(Route.id).where(Route.round_id == round_id).limit(1)) is not None
+        if has_routes:
+            keep_routes = set(selected_routes(store, round_id, only))
+        elif only.team or only.date or only.session:
+            raise ReportError("该轮次还没有路线：按小组、日期或时段打印需要先排定路线（plan）")
+        keep_targets = selected_targets(store, only)
     with store.session() as s:
         rows = s.execute(
             select(
@@ -45,10 +59,10 @@ def planned_visits(store: Store, round_id: int) -> list[PlannedVisit]:
             .join(RouteStop, RouteStop.route_id == Route.id)
             .join(VisitSession, VisitSession.id == Route.session_id)
             .where(Route.round_id == round_id)
-            .order_by(VisitSession.start, Route.team_id, Route.id, RouteStop.seq)
+            .order_by(Route.team_id, VisitSession.start, Route.id, RouteStop.seq)
         ).all()
         if rows:
-            return [
+            out = [
                 PlannedVisit(
                     team_id=t,
                     target_id=tid,
@@ -58,7 +72,12 @@ def planned_visits(store: Store, round_id: int) -> list[PlannedVisit]:
                     route_id=rid,
                 )
                 for rid, t, sid, seq, code, tid in rows
+                if (keep_routes is None or rid in keep_routes)
+                and (keep_targets is None or tid in keep_targets)
             ]
+            if not out:
+                raise ReportError("所选范围内没有走访对象")
+            return out
         rows = s.execute(
             select(Assignment.team_id, Assignment.target_id)
             .join(Target, Target.id == Assignment.target_id)
@@ -70,6 +89,8 @@ def planned_visits(store: Store, round_id: int) -> list[PlannedVisit]:
         raise ReportError("该轮次还没有分组和路线：请先组建走访小组并排定路线（plan）")
     out, counter = [], {}
     for team_id, tid in rows:
+        if keep_targets is not None and tid not in keep_targets:
+            continue
         counter[team_id] = counter.get(team_id, 0) + 1
         n = counter[team_id]
         out.append(PlannedVisit(team_id=team_id, target_id=tid, seq=n, code=f"{team_id}-{n:03d}"))

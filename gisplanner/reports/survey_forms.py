@@ -82,7 +82,7 @@ def build_household_forms(
 ) -> list[HouseholdForm]:
     ctx = ctx or PrintContext()
     rname, _ = round_name(store, round_id)
-    plan = planned_visits(store, round_id)
+    plan = planned_visits(store, round_id, ctx.only)
     report(progress, 0.2, "读取住户")
     ids = [p.target_id for p in plan]
     tinfo = details.targets(store, ids, ctx)
@@ -109,7 +109,7 @@ def build_village_forms(
 ) -> list[VillageForm]:
     ctx = ctx or PrintContext()
     rname, rkind = round_name(store, round_id)
-    plan = planned_visits(store, round_id)
+    plan = planned_visits(store, round_id, ctx.only)
     report(progress, 0.1, "统计村（社区）情况")
     ids = [p.target_id for p in plan]
     area_of: dict[int, int] = {}

@@ -1,6 +1,6 @@
 """打印 and 网页地图 in the 文件 menu: route sheets, survey forms, contact cards, problem lists,
 交办单/委托办理单 for the current round; the offline web map opened in the system browser; the
-service mini-program address printed on contact cards."""
+contact printed (and carried by the QR code) on contact cards."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gisplanner.reports.catalog import PRINTOUTS
-from gisplanner.reports.common import MINI_PROGRAM_URL_KEY, mini_program_url, set_setting
 
 
 class PrintActions(QObject):
@@ -36,7 +35,7 @@ class PrintActions(QObject):
             act.triggered.connect(lambda _=False, n=name: self.open_print_dialog(n))
             self.actions[name] = act
         sub.addSeparator()
-        sub.addAction("联系卡二维码地址…").triggered.connect(self.edit_mini_program_url)
+        sub.addAction(self.tr("联系卡联系方式…")).triggered.connect(self.edit_contact)
         web = menu.addMenu("网页地图")
         web.addAction("在浏览器中打开网页地图").triggered.connect(lambda: self.open_webmap())
         web.addAction("导出网页地图…").triggered.connect(self.save_webmap)
@@ -58,16 +57,14 @@ class PrintActions(QObject):
         self.dialog.show()
         return self.dialog
 
-    def edit_mini_program_url(self) -> None:
-        store = self.window.store
-        if store is None:
-            return
-        url, ok = QInputDialog.getText(
-            self.window, "联系卡二维码", "服务小程序地址（印在走访联系卡的二维码上）：",
-            QLineEdit.EchoMode.Normal, mini_program_url(store),
-        )  # fmt: skip
-        if ok and url.strip():
-            set_setting(store, MINI_PROGRAM_URL_KEY, url.strip())
+    def edit_contact(self):
+        from gisplanner.ui.dialogs.contact_dialog import ContactDialog
+
+        if self.window.store is None:
+            return None
+        dlg = ContactDialog(self.window, self.window.store)
+        dlg.open()
+        return dlg
 
     def open_webmap(self, out: Path | None = None, browser: bool = True):
         """Export the current round's web map (in the background) and open it in the browser."""

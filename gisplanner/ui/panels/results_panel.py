@@ -4,8 +4,12 @@ The flow per stop (the cursor starts on the next stop of the sheet, so in order 
 typed at all):
 
     [站序号/户码 + Enter, only to jump]  →  outcome key 1–5  →  民情日记 (optional)  →  Enter
-    problems: Tab from the note to 类别 (number 1–13 or Chinese), Tab to 问题, text + Enter adds it,
-    Enter on an empty 问题 saves the stop.
+    problems: Tab from the note to 约定回访时间, Tab to 类别 (number 1–13 or Chinese), Tab to 问题,
+    text + Enter adds it, Enter on an empty 问题 saves the stop.
+
+The visit's actual date and time (走访日期/时间) start at the sheet's session — shown, never the
+planned arrival — and stay as typed for the following stops; 走访人 defaults to the team's
+members; a date in the future or before the session is refused unless 补录 is ticked.
 
 Every save goes through :mod:`gisplanner.results` in its own transaction; the table shows what
 is entered; errors appear in red under the fields (no dialog to click away).
@@ -13,14 +17,16 @@ is entered; errors appear in red under the fields (no dialog to click away).
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -31,14 +37,20 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
 
 from gisplanner import results as rs
-from gisplanner.model import OUTCOME_ZH, PROBLEM_CATEGORIES, Route, Team, VisitSession
+from gisplanner.model import (
+    OUTCOME_ZH,
+    PROBLEM_CATEGORIES,
+    Route,
+)
 from gisplanner.problems import ProblemError
+from gisplanner.visit_time import WhenError, parse_when
 
 CATEGORY_KEYS = list(PROBLEM_CATEGORIES)  # 1-based numbers shown in the hint
 OUTCOME_COLOURS = {
@@ -134,6 +146,18 @@ class ResultsEntryPanel(QWidget):
         self.desc_edit.setPlaceholderText("问题描述，回车添加；空白时回车保存本站")
         self.desc_edit.returnPressed.connect(self._problem_enter)
         self.on_spot = QCheckBox("当场解决")
+        self.date_edit = QDateEdit()
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setCalendarPopup(True)
+        self.time_edit = QTimeEdit()
+        self.time_edit.setDisplayFormat("HH:mm")
+        self.late_entry = QCheckBox(self.tr("补录（日期早于走访时段）"))
+        self.late_entry.setToolTip(self.tr("提前走访、事后补录时勾选；将来的日期始终不能保存"))
+        self.visitors_edit = QLineEdit()
+        self.visitors_edit.setPlaceholderText(self.tr("走访人（默认本组成员）"))
+        self.appt_edit = QLineEdit()
+        self.appt_edit.setPlaceholderText(self.tr("约定回访时间，如 12-12 19:30 或 12-12 晚上（可空）"))
+        self.appt_edit.returnPressed.connect(self.save_current)
         self.pending_label = QLabel("")
         self.pending_label.setWordWrap(True)
         self.message = QLabel("")
@@ -145,8 +169,16 @@ class ResultsEntryPanel(QWidget):
         form = QFormLayout()
         form.addRow("跳到", self.key_edit)
         form.addRow("当前站", self.stop_label)
+        when = QHBoxLayout()
+        when.addWidget(self.date_edit)
+        when.addWidget(self.time_edit)
+        when.addWidget(self.late_entry)
+        when.addStretch(1)
+        form.addRow(self.tr("走访日期/时间"), when)
+        form.addRow(self.tr("走访人"), self.visitors_edit)
         form.addRow("走访结果", self.outcome_edit)
         form.addRow("民情日记", self.note_edit)
+        form.addRow(self.tr("约定回访时间"), self.appt_edit)
         prob = QHBoxLayout()
         prob.addWidget(self.cat_edit, 1)
         prob.addWidget(self.desc_edit, 3)
@@ -164,7 +196,8 @@ class ResultsEntryPanel(QWidget):
         lay.addWidget(self.message)
         lay.addWidget(self.unplanned_button)
         self.setTabOrder(self.outcome_edit, self.note_edit)
-        self.setTabOrder(self.note_edit, self.cat_edit)
+        self.setTabOrder(self.note_edit, self.appt_edit)
+        self.setTabOrder(self.appt_edit, self.cat_edit)
         self.setTabOrder(self.cat_edit, self.desc_edit)
         self.setTabOrder(self.desc_edit, self.on_spot)
 
@@ -179,15 +212,11 @@ class ResultsEntryPanel(QWidget):
         self.route_combo.clear()
         if self.store is not None and round_id is not None:
             with self.store.session() as s:
-                rows = s.execute(
-                    select(Route.id, Team.name, VisitSession.start, VisitSession.label)
-                    .join(Team, Team.id == Route.team_id)
-                    .join(VisitSession, VisitSession.id == Route.session_id)
-                    .where(Route.round_id == round_id)
-                    .order_by(VisitSession.start, Team.name, Route.id)
-                ).all()
-            for rid, team, start, label in rows:
-                self.route_combo.addItem(f"#{rid} {team} · {start:%m-%d} {label or ''}", rid)
+                choices = rs.sheet_choices(s, round_id)
+            for ch in choices:
+                self.route_combo.addItem(
+                    route_label(ch.route_id, ch.team, ch.start, ch.label, ch.first_code), ch.route_id
+                )
         self.route_combo.blockSignals(False)
         self.load_route(self.route_combo.currentData())
 
@@ -216,7 +245,14 @@ class ResultsEntryPanel(QWidget):
     def load_route(self, route_id: int | None) -> None:
         self.route_id = route_id
         self.stops = []
+        self.late_entry.setChecked(False)
         if route_id is not None and self.store is not None:
+            with self.store.session() as s:
+                start, members = rs.entry_defaults(s, route_id)
+            if start is not None:  # the session's date and start: shown, typed over when different
+                self.date_edit.setDate(QDate(start.year, start.month, start.day))
+                self.time_edit.setTime(QTime(start.hour, start.minute))
+            self.visitors_edit.setText(members)
             with self.store.session() as s:
                 done = rs.route_progress(s, route_id)
                 for st in rs.stops_of_route(s, route_id):
@@ -245,7 +281,7 @@ class ResultsEntryPanel(QWidget):
         self.current = index
         self.outcome = None
         self.pending = []
-        for w in (self.outcome_edit, self.note_edit, self.cat_edit, self.desc_edit):
+        for w in (self.outcome_edit, self.note_edit, self.cat_edit, self.desc_edit, self.appt_edit):
             w.clear()
         self.on_spot.setChecked(False)
         self.pending_label.clear()
@@ -320,13 +356,18 @@ class ResultsEntryPanel(QWidget):
             if len(self.pending) == n:
                 return None
         st = self.stops[self.current]
+        when = self.visited_at()
         try:
+            appt = self.appointment(when)
             with self.store.session() as s:
                 v = rs.record_stop(s, st["id"], self.outcome, actor=self.actor, notes=self.note_edit.text(),
-                                   problems=self.pending)  # fmt: skip
+                                   problems=self.pending, visited_at=when, visitors=self.visitors_edit.text(),
+                                   appointment_at=appt, late_entry=self.late_entry.isChecked())  # fmt: skip
                 vid = v.id
         except (rs.ResultsError, ProblemError) as e:
             self._error(str(e))
+            if isinstance(e, rs.VisitTimeError):
+                (self.appt_edit if e.field == "约定回访时间" else self.date_edit).setFocus()
             return None
         st["outcome"], st["problems"] = self.outcome, st["problems"] + len(self.pending)
         self._fill_row(self.current)
@@ -341,6 +382,23 @@ class ResultsEntryPanel(QWidget):
             self.go_to(None)
             self.window_.refresh()
         return vid
+
+    def visited_at(self) -> dt.datetime:
+        """The visit's date and time as typed in the panel (they start at the session's)."""
+        d, t = self.date_edit.date(), self.time_edit.time()
+        return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+    def appointment(self, when: dt.datetime) -> dt.datetime | None:
+        text = self.appt_edit.text().strip()
+        if not text:
+            return None
+        try:
+            at = parse_when(text, "", default_day=when.date(), default_time=None)
+        except WhenError as e:
+            raise rs.VisitTimeError("约定回访时间", str(e)) from None
+        if at is None:
+            raise rs.VisitTimeError("约定回访时间", f"“{text}”缺少时刻（如 12-12 19:30 或 12-12 晚上）")
+        return at
 
     def _error(self, text: str) -> None:
         self.message.setStyleSheet("color: #b00020;")
@@ -358,9 +416,11 @@ class ResultsEntryPanel(QWidget):
             return
         try:
             with self.store.session() as s:
+                when = self.visited_at()
                 v = rs.record_visit(s, target_id=int(ids[0]), outcome=self.outcome, actor=self.actor,
                                     round_id=self.window_.current_round_id, notes=self.note_edit.text(),
-                                    problems=self.pending)  # fmt: skip
+                                    problems=self.pending, visited_at=when, visitors=self.visitors_edit.text(),
+                                    appointment_at=self.appointment(when))  # fmt: skip
                 planned = v.planned
         except (rs.ResultsError, ProblemError) as e:
             self._error(str(e))
@@ -390,6 +450,17 @@ class ResultsEntryPanel(QWidget):
 
         self.window_.run_task(work, title="导入回收表", on_result=done,
                               on_error=lambda msg: QMessageBox.warning(self, "导入失败", msg))  # fmt: skip
+
+
+def route_label(route_id: int, team: str, start, label: str | None, first_code: str | None) -> str:
+    """The picker's text: the sheet number printed large on the route sheet first, then the team,
+    the session, and the household codes the sheet carries (so "51-…" is recognisable too)."""
+    codes = ""
+    if first_code and "-" in first_code:
+        codes = f" · 户码 {first_code[:-2]}…"
+    elif first_code:
+        codes = f" · 户码 {first_code}…"
+    return f"路线单 {route_id} · {team} · {start:%m-%d} {label or ''}".rstrip() + codes
 
 
 def install(window) -> None:

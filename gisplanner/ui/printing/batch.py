@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication, QPagedPaintDevice, QPdfWriter
 
 from gisplanner.reports.catalog import PRINTOUTS
-from gisplanner.reports.common import PrintContext, Progress, ReportError, log_print
+from gisplanner.reports.common import PAPERS, PrintContext, Progress, ReportError, log_print
 from gisplanner.reports.plan_order import round_name
 from gisplanner.store import Store
 from gisplanner.ui.printing.canvas import PageCanvas, setup_a4
@@ -72,9 +72,10 @@ def paint(device: QPagedPaintDevice, kind: str, items: list, ctx: PrintContext, 
     return pages
 
 
-def describe(store: Store, kind: str, round_id: int, items: int) -> str:
+def describe(store: Store, kind: str, round_id: int, items: int, ctx: PrintContext | None = None) -> str:
     name, _ = round_name(store, round_id)
-    return f"{PRINTOUTS[kind].title}（{name}，{items} 份）"
+    only = ctx.only.describe() if ctx is not None and ctx.only is not None else ""
+    return f"{PRINTOUTS[kind].title}（{name}，{items} 份{'，' + only if only else ''}）"
 
 
 def print_to_pdf(
@@ -87,13 +88,26 @@ def print_to_pdf(
     user: str | None = None,
     progress: Progress = None,
     items: list | None = None,
+    paper: str = "a4",
+    only=None,
+    leader_copy: bool = False,
 ) -> PrintResult:
-    """Every sheet of `kind` for a round (or the given `items`) in one PDF; written whole or not at all."""
+    """Every sheet of `kind` for a round (or the given `items`, or those `only` — a
+    :class:`~gisplanner.reports.selection.PrintSelection` — keeps) in one PDF on A4 or A3;
+    written whole or not at all. `leader_copy` adds each team leader's call-ahead list with full
+    phones to route sheets (logged as an unmasked print)."""
     if kind not in PRINTOUTS:
         raise ReportError(f"未知的打印内容：{kind}（可选：{'、'.join(PRINTOUTS)}）")
+    if paper not in PAPERS:
+        raise ReportError(f"未知的纸张：{paper}（可选：{'、'.join(PAPERS)}）")
     ensure_app()
     t0 = time.perf_counter()
-    ctx = PrintContext(unmasked=unmasked) if user is None else PrintContext(user=user, unmasked=unmasked)
+    extra = {"paper": paper, "only": only, "leader_copy": leader_copy and kind == "route-sheets"}
+    ctx = (
+        PrintContext(unmasked=unmasked, **extra)
+        if user is None
+        else PrintContext(user=user, unmasked=unmasked, **extra)
+    )
     if items is None:
         items = PRINTOUTS[kind].build(store, round_id, ctx, progress)
     if not items:
@@ -104,8 +118,8 @@ def print_to_pdf(
     writer = QPdfWriter(str(tmp))
     writer.setResolution(PDF_DPI)
     writer.setCreator("gisplanner")
-    writer.setTitle(describe(store, kind, round_id, len(items)))
-    setup_a4(writer)
+    writer.setTitle(describe(store, kind, round_id, len(items), ctx))
+    setup_a4(writer, paper)
     try:
         pages = paint(writer, kind, items, ctx, footer=PRINTOUTS[kind].title)
         del writer  # flushes and closes the file
@@ -113,5 +127,5 @@ def print_to_pdf(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    log_id = log_print(store, ctx, describe(store, kind, round_id, len(items)), pages)
+    log_id = log_print(store, ctx, describe(store, kind, round_id, len(items), ctx), pages)
     return PrintResult(kind, PRINTOUTS[kind].title, len(items), pages, out, time.perf_counter() - t0, log_id)

@@ -61,11 +61,16 @@ def cjk_family() -> str:
     return _family_cache[0]
 
 
-def setup_a4(device: QPagedPaintDevice) -> None:
-    """A4 portrait with no device margins: the layouts place their own margins."""
+PAGE_SIZES = {"a4": QPageSize.PageSizeId.A4, "a3": QPageSize.PageSizeId.A3}
+
+
+def setup_a4(device: QPagedPaintDevice, paper: str = "a4") -> None:
+    """A4 (or A3) portrait with no device margins: the layouts place their own margins."""
     device.setPageLayout(
         QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)
+            QPageSize(PAGE_SIZES.get(paper, QPageSize.PageSizeId.A4)),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
         )
     )
 
@@ -210,8 +215,10 @@ class PageCanvas:
         left = f"{self.footer}    打印：{self.ctx.user} {self.ctx.at:%Y-%m-%d %H:%M}"
         if self.ctx.unmasked:
             left += "（未脱敏）"
-        self.text(MARGIN, y + 0.5, self.body_width * 0.8, 5, left, 7, color="#555555")
-        self.text(MARGIN, y + 0.5, self.body_width, 5, f"第 {self.pages} 页", 7, align=RIGHT, color="#555555")
+        self.text(MARGIN, y + 0.5, self.body_width * 0.8, 5.5, left, 9, color="#555555")
+        self.text(
+            MARGIN, y + 0.5, self.body_width, 5.5, f"第 {self.pages} 页", 9, align=RIGHT, color="#555555"
+        )
 
     def _watermark_image(self) -> QImage:
         if self._watermark_img is None:

@@ -28,8 +28,8 @@ class Table:
         columns: list[tuple[str, float]],
         *,
         x: float | None = None,
-        pt: float = 8.0,
-        header_pt: float = 8.0,
+        pt: float = 9.0,
+        header_pt: float = 9.0,
         on_new_page: Callable[[], float] | None = None,
     ):
         self.c = canvas
@@ -59,13 +59,32 @@ class Table:
             h = max(h, need + 2 * PAD)
         return h
 
-    def row(self, y: float, cells: list[Cell], min_h: float = 0.0, fill: str | None = None) -> float:
-        """Draw one row at y (on a new page, under a repeated header, if it does not fit)."""
+    def _break(self) -> float:
+        self.c.new_page()
+        y = self.on_new_page() if self.on_new_page else self.c.body_top
+        return self.header(y)
+
+    def band(
+        self, y: float, text: str, pt: float | None = None, fill: str = "#eef2e3", reserve: float = 0.0
+    ) -> float:
+        """A full-width row of text (a group heading); kept on the page with `reserve` mm after it."""
+        pt = pt or self.pt
+        h = self.c.text_height(text, self.width - 2 * PAD - 2, pt, True) + 2 * PAD
+        if y + h + reserve > self.c.body_bottom:
+            y = self._break()
+        self.c.box(self.x, y, self.width, h, 0.2, fill=fill)
+        self.c.text(self.x + PAD + 1, y + PAD, self.width - 2 * PAD - 2, h - 2 * PAD, text, pt, bold=True,
+                    align=TOP_LEFT, wrap=True)  # fmt: skip
+        return y + h
+
+    def row(
+        self, y: float, cells: list[Cell], min_h: float = 0.0, fill: str | None = None, reserve: float = 0.0
+    ) -> float:
+        """Draw one row at y (on a new page, under a repeated header, if it does not fit together
+        with `reserve` mm that must follow it on the same page, e.g. the signature box)."""
         h = self.measure(cells, min_h)
-        if y + h > self.c.body_bottom:
-            self.c.new_page()
-            y = self.on_new_page() if self.on_new_page else self.c.body_top
-            y = self.header(y)
+        if y + h + reserve > self.c.body_bottom:
+            y = self._break()
         x = self.x
         for cell, (_, w) in zip(cells, self.columns, strict=True):
             self.c.box(x, y, w, h, 0.2, fill=fill)
