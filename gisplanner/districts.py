@@ -165,7 +165,8 @@ def search(text: str, limit: int = 50) -> list[Division]:
     hits = [
         d
         for d in catalogue()
-        if d.level == "district" and (text in d.name or text in (d.city or "") or text in d.province or d.code.startswith(text))
+        if d.level == "district"
+        and (text in d.name or text in (d.city or "") or text in d.province or d.code.startswith(text))
     ]
     hits.sort(key=lambda d: (not d.name.startswith(text), d.code))
     return hits[:limit]

@@ -18,7 +18,11 @@ def register(sub) -> None:
     add_db_argument(p)
     p.add_argument("--district", default=None, help="区县6位行政区划代码，例如武进区 320412")
     p.add_argument(
-        "--list", nargs="*", default=None, metavar="NAME", help="列出省份；给出省份列出地级市；再给出市列出区县"
+        "--list",
+        nargs="*",
+        default=None,
+        metavar="NAME",
+        help="列出省份；给出省份列出地级市；再给出市列出区县",
     )
     p.add_argument("--search", default=None, help="按名称查找区县")
     p.add_argument("--json", action="store_true", help="输出 JSON")
@@ -47,7 +51,9 @@ def run(args) -> int:
                     print(f"{d.code}  {d.name}" + (f"（{where}）" if d.level != "province" else ""))
             return 0
         if not args.district:
-            print("错误：请用 --district 给出区县代码（用 --search 名称 或 --list 查找代码）", file=sys.stderr)
+            print(
+                "错误：请用 --district 给出区县代码（用 --search 名称 或 --list 查找代码）", file=sys.stderr
+            )
             return 2
         D.find_district(args.district)  # a bad code is refused before any file is created
         store = open_store(args)
