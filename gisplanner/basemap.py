@@ -207,7 +207,9 @@ class MBTiles:
         self._local = threading.local()
         try:
             con = self._con()
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")
+            }
         except sqlite3.DatabaseError as e:
             raise BasemapError(f"{self.path.name} 不是 MBTiles 文件（不是 SQLite 数据库：{e}）") from e
         if "tiles" not in tables:
@@ -223,14 +225,20 @@ class MBTiles:
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None:
-            con = self._local.con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            con = self._local.con = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+            )
         return con
 
     def get(self, z: int, x: int, y: int) -> bytes | None:
-        row = self._con().execute(
-            "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
-            (z, x, (2**z - 1) - y),
-        ).fetchone()
+        row = (
+            self._con()
+            .execute(
+                "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
+                (z, x, (2**z - 1) - y),
+            )
+            .fetchone()
+        )
         return bytes(row[0]) if row else None
 
     def zooms(self) -> tuple[int, int]:
@@ -272,7 +280,9 @@ def _mbtiles(path: str) -> MBTiles:
         return mb
 
 
-def read_tile(source: TileSource, z: int, x: int, y: int, *, network: bool = True, timeout: float = 6.0) -> bytes | None:
+def read_tile(
+    source: TileSource, z: int, x: int, y: int, *, network: bool = True, timeout: float = 6.0
+) -> bytes | None:
     """A tile's bytes: the MBTiles file, else the disk cache, else the network (then cached).
 
     None when the tile is not there (MBTiles without it, offline with nothing cached, HTTP 404);
@@ -418,7 +428,9 @@ class DownloadResult:
         return d
 
 
-def download(plan: DownloadPlan, progress: Progress = None, workers: int = 4, timeout: float = 10.0) -> DownloadResult:
+def download(
+    plan: DownloadPlan, progress: Progress = None, workers: int = 4, timeout: float = 10.0
+) -> DownloadResult:
     """Fetch the plan's tiles that are not cached yet into the cache.
 
     ``progress(fraction, message)`` returning False cancels (tiles fetched so far stay cached;
@@ -465,9 +477,10 @@ def download(plan: DownloadPlan, progress: Progress = None, workers: int = 4, ti
                 break
             list(pool.map(one, todo[i : i + batch]))
             done = min(len(todo), i + batch)
-            if progress is not None and progress(
-                done / len(todo), f"{done}/{len(todo)} 张，{format_bytes(res.bytes)}"
-            ) is False:
+            if (
+                progress is not None
+                and progress(done / len(todo), f"{done}/{len(todo)} 张，{format_bytes(res.bytes)}") is False
+            ):
                 stop.set()
                 res.cancelled = True
             if res.failed and not res.fetched and res.failed >= min(len(todo), 8):
@@ -554,7 +567,9 @@ def import_mbtiles(path: str | Path, store=None, *, home: str | Path | None = No
     }  # fmt: skip
 
 
-def write_mbtiles(path: str | Path, tiles: dict[tuple[int, int, int], bytes], metadata: dict | None = None) -> Path:
+def write_mbtiles(
+    path: str | Path, tiles: dict[tuple[int, int, int], bytes], metadata: dict | None = None
+) -> Path:
     """Write XYZ-numbered tiles to an MBTiles file (used to export a cache and in tests)."""
     path = Path(path)
     if path.exists():
@@ -562,7 +577,9 @@ def write_mbtiles(path: str | Path, tiles: dict[tuple[int, int, int], bytes], me
     con = sqlite3.connect(path)
     try:
         con.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
-        con.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
+        con.execute(
+            "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)"
+        )
         con.execute("CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row)")
         meta = {"name": path.stem, "format": "png", "type": "baselayer", "version": "1.1"} | (metadata or {})
         con.executemany("INSERT INTO metadata VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])

@@ -9,6 +9,7 @@ the error is a few pixels). A GCJ-02 source (Gaode) is shifted to where its cont
 (``TileSource.tile_corners_wgs84``). Without network the map works as before and the widget
 says so once (``message`` signal), quietly.
 """
+
 from __future__ import annotations
 
 import logging
