@@ -52,8 +52,11 @@ def _metric(geom):
     return shapely.transform(geom, fwd)
 
 
-def area_m2(geom) -> float:
-    return float(_metric(geom).area) if geom is not None and not geom.is_empty else 0.0
+def area_m2(geom, projected: bool = False) -> float:
+    """Area in m² of a lon/lat geometry (``projected``: already in metres)."""
+    if geom is None or geom.is_empty:
+        return 0.0
+    return float(geom.area if projected else _metric(geom).area)
 
 
 def _where(reason: str) -> str:
@@ -61,8 +64,10 @@ def _where(reason: str) -> str:
     return f"（经度 {float(m.group(1)):.6f}，纬度 {float(m.group(2)):.6f} 附近）" if m else ""
 
 
-def check_polygon(geom, what: str = "多边形") -> Polygon | MultiPolygon:
-    """The polygon if it can be an area's boundary, else :class:`AreaEditError` saying why."""
+def check_polygon(geom, what: str = "多边形", projected: bool = False) -> Polygon | MultiPolygon:
+    """The polygon if it can be an area's boundary, else :class:`AreaEditError` saying why.
+
+    Lon/lat by default; ``projected``: coordinates in metres (the map's)."""
     if geom is None or geom.is_empty:
         raise AreaEditError(f"{what}是空的：至少需要 3 个不同的顶点")
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
@@ -73,11 +78,12 @@ def check_polygon(geom, what: str = "多边形") -> Polygon | MultiPolygon:
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         if reason.startswith("Self-intersection") or reason.startswith("Ring Self-intersection"):
-            raise AreaEditError(f"{what}的边自相交{_where(reason)}：请按顺序点击顶点，边不要交叉")
+            where = "" if projected else _where(reason)
+            raise AreaEditError(f"{what}的边自相交{where}：请按顺序点击顶点，边不要交叉")
         if reason.startswith("Too few points"):
             raise AreaEditError(f"{what}至少需要 3 个不同的顶点")
         raise AreaEditError(f"{what}无效：{reason}{_where(reason)}")
-    if area_m2(geom) < MIN_AREA_M2:
+    if area_m2(geom, projected) < MIN_AREA_M2:
         raise AreaEditError(f"{what}面积太小（不足 {MIN_AREA_M2:g} 平方米），请重新绘制")
     return geom
 
@@ -93,9 +99,9 @@ def _polygonal(geom):
     return out if not out.is_empty else None
 
 
-def split_polygon(poly, line) -> list[Polygon]:
+def split_polygon(poly, line, projected: bool = False) -> list[Polygon]:
     """Pieces of ``poly`` cut by ``line`` (largest first); AreaEditError when it does not cut."""
-    check_polygon(poly, "要分割的区域")
+    check_polygon(poly, "要分割的区域", projected)
     if line is None or line.is_empty or line.geom_type != "LineString" or len(line.coords) < 2:
         raise AreaEditError("分割线至少需要 2 个点")
     if not line.is_simple:
@@ -103,7 +109,7 @@ def split_polygon(poly, line) -> list[Polygon]:
     pieces: list[Polygon] = []
     for part in getattr(poly, "geoms", [poly]):
         pieces.extend(g for g in shapely_split(part, line).geoms if g.geom_type == "Polygon")
-    pieces = [p for p in pieces if area_m2(p) >= MIN_AREA_M2]
+    pieces = [p for p in pieces if area_m2(p, projected) >= MIN_AREA_M2]
     if len(pieces) < 2:
         raise AreaEditError("分割线没有把区域分开：线要从区域外穿过区域到另一侧的区域外")
     pieces.sort(key=lambda p: -p.area)
