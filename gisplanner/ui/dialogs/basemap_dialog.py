@@ -189,6 +189,7 @@ class BasemapDialog(QDialog):
         kind = self.kind.currentData()
         self.url.setEnabled(kind == "url")
         self.gcj.setEnabled(kind == "url")
+        self.key.setEnabled(kind in ("tianditu_vec", "tianditu_img", "url"))
         try:
             plan = self.plan()
         except B.BasemapError as e:
