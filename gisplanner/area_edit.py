@@ -32,7 +32,6 @@ from gisplanner.model import AREA_LEVEL_ZH, Area, Base, Target
 from gisplanner.store import Store
 
 MIN_AREA_M2 = 10.0  # a sliver smaller than this is a mistake, not a village
-CHILD_LEVEL = {"city": "district", "district": "town", "town": "village"}
 AREA_COLUMNS = ("code", "name", "level", "parent_id", "urban", "boundary", "office_lon", "office_lat",
                 "office_name")  # fmt: skip
 
@@ -238,7 +237,8 @@ def _fit(geom, parent_geom, siblings) -> Polygon | MultiPolygon:
         if out is None:
             raise AreaEditError("区域完全落在相邻区域内，没有剩余部分")
     out = shapely.make_valid(out) if not out.is_valid else out
-    out = _polygonal(out)
+    # clipping at a shared corner leaves the corner two or three times over: one is enough
+    out = _polygonal(shapely.remove_repeated_points(out, tolerance=1e-10))
     if out is None or area_m2(out) < MIN_AREA_M2:
         raise AreaEditError("裁去上级区域外和相邻区域的部分后，剩余面积太小")
     return out

@@ -161,3 +161,41 @@ def test_backspace_takes_the_last_vertex_back(window, qtbot):
     mw.setFocus()
     qtbot.keyClick(mw.plot.viewport(), Qt.Key.Key_Backspace)
     assert len(tool.xy) == 2
+
+
+def drag(w, path, mods=NONE):
+    pts = [px(w, x, y) for x, y in path]
+    send(w, QEvent.Type.MouseMove, pts[0], NOB, NOB)
+    send(w, QEvent.Type.MouseButtonPress, pts[0], LEFT, LEFT, mods)
+    for p in pts[1:]:
+        send(w, QEvent.Type.MouseMove, p, NOB, LEFT, mods)
+    send(w, QEvent.Type.MouseButtonRelease, pts[-1], LEFT, NOB, mods)
+    QApplication.processEvents()
+
+
+def test_edit_vertices_drag_snaps_and_ctrl_click_deletes(window, qtbot):
+    from gisplanner import area_edit as E
+
+    w, mw = window, window.map_widget
+    inner = Polygon([(120.01, 31.61), (120.03, 31.61), (120.035, 31.625), (120.03, 31.63), (120.01, 31.63)])
+    edit = E.plan_add(w.store, inner, level="town", name="前黄镇", parent_id=1)
+    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
+        w.area_editor.write(edit.after)
+    mw.set_tool("edit_vertices")
+    click(w, *proj(w, 120.02, 31.62))  # select the town: its vertices get handles
+    assert mw.tool.area_id == edit.area_ids[0] and mw.tool.handles.isVisible()
+    # drag the south-west vertex to within a few pixels of the district's south-west corner
+    mpp = mw.metres_per_pixel()
+    corner = proj(w, 120.0, 31.6)
+    edited(w, qtbot, lambda: drag(w, [proj(w, 120.01, 31.61), (corner[0] + 30 * mpp, corner[1] + 30 * mpp),
+                                      (corner[0] + 3 * mpp, corner[1] + 2 * mpp)]))  # fmt: skip
+    g = areas(w, "town").geometry.loc["前黄镇"]
+    xy = shapely.get_coordinates(g)
+    assert np.min(np.hypot(xy[:, 0] - 120.0, xy[:, 1] - 31.6)) < 1e-8  # snapped onto the corner
+    assert len(xy) == 6  # still five vertices (closed ring)
+    # Ctrl+click on the pointed east vertex deletes it
+    edited(w, qtbot, lambda: click(w, *proj(w, 120.035, 31.625), mods=Qt.KeyboardModifier.ControlModifier))
+    xy = shapely.get_coordinates(areas(w, "town").geometry.loc["前黄镇"])
+    assert len(xy) == 5 and np.min(np.hypot(xy[:, 0] - 120.035, xy[:, 1] - 31.625)) > 1e-3
+    edited(w, qtbot, w.undo_stack.undo)
+    assert len(shapely.get_coordinates(areas(w, "town").geometry.loc["前黄镇"])) == 6

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+import shapely
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QPainterPath, QPolygonF, QUndoCommand
 from PySide6.QtWidgets import QGraphicsPathItem
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, MultiPolygon, Polygon
 
 from gisplanner import area_edit as E
 from gisplanner.model import AREA_LEVEL_ZH
@@ -128,8 +129,6 @@ class AreaEditor(QObject):
         def inv(xy):
             lon, lat = proj.inverse(xy[:, 0], xy[:, 1])
             return np.column_stack([lon, lat])
-
-        import shapely
 
         return shapely.transform(geom, inv)
 
@@ -399,8 +398,6 @@ class EditVerticesTool(EditTool):
         else:
             ring[i] = xy
         parts[part] = Polygon(ring, [list(r.coords) for r in parts[part].interiors])
-        from shapely.geometry import MultiPolygon
-
         return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
     def click(self, pos, modifiers) -> None:
@@ -452,7 +449,8 @@ class EditVerticesTool(EditTool):
         pass
 
     def deactivate(self) -> None:
-        self.select(None) if self.canvas.data is not None else None
+        if self.canvas.data is not None:
+            self.select(None)
         self.editor.show_snap(None, None)
 
 
@@ -466,6 +464,3 @@ def install_edit_tools(canvas, undo_stack, store=None) -> AreaEditor:
         canvas.tools[cls.name] = cls(canvas, editor)
     canvas.area_editor = editor
     return editor
-
-
-__all__ = ["AreaEditor", "AreaEditCommand", "EDIT_TOOLS", "install_edit_tools", "Point"]
