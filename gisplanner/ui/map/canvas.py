@@ -271,6 +271,7 @@ class MapWidget(QWidget):
         self.view.tool = self.tool
         self.scale_bar = ScaleBarWidget(self.plot)
         self.basemap = None  # gisplanner.ui.map.tiles.TileLayer, created on demand
+        self.basemap_source = None  # gisplanner.basemap.TileSource; None: QSettings map/tile_url
         self._lod_timer = QTimer(self, singleShot=True, interval=40)
         self._lod_timer.timeout.connect(self._update_lod)
         self.view.sigRangeChanged.connect(self._range_changed)
@@ -868,6 +869,16 @@ class MapWidget(QWidget):
             self.basemap = TileLayer(self)
         if self.basemap is not None:
             self.basemap.set_enabled(on)
+
+    def set_basemap_source(self, source, show: bool | None = None) -> None:
+        """Use another base map (``gisplanner.basemap.TileSource``, None: the QSettings URL)."""
+        if self.basemap is not None:
+            self.basemap.set_enabled(False)
+            self.basemap = None
+        self._clear_layer("basemap")
+        self.basemap_source = source
+        on = self.layers["basemap"].visible if show is None else show
+        self.set_layer_visible("basemap", on)
 
     # -- export -----------------------------------------------------------------------------------
     def export_image(

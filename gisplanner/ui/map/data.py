@@ -59,6 +59,11 @@ class MapData:
     @property
     def extent(self) -> tuple[float, float, float, float]:
         src = self.areas if len(self.areas) else self.all_areas
+        if not len(self.areas) and src is not None and len(src) and "level" in src:
+            for level in ("town", "district", "city"):  # a new database: the finest level it has
+                if (src["level"] == level).any():
+                    src = src[src["level"] == level]
+                    break
         if src is not None and len(src):
             return tuple(float(v) for v in src.total_bounds)
         if self.points is not None and len(self.points):

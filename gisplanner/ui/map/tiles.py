@@ -1,22 +1,21 @@
-"""Optional XYZ base map (底图) under the vectors: tiles fetched off the UI thread, cached on disk.
+"""Base map (底图) under the vectors: tiles read off the UI thread from the cache, an MBTiles
+file or the network (``gisplanner.basemap`` does that, without Qt).
 
-The tile URL template comes from the settings (``QSettings`` key ``map/tile_url``, e.g.
-``https://tile.openstreetmap.org/{z}/{x}/{y}.png`` or a Tianditu URL with its ``tk=`` key).
-Tiles are Web-Mercator squares; each is drawn on the bounding box of its corners in the
-map's local projected CRS (the grid convergence inside one 3-degree zone is under a degree,
-so at town scale the error is a few pixels). Downloaded tiles are kept under
-``gisplanner.paths.cache_dir()/tiles``. Without network the map works as before and the
-widget says so once (``message`` signal), quietly.
+The source is the database's base map (``MapWidget.basemap_source``, set from the ``setting``
+table by the base-map panel) or else the XYZ URL in ``QSettings`` ``map/tile_url``. Tiles are
+Web-Mercator squares; each is drawn on the bounding box of its corners in the map's local
+projected CRS (the grid convergence inside one 3-degree zone is under a degree, so at town scale
+the error is a few pixels). A GCJ-02 source (Gaode) is shifted to where its content really is
+(``TileSource.tile_corners_wgs84``). Without network the map works as before and the widget
+says so once (``message`` signal), quietly.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import queue
 import threading
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,7 +24,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, QSettings, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from gisplanner import __version__, paths
+from gisplanner.basemap import (  # noqa: F401 - tile math re-exported for older callers
+    BasemapError,
+    TileSource,
+    lonlat_to_tile,
+    read_tile,
+    tile_to_lonlat,
+    zoom_for,
+)
 
 log = logging.getLogger(__name__)
 SETTINGS_KEY = "map/tile_url"
@@ -35,29 +41,6 @@ _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gisplanner-tiles")
 
 def tile_url_setting() -> str:
     return str(QSettings().value(SETTINGS_KEY, "") or "")
-
-
-def lonlat_to_tile(lon: float, lat: float, z: int) -> tuple[float, float]:
-    n = 2**z
-    lat = max(min(lat, 85.0511), -85.0511)
-    x = (lon + 180.0) / 360.0 * n
-    y = (1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n
-    return x, y
-
-
-def tile_to_lonlat(x: float, y: float, z: int) -> tuple[float, float]:
-    n = 2**z
-    lon = x / n * 360.0 - 180.0
-    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
-    return lon, lat
-
-
-def zoom_for(metres_per_px: float, lat: float) -> int:
-    """The XYZ zoom whose resolution is closest to the map's."""
-    if metres_per_px <= 0:
-        return 0
-    z = math.log2(156543.03392 * math.cos(math.radians(lat)) / metres_per_px)
-    return int(min(max(round(z), 1), 18))
 
 
 class _Signals(QObject):
@@ -72,9 +55,15 @@ class _Signals(QObject):
 class TileLayer:
     """Fetches and places the tiles covering the canvas's view."""
 
-    def __init__(self, canvas, url: str | None = None):
+    def __init__(self, canvas, url: str | None = None, source: TileSource | None = None):
         self.canvas = canvas
-        self.url = url if url is not None else tile_url_setting()
+        if source is None and url is None:
+            source = getattr(canvas, "basemap_source", None)
+        if source is None:
+            url = url if url is not None else tile_url_setting()
+            source = TileSource("XYZ", url=url) if url else None
+        self.source = source
+        self.url = source.url if source is not None else ""
         self.enabled = False
         self.items: dict[tuple[int, int, int], pg.ImageItem] = {}
         self.pending: set[tuple[int, int, int]] = set()
@@ -91,15 +80,15 @@ class TileLayer:
         canvas.view.sigRangeChanged.connect(lambda *_: self._timer.start())
 
     @property
-    def cache_root(self) -> Path:
-        return paths.cache_dir() / "tiles" / hashlib.sha1(self.url.encode()).hexdigest()[:12]
+    def cache_root(self) -> Path | None:
+        return self.source.cache_root if self.source is not None else None
 
     def set_enabled(self, on: bool) -> None:
         self.enabled = on
         for item in self.items.values():
             item.setVisible(on)
-        if on and not self.url:
-            self.canvas.message.emit("未设置底图瓦片地址（设置 map/tile_url），仅显示矢量图层")
+        if on and self.source is None:
+            self.canvas.message.emit("未设置底图（视图 → 底图…），仅显示矢量图层")
             return
         if on:
             self.update()
@@ -111,17 +100,24 @@ class TileLayer:
         x0, y0, x1, y1 = self.canvas.view_rect()
         lons, lats = d.projection.inverse(np.array([x0, x1, x0, x1]), np.array([y0, y0, y1, y1]))
         z = zoom_for(self.canvas.metres_per_pixel(), float(np.mean(lats)))
+        src = self.source
+        if src is not None:
+            z = min(max(z, src.min_zoom), src.max_zoom)
+        bbox = (float(np.min(lons)), float(np.min(lats)), float(np.max(lons)), float(np.max(lats)))
         while True:
-            tx0, ty0 = lonlat_to_tile(float(np.min(lons)), float(np.max(lats)), z)
-            tx1, ty1 = lonlat_to_tile(float(np.max(lons)), float(np.min(lats)), z)
-            xs = range(int(math.floor(tx0)), int(math.floor(tx1)) + 1)
-            ys = range(int(math.floor(ty0)), int(math.floor(ty1)) + 1)
-            if len(xs) * len(ys) <= MAX_TILES or z <= 1:
+            if src is not None:
+                x0, y0, x1, y1 = src.tiles_for_bbox(bbox, z)
+            else:
+                tx0, ty0 = lonlat_to_tile(bbox[0], bbox[3], z)
+                tx1, ty1 = lonlat_to_tile(bbox[2], bbox[1], z)
+                x0, y0, x1, y1 = (int(math.floor(v)) for v in (tx0, ty0, tx1, ty1))
+            xs, ys = range(x0, x1 + 1), range(y0, y1 + 1)
+            if len(xs) * len(ys) <= MAX_TILES or z <= 1 or (src is not None and z <= src.min_zoom):
                 return [(z, x, y) for x in xs for y in ys]
             z -= 1
 
     def update(self) -> None:
-        if not self.enabled or not self.url or self._offline.is_set():
+        if not self.enabled or self.source is None or self._offline.is_set():
             return
         want = set(self.wanted())
         for key, item in self.items.items():
@@ -133,29 +129,16 @@ class TileLayer:
             self._drain.start()
 
     def _path(self, key) -> Path:
-        z, x, y = key
-        return self.cache_root / str(z) / str(x) / f"{y}.png"
+        return self.source.tile_path(*key)
 
     def _fetch(self, key) -> None:
-        """Worker thread: disk cache, else the network. Never touches widgets or signals."""
-        path = self._path(key)
+        """Worker thread: MBTiles, disk cache, else the network. Never touches widgets or signals."""
         try:
-            if path.exists():
-                data = path.read_bytes()
-            elif self._offline.is_set():
-                self._results.put((key, None, None))  # not fetched: no longer pending
-                return
-            else:
-                z, x, y = key
-                url = self.url.format(z=z, x=x, y=y, s="abc"[(x + y) % 3])
-                req = urllib.request.Request(url, headers={"User-Agent": f"gisplanner/{__version__}"})
-                with urllib.request.urlopen(req, timeout=6) as r:  # noqa: S310 - user-configured URL
-                    data = r.read()
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".part")
-                tmp.write_bytes(data)
-                tmp.replace(path)
+            data = read_tile(self.source, *key, network=not self._offline.is_set())
             self._results.put((key, data, None))
+        except BasemapError as e:  # e.g. a Tianditu source without its key
+            self._offline.set()
+            self._results.put((key, None, str(e)))
         except OSError as e:
             log.info("tile %s not loaded: %s", key, e)
             self._offline.set()
@@ -179,12 +162,8 @@ class TileLayer:
         self.pending.discard(key)
         if img is None or self.canvas.data is None:
             return
-        z, x, y = key
-        lon0, lat0 = tile_to_lonlat(x, y + 1, z)
-        lon1, lat1 = tile_to_lonlat(x + 1, y, z)
-        px, py = self.canvas.data.projection.forward(
-            np.array([lon0, lon1, lon0, lon1]), np.array([lat0, lat0, lat1, lat1])
-        )
+        lon, lat = self.source.tile_corners_wgs84(*key)  # a GCJ-02 tile moves to where it belongs
+        px, py = self.canvas.data.projection.forward(lon, lat)
         arr = pg.functions.ndarray_from_qimage(img.convertToFormat(QImage.Format.Format_RGBA8888))
         item = pg.ImageItem(np.ascontiguousarray(np.flipud(arr).transpose(1, 0, 2)))
         item.setRect(QRectF(float(np.min(px)), float(np.min(py)), float(np.ptp(px)), float(np.ptp(py))))
@@ -198,4 +177,5 @@ class TileLayer:
     def _failed(self, message: str) -> None:
         if not self._warned:
             self._warned = True
-            self.canvas.message.emit("底图无法加载（网络不可用），仅显示矢量图层")
+            hint = message if "密钥" in message else "网络不可用"
+            self.canvas.message.emit(f"底图无法加载（{hint}），仅显示矢量图层")
