@@ -100,29 +100,30 @@ def test_boundary_errors_are_clear(tmp_path):
         preview_boundaries(tmp_path / "bad.gpkg")
 
 
-def test_export_targets_masked_and_unmasked(demo_store, tmp_path):
+def test_export_targets_masked_and_unmasked(demo_store_copy, tmp_path):
+    # a copy: the unmasked export is logged (who, when, how many) in the database
     out = tmp_path / "对象.xlsx"
-    info = export_targets_xlsx(demo_store, out)
+    info = export_targets_xlsx(demo_store_copy, out)
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames == ["走访对象", "未办结问题"]
     df = read_table(out).frame  # the first sheet, as text
-    assert len(df) == info["targets"] == len(demo_store.targets_frame())
+    assert len(df) == info["targets"] == len(demo_store_copy.targets_frame())
     phones = df["联系电话"][df["联系电话"] != ""]
     assert len(phones) and phones.str.fullmatch(r"1\d\d\*{4}\d{4}").all()
     assert {"最近走访结果", "未办结问题数"} <= set(df.columns)
     assert set(df["最近走访结果"]) - {""} <= {"见面", "不在家", "拒访", "已搬离", "电话走访"}
-    tf = demo_store.targets_frame()
+    tf = demo_store_copy.targets_frame()
     assert df["未办结问题数"].astype(int).sum() == tf["open_problems"].sum()
     probs = read_table(out, sheet="未办结问题").frame
     assert len(probs) == tf["open_problems"].sum() and "问题描述" in probs.columns
 
     raw = tmp_path / "raw.xlsx"
-    export_targets_xlsx(demo_store, raw, unmasked=True)
+    export_targets_xlsx(demo_store_copy, raw, unmasked=True)
     phones = read_table(raw).frame["联系电话"]
     phones = phones[phones != ""]
     assert phones.str.fullmatch(r"1[3-9]\d{9}").all()
     with pytest.raises(ExportError):
-        export_targets_xlsx(demo_store, tmp_path / "x.csv")
+        export_targets_xlsx(demo_store_copy, tmp_path / "x.csv")
 
 
 def test_export_areas_gpkg_and_geojson(demo_store, tmp_path):

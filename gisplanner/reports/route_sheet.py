@@ -26,6 +26,8 @@ from gisplanner.reports import details
 from gisplanner.reports.common import PrintContext, Progress, ReportError, leader_copy_setting, report
 from gisplanner.reports.plan_order import round_name
 from gisplanner.reports.selection import selected_routes
+from gisplanner.roads import road_graph
+from gisplanner.routing.legs import leg_geometries
 from gisplanner.store import Store
 
 OUTCOME_BOXES = ("见面", "不在家", "拒访", "已搬离", "电话走访")
@@ -139,12 +141,14 @@ class SheetMap:
     inset: InsetMap | None = None
 
 
-def route_legs(points: list[tuple[float, float]]) -> tuple[list[np.ndarray], bool]:
+def route_legs(points: list[tuple[float, float]], graph=None) -> tuple[list[np.ndarray], bool]:
     """The legs between consecutive points (office, stops in order, office), in sheet metres,
-    and whether they follow the road network.
-
-    Straight segments here; road-following geometry (gisplanner.routing.legs) plugs in at this
-    one place — return its lines (N×2 arrays or shapely LineStrings) and True."""
+    and whether they follow the road network (the same search the planner's matrices used,
+    :func:`gisplanner.routing.legs.leg_geometries`); straight segments where no road is known."""
+    if graph is not None and len(points) >= 2:
+        legs = [leg for leg in leg_geometries(graph, [np.asarray(points, dtype=float)])[0] if len(leg.xy) >= 2]
+        if legs:  # a leg with no road near is the straight line; drawn solid only when all follow roads
+            return [leg.xy for leg in legs], all(leg.on_road for leg in legs)
     legs = [np.asarray([a, b], dtype=float) for a, b in zip(points[:-1], points[1:], strict=True) if a != b]
     return legs, False
 
@@ -196,6 +200,7 @@ class _Geography:
         self.road_geoms = np.array(self._project(roads.geometry.to_numpy()), dtype=object)
         self.area_tree = shapely.STRtree(self.area_geoms)
         self.road_tree = shapely.STRtree(self.road_geoms)
+        self.road_graph = road_graph(store, self.proj) if len(self.road_geoms) else None  # walking legs
         # landmarks: village / community offices and the town government, enterprises by name
         marks: list[Landmark] = []
         for _, a in offices[offices["office_lon"].notna()].iterrows():
@@ -409,7 +414,7 @@ def build_route_sheets(
         pts = [(st.x, st.y) for st in stops]
         if office:
             pts = [office, *pts, office]
-        m.legs, m.legs_follow_roads = route_legs(pts)
+        m.legs, m.legs_follow_roads = route_legs(pts, geo.road_graph)
         for lm in m.landmarks:  # the team's own office is the start, drawn as such
             if (
                 office
