@@ -252,10 +252,23 @@ class PointNetwork:
             shape=(n + k, n + k),
         )
         self.csr = (big + coo_matrix((vals, (rows, cols)), shape=(n + k, n + k)).tocsr()).tocsr()
-        # two points on the same segment walk straight along it
-        same = snap.segment[:, None] == snap.segment[None, :]
-        direct = np.abs(snap.t[:, None] - snap.t[None, :]) * snap.segment_length[:, None]
-        self._direct = np.where(same, direct + snap.offset[:, None] + snap.offset[None, :], np.inf)
+        # two points on the same segment walk straight along it (pairs kept sparse: k can be large)
+        order = np.argsort(snap.segment, kind="stable")
+        order = order[self.on_road[order]]
+        seg_sorted = snap.segment[order]
+        cut = np.flatnonzero(np.diff(seg_sorted)) + 1
+        pi, pj = [], []
+        for group in np.split(order, cut):
+            if len(group) > 1:
+                a, b = np.meshgrid(group, group, indexing="ij")
+                off = a != b
+                pi.append(a[off])
+                pj.append(b[off])
+        pi = np.concatenate(pi) if pi else np.empty(0, dtype=np.int64)
+        pj = np.concatenate(pj) if pj else np.empty(0, dtype=np.int64)
+        pd = np.abs(snap.t[pi] - snap.t[pj]) * snap.segment_length[pi] + snap.offset[pi] + snap.offset[pj]
+        self._direct_pairs = (pi, pj, pd)
+        self._direct = dict(zip(zip(pi.tolist(), pj.tolist(), strict=True), pd.tolist(), strict=True))
 
         self._contract()
 
@@ -351,7 +364,8 @@ class PointNetwork:
             rows = src[a : a + step]
             d = dijkstra(self.search, directed=False, indices=self._t_of[self.n + rows])
             dist[rows] = d[:, cols]
-        np.minimum(dist, self._direct, out=dist)
+        pi, pj, pd = self._direct_pairs
+        dist[pi, pj] = np.minimum(dist[pi, pj], pd)
         off = ~self.on_road
         dist[off, :] = np.inf
         dist[:, off] = np.inf
@@ -383,7 +397,7 @@ class PointNetwork:
                 for q in todo[int(i)]:
                     j = pairs[q][1]
                     metres = float(d[r, self._t_of[self.n + j]])
-                    direct = float(self._direct[i, j])
+                    direct = self._direct.get((int(i), j), float("inf"))
                     if np.isfinite(direct) and direct <= metres:
                         out[q] = (np.array([self.points[i], feet[i], feet[j], self.points[j]]), direct)
                     elif np.isfinite(metres):
