@@ -377,6 +377,10 @@ def import_boundaries(store: Store, preview: BoundaryPreview, progress: Progress
                 from gisplanner.io.roster_import import ImportCancelled
 
                 raise ImportCancelled("导入已取消，数据库未作任何改动")
+        # a boundary from a file replaces an outline derived from the roster (import areas --from-roster)
+        conn.execute(
+            tbl.update().where(tbl.c.code.in_([f.code for f in feats]), tbl.c.derived).values(derived=False)
+        )
     return result
 
 
