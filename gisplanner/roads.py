@@ -172,8 +172,8 @@ def export_route_legs(store, round_id: int, out, profile: str | TravelProfile = 
             "team": [g.team for g in legs],
             "session": [g.session for g in legs],
             "order": [g.order for g in legs],
-            "from_target": pd_int([g.from_target for g in legs]),
-            "to_target": pd_int([g.to_target for g in legs]),
+            "from_target": _nullable_ints([g.from_target for g in legs]),
+            "to_target": _nullable_ints([g.to_target for g in legs]),
             "metres": [g.metres for g in legs],
             "minutes": [g.minutes for g in legs],
             "route_id": [g.route_id for g in legs],
@@ -191,7 +191,8 @@ def export_route_legs(store, round_id: int, out, profile: str | TravelProfile = 
     }  # fmt: skip
 
 
-def pd_int(values):
+def _nullable_ints(values):
+    """Target ids with None for the office, as a nullable integer column."""
     import pandas as pd
 
     return pd.array(values, dtype="Int64")

@@ -539,16 +539,10 @@ def _projection(df):
 
 
 def _road_graph(store, proj) -> RoadGraph | None:
-    roads = store.roads_gdf()
-    if roads.empty:
-        return None
-    lines = []
-    for g in roads.geometry:
-        for part in shapely.get_parts(g):
-            c = np.asarray(part.coords)
-            x, y = proj.forward(c[:, 0], c[:, 1])
-            lines.append(np.column_stack([x, y]))
-    return RoadGraph.from_polylines(lines)
+    """The walking graph (no motorways; OpenStreetMap ways joined at their shared nodes)."""
+    from gisplanner.roads import road_graph
+
+    return road_graph(store, proj, "walking")
 
 
 def _minutes(df, cfg: WorkloadConfig) -> np.ndarray:

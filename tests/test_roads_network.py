@@ -319,3 +319,24 @@ def test_webmap_draws_routes_along_roads(planned_demo, tmp_path):
     assert len(lines) == info["routes"]
     vertices = sum(len(json.loads(v)) for v in lines)
     assert vertices > 2 * (info["stops"] + info["routes"])
+
+
+def test_import_replaces_unless_append(tmp_path):
+    path = tmp_path / "roads.geojson"
+    wgs_lines().to_file(path, driver="GeoJSON")
+    db = tmp_path / "r.sqlite"
+    assert cli("import", "roads", str(path), db=db)[1]["roads"]["segments"] == 3
+    code, again = cli("import", "roads", str(path), db=db)
+    assert code == 0 and again["replaced"] == 3 and again["roads"]["segments"] == 3
+    code, more = cli("import", "roads", str(path), "--append", db=db)
+    assert code == 0 and more["replaced"] == 0 and more["roads"]["segments"] == 6
+    code, pre = cli("import", "roads", str(path), "--preview", db=tmp_path / "untouched.sqlite")
+    assert code == 0 and pre["roads"] == 3 and not (tmp_path / "untouched.sqlite").exists()
+
+
+def test_map_shows_osm_classes_as_main_roads_and_lanes(tmp_path):
+    from gisplanner.routing.roadclass import display_class
+
+    assert list(display_class(["primary", "residential", "main", "lane", "footway", "tertiary_link"])) == [
+        "main", "lane", "main", "lane", "lane", "main",
+    ]  # fmt: skip

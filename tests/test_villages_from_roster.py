@@ -135,3 +135,24 @@ def test_a_real_village_file_still_decides(demo_store):
     # the village is the one containing the point (point-in-polygon), not a new one
     locator = AreaLocator.from_store(demo_store)
     assert preview.area_ids[0] == locator.locate(np.array([120.02]), np.array([31.49]))[0] >= 0
+
+
+def test_a_village_file_later_replaces_the_derived_outlines(derived, tmp_path):
+    import shutil
+    import sqlite3
+
+    db, _hh, _dv = derived
+    copy = tmp_path / "later.sqlite"
+    shutil.copy(db, copy)
+    code, out = cli("import", "areas", str(DEMO / "villages.gpkg"), db=copy)
+    assert code == 0, out
+    with sqlite3.connect(copy) as c:
+        flags = dict(c.execute("SELECT code, derived FROM area WHERE level = 'village'").fetchall())
+    real = set(gpd_codes(DEMO / "villages.gpkg"))
+    assert all(flags[c] == 0 for c in real)
+
+
+def gpd_codes(path):
+    import geopandas as gpd
+
+    return gpd.read_file(path, layer="villages")["code"].astype(str).tolist()

@@ -154,6 +154,11 @@ def run_roster(args) -> int:
         f"未导入 {result.rejected} 行"
         + (f"（原因见 {result.rejects_path}）" if result.rejects_path else "")
         + (f"；新建单位 {result.units_created} 个" if result.units_created else "")
+        + (
+            f"；按“所属村/社区”新建 {result.villages_created} 个村/社区（用 import areas --from-roster 生成村界）"
+            if result.villages_created
+            else ""
+        )
     )
     _list_issues(preview.issues)
     return 0

@@ -520,6 +520,10 @@ def import_boundaries(
             has_villages = any(f.level == "village" for f in preview.features)
             before = _village_polys(conn) if has_villages else []
             _write_areas(conn, preview, result, progress, relevel)
+            # a boundary from a file replaces an outline derived from the roster (import areas --from-roster)
+            tbl = Area.__table__
+            codes = [f.code for f in preview.features]
+            conn.execute(tbl.update().where(tbl.c.code.in_(codes), tbl.c.derived).values(derived=False))
             try:
                 check_tree(conn)
             except AreaTreeError as exc:

@@ -77,36 +77,47 @@ class RoadGraph:
         crosses the road below without a junction) are taken as they are.
         """
 
-        def as_lines(items):
-            geoms = [
-                ln if isinstance(ln, shapely.LineString) else shapely.linestrings(np.asarray(ln)[:, :2])
-                for ln in items
-            ]
-            return [g for g in geoms if g is not None and not g.is_empty and len(g.coords) >= 2]
+        def as_arrays(items) -> list[np.ndarray]:
+            out = []
+            for ln in items:
+                c = np.asarray(ln.coords if isinstance(ln, shapely.Geometry) else ln, dtype=float)
+                if c.ndim == 2 and c.shape[0] >= 2:
+                    out.append(c[:, :2])
+            return out
 
-        geoms = as_lines(lines)
-        if node_crossings and geoms:
+        arrays = as_arrays(lines)
+        if node_crossings and arrays:
             if snap_ends > 0:
-                geoms = [_extend_ends(g, snap_ends) for g in geoms]
-            noded = shapely.node(shapely.multilinestrings(geoms))
-            geoms = list(shapely.get_parts(noded))
-        geoms = geoms + as_lines(prenoded)
-        if not geoms:
+                arrays = [_extend_ends(c, snap_ends) for c in arrays]
+            parts = shapely.get_parts(
+                shapely.node(shapely.multilinestrings([shapely.linestrings(c) for c in arrays]))
+            )
+            coords, index = shapely.get_coordinates(parts, return_index=True)
+        else:
+            coords, index = _stack(arrays)
+        pre, pre_index = _stack(as_arrays(prenoded))
+        coords = np.concatenate([coords, pre])
+        index = np.concatenate([index, pre_index + (index.max() + 1 if len(index) else 0)])
+        if len(coords) < 2:
             raise ValueError("no road polylines with at least two vertices")
-        # all segments of all parts as (x0, y0, x1, y1)
-        coords_list = [np.asarray(g.coords)[:, :2] for g in geoms]
-        starts = np.concatenate([c[:-1] for c in coords_list])
-        ends = np.concatenate([c[1:] for c in coords_list])
+        # all segments of all parts: consecutive vertices of the same part
+        same = index[1:] == index[:-1]
+        starts, ends = coords[:-1][same], coords[1:][same]
+        if not len(starts):
+            raise ValueError("no road polylines with at least two vertices")
         lengths = np.hypot(*(ends - starts).T)
         keep = lengths > 1e-6
         starts, ends, lengths = starts[keep], ends[keep], lengths[keep]
         # merge vertices on a 0.1 m grid
         keys = np.round(np.concatenate([starts, ends]) * 10.0).astype(np.int64)
-        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        low = keys.min(axis=0)
+        span = int(keys[:, 1].max() - low[1]) + 1
+        flat = (keys[:, 0] - low[0]) * span + (keys[:, 1] - low[1])  # one int64 key: a fast 1-D unique
+        uniq, inverse = np.unique(flat, return_inverse=True)
         inverse = inverse.reshape(-1)
         m = starts.shape[0]
         seg_from, seg_to = inverse[:m], inverse[m:]
-        nodes = uniq.astype(float) / 10.0
+        nodes = np.column_stack([uniq // span + low[0], uniq % span + low[1]]).astype(float) / 10.0
         n = nodes.shape[0]
         # symmetric adjacency; duplicates keep the shortest length
         rows = np.concatenate([seg_from, seg_to])
@@ -140,15 +151,23 @@ class RoadGraph:
         return Snap(seg, t, seg_len, offset, proj)
 
 
-def _extend_ends(line: shapely.LineString, by: float) -> shapely.LineString:
-    """The line with its first and last segments pushed ``by`` metres further out."""
-    c = np.asarray(line.coords)[:, :2].copy()
+def _stack(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """All vertices of the polylines and, per vertex, the index of its polyline."""
+    if not arrays:
+        return np.empty((0, 2)), np.empty(0, dtype=np.int64)
+    sizes = np.array([len(c) for c in arrays])
+    return np.concatenate(arrays), np.repeat(np.arange(len(arrays)), sizes)
+
+
+def _extend_ends(c: np.ndarray, by: float) -> np.ndarray:
+    """The polyline with its first and last segments pushed ``by`` metres further out."""
+    c = np.asarray(c, dtype=float)[:, :2].copy()
     for end, prev in ((0, 1), (-1, -2)):
         d = c[end] - c[prev]
         length = float(np.hypot(*d))
         if length > 1e-9:
             c[end] = c[end] + d / length * by
-    return shapely.linestrings(c)
+    return c
 
 
 @dataclass(frozen=True)
@@ -233,10 +252,23 @@ class PointNetwork:
             shape=(n + k, n + k),
         )
         self.csr = (big + coo_matrix((vals, (rows, cols)), shape=(n + k, n + k)).tocsr()).tocsr()
-        # two points on the same segment walk straight along it
-        same = snap.segment[:, None] == snap.segment[None, :]
-        direct = np.abs(snap.t[:, None] - snap.t[None, :]) * snap.segment_length[:, None]
-        self._direct = np.where(same, direct + snap.offset[:, None] + snap.offset[None, :], np.inf)
+        # two points on the same segment walk straight along it (pairs kept sparse: k can be large)
+        order = np.argsort(snap.segment, kind="stable")
+        order = order[self.on_road[order]]
+        seg_sorted = snap.segment[order]
+        cut = np.flatnonzero(np.diff(seg_sorted)) + 1
+        pi, pj = [], []
+        for group in np.split(order, cut):
+            if len(group) > 1:
+                a, b = np.meshgrid(group, group, indexing="ij")
+                off = a != b
+                pi.append(a[off])
+                pj.append(b[off])
+        pi = np.concatenate(pi) if pi else np.empty(0, dtype=np.int64)
+        pj = np.concatenate(pj) if pj else np.empty(0, dtype=np.int64)
+        pd = np.abs(snap.t[pi] - snap.t[pj]) * snap.segment_length[pi] + snap.offset[pi] + snap.offset[pj]
+        self._direct_pairs = (pi, pj, pd)
+        self._direct = dict(zip(zip(pi.tolist(), pj.tolist(), strict=True), pd.tolist(), strict=True))
 
         self._contract()
 
@@ -332,7 +364,8 @@ class PointNetwork:
             rows = src[a : a + step]
             d = dijkstra(self.search, directed=False, indices=self._t_of[self.n + rows])
             dist[rows] = d[:, cols]
-        np.minimum(dist, self._direct, out=dist)
+        pi, pj, pd = self._direct_pairs
+        dist[pi, pj] = np.minimum(dist[pi, pj], pd)
         off = ~self.on_road
         dist[off, :] = np.inf
         dist[:, off] = np.inf
@@ -364,7 +397,7 @@ class PointNetwork:
                 for q in todo[int(i)]:
                     j = pairs[q][1]
                     metres = float(d[r, self._t_of[self.n + j]])
-                    direct = float(self._direct[i, j])
+                    direct = self._direct.get((int(i), j), float("inf"))
                     if np.isfinite(direct) and direct <= metres:
                         out[q] = (np.array([self.points[i], feet[i], feet[j], self.points[j]]), direct)
                     elif np.isfinite(metres):

@@ -55,3 +55,17 @@ def allowed(kinds, profile: str = "walking") -> np.ndarray:
         raise ValueError(f"unknown travel profile {profile!r}")
     closed = CLOSED if profile == "walking" else CLOSED | FOOT_ONLY
     return np.array([str(k) not in closed for k in kinds], dtype=bool)
+
+
+#: drawn as main roads on the map (the rest as lanes)
+MAIN = frozenset(
+    {
+        "main", "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link",
+        "secondary", "secondary_link", "tertiary", "tertiary_link",
+    }
+)  # fmt: skip
+
+
+def display_class(kinds) -> np.ndarray:
+    """'main' or 'lane' per road, for the map's two road styles."""
+    return np.array(["main" if str(k) in MAIN else "lane" for k in kinds], dtype=object)

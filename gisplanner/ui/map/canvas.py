@@ -583,7 +583,7 @@ class MapWidget(QWidget):
         # need hatches only once villages are big enough on screen to read them (city view: off)
         show_needs = self.layers["needs"].visible and self._village_px() >= MIN_VILLAGE_PX_FOR_HATCH
         for item in self.layers["needs"].items:
-            item.setVisible(show_needs)
+            item.setVisible(bool(show_needs))
         self._update_selection_lod(rect, force)
         self._update_labels()
 

@@ -21,6 +21,7 @@ from gisplanner import coverage as cov_mod
 from gisplanner import spatial
 from gisplanner.io.crs import LocalProjection
 from gisplanner.model import CLOSED_STATUSES, SPECIAL_GROUP_TAGS
+from gisplanner.routing.roadclass import display_class
 from gisplanner.store import Store
 
 OUTCOME_CODES = {None: 0, "met": 1, "not_home": 2, "refused": 3, "moved": 4, "phone": 5}
@@ -155,7 +156,8 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
     step(0.55, "读取道路")
     roads = store.roads_gdf().to_crs(proj.epsg)
     coords, connect, kinds = [], [], []
-    for geom, kind in zip(roads.geometry, roads["kind"], strict=True):
+    # OpenStreetMap classes (residential, footway …) drawn in the map's two road styles
+    for geom, kind in zip(roads.geometry, display_class(roads["kind"]), strict=True):
         for line in getattr(geom, "geoms", [geom]):
             xy = shapely.get_coordinates(line)
             coords.append(xy)
