@@ -307,3 +307,31 @@ def test_contact_card_qr_decodes_to_the_configured_contact(planned_db, tmp_path)
         "javascript:alert(1)",
     )
     assert bad.returncode == 2 and "--url" in bad.stderr
+
+
+def test_the_rounds_leader_copy_setting_is_logged_when_it_prints(planned_db, tmp_path, qapp):  # noqa: F811
+    from gisplanner.reports.common import set_leader_copy
+    from gisplanner.reports.selection import PrintSelection
+    from gisplanner.ui.printing.batch import print_to_pdf
+
+    path, plan = planned_db
+    db = tmp_path / "lc.sqlite"
+    shutil.copy(path, db)
+    store = Store.open(db)
+    try:
+        set_leader_copy(store, plan["round"], True)
+        r = print_to_pdf(
+            store, "route-sheets", plan["round"], tmp_path / "a.pdf", only=PrintSelection(team="测试第2组")
+        )
+        assert r.items == 1 + 2
+        with store.session() as s:
+            assert s.scalars(select(PrintLog).order_by(PrintLog.id.desc())).first().unmasked
+        set_leader_copy(store, plan["round"], False)
+        r = print_to_pdf(
+            store, "route-sheets", plan["round"], tmp_path / "b.pdf", only=PrintSelection(team="测试第2组")
+        )
+        assert r.items == 2
+        with store.session() as s:
+            assert not s.scalars(select(PrintLog).order_by(PrintLog.id.desc())).first().unmasked
+    finally:
+        store.close()

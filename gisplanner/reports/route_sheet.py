@@ -375,7 +375,7 @@ def build_route_sheets(
     some = next(iter(tinfo.values()))
     geo = _Geography(store, some.lon, some.lat)
     report(progress, 0.3, "生成路线图")
-    aspect = 186.0 / 100.0 if ctx.paper == "a4" else 273.0 / 150.0
+    aspect = 186.0 / 96.0  # the map box on paper (A3 scales width and height alike)
     sheets: list[RouteSheet | CallAheadList] = []
     for i, (rid, team_id, walking, label, start, end) in enumerate(routes):
         team = tinfo_teams[team_id]
