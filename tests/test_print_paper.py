@@ -319,7 +319,8 @@ def test_the_rounds_leader_copy_setting_is_logged_when_it_prints(planned_db, tmp
     shutil.copy(path, db)
     store = Store.open(db)
     try:
-        set_leader_copy(store, plan["round"], True)
+        on = cli("settings", "leader-copy", "--db", str(db), "--round", str(plan["round"]), "on")
+        assert on.returncode == 0 and "附组长电话预约联系单" in on.stdout
         r = print_to_pdf(
             store, "route-sheets", plan["round"], tmp_path / "a.pdf", only=PrintSelection(team="测试第2组")
         )
