@@ -229,16 +229,13 @@ def test_print_what_you_need(demo_plan, tmp_path):
     n_homes = sum(1 for r in plan["routes"] for st in r["stops"] if st["target_id"] in in_area)
     assert json.loads(proc.stdout)["items"] == 1 + n_homes  # the village's own form, then its households
     assert vname in pages_text(forms)[0]
-    # bad choices: exit 2, nothing written
-    for bad in (
-        ["--team", "第99组"],
-        ["--date", "2026-13-01"],
-        ["--area", "999999999999"],
-        ["--session", "深夜"],
-    ):
-        proc = cli(
-            "print", "route-sheets", "--db", str(db), "--round", "2", "--out", str(tmp_path / "bad.pdf"), *bad
-        )
+    # bad choices: exit 2, nothing written (a printout that cannot be limited says so, never prints all)
+    for what, *bad in (
+        ("route-sheets", "--team", "第99组"), ("route-sheets", "--date", "2026-13-01"),
+        ("route-sheets", "--area", "999999999999"), ("route-sheets", "--session", "深夜"),
+        ("problem-lists", "--area", code), ("survey-forms", "--leader-copy"),
+    ):  # fmt: skip
+        proc = cli("print", what, "--db", str(db), "--round", "2", "--out", str(tmp_path / "bad.pdf"), *bad)
         assert proc.returncode == 2 and "错误" in proc.stderr, (bad, proc.stderr)
         assert not (tmp_path / "bad.pdf").exists()
 
