@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -289,7 +289,9 @@ class _Geography:
                 (self.mark_xy[:, 0] > minx) & (self.mark_xy[:, 0] < maxx)
                 & (self.mark_xy[:, 1] > miny) & (self.mark_xy[:, 1] < maxy)
             )  # fmt: skip
-            m.landmarks = [self.landmarks[i] for i in np.flatnonzero(inside)]
+            m.landmarks = [
+                replace(self.landmarks[i]) for i in np.flatnonzero(inside)
+            ]  # copies: marked per sheet
         return m
 
 
