@@ -44,7 +44,7 @@ def build(store, sheets: int, stops: int) -> tuple[int, list[int]]:
 
     from gisplanner.model import Area, Assignment, Household, Round, Route, RouteStop, Team, VisitSession
 
-    sat = dt.datetime(2026, 12, 5, 9, 0)
+    sat = dt.datetime.combine(dt.date.today() - dt.timedelta(days=3), dt.time(9, 0))  # sheets come back after
     with store.session() as s:
         town = Area(
             code="320412100000",

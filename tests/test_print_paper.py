@@ -232,16 +232,13 @@ def test_print_what_you_need(demo_plan, tmp_path):
     n_homes = sum(1 for r in plan["routes"] for st in r["stops"] if st["target_id"] in in_area)
     assert json.loads(proc.stdout)["items"] == 1 + n_homes  # the village's own form, then its households
     assert vname in pages_text(forms)[0]
-    # bad choices: exit 2, nothing written
-    for bad in (
-        ["--team", "第99组"],
-        ["--date", "2026-13-01"],
-        ["--area", "999999999999"],
-        ["--session", "深夜"],
-    ):
-        proc = cli(
-            "print", "route-sheets", "--db", str(db), "--round", "2", "--out", str(tmp_path / "bad.pdf"), *bad
-        )
+    # bad choices: exit 2, nothing written (a printout that cannot be limited says so, never prints all)
+    for what, *bad in (
+        ("route-sheets", "--team", "第99组"), ("route-sheets", "--date", "2026-13-01"),
+        ("route-sheets", "--area", "999999999999"), ("route-sheets", "--session", "深夜"),
+        ("problem-lists", "--area", code), ("survey-forms", "--leader-copy"),
+    ):  # fmt: skip
+        proc = cli("print", what, "--db", str(db), "--round", "2", "--out", str(tmp_path / "bad.pdf"), *bad)
         assert proc.returncode == 2 and "错误" in proc.stderr, (bad, proc.stderr)
         assert not (tmp_path / "bad.pdf").exists()
 
@@ -310,3 +307,32 @@ def test_contact_card_qr_decodes_to_the_configured_contact(planned_db, tmp_path)
         "javascript:alert(1)",
     )
     assert bad.returncode == 2 and "--url" in bad.stderr
+
+
+def test_the_rounds_leader_copy_setting_is_logged_when_it_prints(planned_db, tmp_path, qapp):  # noqa: F811
+    from gisplanner.reports.common import set_leader_copy
+    from gisplanner.reports.selection import PrintSelection
+    from gisplanner.ui.printing.batch import print_to_pdf
+
+    path, plan = planned_db
+    db = tmp_path / "lc.sqlite"
+    shutil.copy(path, db)
+    store = Store.open(db)
+    try:
+        on = cli("settings", "leader-copy", "--db", str(db), "--round", str(plan["round"]), "on")
+        assert on.returncode == 0 and "附组长电话预约联系单" in on.stdout
+        r = print_to_pdf(
+            store, "route-sheets", plan["round"], tmp_path / "a.pdf", only=PrintSelection(team="测试第2组")
+        )
+        assert r.items == 1 + 2
+        with store.session() as s:
+            assert s.scalars(select(PrintLog).order_by(PrintLog.id.desc())).first().unmasked
+        set_leader_copy(store, plan["round"], False)
+        r = print_to_pdf(
+            store, "route-sheets", plan["round"], tmp_path / "b.pdf", only=PrintSelection(team="测试第2组")
+        )
+        assert r.items == 2
+        with store.session() as s:
+            assert not s.scalars(select(PrintLog).order_by(PrintLog.id.desc())).first().unmasked
+    finally:
+        store.close()

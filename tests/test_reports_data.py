@@ -154,3 +154,32 @@ def test_print_log_records_who_what_pages(empty_store):
     with empty_store.session() as s:
         row = s.scalars(select(PrintLog)).one()
         assert (row.user, row.pages, row.unmasked) == ("王干事", 6, True)
+
+
+def test_route_sheet_maps_name_roads_mark_offices_and_group_buildings(planned):
+    from gisplanner.reports.route_sheet import group_by_building, unit_floor_key
+
+    store, plan = planned
+    sheets = build_route_sheets(store, plan["round"])
+    roads = {n for n in store.roads_gdf()["name"] if n}
+    for sh in sheets:
+        m = sh.map
+        # the roads named on the map are the demo's named roads in the frame
+        assert {n for n, _k, _l in m.road_names} <= roads and m.road_names
+        # the team's own office is the start, once; other offices are landmarks
+        offices = [lm for lm in m.landmarks if lm.kind == "office"]
+        assert len(offices) == 1 and offices[0].name == sh.team.office_name
+        assert (round(offices[0].x), round(offices[0].y)) == (round(m.office[0]), round(m.office[1]))
+        # office → every stop → office, straight (drawn dashed) until road legs are plugged in
+        assert len(m.legs) == len(sh.stops) + 1 and not m.legs_follow_roads
+        assert m.inset is not None and m.inset.rings
+    assert unit_floor_key("2单元302室") == (2, 3, 302) and unit_floor_key("5组6号") == (0, 0, 0)
+    st = sheets[0].stops
+    import dataclasses
+
+    same = [dataclasses.replace(x, target=dataclasses.replace(x.target, building="阳光花园1幢", unit_no=u))
+            for x, u in zip(st[:3], ["2单元301室", "1单元502室", "1单元101室"], strict=True)]  # fmt: skip
+    groups = group_by_building([*same, st[3]])
+    assert [len(g.stops) for g in groups] == [3, 1]
+    assert [x.target.unit_no for x in groups[0].stops] == ["1单元101室", "1单元502室", "2单元301室"]
+    assert groups[0].seqs == "1–3"

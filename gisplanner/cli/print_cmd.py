@@ -17,6 +17,8 @@ from gisplanner.reports.catalog import PRINTOUTS
 from gisplanner.reports.common import ReportCancelled, ReportError
 from gisplanner.reports.selection import PrintSelection
 
+SELECTABLE = ("route-sheets", "survey-forms", "contact-cards")  # printouts that follow --team/--date/…
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -56,6 +58,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"错误：--date “{args.date}”不是日期（格式 YYYY-MM-DD）", file=sys.stderr)
         return 2
     only = PrintSelection(team=args.team, date=day, session=args.session, area=args.area)
+    if not only.is_all and args.what not in SELECTABLE:
+        print(
+            f"错误：{args.what} 不能按小组、日期、时段或区划选印（可选印：{'、'.join(SELECTABLE)}）",
+            file=sys.stderr,
+        )
+        return 2
+    if args.leader_copy and args.what != "route-sheets":
+        print("错误：--leader-copy 只用于走访路线单（route-sheets）", file=sys.stderr)
+        return 2
     batch = importlib.import_module("gisplanner.ui.printing.batch")
     try:
         result = batch.print_to_pdf(

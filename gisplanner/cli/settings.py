@@ -2,6 +2,9 @@
 the contact printed (and carried by the QR code) on contact cards, once per area.
 
 Without --name/--phone it shows the stored contacts.
+
+`settings leader-copy --db DB --round R on|off`: the round's route sheets come with each team
+leader's call-ahead list (full phones, logged as an unmasked print); door copies stay masked.
 """
 
 from __future__ import annotations
@@ -28,6 +31,24 @@ def register(sub) -> None:
     c.add_argument("--wechat", default="", help="微信号（可选）")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=run_contact)
+    lc = ssub.add_parser("leader-copy", help="本轮路线单是否附组长电话预约联系单（含完整电话，记入打印日志）")
+    add_db_argument(lc)
+    lc.add_argument("--round", default=None, help="轮次编号或名称（默认最新）")
+    lc.add_argument("state", choices=("on", "off"), nargs="?", help="on 打开 / off 关闭；省略时显示当前设置")
+    lc.set_defaults(func=run_leader_copy)
+
+
+def run_leader_copy(args) -> int:
+    from gisplanner.cli.common import resolve_round
+    from gisplanner.reports.common import leader_copy_setting, set_leader_copy
+
+    store = open_store(args)
+    round_id = resolve_round(store, args.round)
+    if args.state:
+        set_leader_copy(store, round_id, args.state == "on")
+    on = leader_copy_setting(store, round_id)
+    print(f"轮次 {round_id}：路线单{'附' if on else '不附'}组长电话预约联系单")
+    return 0
 
 
 def run_contact(args) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -294,7 +294,9 @@ class _Geography:
                 (self.mark_xy[:, 0] > minx) & (self.mark_xy[:, 0] < maxx)
                 & (self.mark_xy[:, 1] > miny) & (self.mark_xy[:, 1] < maxy)
             )  # fmt: skip
-            m.landmarks = [self.landmarks[i] for i in np.flatnonzero(inside)]
+            m.landmarks = [
+                replace(self.landmarks[i]) for i in np.flatnonzero(inside)
+            ]  # copies: marked per sheet
         return m
 
 
@@ -380,7 +382,7 @@ def build_route_sheets(
     some = next(iter(tinfo.values()))
     geo = _Geography(store, some.lon, some.lat)
     report(progress, 0.3, "生成路线图")
-    aspect = 186.0 / 100.0 if ctx.paper == "a4" else 273.0 / 150.0
+    aspect = 186.0 / 96.0  # the map box on paper (A3 scales width and height alike)
     sheets: list[RouteSheet | CallAheadList] = []
     for i, (rid, team_id, walking, label, start, end) in enumerate(routes):
         team = tinfo_teams[team_id]

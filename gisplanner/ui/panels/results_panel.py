@@ -438,7 +438,8 @@ class ResultsEntryPanel(QWidget):
     def import_file(self, path: str) -> None:
         def work(progress=None):  # noqa: ARG001 - run_task passes progress
             return rs.import_sheet(self.store, path, actor=self.actor, route_id=self.route_id,
-                                   round_id=self.window_.current_round_id)  # fmt: skip
+                                   round_id=self.window_.current_round_id,
+                                   late_entry=self.late_entry.isChecked())  # fmt: skip
 
         def done(res: rs.SheetImportResult) -> None:
             QMessageBox.information(

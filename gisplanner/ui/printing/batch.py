@@ -16,7 +16,14 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication, QPagedPaintDevice, QPdfWriter
 
 from gisplanner.reports.catalog import PRINTOUTS
-from gisplanner.reports.common import PAPERS, PrintContext, Progress, ReportError, log_print
+from gisplanner.reports.common import (
+    PAPERS,
+    PrintContext,
+    Progress,
+    ReportError,
+    leader_copy_setting,
+    log_print,
+)
 from gisplanner.reports.plan_order import round_name
 from gisplanner.store import Store
 from gisplanner.ui.printing.canvas import PageCanvas, setup_a4
@@ -102,6 +109,8 @@ def print_to_pdf(
         raise ReportError(f"未知的纸张：{paper}（可选：{'、'.join(PAPERS)}）")
     ensure_app()
     t0 = time.perf_counter()
+    if kind == "route-sheets":  # the round's setting prints the leader copy too (and logs it so)
+        leader_copy = leader_copy or leader_copy_setting(store, round_id)
     extra = {"paper": paper, "only": only, "leader_copy": leader_copy and kind == "route-sheets"}
     ctx = (
         PrintContext(unmasked=unmasked, **extra)

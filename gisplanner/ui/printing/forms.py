@@ -50,12 +50,12 @@ def _section(c: PageCanvas, y: float, title: str) -> float:
 def _question(c: PageCanvas, y: float, q: str, lines: int = 2) -> float:
     h = 6 + 6.5 * lines
     c.box(MARGIN, y, c.body_width, h, 0.2)
-    c.text(MARGIN + 2, y + 0.5, c.body_width - 4, 5.5, q, 8.5)
+    c.text(MARGIN + 2, y + 0.5, c.body_width - 4, 5.5, q, 9)
     c.writing_lines(MARGIN + 3, y + 4.5, c.body_width - 6, h - 5, gap=6.5)
     return y + h
 
 
-def _boxes(c: PageCanvas, y: float, label: str, items, pt: float = 8.5) -> float:
+def _boxes(c: PageCanvas, y: float, label: str, items, pt: float = 9.0) -> float:
     """A row of tick boxes that wraps onto more lines when it is long."""
     lw = c.text_width(label, pt, True) + 4
     x, yy, lines = MARGIN + lw + 1, y, 1
@@ -121,7 +121,7 @@ def paint_household_form(c: PageCanvas, f: HouseholdForm) -> None:
         for q in questions:
             y = _question(c, y, q, lines=1 if section != "意见建议" else 2)
     y = _section(c, y + 1.5, "反映的问题（请勾选类别并简述）")
-    y = _boxes(c, y, "问题类别", list(f.categories), pt=8)
+    y = _boxes(c, y, "问题类别", list(f.categories), pt=9)
     y = _question(c, y, "问题描述、当场解决情况", lines=2)
     if f.open_problems:
         y = _boxes(c, y, "对已办问题", list(SATISFACTION))
@@ -195,9 +195,9 @@ def paint_problem_list(c: PageCanvas, pl: ProblemList) -> None:
         c.text(MARGIN, c.body_top, c.body_width, 7, f"问题清单（续） {pl.team.name}", 10, bold=True)
         return c.body_top + 8
 
-    table = Table(c, PROBLEM_COLUMNS, pt=7.5, on_new_page=continued)
+    table = Table(c, PROBLEM_COLUMNS, pt=9.0, on_new_page=continued)
     y = table.header(y)
-    tick = Drawn(lambda x, yy, w, h: c.checkbox(x + 2, yy + h / 2 - 1.5, "是", size=3.0, pt=7.5), 5.0)
+    tick = Drawn(lambda x, yy, w, h: c.checkbox(x + 2, yy + h / 2 - 1.5, "是", size=3.0, pt=9.0), 5.0)
     for r in pl.rows:
         y = table.row(
             y,
