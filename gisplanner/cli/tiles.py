@@ -71,8 +71,13 @@ def register(sub) -> None:
 
 
 def run_import(args) -> int:
-    from gisplanner.basemap import BasemapError, import_mbtiles
+    from gisplanner.basemap import BasemapError, MBTiles, import_mbtiles
 
+    try:
+        MBTiles(args.file).close()  # a bad file is refused before any database is opened
+    except BasemapError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
     store = open_store(args)
     try:
         info = import_mbtiles(args.file, store, home=args.home, crs=args.crs, name=args.name)

@@ -2,13 +2,13 @@
 
 ``install(window)`` wires the map to the window: the selection model (highlight overlay),
 the map tools (平移/点选/框选/套索/按村选择 — Shift adds, Ctrl removes), zoom to selection,
-the base map's status messages, recolouring the areas when the current round changes
+the base map's status messages (the base map itself: basemap_panel), recolouring the areas when the current round changes
 (coverage runs off the UI thread), and 文件 → 导出地图图片.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -215,27 +215,6 @@ def _export_dialog(window) -> None:
     window.statusBar().showMessage(f"地图已导出到 {out}", 8000)
 
 
-def _base_map_dialog(window) -> None:
-    """Ask for the XYZ tile URL (e.g. OpenStreetMap or Tianditu with its key) and show the base map."""
-    from gisplanner.ui.map.tiles import SETTINGS_KEY, tile_url_setting
-
-    url, ok = QInputDialog.getText(
-        window, "底图瓦片地址",
-        "XYZ 瓦片地址（{z}/{x}/{y}），例如 https://tile.openstreetmap.org/{z}/{x}/{y}.png\n"
-        "天地图请带上 tk= 密钥；留空则关闭底图：",
-        text=tile_url_setting(),
-    )  # fmt: skip
-    if not ok:
-        return
-    QSettings().setValue(SETTINGS_KEY, url.strip())
-    mw = window.map_widget
-    if mw.basemap is not None:
-        mw.basemap.set_enabled(False)
-        mw._clear_layer("basemap")  # noqa: SLF001 - the canvas's own helper
-        mw.basemap = None
-    mw.set_layer_visible("basemap", bool(url.strip()))
-
-
 def _zoom_to_area_dialog(window) -> None:
     d = window.map_widget.data
     if d is None:
@@ -258,7 +237,6 @@ def install(window) -> None:
     act.triggered.connect(lambda: _export_dialog(window))
     view_menu = window.menus["视图"]
     view_menu.addAction("缩放到村/社区…", lambda: _zoom_to_area_dialog(window))
-    view_menu.addAction("底图瓦片地址…", lambda: _base_map_dialog(window))
     menu = window.menus["文件"]
     first = menu.actions()[2] if len(menu.actions()) > 2 else None
     menu.insertAction(first, act) if first else menu.addAction(act)
