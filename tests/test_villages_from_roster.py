@@ -144,7 +144,7 @@ def test_a_village_file_later_replaces_the_derived_outlines(derived, tmp_path):
     db, _hh, _dv = derived
     copy = tmp_path / "later.sqlite"
     shutil.copy(db, copy)
-    code, out = cli("import", "areas", str(DEMO / "villages.gpkg"), db=copy)
+    code, out = cli("import", "areas", str(DEMO / "villages.gpkg"), "--level", "village", db=copy)
     assert code == 0, out
     with sqlite3.connect(copy) as c:
         flags = dict(c.execute("SELECT code, derived FROM area WHERE level = 'village'").fetchall())

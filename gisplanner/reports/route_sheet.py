@@ -146,7 +146,9 @@ def route_legs(points: list[tuple[float, float]], graph=None) -> tuple[list[np.n
     and whether they follow the road network (the same search the planner's matrices used,
     :func:`gisplanner.routing.legs.leg_geometries`); straight segments where no road is known."""
     if graph is not None and len(points) >= 2:
-        legs = [leg for leg in leg_geometries(graph, [np.asarray(points, dtype=float)])[0] if len(leg.xy) >= 2]
+        legs = [
+            leg for leg in leg_geometries(graph, [np.asarray(points, dtype=float)])[0] if len(leg.xy) >= 2
+        ]
         if legs:  # a leg with no road near is the straight line; drawn solid only when all follow roads
             return [leg.xy for leg in legs], all(leg.on_road for leg in legs)
     legs = [np.asarray([a, b], dtype=float) for a, b in zip(points[:-1], points[1:], strict=True) if a != b]
