@@ -148,7 +148,10 @@ class Store:
         url = resolve_url(db)
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+        # hide_parameters: a failed statement's message never carries the rows (names, phones)
+        engine = create_engine(
+            url, future=True, pool_pre_ping=not url.startswith("sqlite"), hide_parameters=True
+        )
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "before_cursor_execute", _sqlite_ddl_in_transaction)
