@@ -100,3 +100,24 @@ def test_database_errors_never_print_the_rows(demo_store_copy):
         c.execute(text("INSERT INTO area (id, code, name, level, version) VALUES (1, :c, :n, 'x', 1)"),
                   {"c": "13812345678", "n": "张三 13812345678"})  # fmt: skip
     assert "13812345678" not in str(e.value)
+
+
+def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from gisplanner.io.atomic import part_path
+
+    out = tmp_path / "OUT.pdf"
+    # a writer killed mid-write: its part file stays behind
+    code = (
+        "import os, sys; sys.path.insert(0, os.getcwd()); from gisplanner.io.atomic import part_path; "
+        f"p = part_path({str(out)!r}); p.write_bytes(b'%PDF-half'); print(p); os.kill(os.getpid(), 9)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=os.getcwd())
+    left = tmp_path / proc.stdout.strip().rsplit("/", 1)[-1]
+    assert left.exists() and left.name.startswith("OUT.pdf.") and left.name.endswith(".part")
+    tmp = part_path(out)  # the next print
+    assert not left.exists()
+    assert tmp.name == f"OUT.pdf.{os.getpid()}.part"
