@@ -24,12 +24,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gisplanner import paths
+from gisplanner.area_tree import install_orm_guard
 from gisplanner.model import Area, Cadre, Problem, Round, Target, Visit
 
 if TYPE_CHECKING:  # geopandas is imported where a GeoDataFrame is built (keeps start-up fast)
     import geopandas as gpd
 
 log = logging.getLogger(__name__)
+install_orm_guard()  # every ORM write of an area keeps the tree sound (gisplanner.area_tree)
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

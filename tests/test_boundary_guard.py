@@ -285,3 +285,18 @@ def _villages_at(db, level):
         return store.areas_gdf(level=level)
     finally:
         store.close()
+
+
+def test_orm_writers_cannot_make_a_cycle_either(demo_store_copy):
+    from sqlalchemy import select
+
+    from gisplanner.area_tree import AreaTreeError
+    from gisplanner.model import Area
+
+    with pytest.raises(AreaTreeError), demo_store_copy.session() as s:
+        town = s.scalar(select(Area).where(Area.level == "town"))
+        village = s.scalar(select(Area).where(Area.parent_id == town.id))
+        town.parent_id = village.id  # the town under its own village
+    with demo_store_copy.session() as s:
+        town = s.scalar(select(Area).where(Area.level == "town"))
+        assert s.get(Area, town.parent_id).level == "district"
