@@ -88,7 +88,7 @@ class ImportWizard(QDialog):
         self.close_button = QPushButton(self.tr("关闭"))
         self.back_button.clicked.connect(self._back)
         self.next_button.clicked.connect(self._next)
-        self.import_button.clicked.connect(self._import)
+        self.import_button.clicked.connect(lambda: self._import())
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -233,7 +233,18 @@ class ImportWizard(QDialog):
         self.status.setText(text)
 
     def _failed(self, message: str, *_):
+        from gisplanner.io.boundary_import import OUTSIDE_MARK
+
         self._busy(False, "")
+        if self.kind == AREAS and OUTSIDE_MARK in message and self.stack.currentIndex() == self.PAGE_PREVIEW:
+            # boundaries that would leave targets outside every village: say how many, and let
+            # the user decide (the CLI's --allow-outside)
+            answer = QMessageBox.question(
+                self, self.tr("导入向导"), message.split("确认无误时")[0] + self.tr("\n\n仍然导入这些边界吗？"),
+            )  # fmt: skip
+            if answer == QMessageBox.StandardButton.Yes:
+                self._import(allow_outside=True)
+                return
         if message != "已取消":
             QMessageBox.warning(self, self.tr("导入向导"), message)
         else:
@@ -422,14 +433,14 @@ class ImportWizard(QDialog):
         return self.preview.good_count > 0
 
     # -- step 3: import ------------------------------------------------------------------------
-    def _import(self) -> None:
+    def _import(self, allow_outside: bool = False) -> None:
         self._busy(True, self.tr("正在导入（可在状态栏取消）…"))
         if self.kind == AREAS:
             from gisplanner.io.boundary_import import import_boundaries
 
             self.window_.run_task(
                 import_boundaries, self.window_.store, self.preview, title=self.tr("导入边界"),
-                on_result=self._imported, on_error=self._failed,
+                on_result=self._imported, on_error=self._failed, allow_outside=allow_outside,
             )  # fmt: skip
         else:
             from gisplanner.io.roster_import import import_roster
