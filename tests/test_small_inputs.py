@@ -121,3 +121,23 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_one(tmp_path):
     tmp = part_path(out)  # the next print
     assert not left.exists()
     assert tmp.name == f"OUT.pdf.{os.getpid()}.part"
+
+
+def test_a_killed_export_leaves_no_hidden_part_for_good(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from gisplanner.io.atomic import atomic_path
+
+    out = tmp_path / "走访对象.xlsx"
+    code = (
+        "import os, sys; sys.path.insert(0, os.getcwd()); from gisplanner.io.atomic import atomic_path\n"
+        f"with atomic_path({str(out)!r}) as p:\n    p.write_bytes(b'PK-half'); os.kill(os.getpid(), 9)"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=os.getcwd())
+    left = [p for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].name.startswith(".走访对象.") and not out.exists()
+    with atomic_path(out) as p:
+        p.write_bytes(b"whole")
+    assert [p.name for p in tmp_path.iterdir()] == ["走访对象.xlsx"]
