@@ -23,7 +23,7 @@ from gisplanner.io import crs as crsmod
 from gisplanner.io import headers as hdr
 from gisplanner.io.readers import RawTable
 from gisplanner.model import HOUSEHOLD_TAGS
-from gisplanner.textclean import clean_text
+from gisplanner.textclean import HIDDEN, clean_text
 
 
 @dataclass(frozen=True)
@@ -99,11 +99,15 @@ def _norm_text(s: pd.Series) -> pd.Series:
     """
     values = s.astype(object).tolist()
     try:
-        ascii_only = "\x01".join(values).isascii()  # one C pass: most columns are plain ASCII
+        joined = "|".join(values)
     except TypeError:  # a non-text cell
-        ascii_only = False
-    if ascii_only:
-        out = [v.strip() if v.isprintable() else clean_text(v) for v in values]
+        joined = None
+    if joined is not None and not HIDDEN.search(joined):  # one C pass: the usual, clean column
+        if joined.isascii():
+            out = [v.strip() for v in values]
+        else:
+            norm = unicodedata.normalize
+            out = [v.strip() if v.isascii() else norm("NFKC", v).strip() for v in values]
     else:
         out = [clean_text(v) if isinstance(v, str) else "" for v in values]
     return pd.Series(out, index=s.index, dtype=object)
