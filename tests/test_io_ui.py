@@ -159,6 +159,7 @@ def test_wizard_asks_before_boundaries_leave_targets_outside(window, qtbot, tmp_
     qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_MAPPING, timeout=30_000)
     wiz.next_button.click()
     qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_PREVIEW, timeout=30_000)
+    assert "不在任何村/社区内" in wiz.notes.toPlainText()  # said before anything is written
     wiz.import_button.click()
     qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_DONE, timeout=30_000)
     assert asked and "个走访对象" in asked[0] and "仍然导入" in asked[0]

@@ -37,8 +37,15 @@ def run(argv: list[str]) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 1
+    from gisplanner.area_tree import AreaTreeError
+
     try:
         return int(args.func(args) or 0)
+    except AreaTreeError as e:  # a tree broken before the invariants were enforced
+        import sys
+
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
     except Exception as e:
         code = _database_damaged(args, e)
         if code is None:

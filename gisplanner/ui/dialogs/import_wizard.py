@@ -377,7 +377,7 @@ class ImportWizard(QDialog):
             self._busy(True, self.tr("正在检查边界…"))
             self.window_.run_task(
                 _preview_boundaries, self.path_edit.text(), mapping, self.level_combo.currentData(),
-                self.crs_combo.currentData(), title=self.tr("检查边界"), on_result=self._previewed, on_error=self._failed,
+                self.crs_combo.currentData(), self.window_.store, title=self.tr("检查边界"), on_result=self._previewed, on_error=self._failed,
             )  # fmt: skip
             return
         missing = hdr.missing_required(self.kind, mapping)
@@ -407,7 +407,16 @@ class ImportWizard(QDialog):
             )
             self.bad_view.setModel(QStandardItemModel())
             self.bad_view.hide()
-            self.notes.setPlainText("\n".join(preview.repairs + preview.problems) or self.tr("没有问题。"))
+            lines = list(preview.repairs + preview.problems)
+            dry = getattr(preview, "dry_run", None)
+            if dry is not None and dry.targets_newly_outside:
+                lines.insert(
+                    0,
+                    self.tr(
+                        "注意：导入后 {n} 个走访对象将不在任何村/社区内（例如：{e}），边界可能缩小或错位。"
+                    ).format(n=dry.targets_newly_outside, e="、".join(dry.outside_examples[:3])),
+                )
+            self.notes.setPlainText("\n".join(lines) or self.tr("没有问题。"))
         else:
             self.summary_label.setText(
                 self.tr(
@@ -489,13 +498,18 @@ def _read_boundary_columns(path: str, progress=None) -> tuple[list[str], bool]: 
     return layer_columns(path, polys[0])
 
 
-def _preview_boundaries(path: str, mapping: dict, level: str, crs=None, progress=None):  # noqa: ARG001
-    from gisplanner.io.boundary_import import preview_boundaries
+def _preview_boundaries(path: str, mapping: dict, level: str, crs=None, store=None, progress=None):  # noqa: ARG001
+    """Read and check the file, then a dry run against the database (level changes, the tree,
+    targets that would end up outside every village) — nothing is written."""
+    from gisplanner.io.boundary_import import import_boundaries, preview_boundaries
 
-    return preview_boundaries(
+    preview = preview_boundaries(
         path, level=level, code_field=mapping.get("code"), name_field=mapping.get("name"),
         parent_field=mapping.get("parent"), crs=crs,
     )  # fmt: skip
+    if store is not None:
+        preview.dry_run = import_boundaries(store, preview, allow_outside=True, dry_run=True)
+    return preview
 
 
 def _preview_roster(store, table, kind: str, mapping: dict, crs, progress=None):  # noqa: ARG001
