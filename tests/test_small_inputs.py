@@ -141,3 +141,25 @@ def test_a_killed_export_leaves_no_hidden_part_for_good(tmp_path):
     with atomic_path(out) as p:
         p.write_bytes(b"whole")
     assert [p.name for p in tmp_path.iterdir()] == ["走访对象.xlsx"]
+
+
+def test_a_nul_byte_past_the_first_4_kb_is_not_stored(backend_store, capsys, tmp_path):
+    """On SQLite the NUL was stored; on PostgreSQL the import aborted with raw rows on stderr."""
+    from sqlalchemy import text
+
+    from gisplanner.io.roster_import import import_roster, preview_roster
+    from gisplanner.model import Area
+
+    store = backend_store
+    with store.session() as s:
+        s.add(Area(code="320412101201", name="潘家村", level="village"))
+    lines = ["户号,户主,联系电话,经度,纬度,村社区代码"]
+    lines += [f"N{i},张三{i},13812345678,120.03,31.49,320412101201" for i in range(400)]
+    lines[300] = "N299,张\x00三,13812345678,120.03,31.49,320412101201"
+    f = tmp_path / "nul.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    preview = preview_roster(store, f, "households")
+    result = import_roster(store, preview)
+    assert result.inserted == 400
+    with store.engine.connect() as c:
+        assert c.scalar(text("SELECT name FROM target WHERE ext_id = 'N299'")) == "张三"
