@@ -86,3 +86,18 @@ def check_level_change(code: str, name: str, old: str, new: str, *, allowed: boo
 
 def can_be_parent(parent_level: str, child_level: str) -> bool:
     return LEVEL_RANK.get(parent_level, 99) < LEVEL_RANK.get(child_level, -1)
+
+
+def _after_flush(session, _context) -> None:
+    """ORM writers (editing dialogs, digitising): the tree is checked after every flush that
+    touched an area, inside the same transaction, so a bad change never commits."""
+    if any(isinstance(o, Area) for o in (*session.new, *session.dirty)):
+        check_tree(session.connection())
+
+
+def install_orm_guard() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)

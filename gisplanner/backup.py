@@ -37,13 +37,18 @@ def folder_for(db: Path, root: Path | None = None) -> Path:
     return Path(root or paths.backup_dir()) / f"{db.stem}-{digest}"
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    # a file: URI (percent-encoded, forward slashes) also for Windows paths and Chinese names
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+
+
 def quick_check(path: Path) -> str | None:
     """None when SQLite finds the file sound, else what is wrong (in words)."""
     path = Path(path)
     if not path.exists():
         return "文件不存在"
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as c:
+        with contextlib.closing(_read_only(path)) as c:
             rows = [r[0] for r in c.execute("PRAGMA quick_check").fetchall()]
     except sqlite3.DatabaseError as e:
         return str(e)
@@ -59,7 +64,7 @@ def quick_check(path: Path) -> str | None:
 def is_ours(path: Path) -> bool:
     """A SQLite file with gisplanner's version stamp and area table."""
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as c:
+        with contextlib.closing(_read_only(path)) as c:
             names = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError:
         return False

@@ -384,7 +384,12 @@ def _roll_up(areas: pd.DataFrame, direct: np.ndarray) -> np.ndarray:
         depth[has] += 1
         cur[has] = parent[cur[has]]
     else:
-        raise ValueError("行政区划的上级关系有环 (area.parent_id)")
+        from gisplanner.area_tree import AreaTreeError
+
+        raise AreaTreeError(
+            "行政区划的上级关系有环 (area.parent_id)：数据库可能被旧版本的边界导入改坏，"
+            "请用“从备份恢复”（gisplanner backup restore --db …）恢复导入前的备份"
+        )
     total = direct.copy()
     for d in range(int(depth.max(initial=0)), 0, -1):
         rows = np.flatnonzero((depth == d) & (parent >= 0))

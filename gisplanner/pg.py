@@ -37,6 +37,12 @@ RLS_TABLES = {
     "round": (f"scope_area_id IN {_SCOPE}",) * 2,
     "visit_session": ("round_id IN (SELECT id FROM round)",) * 2,
     "team": ("round_id IN (SELECT id FROM round)",) * 2,
+    "cadre_leave": ("cadre_id IN (SELECT id FROM cadre)",) * 2,
+    "session_team": ("session_id IN (SELECT id FROM visit_session) AND team_id IN (SELECT id FROM team)",)
+    * 2,
+    # the holiday calendar's manual overrides hold no town's data: everyone reads them, only the
+    # database owner (not a town role) changes them
+    "calendar_day": ("true", "false"),
     "team_member": (
         "team_id IN (SELECT id FROM team)",
         "team_id IN (SELECT id FROM team) AND cadre_id IN (SELECT id FROM cadre)",
@@ -56,7 +62,7 @@ _WRITE_ONLY = {"setting": "key NOT LIKE 'scope:%'"}  # a second policy: what may
 # the tables a town role writes (grant_official); everything else it only reads
 TOWN_WRITES = (
     "target", "visit", "problem", "problem_event", "assignment", "round", "visit_session", "team",
-    "team_member", "route", "route_stop", "cadre", "setting",
+    "team_member", "route", "route_stop", "cadre", "cadre_leave", "session_team", "setting",
 )  # fmt: skip
 SCOPE_SETTING_PREFIX = "scope:"  # setting key: scope:<user> -> area id the user is bound to
 _ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -16,6 +16,7 @@ so every client of a shared database agrees on them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -171,10 +172,23 @@ class Scope:
 
 
 # -- bindings -------------------------------------------------------------------------------------
-def bind_user(store: Store, user: str, area_id: int) -> Scope:
-    """Bind a user name (the login, or the PostgreSQL role) to an area."""
+_USER_NAME = re.compile(r"^[\w.@-]{1,63}$")
+
+
+def check_user_name(store: Store, user: str) -> None:  # noqa: ARG001 - the store: room for a role check
+    """A login or PostgreSQL role name: letters (any script), digits, `_ . @ -`, at most 63 — no
+    blanks, quotes, SQL or invisible characters that no login can have."""
     if not user or not user.strip():
         raise ScopeError("用户名不能为空")
+    if not _USER_NAME.match(user):
+        raise ScopeError(
+            f"用户名“{user!r}”不合规：只能用字母、汉字、数字和 _ . @ -，不含空格或不可见字符，最长 63 个字符"
+        )
+
+
+def bind_user(store: Store, user: str, area_id: int) -> Scope:
+    """Bind a user name (the login, or the PostgreSQL role) to an area."""
+    check_user_name(store, user)
     scope = Scope.for_area(store, area_id, user)  # checks the area exists
     with store.session() as s:
         row = s.get(Setting, SETTING_PREFIX + user)

@@ -24,12 +24,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gisplanner import paths
+from gisplanner.area_tree import install_orm_guard
 from gisplanner.model import Area, Cadre, Problem, Round, Target, Visit
 
 if TYPE_CHECKING:  # geopandas is imported where a GeoDataFrame is built (keeps start-up fast)
     import geopandas as gpd
 
 log = logging.getLogger(__name__)
+install_orm_guard()  # every ORM write of an area keeps the tree sound (gisplanner.area_tree)
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -148,7 +150,10 @@ class Store:
         url = resolve_url(db)
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+        # hide_parameters: a failed statement's message never carries the rows (names, phones)
+        engine = create_engine(
+            url, future=True, pool_pre_ping=not url.startswith("sqlite"), hide_parameters=True
+        )
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "before_cursor_execute", _sqlite_ddl_in_transaction)

@@ -322,7 +322,9 @@ def export_webmap(
         raise WebMapError(f"网页地图仍引用外部资源：{loads[0]}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
+    from gisplanner.io.atomic import part_path
+
+    tmp = part_path(out)
     tmp.write_text(page, encoding="utf-8")
     if unmasked:  # recorded before the file is in place: no unlogged copy of every phone number
         from gisplanner.audit import log_disclosure

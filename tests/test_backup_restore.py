@@ -132,3 +132,15 @@ def test_the_app_offers_a_restore_when_the_database_cannot_be_opened(
     assert store.counts()["households"] == 8000
     assert backup.quick_check(db) is None
     store.close()
+
+
+def test_a_damage_found_mid_command_is_a_message_with_the_backup(
+    demo_db_path, tmp_path, gisplanner_home, capsys
+):
+    db = copy_db(demo_db_path, tmp_path / "gisplanner.sqlite")
+    good = backup.backup(db)
+    damage_one_page(db)
+    rc = run(["export", "targets", "--db", str(db), "--out", str(tmp_path / "t.xlsx")])
+    err = capsys.readouterr().err
+    assert rc == 2 and str(db) in err and str(good) in err and "Traceback" not in err
+    assert not (tmp_path / "t.xlsx").exists()

@@ -285,3 +285,25 @@ def _villages_at(db, level):
         return store.areas_gdf(level=level)
     finally:
         store.close()
+
+
+def test_orm_writers_cannot_make_a_cycle_either(demo_store_copy):
+    from sqlalchemy import select
+
+    from gisplanner.area_tree import AreaTreeError
+    from gisplanner.model import Area
+
+    with pytest.raises(AreaTreeError), demo_store_copy.session() as s:
+        town = s.scalar(select(Area).where(Area.level == "town"))
+        village = s.scalar(select(Area).where(Area.parent_id == town.id))
+        town.parent_id = village.id  # the town under its own village
+    with demo_store_copy.session() as s:
+        town = s.scalar(select(Area).where(Area.level == "town"))
+        assert s.get(Area, town.parent_id).level == "district"
+
+
+def test_a_tree_broken_by_an_old_version_gives_a_message_not_a_traceback(db, capsys, tmp_path):
+    with sqlite3.connect(db) as c:  # what `import areas town.geojson` without --level used to do
+        c.execute("UPDATE area SET level='village', parent_id=id WHERE level='town'")
+    rc, _, err = cli(capsys, "export", "areas", "--db", db, "--out", str(tmp_path / "a.gpkg"))
+    assert rc == 2 and "有环" in err and "backup restore" in err and "Traceback" not in err

@@ -135,3 +135,32 @@ def test_wizard_asks_for_the_crs_of_a_shapefile_without_prj(window, qtbot, tmp_p
     wiz.import_button.click()
     qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_DONE, timeout=30_000)
     assert "未变 18" in wiz.done_label.text()
+
+
+def test_wizard_asks_before_boundaries_leave_targets_outside(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from shapely.affinity import scale
+
+    from gisplanner.ui.dialogs.import_wizard import ImportWizard
+    from gisplanner.ui.panels.io_panel import open_import_wizard
+
+    v = window.store.areas_gdf(level="village")[["code", "name", "geometry"]]
+    v["geometry"] = [scale(g, 0.5, 0.5, origin="centroid") for g in v.geometry]
+    f = tmp_path / "shrunk.geojson"
+    v.to_file(f, driver="GeoJSON")
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), QMessageBox.StandardButton.Yes)[1]
+    )
+    wiz = open_import_wizard(window, "areas", str(f))
+    qtbot.addWidget(wiz)
+    wiz.level_combo.setCurrentIndex(wiz.level_combo.findData("village"))
+    wiz.next_button.click()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_MAPPING, timeout=30_000)
+    wiz.next_button.click()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_PREVIEW, timeout=30_000)
+    assert "不在任何村/社区内" in wiz.notes.toPlainText()  # said before anything is written
+    wiz.import_button.click()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_DONE, timeout=30_000)
+    assert asked and "个走访对象" in asked[0] and "仍然导入" in asked[0]
+    assert "更新 18" in wiz.done_label.text()

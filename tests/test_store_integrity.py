@@ -88,3 +88,22 @@ def test_a_file_that_is_not_a_database_gets_a_clear_message(tmp_path):
         Store.open(bad)
     assert "notes.sqlite" in str(e.value)
     assert bad.read_bytes().startswith(b"this is a text file")
+
+
+def test_a_failed_migration_leaves_nothing_behind(tmp_path, monkeypatch):
+    from alembic import command
+
+    real = command.upgrade
+
+    def upgrade_then_fail(cfg, rev):
+        real(cfg, rev)  # every table created …
+        raise RuntimeError("power cut")  # … and then the process dies before the commit
+
+    monkeypatch.setattr(command, "upgrade", upgrade_then_fail)
+    db = tmp_path / "new.sqlite"
+    with pytest.raises(RuntimeError):
+        Store.open(db)
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT name FROM sqlite_master").fetchall() == []
+    monkeypatch.setattr(command, "upgrade", real)
+    Store.open(db).close()  # and the next open migrates normally

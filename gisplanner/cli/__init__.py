@@ -37,4 +37,36 @@ def run(argv: list[str]) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 1
-    return int(args.func(args) or 0)
+    from gisplanner.area_tree import AreaTreeError
+
+    try:
+        return int(args.func(args) or 0)
+    except AreaTreeError as e:  # a tree broken before the invariants were enforced
+        import sys
+
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    except Exception as e:
+        code = _database_damaged(args, e)
+        if code is None:
+            raise
+        return code
+
+
+def _database_damaged(args, exc: BaseException) -> int | None:
+    """A database that turns out damaged mid-command: a message naming the file and its newest good
+    backup (exit 2) instead of a traceback. Other errors are not this function's business."""
+    import sqlite3
+    import sys
+
+    from sqlalchemy.exc import DBAPIError
+
+    orig = getattr(exc, "orig", None)
+    if not (isinstance(exc, DBAPIError) and isinstance(orig, sqlite3.DatabaseError)):
+        return None
+    if not any(w in str(orig) for w in ("malformed", "not a database", "corrupt")):
+        return None
+    from gisplanner.store import resolve_url, unreadable_message
+
+    print(f"错误：{unreadable_message(resolve_url(getattr(args, 'db', None)), exc)}", file=sys.stderr)
+    return 2

@@ -69,6 +69,9 @@ class BoundaryError(ValueError):
     """The boundary file cannot be used (unreadable, no CRS, no code/name column). Names the file."""
 
 
+OUTSIDE_MARK = "将不在任何村/社区内"  # in the message of an import refused for targets left outside
+
+
 @dataclass
 class BoundaryFeature:
     code: str
@@ -637,7 +640,7 @@ def _targets_check(
         result.outside_examples = names
         if not allow_outside:
             raise BoundaryError(
-                f"导入“{preview.path.name}”后，{int(lost.sum())} 个走访对象（共 {len(pts)} 个）将不在任何村/社区内"
+                f"导入“{preview.path.name}”后，{int(lost.sum())} 个走访对象（共 {len(pts)} 个）{OUTSIDE_MARK}"
                 f"（例如：{'、'.join(names[:5])}）。边界可能缩小或错位，未导入任何区域；"
                 "确认无误时加 --allow-outside"
             )

@@ -47,6 +47,8 @@ class RawTable:
     encoding: str | None = None
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
+    # cells whose value the file does not hold (formulas never calculated): (row, header) → why
+    uncomputed: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -142,7 +144,7 @@ def _table(path: Path, grid: pd.DataFrame, kind: str | None, **extra) -> RawTabl
 def read_xlsx(path: str | Path, *, kind: str | None = None, sheet: str | None = None) -> RawTable:
     """The fast streaming reader first; openpyxl (the reference) when it cannot cope."""
     path = Path(path)
-    from gisplanner.io.xlsx_reader import XlsxBook
+    from gisplanner.io.xlsx_reader import UncomputedFormula, XlsxBook
 
     try:
         book = XlsxBook(path)
@@ -152,7 +154,15 @@ def read_xlsx(path: str | Path, *, kind: str | None = None, sheet: str | None = 
         names = [n for n, _ in book.sheets]
         if sheet is not None and sheet not in names:
             raise ReadError(path, f"没有名为“{sheet}”的工作表（有：{'、'.join(names)}）")
-        records = [[cell_text(v) for v in row] for row in book.rows(sheet)]
+        formulas: list[tuple[int, int, str]] = []
+        records = []
+        for i, row in enumerate(book.rows(sheet)):
+            for j, v in enumerate(row):
+                if isinstance(v, UncomputedFormula):
+                    formulas.append(
+                        (i, j, f"单元格 {v.ref} 是公式（={v.formula[:40]}），但文件中没有它的计算结果")
+                    )
+            records.append([cell_text(v) for v in row])
         title = sheet or names[0]
     except ReadError:
         raise
@@ -160,7 +170,21 @@ def read_xlsx(path: str | Path, *, kind: str | None = None, sheet: str | None = 
         return _read_xlsx_openpyxl(path, kind=kind, sheet=sheet)
     finally:
         book.close()
-    return _table(path, _grid(records), kind, sheet=title, sheets=names)
+    table = _table(path, _grid(records), kind, sheet=title, sheets=names)
+    table.uncomputed = _place(table, formulas)
+    return table
+
+
+def _place(table: RawTable, cells: list[tuple[int, int, str]]) -> dict[tuple[int, str], str]:
+    """(data row index, header) → message, for cells given by (record index, column index)."""
+    if not cells:
+        return {}
+    pos = {int(n) - 1: i for i, n in enumerate(table.rows)}  # record index → data row index
+    out = {}
+    for r, c, msg in cells:
+        if r in pos and c < len(table.headers):
+            out[(pos[r], table.headers[c])] = msg
+    return out
 
 
 def _read_xlsx_openpyxl(path: Path, *, kind: str | None = None, sheet: str | None = None) -> RawTable:

@@ -171,6 +171,8 @@ def preview_roster(
 ) -> RosterPreview:
     """Read and check a roster; raises ReadError (unreadable) or MappingError (columns missing)."""
     hdr.fields(kind)  # unknown kind → ValueError
+    if town_code is not None:
+        _check_town(store, town_code)
     table = table or read_table(path, kind=kind, sheet=sheet)
     saved = mappings.recall(store, kind, table.headers) if mapping is None else None
     remembered = bool(saved and saved["mapping"])
@@ -297,6 +299,19 @@ def _resolve_areas(
         "找不到所属村/社区（请先导入村界，或填写村/社区代码）",
     )
     return ids
+
+
+def _check_town(store: Store, town_code: str) -> None:
+    """`--town` must name an area in the database: an unknown code used to drop the restriction."""
+    with store.engine.connect() as conn:
+        found = conn.execute(select(Area.id).where(Area.code == town_code.strip())).scalar()
+        if found is None:
+            towns = conn.execute(
+                select(Area.code, Area.name).where(Area.level == "town").order_by(Area.code).limit(8)
+            ).all()
+    if found is None:
+        known = "、".join(f"{c} {n}" for c, n in towns) or "数据库中还没有镇/街道"
+        raise MappingError(f"--town 的区划代码“{town_code}”在数据库中不存在（已有：{known}）")
 
 
 def _cadre_town(store: Store, town_code: str | None) -> int | None:

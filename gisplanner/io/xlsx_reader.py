@@ -24,6 +24,22 @@ DATE_FORMAT_IDS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(r
 _REF = re.compile(r"([A-Z]+)(\d+)")
 
 
+class UncomputedFormula:
+    """The value of a formula cell without a cached result (files written by programs and never
+    calculated): reading it as an empty cell blamed the wrong thing ("户主不能为空")."""
+
+    __slots__ = ("ref", "formula")
+
+    def __init__(self, ref: str, formula: str):
+        self.ref, self.formula = ref, formula
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"UncomputedFormula({self.ref}: ={self.formula})"
+
+
 def _col_index(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -107,7 +123,7 @@ class XlsxBook:
             raise ValueError("no sheets")
         part = self.sheets[0][1] if sheet is None else dict(self.sheets)[sheet]
         expected = 1
-        c_tag, v_tag, is_tag, row_tag = NS + "c", NS + "v", NS + "is", NS + "row"
+        c_tag, v_tag, is_tag, row_tag, f_tag = NS + "c", NS + "v", NS + "is", NS + "row", NS + "f"
         strings, date_styles = self.strings, self.date_styles
         row: list[object] = []
         for _, el in iterparse(self.zip.open(part)):
@@ -122,6 +138,17 @@ class XlsxBook:
                 t = el.get("t")
                 v = el.find(v_tag)
                 text = v.text if v is not None else None
+                if text is None and t != "inlineStr":
+                    f = el.find(f_tag)
+                    if f is not None and (f.text or "").strip():
+                        value = UncomputedFormula(ref or "?", f.text.strip())
+                        if col >= len(row):
+                            row.extend([None] * (col - len(row)))
+                            row.append(value)
+                        else:
+                            row[col] = value
+                        el.clear()
+                        continue
                 if t == "s":
                     value = strings[int(text)] if text is not None else None
                 elif t == "inlineStr":

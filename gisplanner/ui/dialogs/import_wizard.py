@@ -88,7 +88,7 @@ class ImportWizard(QDialog):
         self.close_button = QPushButton(self.tr("关闭"))
         self.back_button.clicked.connect(self._back)
         self.next_button.clicked.connect(self._next)
-        self.import_button.clicked.connect(self._import)
+        self.import_button.clicked.connect(lambda: self._import())
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -233,7 +233,18 @@ class ImportWizard(QDialog):
         self.status.setText(text)
 
     def _failed(self, message: str, *_):
+        from gisplanner.io.boundary_import import OUTSIDE_MARK
+
         self._busy(False, "")
+        if self.kind == AREAS and OUTSIDE_MARK in message and self.stack.currentIndex() == self.PAGE_PREVIEW:
+            # boundaries that would leave targets outside every village: say how many, and let
+            # the user decide (the CLI's --allow-outside)
+            answer = QMessageBox.question(
+                self, self.tr("导入向导"), message.split("确认无误时")[0] + self.tr("\n\n仍然导入这些边界吗？"),
+            )  # fmt: skip
+            if answer == QMessageBox.StandardButton.Yes:
+                self._import(allow_outside=True)
+                return
         if message != "已取消":
             QMessageBox.warning(self, self.tr("导入向导"), message)
         else:
@@ -366,7 +377,7 @@ class ImportWizard(QDialog):
             self._busy(True, self.tr("正在检查边界…"))
             self.window_.run_task(
                 _preview_boundaries, self.path_edit.text(), mapping, self.level_combo.currentData(),
-                self.crs_combo.currentData(), title=self.tr("检查边界"), on_result=self._previewed, on_error=self._failed,
+                self.crs_combo.currentData(), self.window_.store, title=self.tr("检查边界"), on_result=self._previewed, on_error=self._failed,
             )  # fmt: skip
             return
         missing = hdr.missing_required(self.kind, mapping)
@@ -396,7 +407,16 @@ class ImportWizard(QDialog):
             )
             self.bad_view.setModel(QStandardItemModel())
             self.bad_view.hide()
-            self.notes.setPlainText("\n".join(preview.repairs + preview.problems) or self.tr("没有问题。"))
+            lines = list(preview.repairs + preview.problems)
+            dry = getattr(preview, "dry_run", None)
+            if dry is not None and dry.targets_newly_outside:
+                lines.insert(
+                    0,
+                    self.tr(
+                        "注意：导入后 {n} 个走访对象将不在任何村/社区内（例如：{e}），边界可能缩小或错位。"
+                    ).format(n=dry.targets_newly_outside, e="、".join(dry.outside_examples[:3])),
+                )
+            self.notes.setPlainText("\n".join(lines) or self.tr("没有问题。"))
         else:
             self.summary_label.setText(
                 self.tr(
@@ -422,14 +442,14 @@ class ImportWizard(QDialog):
         return self.preview.good_count > 0
 
     # -- step 3: import ------------------------------------------------------------------------
-    def _import(self) -> None:
+    def _import(self, allow_outside: bool = False) -> None:
         self._busy(True, self.tr("正在导入（可在状态栏取消）…"))
         if self.kind == AREAS:
             from gisplanner.io.boundary_import import import_boundaries
 
             self.window_.run_task(
                 import_boundaries, self.window_.store, self.preview, title=self.tr("导入边界"),
-                on_result=self._imported, on_error=self._failed,
+                on_result=self._imported, on_error=self._failed, allow_outside=allow_outside,
             )  # fmt: skip
         else:
             from gisplanner.io.roster_import import import_roster
@@ -478,13 +498,18 @@ def _read_boundary_columns(path: str, progress=None) -> tuple[list[str], bool]: 
     return layer_columns(path, polys[0])
 
 
-def _preview_boundaries(path: str, mapping: dict, level: str, crs=None, progress=None):  # noqa: ARG001
-    from gisplanner.io.boundary_import import preview_boundaries
+def _preview_boundaries(path: str, mapping: dict, level: str, crs=None, store=None, progress=None):  # noqa: ARG001
+    """Read and check the file, then a dry run against the database (level changes, the tree,
+    targets that would end up outside every village) — nothing is written."""
+    from gisplanner.io.boundary_import import import_boundaries, preview_boundaries
 
-    return preview_boundaries(
+    preview = preview_boundaries(
         path, level=level, code_field=mapping.get("code"), name_field=mapping.get("name"),
         parent_field=mapping.get("parent"), crs=crs,
     )  # fmt: skip
+    if store is not None:
+        preview.dry_run = import_boundaries(store, preview, allow_outside=True, dry_run=True)
+    return preview
 
 
 def _preview_roster(store, table, kind: str, mapping: dict, crs, progress=None):  # noqa: ARG001

@@ -123,7 +123,9 @@ def print_to_pdf(
         raise ReportError(f"没有可打印的{PRINTOUTS[kind].title}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
+    from gisplanner.io.atomic import part_path
+
+    tmp = part_path(out)  # `OUT.pdf.<pid>.part`; what a killed print left is removed here
     writer = QPdfWriter(str(tmp))
     writer.setResolution(PDF_DPI)
     writer.setCreator("gisplanner")
