@@ -510,11 +510,22 @@ def round_dict(s, round_id: int) -> dict:
 
 
 def round_teams(s, round_id: int) -> list[dict]:
-    """The round's teams: [{id, name}] in id order."""
-    return [
-        {"id": t.id, "name": t.name}
-        for t in s.scalars(select(Team).where(Team.round_id == round_id).order_by(Team.id))
-    ]
+    """The round's teams: [{id, name, members}] in id order (members: names, the leader first)."""
+    from gisplanner.model import Cadre, TeamMember
+
+    members: dict[int, list[str]] = {}
+    rows = s.execute(
+        select(TeamMember.team_id, Cadre.name, TeamMember.role)
+        .join(Cadre, Cadre.id == TeamMember.cadre_id)
+        .join(Team, Team.id == TeamMember.team_id)
+        .where(Team.round_id == round_id)
+        .order_by(TeamMember.id)
+    ).all()
+    for tid, name, role in rows:
+        names = members.setdefault(tid, [])
+        names.insert(0, name) if role == "leader" else names.append(name)
+    teams = s.scalars(select(Team).where(Team.round_id == round_id).order_by(Team.id))
+    return [{"id": t.id, "name": t.name, "members": members.get(t.id, [])} for t in teams]
 
 
 def area_choices(s) -> list[dict]:

@@ -116,7 +116,7 @@ class SessionCalendarDialog(QDialog):
         self.team_list = QListWidget()
         self.team_list.setMaximumHeight(120)
         for t in self.teams:
-            item = QListWidgetItem(t["name"])
+            item = QListWidgetItem(t["name"] + (f"（{'、'.join(t['members'])}）" if t["members"] else ""))
             item.setData(SESSION_ID, t["id"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
