@@ -429,15 +429,26 @@ def update_session(
     return v
 
 
-def remove_sessions(s, round_id: int, session_ids: Iterable[int]) -> int:
-    """Remove sessions of a round (their routes go with them)."""
+def routes_in_sessions(s, session_ids: Iterable[int]) -> int:
+    """How many planned routes (route sheets) lie in these sessions."""
+    from gisplanner.model import Route
+
+    ids = list(session_ids)
+    if not ids:
+        return 0
+    return int(s.scalar(select(func.count()).select_from(Route).where(Route.session_id.in_(ids))) or 0)
+
+
+def remove_sessions(s, round_id: int, session_ids: Iterable[int]) -> tuple[int, int]:
+    """Remove sessions of a round: (sessions removed, planned routes removed with them)."""
     require_sessions(s, round_id)
     ids = list(dict.fromkeys(session_ids))
     for sid in ids:
         _get_session(s, round_id, sid)
+    routes = routes_in_sessions(s, ids)
     s.execute(delete(VisitSession).where(VisitSession.id.in_(ids)))
     s.expire_all()
-    return len(ids)
+    return len(ids), routes
 
 
 def template_specs(
