@@ -429,15 +429,26 @@ def update_session(
     return v
 
 
-def remove_sessions(s, round_id: int, session_ids: Iterable[int]) -> int:
-    """Remove sessions of a round (their routes go with them)."""
+def routes_in_sessions(s, session_ids: Iterable[int]) -> int:
+    """How many planned routes (route sheets) lie in these sessions."""
+    from gisplanner.model import Route
+
+    ids = list(session_ids)
+    if not ids:
+        return 0
+    return int(s.scalar(select(func.count()).select_from(Route).where(Route.session_id.in_(ids))) or 0)
+
+
+def remove_sessions(s, round_id: int, session_ids: Iterable[int]) -> tuple[int, int]:
+    """Remove sessions of a round: (sessions removed, planned routes removed with them)."""
     require_sessions(s, round_id)
     ids = list(dict.fromkeys(session_ids))
     for sid in ids:
         _get_session(s, round_id, sid)
+    routes = routes_in_sessions(s, ids)
     s.execute(delete(VisitSession).where(VisitSession.id.in_(ids)))
     s.expire_all()
-    return len(ids)
+    return len(ids), routes
 
 
 def template_specs(
@@ -510,11 +521,22 @@ def round_dict(s, round_id: int) -> dict:
 
 
 def round_teams(s, round_id: int) -> list[dict]:
-    """The round's teams: [{id, name}] in id order."""
-    return [
-        {"id": t.id, "name": t.name}
-        for t in s.scalars(select(Team).where(Team.round_id == round_id).order_by(Team.id))
-    ]
+    """The round's teams: [{id, name, members}] in id order (members: names, the leader first)."""
+    from gisplanner.model import Cadre, TeamMember
+
+    members: dict[int, list[str]] = {}
+    rows = s.execute(
+        select(TeamMember.team_id, Cadre.name, TeamMember.role)
+        .join(Cadre, Cadre.id == TeamMember.cadre_id)
+        .join(Team, Team.id == TeamMember.team_id)
+        .where(Team.round_id == round_id)
+        .order_by(TeamMember.id)
+    ).all()
+    for tid, name, role in rows:
+        names = members.setdefault(tid, [])
+        names.insert(0, name) if role == "leader" else names.append(name)
+    teams = s.scalars(select(Team).where(Team.round_id == round_id).order_by(Team.id))
+    return [{"id": t.id, "name": t.name, "members": members.get(t.id, [])} for t in teams]
 
 
 def area_choices(s) -> list[dict]:

@@ -209,9 +209,12 @@ def create_sessions(session, round_id: int, specs: Sequence[SessionSpec], replac
     return rows
 
 
-def create_round_sessions(store, round_id: int, template: Sequence[WeeklyWindow] = DEFAULT_TEMPLATE) -> int:
-    """Give a round without sessions the template's sessions over its start..end dates.
+def create_round_sessions(store, round_id: int, template: Sequence[WeeklyWindow] | None = None) -> int:
+    """Give a round without sessions its template sessions over its start..end dates.
 
+    Without ``template``: the session templates stored in the database (weekday evenings,
+    weekend mornings / afternoons, weekday working hours) on the holiday calendar
+    (:func:`gisplanner.rounds.template_specs`); with one, that weekly template as it is.
     Returns the number of sessions created; raises ValueError (in Chinese) when the round
     already has sessions or has no dates.
     """
@@ -228,7 +231,13 @@ def create_round_sessions(store, round_id: int, template: Sequence[WeeklyWindow]
             raise ValueError(f"轮次「{rnd.name}」已有 {n} 个走访时段，未按模板重复生成")
         if rnd.start_date is None or rnd.end_date is None:
             raise ValueError(f"轮次「{rnd.name}」没有起止日期，无法按模板生成走访时段")
-        rows = create_sessions(s, round_id, sessions_from_template(rnd.start_date, rnd.end_date, template))
+        if template is None:
+            from gisplanner.rounds import template_specs
+
+            specs, _ = template_specs(s, rnd.start_date, rnd.end_date, ("evening", "weekend", "workday"))
+        else:
+            specs = sessions_from_template(rnd.start_date, rnd.end_date, template)
+        rows = create_sessions(s, round_id, specs)
         return len(rows)
 
 

@@ -937,8 +937,9 @@ def round_cadres(s, round_id: int) -> tuple[list[CadreInfo], int | None]:
 def choose_cadres(
     cadres: Sequence[CadreInfo], n: int, round_area_ids: set[int] | None
 ) -> tuple[list[CadreInfo], list[str]]:
-    """``n`` cadres for a round smaller than the town: those whose home village (所在村) lies in
-    the round's area first, then local cadres, then the most available; notes say who was chosen."""
+    """``n`` cadres for a round smaller than the town: women and men in turn, on each side those
+    whose home village (所在村) lies in the round's area first, then local cadres, then the most
+    available; notes say who was chosen."""
     if n >= len(cadres):
         return list(cadres), []
 
@@ -946,7 +947,14 @@ def choose_cadres(
         home = round_area_ids is not None and c.home_area_id in round_area_ids
         return (not home, not c.is_local, -(len(c.sessions) if c.sessions is not None else 0), c.id)
 
-    chosen = sorted(sorted(cadres, key=key)[:n], key=lambda c: c.id)
+    # as many women as men where the roster allows (男女搭配), each side in the order above
+    sides = [sorted((c for c in cadres if c.gender == g), key=key) for g in ("F", "M")]
+    picked: list[CadreInfo] = []
+    while len(picked) < n and any(sides):
+        for side in sorted(sides, key=lambda side: key(side[0]) if side else (True,)):
+            if side and len(picked) < n:
+                picked.append(side.pop(0))
+    chosen = sorted(picked, key=lambda c: c.id)
     home = sum(1 for c in chosen if round_area_ids is not None and c.home_area_id in round_area_ids)
     notes = [
         f"从 {len(cadres)} 名可用干部中选出 {n} 名（家在本轮区域的 {home} 名优先，其次本地干部、可走访时段多者）"

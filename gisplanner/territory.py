@@ -204,7 +204,7 @@ def _balanced_lp(w, dist, lo, hi, cand):
     cc = np.concatenate([np.arange(nvar), np.arange(nvar), nvar + np.arange(k), nvar + k + np.arange(k)])
     v = np.concatenate([w[rows_u], -w[rows_u], -np.ones(k), -np.ones(k)])
     a_ub = coo_matrix((v, (r, cc)), shape=(2 * k, nvar + 2 * k))
-    b_ub = np.concatenate([np.full(k, hi), np.full(k, -lo)])
+    b_ub = np.concatenate([np.broadcast_to(hi, k), -np.broadcast_to(lo, k)])
     res = linprog(
         c,
         A_ub=a_ub.tocsr(),
@@ -277,9 +277,15 @@ def _office_trips(labels, pts, offices, k, cfg) -> np.ndarray:
     return out
 
 
-def _rebalance(labels, w, dist, k, tol, base=None, max_moves: int = 3000):
-    """Move boundary units from heavy to light neighbouring territories while the spread shrinks."""
+def _rebalance(labels, w, dist, k, tol, base=None, max_moves: int = 3000, share=None):
+    """Move boundary units from heavy to light neighbouring territories while the spread shrinks.
+
+    ``share``: each territory's part of the total (its team's session time); default equal."""
     load = np.bincount(labels, weights=w, minlength=k) + (0 if base is None else base)
+    if share is not None:
+        # in units of "load per share": balanced when load_t / (k * share_t) is the same everywhere
+        scale = np.asarray(share, float) * k
+        return _rebalance_scaled(labels, w, dist, k, tol, load, scale, max_moves)
     mean = load.mean()
     near = np.argsort(dist, axis=1)[:, : min(k, 4)]  # a unit's neighbouring territories
     for _ in range(max_moves):
@@ -319,6 +325,46 @@ def _rebalance(labels, w, dist, k, tol, base=None, max_moves: int = 3000):
     return labels
 
 
+def _rebalance_scaled(labels, w, dist, k, tol, load, scale, max_moves):
+    """_rebalance for unequal targets: balances load_t / scale_t (scale: k * share_t)."""
+    target = load.sum() / k  # the mean of load_t / scale_t when balanced
+    near = np.argsort(dist, axis=1)[:, : min(k, 4)]
+
+    def err(t, value):
+        return (value / scale[t] - target) ** 2
+
+    for _ in range(max_moves):
+        rel = load / scale
+        if rel.max() <= target * (1 + tol / 2) and rel.min() >= target * (1 - tol / 2):
+            break
+        best = None
+        t = int(rel.argmax())
+        for u in np.flatnonzero(labels == t):
+            for c in near[u]:
+                if c == t or rel[c] >= rel[t]:
+                    continue
+                gain = err(t, load[t]) + err(c, load[c]) - err(t, load[t] - w[u]) - err(c, load[c] + w[u])
+                extra = dist[u, c] - dist[u, t]
+                if gain > 1e-9 and (best is None or extra / gain < best[0]):
+                    best = (extra / gain, u, t, c)
+        t = int(rel.argmin())
+        for u in np.flatnonzero((near == t).any(axis=1) & (labels != t)):
+            src = labels[u]
+            if rel[src] <= rel[t]:
+                continue
+            gain = err(src, load[src]) + err(t, load[t]) - err(src, load[src] - w[u]) - err(t, load[t] + w[u])
+            extra = dist[u, t] - dist[u, src]
+            if gain > 1e-9 and (best is None or extra / gain < best[0]):
+                best = (extra / gain, u, src, t)
+        if best is None:
+            break
+        _, u, src, t = best
+        labels[u] = t
+        load[src] -= w[u]
+        load[t] += w[u]
+    return labels
+
+
 def split_points(
     x: np.ndarray,
     y: np.ndarray,
@@ -333,8 +379,13 @@ def split_points(
     rounds: int = 6,
     seed: int = 0,
     progress: Progress = None,
+    shares: np.ndarray | None = None,
 ) -> SplitResult:
-    """Split targets (x, y metres; service minutes; unit index) into ``k`` balanced territories."""
+    """Split targets (x, y metres; service minutes; unit index) into ``k`` balanced territories.
+
+    ``shares`` (k values summing to 1): territory t gets that part of the work — its team's part
+    of the session time the teams can give (a team of evenings-only cadres gets less); default
+    equal parts."""
     from scipy.cluster.vq import kmeans2
 
     cfg = cfg or WorkloadConfig()
@@ -362,8 +413,9 @@ def split_points(
         labels = np.arange(nu)
     else:
         _, init = kmeans2(pts, kk, minit="++", seed=rng, iter=20)
-        lo = w.sum() / kk * (1 - tolerance / 2)
-        hi = w.sum() / kk * (1 + tolerance / 2)
+        part = np.full(kk, 1.0 / kk) if shares is None else np.asarray(shares[:kk], float) / sum(shares[:kk])
+        lo = w.sum() * part * (1 - tolerance / 2)
+        hi = w.sum() * part * (1 + tolerance / 2)
         # seeds: the unit nearest each k-means centre (distinct)
         seeds = _distinct_nearest(
             pts, np.array([pts[init == c].mean(axis=0) for c in range(kk) if (init == c).any()])
@@ -383,7 +435,7 @@ def split_points(
         dist = roads.from_points(seeds).T
         labels = _balanced_lp(w, dist, lo, hi, np.argsort(dist, axis=1)[:, : min(kk, 8)])
         base = _office_trips(labels, pts, offices, kk, cfg)
-        labels = _rebalance(labels, w, dist, kk, tolerance, base=base)
+        labels = _rebalance(labels, w, dist, kk, tolerance, base=base, share=None if shares is None else part)
     target_labels = labels[unit_of]
     territories = []
     for t in range(kk):
@@ -668,6 +720,25 @@ def restore_assignment(store, round_id: int, previous: dict[int, int | None]) ->
                 )
 
 
+def team_session_hours(s, round_id: int) -> dict[int, float]:
+    """Team id -> hours of the round's sessions its members can all go out in
+    (:func:`gisplanner.schedule.team_session_ids`)."""
+    from sqlalchemy import select
+
+    from gisplanner.model import VisitSession
+    from gisplanner.schedule import team_session_ids
+
+    dur = {
+        sid: (b - a).total_seconds() / 3600
+        for sid, a, b in s.execute(
+            select(VisitSession.id, VisitSession.start, VisitSession.end).where(
+                VisitSession.round_id == round_id
+            )
+        )
+    }
+    return {t: sum(dur[i] for i in ids) for t, ids in team_session_ids(s, round_id).items()}
+
+
 def split_round(
     store,
     round_id: int,
@@ -718,6 +789,10 @@ def split_round(
             groups = _share_teams(df, teams, areas, cfg, notes, tolerance)
         proj = _projection(df)
         graph = _road_graph(store, proj)
+        capacity = team_session_hours(s, round_id)
+        if capacity and len(set(capacity.values())) > 1:
+            short = sum(1 for v in capacity.values() if v < max(capacity.values()))
+            notes.append(f"按各队伍可走访时段分配工作量（{short}个队伍的成员可走访时段较少，片区相应较小）")
         per_area, mdc, overlaps = {}, [], []
         for n, (area_id, (area_teams, sub)) in enumerate(sorted(groups.items())):
             if progress and progress(n / max(len(groups), 1), f"划分 {areas[area_id].name}") is False:
@@ -729,10 +804,12 @@ def split_round(
             offices = np.array(
                 [proj.forward(areas[a].office_lon, areas[a].office_lat) for a in office_ids]
             ).reshape(-1, 2)
+            caps = np.array([capacity.get(t.id, 0.0) for t in area_teams]) if capacity else None
+            shares = caps / caps.sum() if caps is not None and caps.sum() > 0 and caps.min() > 0 else None
             res = split_points(
                 np.asarray(x), np.asarray(y), _minutes(sub, cfg), unit_keys(sub["building"], sub["address"]),
                 len(area_teams), offices=offices if len(offices) else None, graph=graph, cfg=cfg,
-                tolerance=tolerance, seed=seed,
+                tolerance=tolerance, seed=seed, shares=shares,
             )  # fmt: skip
             notes.extend(res.notes)
             per_area[areas[area_id].code] = len(area_teams)

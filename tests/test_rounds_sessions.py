@@ -293,3 +293,17 @@ def test_years_the_calendar_does_not_know_fall_back_to_weekends(empty_store):
         assert (sp.kind == "weekend") == (sp.start.weekday() >= 5)
     note = cal.fallback_note(jan1, jan1)
     assert str(year) in note and "只按周六、周日" in note
+
+
+def test_calendar_cli_overrides(empty_store, capsys):
+    import json
+
+    assert _cli(empty_store, "calendar", "set", "--date", "2026-12-11", "--holiday", "--note", "镇庆") == 0
+    assert (
+        _cli(empty_store, "calendar", "show", "--start", "2026-10-09", "--end", "2026-12-11", "--json") == 0
+    )
+    days = {d["date"]: d for d in json.loads(capsys.readouterr().out.split("\n", 1)[1])["days"]}
+    assert days["2026-10-10"]["workday"] and "调休" in days["2026-10-10"]["what"]
+    assert not days["2026-12-11"]["workday"] and "镇庆" in days["2026-12-11"]["what"]
+    assert _cli(empty_store, "calendar", "clear", "--date", "2026-12-11") == 0
+    assert _cli(empty_store, "calendar", "show", "--start", "2026-12-11", "--end", "2026-12-01") == 2

@@ -182,3 +182,25 @@ def test_menu_entries_open_the_dialogs(qtbot, demo_store_copy):
     with demo_store_copy.session() as s:
         rid = s.scalar(select(Round.id).where(Round.name == "春季走访"))
     assert rid is not None and w.current_round_id == rid
+
+
+def test_calendar_day_overrides_from_the_calendar(qtbot, demo_store_copy):
+    from gisplanner.cncalendar import HolidayCalendar
+    from gisplanner.ui.dialogs.session_calendar import SessionCalendarDialog
+
+    store = demo_store_copy
+    dlg = SessionCalendarDialog(store, 2)
+    qtbot.addWidget(dlg)
+    dlg.cal.setSelectedDate(QDate(2026, 12, 12))  # a Saturday: a working day now
+    dlg.set_day(True)
+    assert "手动设置为工作日" in dlg.message.text() and "手动设置为工作日" in dlg.day_label.text()
+    with store.session() as s:
+        assert HolidayCalendar.load(s).is_workday(dt.date(2026, 12, 12))
+        s.execute(VisitSession.__table__.delete().where(VisitSession.round_id == 2))
+    dlg.reload()
+    assert dlg.generate()
+    kinds = {x["kind"] for x in _sessions(store, 2) if x["date"] == "2026-12-12"}
+    assert kinds == {"evening", "workday"}
+    dlg.set_day(None)
+    with store.session() as s:
+        assert not HolidayCalendar.load(s).is_workday(dt.date(2026, 12, 12))

@@ -143,11 +143,17 @@ def test_round_sessions_created_from_template_once(empty_store):
         s.add(r)
         s.flush()
         rid = r.id
-    assert create_round_sessions(empty_store, rid) == 2 * (5 + 4)
+    # ten working days (an evening, a working-hours morning and afternoon) and four weekend days
+    assert create_round_sessions(empty_store, rid) == 10 * 3 + 4 * 2
     with empty_store.session() as s:
         rows = s.scalars(
             select(VisitSession).where(VisitSession.round_id == rid).order_by(VisitSession.start)
         ).all()
-        assert rows[0].start == dt.datetime(2026, 3, 2, 19, 0) and rows[0].label == "工作日晚上"
-    with pytest.raises(ValueError, match="已有 18 个"):
+        assert (rows[0].start, rows[0].kind) == (dt.datetime(2026, 3, 2, 9, 0), "workday")
+        assert (rows[2].start, rows[2].label, rows[2].kind) == (
+            dt.datetime(2026, 3, 2, 19, 0),
+            "工作日晚上",
+            "evening",
+        )
+    with pytest.raises(ValueError, match="已有 38 个"):
         create_round_sessions(empty_store, rid)

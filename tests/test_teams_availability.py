@@ -119,3 +119,20 @@ def test_form_round_teams_uses_leave_and_the_round_sessions(empty_store):
     with store.session() as s:
         pairs = s.execute(select(TeamMember.team_id, TeamMember.cadre_id)).all()
     assert len({t for t, _ in pairs}) == 4
+
+
+def test_territories_follow_the_teams_session_time():
+    import numpy as np
+
+    from gisplanner.territory import split_points
+
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(0, 3000, 600), rng.uniform(0, 2000, 600)
+    minutes = np.full(600, 20.0)
+    shares = np.array([0.1, 0.2, 0.3, 0.4])  # e.g. 30 h, 60 h, 90 h, 120 h of sessions
+    res = split_points(x, y, minutes, np.arange(600), 4, shares=shares)
+    work = np.array([t.hours for t in res.territories])
+    assert np.allclose(work / work.sum(), shares, atol=0.02), work / work.sum()
+    equal = split_points(x, y, minutes, np.arange(600), 4)
+    hours = np.array([t.hours for t in equal.territories])
+    assert hours.max() <= 1.1 * hours.mean()

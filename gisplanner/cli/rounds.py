@@ -243,13 +243,16 @@ def run_sessions_remove(args) -> int:
     rid = _resolve(store, args.round)
     try:
         with store.session() as s:
-            n = remove_sessions(s, rid, args.session)
+            n, routes = remove_sessions(s, rid, args.session)
     except RoundError as e:
         return _fail(str(e))
     if args.json:
-        print_json({"round": rid, "removed": n})
+        print_json({"round": rid, "removed": n, "routes_removed": routes})
     else:
-        print(f"已删除 {n} 个走访时段")
+        print(
+            f"已删除 {n} 个走访时段"
+            + (f"，连同其中已规划的 {routes} 条路线（需重新规划或打印）" if routes else "")
+        )
     return 0
 
 

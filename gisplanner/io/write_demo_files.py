@@ -149,9 +149,18 @@ def write_files(store, out: Path, *, gbk_sample: int = GBK_SAMPLE) -> dict[str, 
 
     cad = store.read_frame(
         "SELECT c.ext_id, c.name, c.gender, c.birth_year, c.is_local, c.dialects, u.name AS unit, "
-        "c.is_leader, c.phone, c.avail_kinds FROM cadre c "
-        "LEFT JOIN unit u ON u.id = c.unit_id ORDER BY c.id"
+        "c.is_leader, c.phone, c.avail_kinds, h.name AS home FROM cadre c "
+        "LEFT JOIN unit u ON u.id = c.unit_id LEFT JOIN area h ON h.id = c.home_area_id ORDER BY c.id"
     )
+    leave = store.read_frame(
+        "SELECT c.ext_id, l.start_date, l.end_date FROM cadre_leave l JOIN cadre c ON c.id = l.cadre_id"
+    )
+    leave_text = (
+        leave.assign(t=leave["start_date"].astype(str) + "至" + leave["end_date"].astype(str))
+        .groupby("ext_id")["t"]
+        .agg("；".join)
+    )
+    kinds_zh = {"evening": "工作日晚上", "weekend": "周末", "workday": "工作日白天"}
     cadres = pd.DataFrame(
         {
             "编号": cad["ext_id"],
@@ -165,6 +174,9 @@ def write_files(store, out: Path, *, gbk_sample: int = GBK_SAMPLE) -> dict[str, 
             "联系电话": cad["phone"],
             "工作日晚上可走访": cad["avail_kinds"].str.contains("evening").map({True: "是", False: "否"}),
             "周末可走访": cad["avail_kinds"].str.contains("weekend").map({True: "是", False: "否"}),
+            "可走访时段": cad["avail_kinds"].map(lambda k: "、".join(kinds_zh[x] for x in k.split(","))),
+            "请假日期": cad["ext_id"].map(leave_text).fillna(""),
+            "所在村": cad["home"].fillna(""),
         }
     )
     _replace(out / "cadres.xlsx", lambda p: write_xlsx(p, [("干部名册", cadres)]))

@@ -116,7 +116,7 @@ class SessionCalendarDialog(QDialog):
         self.team_list = QListWidget()
         self.team_list.setMaximumHeight(120)
         for t in self.teams:
-            item = QListWidgetItem(t["name"])
+            item = QListWidgetItem(t["name"] + (f"（{'、'.join(t['members'])}）" if t["members"] else ""))
             item.setData(SESSION_ID, t["id"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -135,6 +135,13 @@ class SessionCalendarDialog(QDialog):
         self.remove_button.clicked.connect(self.remove_session)
         self.generate_button.clicked.connect(self.generate)
         self.templates_button.clicked.connect(self.edit_templates)
+        # manual overrides of the holiday calendar for the chosen date
+        self.day_off_button = QPushButton(self.tr("本日设为休息日"))
+        self.work_day_button = QPushButton(self.tr("本日设为工作日"))
+        self.official_button = QPushButton(self.tr("本日按官方日历"))
+        self.day_off_button.clicked.connect(lambda: self.set_day(False))
+        self.work_day_button.clicked.connect(lambda: self.set_day(True))
+        self.official_button.clicked.connect(lambda: self.set_day(None))
         self.message = QLabel()
         self.message.setWordWrap(True)
 
@@ -146,6 +153,10 @@ class SessionCalendarDialog(QDialog):
         gen.addWidget(self.generate_button)
         gen.addWidget(self.templates_button)
         left.addLayout(gen)
+        days = QHBoxLayout()
+        for b in (self.day_off_button, self.work_day_button, self.official_button):
+            days.addWidget(b)
+        left.addLayout(days)
         right = QVBoxLayout()
         right.addWidget(self.day_label)
         right.addWidget(self.table, 2)
@@ -298,9 +309,12 @@ class SessionCalendarDialog(QDialog):
         if x is None:
             self.message.setText(self.tr("请先在列表中选择一个时段"))
             return False
-        return self._apply(
-            lambda s: rounds.remove_sessions(s, self.round_id, [x["id"]]), self.tr("已删除时段")
+        with self.store.session() as s:
+            routes = rounds.routes_in_sessions(s, [x["id"]])
+        done = self.tr("已删除时段") + (
+            self.tr("，连同其中已规划的 {n} 条路线").format(n=routes) if routes else ""
         )
+        return self._apply(lambda s: rounds.remove_sessions(s, self.round_id, [x["id"]]), done)
 
     def generate(self) -> bool:
         notes: list[str] = []
@@ -314,6 +328,23 @@ class SessionCalendarDialog(QDialog):
         if ok:
             self.message.setText("；".join(notes))
         return ok
+
+    def set_day(self, workday: bool | None) -> None:
+        """Override the holiday calendar for the chosen date (None: back to the official one).
+        Sessions already made stay; "按模板生成" adds those the changed day now gets."""
+        from gisplanner.cncalendar import set_override
+
+        day = self.selected_date()
+        with self.store.session() as s:
+            set_override(s, day, workday)
+        with self.store.session() as s:
+            self.calendar_days = HolidayCalendar.load(s)
+        self.message.setStyleSheet("color: #1e7b34")
+        self.message.setText(
+            f"{day}：{self.calendar_days.describe(day)}" + self.tr("（已有时段不变，可按模板生成补充）")
+        )
+        self._mark_days()
+        self._date_changed()
 
     def edit_templates(self) -> None:
         dlg = TemplateDialog(self.store, self)
