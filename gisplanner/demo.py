@@ -21,7 +21,8 @@ from shapely.ops import unary_union
 
 from gisplanner.codes import CREDIT_ALPHABET, credit_code_check_char
 from gisplanner.io import crs
-from gisplanner.model import Area, Cadre, Round, Team, TeamMember, Unit, VisitSession
+from gisplanner.model import Area, Cadre, CadreLeave, Round, Team, TeamMember, Unit, VisitSession
+from gisplanner.schedule import calendar_sessions, create_sessions
 from gisplanner.store import Store, bulk_insert
 
 Progress = Callable[[float, str], bool] | None
@@ -406,7 +407,7 @@ def build_demo(store: Store, households: int = 8_000, seed: int = 1, progress: P
     with store.engine.begin() as conn:
         bulk_insert(conn, "target", targets)
     report(0.6, "生成干部与走访记录")
-    _roster_and_rounds(store, rng, plans, area_ids, targets, report)
+    _roster_and_rounds(store, rng, plans, area_ids, targets, report, seed)
     report(1.0, "完成")
     return store.counts()
 
@@ -585,7 +586,7 @@ FIRST_ROUND = ("2026年秋季大走访", dt.date(2026, 10, 10), dt.date(2026, 11
 NEXT_ROUND = ("2026年冬季大走访", dt.date(2026, 12, 5), dt.date(2026, 12, 27))
 
 
-def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report) -> None:
+def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report, seed: int = 1) -> None:
     import pandas as pd
 
     with store.session() as s:
@@ -616,8 +617,12 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report) -> N
         s.flush()
         # ~80 cadres per town: ~55 % men, ages 24–58, two thirds local
         cadres_by_town = {}
+        arng = np.random.default_rng([seed, 14])  # availability: its own stream, the rest unchanged
         for p in plans:
             n = 80
+            kinds, leaves = _availability(arng, n)
+            village_ids = [area_ids[c[0]] for c in p.cells]
+            homes = arng.integers(0, len(village_ids), n)
             gender = np.where(rng.random(n) < 0.56, "M", "F")
             birth = rng.integers(1968, 2003, n)
             local = rng.random(n) < 0.65
@@ -629,22 +634,26 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report) -> N
                     ext_id=f"C{p.code[:9]}-{i:03d}", name=str(names[i]), gender=str(gender[i]), birth_year=int(birth[i]),
                     is_local=bool(local[i]), dialects="常州话" if local[i] else ("常州话" if rng.random() < 0.2 else None),
                     unit_id=units[p.code][i % len(TOWN_UNITS)].id, phone=str(phones[i]), is_leader=bool(rng.random() < 0.12),
-                    avail_weekday_evening=bool(rng.random() < 0.85), avail_weekend=bool(rng.random() < 0.9),
-                    area_id=area_ids[p.code],
+                    avail_kinds=kinds[i], area_id=area_ids[p.code],
+                    home_area_id=village_ids[homes[i]] if local[i] else None,
                 )  # fmt: skip
+                rng.random(), rng.random()  # the draws the two old availability flags took
+                c.leaves = [CadreLeave(start_date=a, end_date=b) for a, b in leaves.get(i, [])]
                 s.add(c)
                 rows.append(c)
             cadres_by_town[p.code] = rows
         s.flush()
         town_id = area_ids[plans[0].code] if len(plans) == 1 else area_ids[CITY[0]]
-        r1 = Round(name=FIRST_ROUND[0], kind="regular", status="finished", scope_area_id=town_id,
+        r1 = Round(name=FIRST_ROUND[0], kind="regular", status="closed", scope_area_id=town_id,
                    start_date=FIRST_ROUND[1], end_date=FIRST_ROUND[2])  # fmt: skip
         r2 = Round(name=NEXT_ROUND[0], kind="regular", status="planning", scope_area_id=town_id,
                    start_date=NEXT_ROUND[1], end_date=NEXT_ROUND[2])  # fmt: skip
         s.add_all([r1, r2])
         s.flush()
         _sessions(s, r1, FIRST_ROUND[1], FIRST_ROUND[2])
-        _sessions(s, r2, NEXT_ROUND[1], NEXT_ROUND[1] + dt.timedelta(days=6), weeks=1)
+        # the winter round: the session templates over its whole dates (evenings, weekends, working
+        # hours), on the official holiday calendar
+        create_sessions(s, r2.id, calendar_sessions(NEXT_ROUND[1], NEXT_ROUND[2]))
         # last round's teams: pairs within each town, one per two cadres, based at a village office
         teams_by_town = {}
         for p in plans:
@@ -736,6 +745,21 @@ def _town_of_area(store: Store) -> dict[int, str]:
     return dict(zip(a["id"], a["code"], strict=True))
 
 
+def _availability(rng, n: int) -> tuple[list[str], dict[int, list[tuple[dt.date, dt.date]]]]:
+    """Cadres' session kinds and leave (请假) in the winter round: most can do everything, some
+    only evenings (a day job elsewhere), some only weekends, some not working hours; a few are
+    on leave for a few days."""
+    options = ["evening,weekend,workday", "evening,weekend", "evening", "weekend", "weekend,workday"]
+    pick = rng.choice(len(options), n, p=[0.6, 0.14, 0.1, 0.1, 0.06])
+    kinds = [options[k] for k in pick]
+    leaves: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    span = (NEXT_ROUND[2] - NEXT_ROUND[1]).days
+    for i in np.flatnonzero(rng.random(n) < 0.06):
+        first = NEXT_ROUND[1] + dt.timedelta(days=int(rng.integers(0, span - 3)))
+        leaves[int(i)] = [(first, first + dt.timedelta(days=int(rng.integers(2, 7))))]
+    return kinds, leaves
+
+
 def _sessions(s, rnd: Round, first: dt.date, last: dt.date, weeks: int | None = None) -> None:
     """The usual staggered sessions: weekday evenings and weekend mornings/afternoons."""
     day = first
@@ -749,7 +773,8 @@ def _sessions(s, rnd: Round, first: dt.date, last: dt.date, weeks: int | None = 
         if wd in (0, 2, 5, 6):
             for label, a, b in slots:
                 s.add(VisitSession(round_id=rnd.id, label=label, start=dt.datetime.combine(day, dt.time(*a)),
-                                   end=dt.datetime.combine(day, dt.time(*b)), holiday=False))  # fmt: skip
+                                   end=dt.datetime.combine(day, dt.time(*b)), holiday=False,
+                                   kind="weekend" if wd >= 5 else "evening"))  # fmt: skip
         day += dt.timedelta(days=1)
 
 

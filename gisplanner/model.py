@@ -11,6 +11,7 @@ import enum
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names so Alembic migrations work the same on both backends.
@@ -174,6 +176,29 @@ class NotablePerson(Target):
     __mapper_args__ = {"polymorphic_identity": "notable"}
 
 
+class SessionKind(enum.StrEnum):
+    """Kinds of visiting session (错时走访): who can go out then, which targets are home."""
+
+    EVENING = "evening"  # 工作日晚上
+    WEEKEND = "weekend"  # 周末/节假日 (any day off, statutory holidays included)
+    WORKDAY = "workday"  # 工作日工作时间 (enterprises, 名士, offices)
+
+
+SESSION_KINDS = tuple(k.value for k in SessionKind)
+SESSION_KIND_ZH = {"evening": "工作日晚上", "weekend": "周末/节假日", "workday": "工作日白天"}
+ALL_SESSION_KINDS = ",".join(SESSION_KINDS)
+
+
+def normalize_kinds(value) -> str:
+    """'weekend, evening' / ['evening'] -> 'evening,weekend'; unknown kinds raise ValueError."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    have = {str(k).strip() for k in items if str(k).strip()}
+    bad = have - set(SESSION_KINDS)
+    if bad:
+        raise ValueError(f"未知的走访时段类型：{'、'.join(sorted(bad))}（可用：{'、'.join(SESSION_KINDS)}）")
+    return ",".join(k for k in SESSION_KINDS if k in have)
+
+
 class Unit(Base):
     """A work unit or department (单位/部门) — cadres belong to one; problems are handled by one."""
 
@@ -199,14 +224,81 @@ class Cadre(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     phone: Mapped[str | None] = mapped_column(String(30))
     is_leader: Mapped[bool] = mapped_column(Boolean, default=False)
-    avail_weekday_evening: Mapped[bool] = mapped_column(Boolean, default=True)
-    avail_weekend: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 可走访时段: the session kinds (SessionKind) the cadre can do, comma separated
+    avail_kinds: Mapped[str] = mapped_column(
+        String(40), default=ALL_SESSION_KINDS, server_default=ALL_SESSION_KINDS
+    )
+    home_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # home village (熟悉的村)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # the town the cadre serves
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     unit: Mapped[Unit | None] = relationship()
+    leaves: Mapped[list[CadreLeave]] = relationship(
+        back_populates="cadre", cascade="all, delete-orphan", order_by="CadreLeave.start_date"
+    )
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The session kinds this cadre can do, in SessionKind order."""
+        if self.avail_kinds is None:  # not flushed yet: the column default
+            return SESSION_KINDS
+        have = {k.strip() for k in self.avail_kinds.split(",")}
+        return tuple(k for k in SESSION_KINDS if k in have)
+
+    @kinds.setter
+    def kinds(self, value) -> None:
+        self.avail_kinds = normalize_kinds(value)
+
+    # The old two flags, derived from avail_kinds (kept so older callers read and write them).
+    @hybrid_property
+    def avail_weekday_evening(self) -> bool:
+        return "evening" in self.kinds
+
+    @avail_weekday_evening.inplace.setter
+    def _set_evening(self, value: bool) -> None:
+        self._set_kind("evening", value)
+
+    @avail_weekday_evening.inplace.expression
+    @classmethod
+    def _evening_expr(cls):
+        return cls.avail_kinds.contains("evening")
+
+    @hybrid_property
+    def avail_weekend(self) -> bool:
+        return "weekend" in self.kinds
+
+    @avail_weekend.inplace.setter
+    def _set_weekend(self, value: bool) -> None:
+        self._set_kind("weekend", value)
+
+    @avail_weekend.inplace.expression
+    @classmethod
+    def _weekend_expr(cls):
+        return cls.avail_kinds.contains("weekend")
+
+    def _set_kind(self, kind: str, on: bool) -> None:
+        have = set(self.kinds)
+        have.add(kind) if on else have.discard(kind)
+        self.avail_kinds = normalize_kinds(have)
+
+    def on_leave(self, day: dt.date) -> bool:
+        return any(lv.start_date <= day <= lv.end_date for lv in self.leaves)
+
+
+class CadreLeave(Base):
+    """请假: a cadre's leave, inclusive dates; the cadre does no session on those days."""
+
+    __tablename__ = "cadre_leave"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(100))
+
+    cadre: Mapped[Cadre] = relationship(back_populates="leaves")
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="leave_dates"),)
 
 
 class RoundKind(enum.StrEnum):
@@ -217,7 +309,15 @@ class RoundKind(enum.StrEnum):
 
 
 ROUND_KIND_ZH = {"regular": "常规走访", "makeup": "补课访", "priority": "重点访", "return": "回头访"}
-ROUND_STATUS_ZH = {"planning": "筹备中", "active": "进行中", "finished": "已结束"}
+
+
+class RoundStatus(enum.StrEnum):
+    PLANNING = "planning"  # 筹备中
+    RUNNING = "running"  # 进行中
+    CLOSED = "closed"  # 已结束
+
+
+ROUND_STATUS_ZH = {"planning": "筹备中", "running": "进行中", "closed": "已结束"}
 
 
 class Round(Base):
@@ -250,8 +350,40 @@ class VisitSession(Base):
     start: Mapped[dt.datetime] = mapped_column(DateTime)
     end: Mapped[dt.datetime] = mapped_column(DateTime)
     holiday: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(10), default="evening", server_default="evening")  # SessionKind
 
     round: Mapped[Round] = relationship(back_populates="sessions")
+    team_links: Mapped[list[SessionTeam]] = relationship(cascade="all, delete-orphan")
+    __table_args__ = (
+        CheckConstraint("kind IN ('evening', 'weekend', 'workday')", name="kind"),
+        CheckConstraint('"end" > start', name="times"),
+    )
+
+    @property
+    def team_ids(self) -> list[int]:
+        """Teams this session is marked for; empty: every team of the round."""
+        return sorted(link.team_id for link in self.team_links)
+
+
+class SessionTeam(Base):
+    """A session marked for a team (only the marked teams go out in it)."""
+
+    __tablename__ = "session_team"
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("visit_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class CalendarDay(Base):
+    """A manual override of the official holiday calendar: this date is a working day or not."""
+
+    __tablename__ = "calendar_day"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(100))
 
 
 class Team(Base):

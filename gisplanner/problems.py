@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from gisplanner.cncalendar import HolidayCalendar
 from gisplanner.model import (
     AREA_LEVEL_ZH,
     CLOSED_STATUSES,
@@ -117,7 +118,7 @@ class DeadlineRules:
     def load(cls, s: Session) -> DeadlineRules:
         raw = s.get(Setting, SETTING_KEY)
         if raw is None:
-            return cls()
+            return cls(calendar=WorkCalendar.of(overrides=HolidayCalendar.load(s).overrides))
         d = json.loads(raw.value)
         return cls(
             days={k: int(v) for k, v in d.get("days", {}).items()},
@@ -126,6 +127,7 @@ class DeadlineRules:
             calendar=WorkCalendar.of(
                 (dt.date.fromisoformat(x) for x in d.get("holidays", [])),
                 (dt.date.fromisoformat(x) for x in d.get("extra_workdays", [])),
+                overrides=HolidayCalendar.load(s).overrides,
             ),
         )
 

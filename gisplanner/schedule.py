@@ -60,6 +60,17 @@ class SessionSpec:
     start: dt.datetime
     end: dt.datetime
     holiday: bool = False
+    kind: str | None = None  # SessionKind; None: from the day and hour (see session_kind)
+
+
+def session_kind(start: dt.datetime, holiday: bool = False, workday: bool | None = None) -> str:
+    """The kind of a session from its start: a day off -> weekend; a working day -> evening from
+    17:00, else workday. ``workday`` (from the holiday calendar) overrides the plain weekday test."""
+    if workday is None:
+        workday = not holiday and start.weekday() < 5
+    if not workday:
+        return "weekend"
+    return "evening" if start.hour >= 17 else "workday"
 
 
 def sessions_from_template(
@@ -94,6 +105,87 @@ def sessions_from_template(
     return out
 
 
+@dataclass(frozen=True)
+class SessionTemplate:
+    """One slot of the session templates (走访时段模板): a kind and its times, e.g. the weekday
+    evening 19:00–21:00. Evening and workday slots fall on working days (调休 Saturdays
+    included), weekend slots on days off (statutory holidays included)."""
+
+    kind: str  # evening / weekend / workday
+    start: dt.time
+    end: dt.time
+    label: str
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "start": f"{self.start:%H:%M}",
+            "end": f"{self.end:%H:%M}",
+            "label": self.label,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> SessionTemplate:
+        return cls(str(d["kind"]), _t(d["start"]), _t(d["end"]), str(d.get("label") or ""))
+
+
+DEFAULT_TEMPLATES: tuple[SessionTemplate, ...] = (
+    SessionTemplate("evening", dt.time(19, 0), dt.time(21, 0), "工作日晚上"),
+    SessionTemplate("weekend", dt.time(9, 0), dt.time(11, 30), "周末上午"),
+    SessionTemplate("weekend", dt.time(14, 30), dt.time(17, 30), "周末下午"),
+    SessionTemplate("workday", dt.time(9, 0), dt.time(11, 30), "工作日上午"),
+    SessionTemplate("workday", dt.time(14, 0), dt.time(17, 0), "工作日下午"),
+)
+#: --template names (CLI) -> session kinds
+TEMPLATE_NAMES = {"evenings": "evening", "weekends": "weekend", "workdays": "workday"}
+
+
+def calendar_sessions(
+    first: dt.date,
+    last: dt.date,
+    kinds: Iterable[str] = ("evening", "weekend", "workday"),
+    templates: Sequence[SessionTemplate] = DEFAULT_TEMPLATES,
+    calendar=None,
+) -> list[SessionSpec]:
+    """Sessions over first..last (inclusive) from the templates and the holiday calendar
+    (:class:`gisplanner.cncalendar.HolidayCalendar`): working days (调休上班 days included) get
+    the evening and workday slots, days off (weekends, 法定节假日) the weekend slots."""
+    from gisplanner.cncalendar import HolidayCalendar
+
+    if last < first:
+        raise ValueError(f"结束日期 {last} 早于开始日期 {first}")
+    cal = calendar or HolidayCalendar()
+    want = set(kinds)
+    use = [t for t in templates if t.kind in want]
+    out = []
+    day = first
+    while day <= last:
+        work = cal.is_workday(day)
+        what = cal.describe(day)
+        holiday = cal.is_holiday(day)
+        for t in use:
+            if (t.kind == "weekend") == work:
+                continue
+            if holiday:
+                label = f"{what}{part_of_day_zh(dt.datetime.combine(day, t.start))}"
+            elif work and day.weekday() >= 5:
+                label = f"{t.label}（调休上班）"
+            else:
+                label = t.label
+            out.append(
+                SessionSpec(
+                    label=label[:50],
+                    start=dt.datetime.combine(day, t.start),
+                    end=dt.datetime.combine(day, t.end),
+                    holiday=holiday,
+                    kind=t.kind,
+                )
+            )
+        day += dt.timedelta(days=1)
+    out.sort(key=lambda s: s.start)
+    return out
+
+
 def create_sessions(session, round_id: int, specs: Sequence[SessionSpec], replace: bool = False) -> list:
     """Add VisitSession rows for a round (inside the caller's unit of work).
 
@@ -106,9 +198,12 @@ def create_sessions(session, round_id: int, specs: Sequence[SessionSpec], replac
     if replace:
         session.execute(delete(VisitSession).where(VisitSession.round_id == round_id))
     rows = [
-        VisitSession(round_id=round_id, label=s.label, start=s.start, end=s.end, holiday=s.holiday)
+        VisitSession(
+            round_id=round_id, label=s.label, start=s.start, end=s.end, holiday=s.holiday,
+            kind=s.kind or session_kind(s.start, s.holiday),
+        )
         for s in specs
-    ]
+    ]  # fmt: skip
     session.add_all(rows)
     session.flush()
     return rows
@@ -135,6 +230,75 @@ def create_round_sessions(store, round_id: int, template: Sequence[WeeklyWindow]
             raise ValueError(f"轮次「{rnd.name}」没有起止日期，无法按模板生成走访时段")
         rows = create_sessions(s, round_id, sessions_from_template(rnd.start_date, rnd.end_date, template))
         return len(rows)
+
+
+# --------------------------------------------------------------------------- who goes out when
+
+
+def team_session_ids(session, round_id: int) -> dict[int, list[int]]:
+    """Team id -> the round's visit_session ids (in time order) the team can go out in.
+
+    A team can go out in a session when ALL its active members can: the session's kind
+    (evening / weekend / workday) is among each member's kinds (Cadre.avail_kinds), no member
+    is on leave that date (CadreLeave, inclusive), and the session is not marked for other
+    teams only (SessionTeam rows: a session with none is open to every team). A team without
+    active members (e.g. made by planning.quick_teams) gets every session open to it. Every
+    team of the round is a key, with an empty list when it can go out in none.
+    """
+    from sqlalchemy import select
+
+    from gisplanner.model import Cadre, CadreLeave, SessionTeam, Team, TeamMember, VisitSession
+
+    team_ids = list(session.scalars(select(Team.id).where(Team.round_id == round_id).order_by(Team.id)))
+    if not team_ids:
+        return {}
+    sess = session.execute(
+        select(VisitSession.id, VisitSession.start, VisitSession.kind)
+        .where(VisitSession.round_id == round_id)
+        .order_by(VisitSession.start, VisitSession.id)
+    ).all()
+    marked: dict[int, set[int]] = defaultdict(set)
+    for sid, tid in session.execute(
+        select(SessionTeam.session_id, SessionTeam.team_id)
+        .join(VisitSession, VisitSession.id == SessionTeam.session_id)
+        .where(VisitSession.round_id == round_id)
+    ):
+        marked[sid].add(tid)
+    members: dict[int, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+    for tid, cid, kinds in session.execute(
+        select(TeamMember.team_id, Cadre.id, Cadre.avail_kinds)
+        .join(Cadre, Cadre.id == TeamMember.cadre_id)
+        .where(TeamMember.team_id.in_(team_ids), Cadre.active.is_(True))
+    ):
+        members[tid].append((cid, frozenset(k.strip() for k in (kinds or "").split(","))))
+    cadre_ids = {cid for ms in members.values() for cid, _ in ms}
+    leaves: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    if cadre_ids:
+        for cid, a, b in session.execute(
+            select(CadreLeave.cadre_id, CadreLeave.start_date, CadreLeave.end_date).where(
+                CadreLeave.cadre_id.in_(cadre_ids)
+            )
+        ):
+            leaves[cid].append((a, b))
+    out: dict[int, list[int]] = {}
+    for tid in team_ids:
+        ms = members.get(tid, [])
+        ok = []
+        for sid, start, kind in sess:
+            if marked.get(sid) and tid not in marked[sid]:
+                continue
+            day = start.date()
+            if all(kind in kinds and not any(a <= day <= b for a, b in leaves[cid]) for cid, kinds in ms):
+                ok.append(sid)
+        out[tid] = ok
+    return out
+
+
+def cadre_can_do(
+    kinds: Iterable[str], leaves: Iterable[tuple[dt.date, dt.date]], kind: str, day: dt.date
+) -> bool:
+    """Whether a cadre with these session kinds and leave ranges can go out in a session."""
+    return kind in set(kinds) and not any(a <= day <= b for a, b in leaves)
 
 
 # --------------------------------------------------------------------------- configuration

@@ -13,8 +13,8 @@ The per-target facts come from :mod:`gisplanner.coverage` over every round (so t
 flags and these lists agree): a target's result is its strongest outcome (met > moved > refused
 > phone > not home), and targets whose result is moved away (已搬离) are left out of every rule.
 The rules are pure functions of :class:`Frames`, tested on a hand-built database; :func:`preview` counts per village before :func:`create_round` writes the
-round, its Assignment rows (with priority and reason) and its sessions (from the default
-weekly template of :mod:`gisplanner.schedule`) in one transaction.
+round, its Assignment rows (with priority and reason) and its sessions (from the session
+templates and holiday calendar, :func:`gisplanner.rounds.template_specs`) in one transaction.
 """
 
 from __future__ import annotations
@@ -314,7 +314,8 @@ def create_round(
     progress: Progress = None,
 ) -> CreatedRound:
     """Create the round (planning), its Assignment rows and its sessions, in one transaction."""
-    from gisplanner.schedule import create_sessions, sessions_from_template
+    from gisplanner.rounds import template_specs
+    from gisplanner.schedule import create_sessions
 
     today = today or dt.date.today()
     pv = preview_result or preview(
@@ -342,7 +343,8 @@ def create_round(
              "priority": pv.targets["priority"].astype(int), "reason": pv.targets["reason"].str.slice(0, 100)}
         )  # fmt: skip
         bulk_insert(s.connection(), "assignment", rows)
-        sessions = create_sessions(s, rnd.id, sessions_from_template(start, end))
+        specs, _ = template_specs(s, start, end, ("evening", "weekend", "workday"))
+        sessions = create_sessions(s, rnd.id, specs)
         rid, nsess = rnd.id, len(sessions)
     return CreatedRound(rid, name, kind, pv.total, pv.per_area_dict(), nsess)
 

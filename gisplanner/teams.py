@@ -6,6 +6,11 @@ Rules (each with a weight the official can change; weight 0 switches a rule off)
 - ``age_mix``        老中青搭配: members from at least two age bands;
 - ``age_all_bands``  老中青齐全: all three age bands (teams of three only);
 - ``leader``         有带队干部: a leader / experienced member;
+- ``shared_sessions`` 共同可走访时段: the members can all go out in enough of the round's
+                     sessions together — at least ``min_shared`` of the sessions of the member
+                     who can do fewest (an evenings-only cadre is not paired with a
+                     weekends-only one); heavily weighted, so it is broken only when the roster
+                     leaves no other way, and the report names those teams;
 - previous teams     ``keep``: reward every pair of last round's teammates kept together
                      (回头访 by the same faces); ``rotate``: penalise every such pair.
 
@@ -43,6 +48,7 @@ how a remainder was handled.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -64,6 +70,7 @@ RULE_ZH = {
     "age_mix": "老中青搭配",
     "age_all_bands": "老中青齐全",
     "leader": "有带队干部",
+    "shared_sessions": "共同可走访时段",
     "previous_kept": "保留上轮搭档",
     "rotated": "轮换搭档",
 }
@@ -86,6 +93,8 @@ class CadreInfo:
     dialects: tuple[str, ...] = ()
     is_leader: bool = False
     previous_team: int | None = None  # team id in the previous round, None if new
+    sessions: frozenset[int] | None = None  # the round's sessions the cadre can do; None: unknown
+    home_area_id: int | None = None  # home village (熟悉的村)
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,12 @@ class FormationRules:
     w_age_mix: float = 2.0
     w_age_all_bands: float = 1.0
     w_leader: float = 0.0
+    w_shared: float = 100.0  # 共同可走访时段: far above the others (a team that cannot go out is no team)
+    min_shared: float = 0.5  # share of the least available member's sessions all must share
+    # capacity: + w_capacity * (shared sessions / sessions_total) per team, a tie-break below every
+    # rule that puts the evenings-only cadres together rather than spoiling two full teams
+    w_capacity: float = 0.5
+    sessions_total: int = 0  # the round's sessions (0: no capacity term)
     previous: str = "ignore"  # ignore / keep / rotate
     w_previous: float = 1.0
     # lower bounds (years of age) of the middle and the old band: <35 young, 35-49 middle, >=50 old
@@ -123,6 +138,7 @@ class FormationRules:
             ("age_mix", self.w_age_mix),
             ("age_all_bands", self.w_age_all_bands),
             ("leader", self.w_leader),
+            ("shared_sessions", self.w_shared),
         ]
         out = [n for n, w in names if w > 0]
         if self.previous_sign() > 0:
@@ -134,6 +150,8 @@ class FormationRules:
     def weight(self, rule: str) -> float:
         if rule in ("previous_kept", "rotated"):
             return self.w_previous
+        if rule == "shared_sessions":
+            return self.w_shared
         return getattr(self, "w_" + rule)
 
 
@@ -143,6 +161,7 @@ class FormedTeam:
     rules_met: list[str]
     rules_failed: list[str]
     value: float
+    shared: int | None = None  # sessions all members can do (None: availability unknown)
 
 
 @dataclass
@@ -193,6 +212,22 @@ def previous_pairs(members: Sequence[CadreInfo]) -> int:
     return sum(k * (k - 1) // 2 for k in Counter(teams).values())
 
 
+def shared_sessions(members: Sequence[CadreInfo]) -> tuple[int | None, int | None]:
+    """(sessions all members can do, sessions of the least available member); (None, None)
+    when some member's availability is unknown."""
+    sets = [c.sessions for c in members]
+    if not sets or any(x is None for x in sets):
+        return None, None
+    return len(frozenset.intersection(*sets)), min(len(x) for x in sets)
+
+
+def shared_ok(members: Sequence[CadreInfo], rules: FormationRules) -> bool | None:
+    common, least = shared_sessions(members)
+    if common is None:
+        return None
+    return common >= max(1, math.ceil(rules.min_shared * least - 1e-9))
+
+
 def evaluate_team(members: Sequence[CadreInfo], rules: FormationRules) -> FormedTeam:
     """Which active rules a team meets and fails, and its value for the objective."""
     met: list[str] = []
@@ -205,6 +240,7 @@ def evaluate_team(members: Sequence[CadreInfo], rules: FormationRules) -> Formed
         "age_mix": len(bands) >= 2,
         "age_all_bands": len(bands) == 3 if len(members) >= 3 else None,
         "leader": any(c.is_leader for c in members),
+        "shared_sessions": shared_ok(members, rules) if rules.w_shared > 0 else None,
     }
     value = 0.0
     pp = previous_pairs(members)
@@ -221,7 +257,10 @@ def evaluate_team(members: Sequence[CadreInfo], rules: FormationRules) -> Formed
         if not ok and rule not in ("previous_kept", "rotated"):
             value -= rules.weight(rule)
     value += rules.previous_sign() * rules.w_previous * pp
-    return FormedTeam(tuple(members), met, failed, value)
+    shared = shared_sessions(members)[0]
+    if shared is not None and rules.sessions_total > 0 and rules.w_capacity > 0:
+        value += rules.w_capacity * shared / rules.sessions_total
+    return FormedTeam(tuple(members), met, failed, value, shared)
 
 
 def _team_bonus(rules: FormationRules) -> float:
@@ -340,6 +379,7 @@ def _type_key(c: CadreInfo, rules: FormationRules) -> tuple:
         c.is_local if rules.w_has_local > 0 else False,
         rules.band(c.birth_year) if (rules.w_age_mix > 0 or rules.w_age_all_bands > 0) else 0,
         c.is_leader if rules.w_leader > 0 else False,
+        c.sessions if rules.w_shared > 0 else None,
     )
 
 
@@ -374,7 +414,9 @@ def _aggregate(cadres: Sequence[CadreInfo], rules: FormationRules, fixed, progre
     # a representative cadre per type, stripped of its previous team, scores a composition
     rep = {}
     for i, c in enumerate(cadres):
-        rep.setdefault(ctype[i], CadreInfo(-1, "", c.gender, c.birth_year, c.is_local, (), c.is_leader, None))
+        rep.setdefault(
+            ctype[i], CadreInfo(-1, "", c.gender, c.birth_year, c.is_local, (), c.is_leader, None, c.sessions)
+        )
 
     def typeval(types) -> float:
         return evaluate_team([rep[k] for k in types], rules).value + bonus
@@ -665,6 +707,17 @@ def _explain(teams: list[FormedTeam], cadres: Sequence[CadreInfo], rules: Format
         elif rule == "leader" and leaders < n_teams:
             limit = leaders
             why = f"共{n_teams}个队伍，但只有{leaders}名带队干部：{n_teams - leaders}个队伍没有带队干部"
+        elif rule == "shared_sessions":
+            bad = [t for t in teams if rule in t.rules_failed]
+            names = "；".join(
+                "、".join(c.name for c in t.members) + f"（共同 {t.shared} 个时段）" for t in bad[:5]
+            )
+            more = f" 等{len(bad)}个队伍" if len(bad) > 5 else ""
+            limit = applicable - failing
+            why = (
+                f"{names}{more}：成员共同可走访的时段少于可走访最少者的{rules.min_shared:.0%}，"
+                "花名册中找不到时段更合适的搭档（请调整干部可走访时段、请假，或在日历中增加时段）"
+            )
         elif rule == "previous_kept" and kept_pairs_possible < n_teams:
             limit = kept_pairs_possible
             why = (
@@ -788,21 +841,72 @@ def previous_round_id(s, round_id: int) -> int | None:
     return max(earlier, key=lambda r: (r.start_date or dt.date.min, r.id)).id
 
 
-def round_cadres(s, round_id: int) -> tuple[list[CadreInfo], int | None]:
-    """The cadres available for a round (active, serving in its scope, free at some time) and the
-    previous round whose teams fill ``previous_team``."""
+def staffing_area_ids(s, round_id: int) -> set[int] | None:
+    """The areas whose cadres can staff a round: the town (镇/街道) the round's area lies in and
+    everything below it — a village round or a 补课访 of three villages is staffed from the town's
+    cadres. A round over a district or city uses the cadres in that area. None: no area (all)."""
+    from gisplanner.model import Area, Round
+
+    rnd = s.get(Round, round_id)
+    if rnd is None or rnd.scope_area_id is None:
+        return None
+    area = s.get(Area, rnd.scope_area_id)
+    top = area
+    while top is not None and top.level == "village" and top.parent_id is not None:
+        top = s.get(Area, top.parent_id)
+    return _area_and_below(s, (top or area).id)
+
+
+def round_session_sets(s, round_id: int, cadres) -> dict[int, frozenset[int]] | None:
+    """Cadre id -> the round's sessions (ids) the cadre can do (kind and leave). A round without
+    sessions is judged on the sessions its templates would give it over its dates (negative
+    ids); None when it has neither sessions nor dates."""
     from sqlalchemy import select
+
+    from gisplanner.model import Round, VisitSession
+
+    rows = [
+        (v.id, v.kind, v.start.date())
+        for v in s.scalars(select(VisitSession).where(VisitSession.round_id == round_id))
+    ]
+    if not rows:
+        rnd = s.get(Round, round_id)
+        if rnd is None or rnd.start_date is None or rnd.end_date is None:
+            return None
+        from gisplanner.rounds import template_specs
+
+        specs, _ = template_specs(s, rnd.start_date, rnd.end_date, ("evening", "weekend", "workday"))
+        rows = [(-(n + 1), sp.kind, sp.start.date()) for n, sp in enumerate(specs)]
+    out = {}
+    for c in cadres:
+        kinds = set(c.kinds)
+        leaves = [(lv.start_date, lv.end_date) for lv in c.leaves]
+        out[c.id] = frozenset(
+            sid for sid, kind, day in rows if kind in kinds and not any(a <= day <= b for a, b in leaves)
+        )
+    return out
+
+
+def round_cadres(s, round_id: int) -> tuple[list[CadreInfo], int | None]:
+    """The cadres available for a round (active, serving the town the round lies in, free for at
+    least one of its sessions) with the sessions each can do, and the previous round whose
+    teams fill ``previous_team``."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
 
     from gisplanner.model import Cadre, Round, Team, TeamMember
 
     rnd = s.get(Round, round_id)
     if rnd is None:
         raise FormationError(f"找不到走访轮次 {round_id}")
-    q = select(Cadre).where(Cadre.active.is_(True))
-    if rnd.scope_area_id is not None:
-        scope = _area_and_below(s, rnd.scope_area_id)
+    q = select(Cadre).where(Cadre.active.is_(True)).options(selectinload(Cadre.leaves))
+    scope = staffing_area_ids(s, round_id)
+    if scope is not None:
         q = q.where(Cadre.area_id.in_(scope) | Cadre.area_id.is_(None))
-    cadres = [c for c in s.scalars(q.order_by(Cadre.id)) if c.avail_weekday_evening or c.avail_weekend]
+    cadres = list(s.scalars(q.order_by(Cadre.id)))
+    sets = round_session_sets(s, round_id, cadres)
+    if sets is not None:
+        cadres = [c for c in cadres if sets[c.id]]
     prev_id = previous_round_id(s, round_id)
     prev: dict[int, int] = {}
     if prev_id is not None:
@@ -822,10 +926,32 @@ def round_cadres(s, round_id: int) -> tuple[list[CadreInfo], int | None]:
             tuple(d.strip() for d in (c.dialects or "").split(",") if d.strip()),
             bool(c.is_leader),
             prev.get(c.id),
+            sets[c.id] if sets is not None else None,
+            c.home_area_id,
         )
         for c in cadres
     ]
     return infos, prev_id
+
+
+def choose_cadres(
+    cadres: Sequence[CadreInfo], n: int, round_area_ids: set[int] | None
+) -> tuple[list[CadreInfo], list[str]]:
+    """``n`` cadres for a round smaller than the town: those whose home village (所在村) lies in
+    the round's area first, then local cadres, then the most available; notes say who was chosen."""
+    if n >= len(cadres):
+        return list(cadres), []
+
+    def key(c: CadreInfo):
+        home = round_area_ids is not None and c.home_area_id in round_area_ids
+        return (not home, not c.is_local, -(len(c.sessions) if c.sessions is not None else 0), c.id)
+
+    chosen = sorted(sorted(cadres, key=key)[:n], key=lambda c: c.id)
+    home = sum(1 for c in chosen if round_area_ids is not None and c.home_area_id in round_area_ids)
+    notes = [
+        f"从 {len(cadres)} 名可用干部中选出 {n} 名（家在本轮区域的 {home} 名优先，其次本地干部、可走访时段多者）"
+    ]
+    return chosen, notes
 
 
 def delete_round_teams(s, round_id: int) -> int:
@@ -848,22 +974,45 @@ def delete_round_teams(s, round_id: int) -> int:
 
 
 def form_round_teams(
-    store, round_id: int, rules: FormationRules | None = None, progress: Progress = None
+    store,
+    round_id: int,
+    rules: FormationRules | None = None,
+    progress: Progress = None,
+    teams: int | None = None,
 ) -> StoredFormation:
     """Form teams for a round from its available cadres and store them, replacing the round's
-    teams in one transaction (assignments of the old teams become unassigned)."""
-    from gisplanner.model import Team, TeamMember
+    teams in one transaction (assignments of the old teams become unassigned).
+
+    ``teams``: how many teams at most (a village round needs fewer than the town has); the
+    cadres are then chosen by :func:`choose_cadres`. A team whose member lives in a village of
+    the round is based there (office_area_id), so the territory split gives it that village.
+    """
+    from gisplanner.model import Round, Team, TeamMember
 
     rules = rules or FormationRules()
+    if teams is not None and teams < 1:
+        raise FormationError(f"队伍数 {teams} 应至少为 1")
     with store.session() as s:
         cadres, prev_id = round_cadres(s, round_id)
+        known = set().union(*(c.sessions for c in cadres if c.sessions is not None))
+        if known and rules.sessions_total == 0:
+            rules = dataclasses.replace(rules, sessions_total=len(known))
+        rnd = s.get(Round, round_id)
+        inside = _area_and_below(s, rnd.scope_area_id) if rnd.scope_area_id is not None else None
+        notes: list[str] = []
+        if teams is not None:
+            per = 3 if rules.size == 3 else 2
+            cadres, notes = choose_cadres(cadres, teams * per, inside)
         result = form_teams(cadres, rules, progress=progress)
+        result.notes[:0] = notes
         delete_round_teams(s, round_id)
         team_ids = []
         for n, team in enumerate(result.teams, start=1):
             # the leader: a cadre flagged as leader, else the eldest
             lead = max(team.members, key=lambda c: (c.is_leader, -c.birth_year, -c.id))
-            row = Team(round_id=round_id, name=f"第{n}组")
+            homes = [c.home_area_id for c in sorted(team.members, key=lambda c: c is not lead)]
+            base = next((h for h in homes if h is not None and (inside is None or h in inside)), None)
+            row = Team(round_id=round_id, name=f"第{n}组", office_area_id=base)
             row.members = [
                 TeamMember(cadre_id=c.id, role="leader" if c is lead else "member") for c in team.members
             ]

@@ -1,31 +1,48 @@
-"""Working-day arithmetic (工作日) for problem deadlines: weekends and listed holidays skipped.
+"""Working-day arithmetic (工作日) for problem deadlines.
 
-Extra working days on a weekend (调休上班) can be listed too, so the Chinese holiday calendar
-of a year can be expressed as two date sets.
+The base is the same calendar the round's sessions are generated from
+(:mod:`gisplanner.cncalendar`): the official statutory holidays and 调休 working days, with the
+manual overrides stored in the database; outside the years the official data knows, weekends
+only. Extra holidays and working days can still be listed per deadline rule set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from gisplanner.cncalendar import official_is_workday
 
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """Which days are working days: Mon–Fri, minus `holidays`, plus `extra_workdays`."""
+    """Which days are working days: the official calendar (法定节假日, 调休) with the database's
+    overrides (`overrides`), minus `holidays`, plus `extra_workdays`. With ``official=False``
+    the base is plain Mon–Fri."""
 
     holidays: frozenset[dt.date] = field(default_factory=frozenset)
     extra_workdays: frozenset[dt.date] = field(default_factory=frozenset)
+    official: bool = True
+    overrides: Mapping[dt.date, bool] = field(default_factory=dict, hash=False, compare=False)
 
     @classmethod
-    def of(cls, holidays: Iterable[dt.date] = (), extra_workdays: Iterable[dt.date] = ()) -> WorkCalendar:
-        return cls(frozenset(holidays), frozenset(extra_workdays))
+    def of(
+        cls,
+        holidays: Iterable[dt.date] = (),
+        extra_workdays: Iterable[dt.date] = (),
+        overrides: Mapping[dt.date, bool] | None = None,
+    ) -> WorkCalendar:
+        return cls(frozenset(holidays), frozenset(extra_workdays), overrides=dict(overrides or {}))
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.extra_workdays:
             return True
-        return day.weekday() < 5 and day not in self.holidays
+        if day in self.holidays:
+            return False
+        if day in self.overrides:
+            return self.overrides[day]
+        return official_is_workday(day) if self.official else day.weekday() < 5
 
     def add(self, start: dt.date, n: int) -> dt.date:
         """The date `n` working days after `start` (n = 0: `start` itself, or the next working day

@@ -34,7 +34,7 @@ def tiny(empty_store):
         va = _area(s, "320412100201", "甲村", "village", town)
         vb = _area(s, "320412100202", "乙村", "village", town)
         vc = _area(s, "320412100203", "丙村", "village", town)
-        r1 = Round(name="秋季", kind="regular", status="finished", scope_area_id=town,
+        r1 = Round(name="秋季", kind="regular", status="closed", scope_area_id=town,
                    start_date=dt.date(2026, 10, 10), end_date=dt.date(2026, 11, 8))  # fmt: skip
         r2 = Round(name="补课", kind="makeup", status="planning", start_date=dt.date(2026, 12, 1))
         s.add_all([r1, r2])

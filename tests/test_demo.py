@@ -64,7 +64,7 @@ def test_targets_look_real(demo_store):
 
 def test_previous_round_gives_coverage_and_problems(demo_store):
     c = demo_store.counts()
-    assert [r["status"] for r in c["round_list"]] == ["finished", "planning"]
+    assert [r["status"] for r in c["round_list"]] == ["closed", "planning"]
     t = demo_store.targets_frame()
     outcomes = t.last_outcome.value_counts(dropna=False)
     assert outcomes["met"] > 3000 and outcomes["not_home"] > 300 and outcomes["refused"] > 50

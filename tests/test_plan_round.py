@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def small_round(store, n_targets=70, teams=2, kind="regular") -> int:
-    """A new round over the first n households of one village plus its enterprises, with the
-    demo's next-round sessions."""
+    """A new round over the first n households of one village plus its enterprises, with six of
+    the demo's next-round sessions (no working hours)."""
     with store.session() as s:
         village = s.scalars(select(Area).where(Area.level == "village", Area.office_lon.is_not(None))).first()
         hh = s.scalars(
@@ -49,8 +49,15 @@ def small_round(store, n_targets=70, teams=2, kind="regular") -> int:
         r = Round(name="测试小轮次", kind=kind, status="planning", scope_area_id=village.id)
         s.add(r)
         s.flush()
+        # its first five days without working hours: Sat/Sun mornings and afternoons, Mon and Wed evenings
         for v in demo_next.sessions:
-            s.add(VisitSession(round_id=r.id, label=v.label, start=v.start, end=v.end, holiday=v.holiday))
+            if (
+                v.kind != "workday"
+                and v.start.date() <= dt.date(2026, 12, 9)
+                and v.start.weekday() in (0, 2, 5, 6)
+            ):
+                s.add(VisitSession(round_id=r.id, label=v.label, start=v.start, end=v.end, holiday=v.holiday,
+                                   kind=v.kind))  # fmt: skip
         for tid in list(hh) + list(ent):
             s.add(Assignment(round_id=r.id, target_id=tid, team_id=None, priority=0))
         rid = r.id

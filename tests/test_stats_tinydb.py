@@ -61,7 +61,7 @@ def build_tiny(store) -> dict:
         u1 = Unit(name="镇城建办", level="town")
         u2 = Unit(name="区交通运输局", level="district")
         s.add_all([u1, u2])
-        r = Round(name="十月走访", kind="regular", status="finished", scope_area_id=city.id,
+        r = Round(name="十月走访", kind="regular", status="closed", scope_area_id=city.id,
                   start_date=dt.date(2026, 10, 1), end_date=dt.date(2026, 10, 31))  # fmt: skip
         s.add(r)
         s.flush()

@@ -99,7 +99,7 @@ def test_cli_demo_and_info(tmp_path):
     assert info["households"] == 1200
     assert info["areas"] == {"city": 1, "district": 1, "town": 1, "village": 18}
     assert {"enterprises", "notable_persons", "cadres", "rounds", "visits", "problems"} <= info.keys()
-    assert [r["status"] for r in info["round_list"]] == ["finished", "planning"]
+    assert [r["status"] for r in info["round_list"]] == ["closed", "planning"]
     # a second demo into the same file is refused, nothing changes
     r = run_cli("demo", "--db", str(db))
     assert r.returncode == 2 and "已有数据" in r.stderr

@@ -49,7 +49,7 @@ def hand(backend_store):
         v3 = Area(code=V3, name="前黄村", level="village", parent_id=t2.id)
         s.add_all([v1, v2, v3])
         s.flush()
-        r = Round(name="秋季大走访", status="finished")
+        r = Round(name="秋季大走访", status="closed")
         s.add(r)
         s.flush()
         ids = {}

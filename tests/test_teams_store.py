@@ -40,7 +40,9 @@ def test_form_replaces_the_rounds_teams_and_unassigns_their_targets(demo_store_c
     after = members_by_team(store, 2)
     # only the new teams are left (SQLite may reuse the old ids): pairs now, the old triples are gone
     assert set(after) == set(second.team_ids) and len(after) == len(second.result.teams)
-    assert sorted(len(m) for m in after.values())[-2:] == [2, 3] and len(after) > len(first.team_ids)
+    placed = sum(len(m) for m in after.values())  # an odd roster gets one triple
+    assert sorted(len(m) for m in after.values())[-2:] == ([2, 3] if placed % 2 else [2, 2])
+    assert max(len(m) for m in after.values()) <= 3 and len(after) > len(first.team_ids)
     with store.session() as s:
         assert (
             s.scalar(select(func.count()).where(Assignment.round_id == 2, Assignment.team_id.is_not(None)))
@@ -54,7 +56,9 @@ def test_form_replaces_the_rounds_teams_and_unassigns_their_targets(demo_store_c
 def test_keep_previous_reunites_last_rounds_pairs(demo_store_copy):
     store = demo_store_copy
     last = members_by_team(store, 1)
-    kept = form_round_teams(store, 2, FormationRules(size=2, previous="keep", w_previous=10.0))
+    # (shared sessions off: a pair that cannot go out together any more is split, see
+    # test_teams_availability)
+    kept = form_round_teams(store, 2, FormationRules(size=2, previous="keep", w_previous=10.0, w_shared=0))
     now = members_by_team(store, 2)
     pairs_last = {frozenset(m) for m in last.values()}
     reunited = sum(any(p <= m for m in now.values()) for p in pairs_last)

@@ -1,6 +1,7 @@
 """`teams form` (三搭配 team formation) and `teams split` (territories) for a round.
 
-teams form --db PATH --round ROUND [--size 2|3|mixed] [--keep-previous|--rotate] [--json]
+teams form --db PATH --round ROUND [--size 2|3|mixed] [--keep-previous|--rotate] [--teams N]
+           [--min-shared 0.5] [--json]
 teams split --db PATH --round ROUND [--area CODE] [--json]
 """
 
@@ -32,7 +33,20 @@ def register(sub) -> None:
         default=[],
         metavar="RULE=W",
         help="规则权重，可重复：mixed_gender（男女）、has_local（本地）、age_mix（年龄段）、"
-        "age_all_bands（老中青齐全）、leader（带队）、previous（上轮搭档）；0 表示不考虑",
+        "age_all_bands（老中青齐全）、leader（带队）、shared（共同可走访时段，默认 100）、"
+        "previous（上轮搭档）；0 表示不考虑",
+    )
+    f.add_argument(
+        "--min-shared",
+        type=float,
+        default=0.5,
+        help="同组成员共同可走访时段至少占可走访最少者时段的比例（默认 0.5）",
+    )
+    f.add_argument(
+        "--teams",
+        type=int,
+        default=None,
+        help="最多组建几个队伍（村级轮次用不了全镇干部时；优先家在本轮区域的干部）",
     )
     f.add_argument("--json", action="store_true", help="输出 JSON")
     f.set_defaults(func=run_form)
@@ -47,7 +61,9 @@ def register(sub) -> None:
     s.set_defaults(func=run_split)
 
 
-WEIGHT_FIELDS = ("w_mixed_gender", "w_has_local", "w_age_mix", "w_age_all_bands", "w_leader", "w_previous")
+WEIGHT_FIELDS = (
+    "w_mixed_gender", "w_has_local", "w_age_mix", "w_age_all_bands", "w_leader", "w_shared", "w_previous",
+)  # fmt: skip
 
 
 def run_form(args) -> int:
@@ -70,13 +86,17 @@ def run_form(args) -> int:
         except ValueError:
             print(f"错误：--weight {item!r}：权重 {value!r} 不是数字", file=sys.stderr)
             return 2
+    if not 0 <= args.min_shared <= 1:
+        print(f"错误：--min-shared {args.min_shared} 应在 0 到 1 之间", file=sys.stderr)
+        return 2
     rules = FormationRules(
         size=MIXED if args.size == "mixed" else int(args.size),
+        min_shared=args.min_shared,
         previous="keep" if args.keep_previous else "rotate" if args.rotate else "ignore",
         **weights,
     )
     try:
-        stored = form_round_teams(store, round_id, rules)
+        stored = form_round_teams(store, round_id, rules, teams=args.teams)
     except FormationError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 1
@@ -86,10 +106,28 @@ def run_form(args) -> int:
             {
                 "round": round_id,
                 "teams": [
-                    {"id": tid, "members": [c.id for c in t.members], "rules_met": t.rules_met}
+                    {
+                        "id": tid,
+                        "members": [c.id for c in t.members],
+                        "rules_met": t.rules_met,
+                        "rules_failed": t.rules_failed,
+                        "shared_sessions": t.shared,
+                    }  # fmt: skip
                     for tid, t in zip(stored.team_ids, res.teams, strict=True)
                 ],
-                "unmet": [{"rule": u.rule, "reason": u.reason, "teams": u.teams_failing} for u in res.unmet],
+                "unmet": [
+                    {
+                        "rule": u.rule,
+                        "reason": u.reason,
+                        "teams": u.teams_failing,
+                        "team_ids": [
+                            tid
+                            for tid, t in zip(stored.team_ids, res.teams, strict=True)
+                            if u.rule in t.rules_failed
+                        ],
+                    }
+                    for u in res.unmet
+                ],  # fmt: skip
                 "leftover": [c.id for c in res.leftover],
                 "objective": res.objective,
                 "proven_optimal": res.proven_optimal,
@@ -109,7 +147,8 @@ def run_form(args) -> int:
         )
         met = "、".join(RULE_ZH[r] for r in t.rules_met) or "-"
         miss = "、".join(RULE_ZH[r] for r in t.rules_failed)
-        print(f"  第{n}组：{names}  满足：{met}" + (f"  未满足：{miss}" if miss else ""))
+        shared = f"  共同时段 {t.shared}" if t.shared is not None else ""
+        print(f"  第{n}组：{names}  满足：{met}{shared}" + (f"  未满足：{miss}" if miss else ""))
     for note in res.notes:
         print(f"说明：{note}")
     for u in res.unmet:

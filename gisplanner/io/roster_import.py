@@ -34,7 +34,7 @@ from gisplanner.io.atomic import atomic_path
 from gisplanner.io.readers import RawTable, read_table
 from gisplanner.io.rejects import default_rejects_path, rejects_frame, write_rejects_to
 from gisplanner.io.validate import Checked, Issue, validate
-from gisplanner.model import Area, Cadre, Target, Unit, utcnow
+from gisplanner.model import Area, Cadre, CadreLeave, Target, Unit, utcnow
 from gisplanner.store import Store
 
 Progress = Callable[[float, str], bool] | None
@@ -55,7 +55,7 @@ TARGET_COLUMNS = (
 )  # fmt: skip
 CADRE_COLUMNS = (
     "name", "gender", "birth_year", "is_local", "dialects", "unit_id", "phone", "is_leader",
-    "avail_weekday_evening", "avail_weekend", "area_id",
+    "avail_kinds", "area_id", "home_area_id",
 )  # fmt: skip
 COORD_TOLERANCE_DEG = 1e-7
 BULK_ROWS = 20_000  # from this many new rows on, SQLite indexes are rebuilt after the insert
@@ -68,6 +68,10 @@ _PROVIDES = {
     "birth": ("birth_year",),
     "unit": ("unit_id",),
     "position": ("is_leader",),
+    "avail_weekday_evening": ("avail_kinds",),
+    "avail_weekend": ("avail_kinds",),
+    "home_village": ("home_area_id",),
+    "leave": (),  # cadre_leave rows, written after the cadres
 }
 
 
@@ -257,6 +261,7 @@ def import_roster(
                 conn.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MB: index pages stay in memory
             if preview.kind == "cadres":
                 result.units_created = _resolve_units(conn, frame, preview)
+                result.issues = [*result.issues, *_resolve_home_villages(conn, frame, preview)]
                 table, columns, extra = Cadre.__table__, CADRE_COLUMNS, {}
                 existing = _existing(conn, "cadre", None, frame["ext_id"], columns)
             else:
@@ -305,6 +310,8 @@ def import_roster(
                     done += len(part)
                     result.updated += len(part)
                     report(0.95 * done / total, f"已更新 {done}/{total}")
+            if preview.kind == "cadres" and "leave" in preview.mapping:
+                _write_leaves(conn, frame)
             mappings.remember(conn, preview.kind, preview.table.headers, preview.mapping, preview.crs)
             if tmp_rejects is not None:
                 report(0.97, "写入未导入文件")
@@ -327,8 +334,10 @@ def _db_frame(preview: RosterPreview, good: np.ndarray) -> pd.DataFrame:
     if preview.kind == "cadres":
         for c in ("name", "gender", "birth_year", "is_local", "dialects", "phone", "is_leader"):
             out[c] = v[c]
-        out["avail_weekday_evening"] = v["avail_weekday_evening"]
-        out["avail_weekend"] = v["avail_weekend"]
+        out["avail_kinds"] = v["avail_kinds"]
+        out["leave"] = v["leave"]
+        out["home_village"] = v["home_village"]
+        out["home_area_id"] = None
         out["unit_name"] = v["unit"]
         out["unit_id"] = None
         out["area_id"] = preview.cadre_area_id
@@ -473,6 +482,58 @@ def _insert(conn: Connection, table: str, columns: list[str], rows: list[tuple])
 
 def _update_params(part: pd.DataFrame, compare: list[str]) -> list[dict]:
     return [{"_id": int(r["_id"]), **{c: _plain(r[c]) for c in compare}} for r in part.to_dict("records")]
+
+
+def _resolve_home_villages(conn: Connection, frame: pd.DataFrame, preview: RosterPreview) -> list[Issue]:
+    """所在村 names -> village area ids (within the cadres' town when known); unknown names are
+    reported as issues and left empty (the cadre is still imported)."""
+    names = sorted({n for n in frame["home_village"] if n})
+    if not names:
+        return []
+    tbl = Area.__table__
+    q = select(tbl.c.name, tbl.c.id, tbl.c.code).where(tbl.c.level == "village")
+    if preview.cadre_area_id is not None:
+        q = q.where(tbl.c.parent_id == preview.cadre_area_id)
+    by_name: dict[str, int] = {}
+    for name, aid, code in conn.execute(q).all():
+        by_name.setdefault(name, aid)
+        by_name.setdefault(code, aid)
+    frame["home_area_id"] = [by_name.get(n) if n else None for n in frame["home_village"]]
+    label = preview.mapping.get("home_village", "所在村/社区")
+    good = np.flatnonzero(preview.checked.good)
+    out = []
+    for i, n in enumerate(frame["home_village"]):
+        if n and by_name.get(n) is None:
+            row = int(preview.checked.rows[good[i]])
+            out.append(Issue(row, label, f"找不到村/社区“{n}”，未记录所在村（干部已导入）"))
+    return out
+
+
+def _write_leaves(conn: Connection, frame: pd.DataFrame) -> None:
+    """Replace the leave (请假) rows of the file's cadres with the file's 请假日期."""
+    tbl = Cadre.__table__
+    ids = dict(
+        conn.execute(select(tbl.c.ext_id, tbl.c.id).where(tbl.c.ext_id.in_(frame["ext_id"].tolist()))).all()
+    )
+    leave = CadreLeave.__table__
+    cadre_ids = [ids[e] for e in frame["ext_id"] if e in ids]
+    for start in range(0, len(cadre_ids), 500):
+        conn.execute(leave.delete().where(leave.c.cadre_id.in_(cadre_ids[start : start + 500])))
+    rows = []
+    for ext, text in zip(frame["ext_id"], frame["leave"], strict=True):
+        if not text or ext not in ids:
+            continue
+        for part in text.split(";"):
+            a, b = part.split(":")
+            rows.append(
+                {
+                    "cadre_id": ids[ext],
+                    "start_date": dt.date.fromisoformat(a),
+                    "end_date": dt.date.fromisoformat(b),
+                }
+            )
+    if rows:
+        conn.execute(leave.insert(), rows)
 
 
 def _resolve_units(conn: Connection, frame: pd.DataFrame, preview: RosterPreview) -> int:

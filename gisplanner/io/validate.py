@@ -435,6 +435,59 @@ def _household_fields(checked: Checked, text, label) -> None:
         vals[tag] = yes.to_numpy() | in_list
 
 
+_KIND_WORDS = {
+    "evening": "evening", "晚上": "evening", "工作日晚上": "evening", "晚间": "evening", "夜间": "evening",
+    "工作日晚间": "evening", "傍晚": "evening",
+    "weekend": "weekend", "周末": "weekend", "双休日": "weekend", "节假日": "weekend", "休息日": "weekend",
+    "周末节假日": "weekend", "周六日": "weekend",
+    "workday": "workday", "工作日": "workday", "工作日白天": "workday", "白天": "workday",
+    "工作时间": "workday", "上班时间": "workday", "工作日工作时间": "workday",
+}  # fmt: skip
+_ALL_WORDS = {"全部", "均可", "都可以", "不限", "all"}
+
+
+def parse_session_kinds(text: str) -> tuple[str, str | None]:
+    """'工作日晚上、周末' -> ('evening,weekend', None); an unknown word -> ('', message)."""
+    from gisplanner.model import ALL_SESSION_KINDS, normalize_kinds
+
+    words = [w for w in re.split(r"[，,、;；/\s和及]+", str(text or "").strip()) if w]
+    if not words:
+        return "", None
+    if any(w.lower() in _ALL_WORDS for w in words):
+        return ALL_SESSION_KINDS, None
+    unknown = [w for w in words if w.lower() not in _KIND_WORDS]
+    if unknown:
+        return "", (
+            f"可走访时段“{'、'.join(unknown)}”无法识别（可填：工作日晚上、周末、工作日白天，或 全部）"
+        )
+    return normalize_kinds(_KIND_WORDS[w.lower()] for w in words), None
+
+
+_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})")
+
+
+def parse_leave_ranges(text: str) -> tuple[list[tuple[dt.date, dt.date]], str | None]:
+    """'2026-12-10至2026-12-15；2026-12-20' -> inclusive date ranges, or an error message."""
+    out: list[tuple[dt.date, dt.date]] = []
+    src = str(text or "").strip()
+    if not src:
+        return out, None
+    for part in (p for p in re.split(r"[，,;；、\s]+", src) if p):
+        found = list(_DATE_RE.finditer(part))
+        rest = _DATE_RE.sub("", part).strip()
+        if not found or len(found) > 2 or rest not in ("", "至", "到", "~", "～", "—", "--", "-", ":", "－"):
+            return [], f"请假日期“{part}”无法识别（例：2026-12-10至2026-12-15，多段用；分隔）"
+        try:
+            days = [dt.date(int(m[1] or m[4]), int(m[2] or m[5]), int(m[3] or m[6])) for m in found]
+        except ValueError:
+            return [], f"请假日期“{part}”不是有效日期"
+        a, b = days[0], days[-1]
+        if b < a:
+            return [], f"请假日期“{part}”结束早于开始"
+        out.append((a, b))
+    return out, None
+
+
 def _cadre_fields(checked: Checked, text, label, today: dt.date) -> None:
     vals = checked.values
     g = text("gender").str.lower()
@@ -468,6 +521,30 @@ def _cadre_fields(checked: Checked, text, label, today: dt.date) -> None:
         checked.add(bad, label(key), lambda i, t=t: f"“{t.iat[i]}”无法识别，请填 是 或 否")
         vals[key] = yes.where(t != "", default).astype(bool)
     vals["is_leader"] = vals["is_leader"] | position.str.contains("队长|组长", regex=True)
+    # 可走访时段: the session kinds; when empty, from the two yes/no columns (+ working hours)
+    kinds_t = text("avail_kinds")
+    parsed = kinds_t.map(parse_session_kinds)
+    bad_kinds = parsed.map(lambda r: r[1] is not None).to_numpy()
+    checked.add(bad_kinds, label("avail_kinds"), parsed.map(lambda r: r[1] or ""))
+    from_flags = [
+        ",".join(k for k, on in (("evening", ev), ("weekend", we), ("workday", True)) if on)
+        for ev, we in zip(vals["avail_weekday_evening"], vals["avail_weekend"], strict=True)
+    ]
+    vals["avail_kinds"] = [
+        r[0] if t != "" and r[1] is None else f for t, r, f in zip(kinds_t, parsed, from_flags, strict=True)
+    ]
+    # 请假日期: date ranges, kept as 'YYYY-MM-DD:YYYY-MM-DD;…'
+    leave_t = text("leave")
+    leaves = leave_t.map(parse_leave_ranges)
+    checked.add(
+        leaves.map(lambda r: r[1] is not None).to_numpy(), label("leave"), leaves.map(lambda r: r[1] or "")
+    )
+    vals["leave"] = [
+        ";".join(f"{a}:{b}" for a, b in r[0]) if r[1] is None and t != "" else None
+        for t, r in zip(leave_t, leaves, strict=True)
+    ]
+    village = text("home_village")
+    vals["home_village"] = village.where(village != "", None)
     for key in ("dialects", "unit"):
         t = (
             text(key).str.replace(r"[，、;；/\s]+", ",", regex=True).str.strip(",")

@@ -149,7 +149,7 @@ def write_files(store, out: Path, *, gbk_sample: int = GBK_SAMPLE) -> dict[str, 
 
     cad = store.read_frame(
         "SELECT c.ext_id, c.name, c.gender, c.birth_year, c.is_local, c.dialects, u.name AS unit, "
-        "c.is_leader, c.phone, c.avail_weekday_evening, c.avail_weekend FROM cadre c "
+        "c.is_leader, c.phone, c.avail_kinds FROM cadre c "
         "LEFT JOIN unit u ON u.id = c.unit_id ORDER BY c.id"
     )
     cadres = pd.DataFrame(
@@ -163,8 +163,8 @@ def write_files(store, out: Path, *, gbk_sample: int = GBK_SAMPLE) -> dict[str, 
             "单位": cad["unit"],
             "是否队长": cad["is_leader"].astype(bool).map({True: "是", False: "否"}),
             "联系电话": cad["phone"],
-            "工作日晚上可走访": cad["avail_weekday_evening"].astype(bool).map({True: "是", False: "否"}),
-            "周末可走访": cad["avail_weekend"].astype(bool).map({True: "是", False: "否"}),
+            "工作日晚上可走访": cad["avail_kinds"].str.contains("evening").map({True: "是", False: "否"}),
+            "周末可走访": cad["avail_kinds"].str.contains("weekend").map({True: "是", False: "否"}),
         }
     )
     _replace(out / "cadres.xlsx", lambda p: write_xlsx(p, [("干部名册", cadres)]))

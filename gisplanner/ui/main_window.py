@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
             status = ROUND_STATUS_ZH.get(r["status"], r["status"])
             self.round_combo.addItem(f"{r['name']}（{kind}·{status}）", r["id"])
         # open on the round being planned, else the newest
-        planning = [i for i, r in enumerate(rounds) if r["status"] != "finished"]
+        planning = [i for i, r in enumerate(rounds) if r["status"] != "closed"]
         idx = planning[0] if planning else len(rounds) - 1
         self.round_combo.setCurrentIndex(idx)
         self.round_combo.blockSignals(False)

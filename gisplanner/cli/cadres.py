@@ -1,0 +1,73 @@
+"""`cadres list` and `cadres availability`: the roster and when each cadre can go out.
+
+cadres list --db DB [--json]
+cadres availability --db DB --cadre ID --kinds evening,weekend,workday [--leave D1:D2 …] [--no-leave]
+"""
+
+from __future__ import annotations
+
+import sys
+
+from gisplanner.cli.common import add_db_argument, open_store, print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("cadres", help="干部名册；设置干部可走访时段与请假日期")
+    csub = p.add_subparsers(dest="cadres_command", metavar="ACTION", required=True)
+    ls = csub.add_parser("list", help="列出干部及其可走访时段、请假日期")
+    add_db_argument(ls)
+    ls.add_argument("--json", action="store_true", help="输出 JSON")
+    ls.set_defaults(func=run_list)
+
+    a = csub.add_parser("availability", help="设置一名干部的可走访时段和请假日期")
+    add_db_argument(a)
+    a.add_argument("--cadre", required=True, help="干部 id 或名册编号")
+    a.add_argument("--kinds", required=True,
+                   help="可走访时段：evening 工作日晚上、weekend 周末/节假日、workday 工作日白天，逗号分隔")  # fmt: skip
+    a.add_argument("--leave", action="append", default=None, metavar="D1:D2",
+                   help="请假日期 YYYY-MM-DD:YYYY-MM-DD（可重复；给出时替换原有请假记录）")  # fmt: skip
+    a.add_argument("--no-leave", action="store_true", help="清除该干部的请假记录")
+    a.add_argument("--json", action="store_true", help="输出 JSON")
+    a.set_defaults(func=run_availability)
+
+
+def run_list(args) -> int:
+    from gisplanner.cadres import list_cadres
+    from gisplanner.model import SESSION_KIND_ZH
+
+    store = open_store(args)
+    with store.session() as s:
+        rows = list_cadres(s)
+    if args.json:
+        print_json({"cadres": rows})
+        return 0
+    for r in rows:
+        kinds = "、".join(SESSION_KIND_ZH[k] for k in r["kinds"]) or "无"
+        leave = "；".join(f"{a}至{b}" for a, b in r["leave"])
+        print(f"[{r['id']}] {r['name']}  可走访：{kinds}" + (f"  请假：{leave}" if leave else ""))
+    return 0
+
+
+def run_availability(args) -> int:
+    from gisplanner.cadres import CadreError, cadre_dict, find_cadre, parse_leave, set_availability
+
+    store = open_store(args)
+    if args.leave and args.no_leave:
+        print("错误：--leave 与 --no-leave 不能同时使用", file=sys.stderr)
+        return 2
+    try:
+        leaves = [parse_leave(x) for x in args.leave] if args.leave else ([] if args.no_leave else None)
+        kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+        with store.session() as s:
+            c = find_cadre(s, args.cadre)
+            set_availability(s, c.id, kinds, leaves)
+            out = cadre_dict(c)
+    except CadreError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    if args.json:
+        print_json(out)
+    else:
+        leave = "；".join(f"{a}至{b}" for a, b in out["leave"]) or "无"
+        print(f"干部 [{out['id']}] {out['name']}：可走访 {','.join(out['kinds'])}，请假 {leave}")
+    return 0
