@@ -290,10 +290,11 @@ def _sub_problem(p: Problem, g: list[int], members: list[int], wbs) -> _Sub:
 
 
 def solve_decomposed(
-    p: Problem, time_limit: float = 5.0, seed: int = 0, group_size: int = 4, improve_share: float = 1.0
+    p: Problem, time_limit: float = 5.0, seed: int = 0, group_size: int = 4, improve_share: float = 0.8
 ) -> Solution:
     """Construct, fill and improve (see the module docstring); same result type as
-    :func:`gisplanner.routing.vrptw.solve`."""
+    :func:`gisplanner.routing.vrptw.solve`. ``improve_share`` of the time left after the
+    construction goes to improving; the rest is kept for the final fill."""
     t0 = time.perf_counter()
     p.check()
     fits = feasible_windows(p)

@@ -68,7 +68,7 @@ class CapacityBars(QWidget):
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
-        width = max(10, self.width() - self.NAME - 70)
+        width = max(10, self.width() - self.NAME - 110)
         text = self.palette().text().color()
         for i, (name, work, avail, fits) in enumerate(self.bar_lengths()):
             t = self.teams[i]
@@ -81,6 +81,8 @@ class CapacityBars(QWidget):
             p.setPen(QPen(text, 1))
             p.drawRect(QRectF(self.NAME, y + 3, width * avail, self.ROW - 6))
             label = f"{t.workload_minutes / 60:.0f}/{t.available_minutes / 60:.0f} 时"
+            if not fits:
+                label += f" 差{t.shortfall_minutes / 60:.0f}"
             p.drawText(QRectF(self.NAME + width + 4, y, 66, self.ROW), Qt.AlignmentFlag.AlignVCenter, label)
         p.end()
 
