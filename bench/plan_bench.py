@@ -91,7 +91,7 @@ def build(path: Path, households: int) -> None:
 
 
 def six_week_round(store) -> int:
-    from gisplanner.rounds import create_round
+    from gisplanner.rounds import create_round, parse_template_names
 
     with store.session() as s:
         from sqlalchemy import select
@@ -101,7 +101,7 @@ def six_week_round(store) -> int:
         town = s.scalars(select(Area.code).where(Area.level == "town")).first()
     made = create_round(
         store, "六周常规走访", "regular", dt.date(2026, 12, 7), dt.date(2027, 1, 17), town,
-        ["evenings", "weekends", "workdays"],
+        parse_template_names("evenings,weekends,workdays"),
     )  # fmt: skip
     return made.round_id
 

@@ -79,3 +79,26 @@ def test_capacity_bars_before_planning(window, qtbot):
     assert "容量测算" in panel.capacity_label.text() and "小时" in panel.capacity_label.text()
     assert panel.table.rowCount() == 0  # nothing planned yet
     panel.capacity_area.grab()  # paints without error
+
+
+def test_replanning_over_printed_sheets_asks_first(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from sqlalchemy import select
+
+    from gisplanner.model import PrintLog, Round
+
+    panel = window.plan_panel
+    panel.time_limit.setValue(2)
+    panel.start_planning()
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=60_000)
+    first = panel.last_result
+    with window.store.session() as s:
+        name = s.scalar(select(Round.name).where(Round.id == window.current_round_id))
+        s.add(PrintLog(user="测试", what=f"走访路线单（{name}，{len(first.routes)} 份）", pages=2))
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No
+    )
+    panel.start_planning()
+    assert asked and "打印" in asked[0]
+    assert panel.last_result is first and panel.plan_button.isEnabled()  # nothing re-planned

@@ -19,6 +19,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner.capacity import round_capacity
-from gisplanner.planning import REASON_ZH, PlanConfig, load_plan, plan_round
+from gisplanner.planning import REASON_ZH, PlanConfig, load_plan, plan_round, printed_route_ids
 
 SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 COLUMNS = ["小组", "时段", "序号", "预计到达", "走访对象", "说明"]
@@ -104,11 +105,16 @@ class PlanPanel(QWidget):
         self.time_limit.setSuffix(" 秒")
         self.plan_button = QPushButton("规划路线")
         self.plan_button.clicked.connect(self.start_planning)
+        self.remaining = QCheckBox("只排剩余")
+        self.remaining.setToolTip(
+            "轮次进行中：只排尚未走访的对象、只用尚未开始的时段，已打印或已开始的路线单保持不变"
+        )
         self.team_combo = QComboBox()
         self.team_combo.currentIndexChanged.connect(self._team_changed)
         top = QHBoxLayout()
         top.addWidget(QLabel("求解时间"))
         top.addWidget(self.time_limit)
+        top.addWidget(self.remaining)
         top.addWidget(self.plan_button)
         top.addStretch(1)
         top.addWidget(QLabel("小组"))
@@ -153,7 +159,20 @@ class PlanPanel(QWidget):
         if w.store is None or w.current_round_id is None:
             QMessageBox.information(self, "规划路线", "请先打开数据库并选择走访轮次")
             return
-        cfg = PlanConfig(time_limit=float(self.time_limit.value()))
+        remaining = self.remaining.isChecked()
+        if not remaining:
+            printed = len(printed_route_ids(w.store, w.current_round_id))
+            if printed and (
+                QMessageBox.question(
+                    self,
+                    "规划路线",
+                    f"本轮已有 {printed} 张路线单打印过，重新规划整轮会替换它们（需要重新打印）。\n"
+                    "只排剩余部分请勾选「只排剩余」。仍然重新规划整轮吗？",
+                )
+                != QMessageBox.StandardButton.Yes
+            ):
+                return
+        cfg = PlanConfig(time_limit=float(self.time_limit.value()), remaining=remaining)
         self.plan_button.setEnabled(False)
         w.run_task(
             plan_round,
@@ -182,7 +201,9 @@ class PlanPanel(QWidget):
             f"{result.teams} 个小组，{len(result.routes)} 条路线；已排 {result.scheduled}/{result.targets} 个对象，"
             f"未排 {len(result.unscheduled)}（{why or '无'}）；重点对象已排 {result.priority_scheduled}/"
             f"{result.priority_targets}；步行合计 {result.walking_minutes:.0f} 分钟；"
-            f"用时 {result.runtime:.1f} 秒" + ("" if result.saved else "；未保存（有时间窗冲突）")
+            f"用时 {result.runtime:.1f} 秒"
+            + ("" if result.saved else "；未保存（有时间窗冲突）")
+            + "".join(f"；{n}" for n in result.notes)
         )
         if result.capacity is not None:
             self._cap_generation += 1
