@@ -167,6 +167,7 @@ def main(argv=None) -> int:
     ap.add_argument("--city", action="store_true", help="a 250,000-household city round")
     ap.add_argument("--matrix-only", action="store_true", help="only time the travel matrices")
     ap.add_argument("--db", type=Path, default=None, help="work on (a copy of) this demo database")
+    ap.add_argument("--round", type=int, default=None, help="plan this (staffed) round of --db again")
     args = ap.parse_args(argv)
 
     from sqlalchemy import select
@@ -183,12 +184,15 @@ def main(argv=None) -> int:
             rid = s.scalars(select(Round.id).where(Round.status == "planning")).first()
         matrix_timing(store, rid)
         return 0
-    if args.winter or args.city:
+    if args.round is not None:
+        rid = args.round
+    elif args.winter or args.city:
         with store.session() as s:
             rid = s.scalars(select(Round.id).where(Round.status == "planning")).first()
     else:
         rid = six_week_round(store)
-    staff(store, rid)
+    if args.round is None:
+        staff(store, rid)
     capacity_report(store, rid)
     short = plan(store, rid, args.time_limit, args.workers, "short")
     if args.long:
