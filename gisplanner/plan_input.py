@@ -156,10 +156,9 @@ def load_round(
             select(VisitSession).where(VisitSession.round_id == round_id).order_by(VisitSession.start)
         ).all()
         if not sessions:
-            raise PlanInputError(
-                f"轮次「{rnd.name}」还没有走访时段：请先按模板生成时段（错时走访），"
-                "例如 plan --make-sessions 或 sessions generate"
-            )
+            from gisplanner.rounds import no_sessions_hint
+
+            raise PlanInputError(f"轮次「{rnd.name}」还没有走访时段：{no_sessions_hint(round_id)}")
         if session_ids is not None:
             sessions = [v for v in sessions if v.id in session_ids]
         teams = s.scalars(select(Team).where(Team.round_id == round_id).order_by(Team.id)).all()
