@@ -275,7 +275,8 @@ def _finish_date(work: _TeamWork, sessions: list[SessionInfo], total: float, fit
         return sessions[lo - 1].start.date()
     first, last = sessions[0].start.date(), sessions[-1].start.date()
     days = (last - first).days + 1
-    per_day = sum(max(0.0, session_minutes(s) - work.leg - work.end_slack) for s in sessions) / days
+    # the sessions of a shorter round are taken as one week of its rhythm
+    per_day = sum(max(0.0, session_minutes(s) - work.leg - work.end_slack) for s in sessions) / max(days, 7)
     if per_day <= 0:
         return None
     return last + dt.timedelta(days=math.ceil(shortfall / per_day))

@@ -21,13 +21,11 @@ from gisplanner.model import (
     CLOSED_STATUSES,
     Area,
     Assignment,
-    Cadre,
     Problem,
     Road,
     Round,
     Target,
     Team,
-    TeamMember,
     Visit,
     VisitSession,
 )
@@ -41,6 +39,7 @@ from gisplanner.schedule import (
     SessionInfo,
     TargetInfo,
     availability,
+    team_session_ids,
 )
 
 
@@ -126,43 +125,11 @@ def round_availability(
     return availability([ri.infos[t] for t in ids], ri.sessions, cfg, home, appointments)
 
 
-def _is_weekend(s: SessionInfo) -> bool:
-    return s.holiday or s.start.weekday() >= 5
-
-
 def _team_sessions(s, round_id: int, teams, sess: list[SessionInfo]) -> dict[int, list[SessionInfo]]:
-    """The sessions all members of each team can do.
-
-    Uses :func:`gisplanner.schedule.team_session_ids` (session kinds, leave dates) where the
-    schedule module has it; otherwise the cadres' weekday-evening / weekend flags.
-    """
+    """The sessions all members of each team can do (kinds, leave, sessions marked for teams)."""
     by_id = {v.id: v for v in sess}
-    try:
-        from gisplanner.schedule import team_session_ids
-    except ImportError:  # older schedule module: availability flags only
-        team_session_ids = None
-    if team_session_ids is not None:
-        ids = team_session_ids(s, round_id)
-        return {t.id: [by_id[i] for i in ids.get(t.id, []) if i in by_id] for t in teams}
-    avail_rows = s.execute(
-        select(TeamMember.team_id, Cadre.avail_weekday_evening, Cadre.avail_weekend)
-        .join(Cadre, Cadre.id == TeamMember.cadre_id)
-        .where(TeamMember.team_id.in_([t.id for t in teams]))
-    ).all()
-    evening_ok: dict[int, bool] = {}
-    weekend_ok: dict[int, bool] = {}
-    for tid_, ev, we in avail_rows:
-        evening_ok[tid_] = evening_ok.get(tid_, True) and bool(ev)
-        weekend_ok[tid_] = weekend_ok.get(tid_, True) and bool(we)
-    out = {}
-    for t in teams:
-        out[t.id] = [
-            v
-            for v in sess
-            if (weekend_ok.get(t.id, True) if _is_weekend(v) else True)
-            and (evening_ok.get(t.id, True) if (not _is_weekend(v) and v.start.hour >= 17) else True)
-        ]
-    return out
+    ids = team_session_ids(s, round_id)
+    return {t.id: [by_id[i] for i in ids.get(t.id, []) if i in by_id] for t in teams}
 
 
 def load_round(
@@ -193,10 +160,9 @@ def load_round(
             select(VisitSession).where(VisitSession.round_id == round_id).order_by(VisitSession.start)
         ).all()
         if not sessions:
-            raise PlanInputError(
-                f"轮次「{rnd.name}」还没有走访时段：请先按模板生成时段（错时走访），"
-                "例如 plan --make-sessions 或 sessions generate"
-            )
+            from gisplanner.rounds import no_sessions_hint
+
+            raise PlanInputError(f"轮次「{rnd.name}」还没有走访时段：{no_sessions_hint(round_id)}")
         if session_ids is not None:
             sessions = [v for v in sessions if v.id in session_ids]
         teams = s.scalars(select(Team).where(Team.round_id == round_id).order_by(Team.id)).all()

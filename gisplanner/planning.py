@@ -525,7 +525,9 @@ def _solve_all(problems: list[_TeamProblem], cfg: PlanConfig, t_start: float, re
     left, minus the overhead measured so far, so the whole round ends on time."""
     workers = cfg.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(problems)))
-    deadline = t_start + cfg.time_limit - 1.0  # leave a second for storing the plan
+    # keep back time for storing the plan: about a second per 3,000 stops
+    stops = sum(len(tp.problem.clients) for tp in problems)
+    deadline = t_start + cfg.time_limit - 1.0 - stops / 3000
     overhead = [0.3 if workers > 1 else 0.1]
     size = [_size(tp) for tp in problems]
     running: dict = {}

@@ -62,3 +62,43 @@ def test_round_without_teams_reports_instead_of_crashing(window, qtbot, monkeypa
     window.plan_action.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
     assert "组队" in shown[0]
+
+
+def test_capacity_bars_before_planning(window, qtbot):
+    """Before anyone presses 规划: one bar per team, work against session time, computed off the UI thread."""
+    panel = window.plan_panel
+    qtbot.waitUntil(lambda: panel.capacity is not None, timeout=60_000)
+    cap = panel.capacity
+    assert cap.round_id == window.current_round_id
+    bars = panel.capacity_bars.bar_lengths()
+    assert [b[0] for b in bars] == [t.name for t in cap.teams if t.targets] and len(bars) == 2
+    for (_, work, avail, fits), t in zip(bars, [t for t in cap.teams if t.targets], strict=True):
+        assert 0 < work <= 1 and 0 < avail <= 1
+        assert fits == t.fits
+        assert work / avail == pytest.approx(t.workload_minutes / t.available_minutes)
+    assert "容量测算" in panel.capacity_label.text() and "小时" in panel.capacity_label.text()
+    assert panel.table.rowCount() == 0  # nothing planned yet
+    panel.capacity_area.grab()  # paints without error
+
+
+def test_replanning_over_printed_sheets_asks_first(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from sqlalchemy import select
+
+    from gisplanner.model import PrintLog, Round
+
+    panel = window.plan_panel
+    panel.time_limit.setValue(2)
+    panel.start_planning()
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=60_000)
+    first = panel.last_result
+    with window.store.session() as s:
+        name = s.scalar(select(Round.name).where(Round.id == window.current_round_id))
+        s.add(PrintLog(user="测试", what=f"走访路线单（{name}，{len(first.routes)} 份）", pages=2))
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No
+    )
+    panel.start_planning()
+    assert asked and "打印" in asked[0]
+    assert panel.last_result is first and panel.plan_button.isEnabled()  # nothing re-planned

@@ -38,7 +38,6 @@ from gisplanner.routing.vrptw import (
     Unserved,
     _late_stops,
     _route_distance,
-    feasible_windows,
     retime,
     solve,
 )
@@ -46,16 +45,55 @@ from gisplanner.routing.vrptw import (
 SCARCITY_METRES = 150  # score bonus per compatible session fewer (targets that cannot wait first)
 
 
+def _shift_of_window(p: Problem):
+    """A function (earliest, latest) -> index of the shift that contains the window, or None."""
+    import bisect
+
+    order = sorted(range(len(p.shifts)), key=lambda si: (p.shifts[si].tw_early, si))
+    starts = [p.shifts[si].tw_early for si in order]
+
+    def find(e: int, lt: int) -> int | None:
+        j = bisect.bisect_right(starts, e) - 1
+        while j >= 0:  # shifts may overlap: look back while they could still contain it
+            si = order[j]
+            s = p.shifts[si]
+            if s.tw_early <= e and lt <= s.tw_late:
+                return si
+            if j > 0 and p.shifts[order[j - 1]].tw_late < e and s.tw_late < e:
+                break
+            j -= 1
+        return None
+
+    return find
+
+
+def fitting_windows(p: Problem) -> list[list[int]]:
+    """Like :func:`~gisplanner.routing.vrptw.feasible_windows` for windows that each lie in one
+    shift: only that shift is tried (linear instead of windows × shifts)."""
+    from gisplanner.routing.vrptw import _alternative_fits
+
+    find = _shift_of_window(p)
+    out = []
+    for c in p.clients:
+        ks = []
+        for k, w in enumerate(c.windows):
+            si = find(*w)
+            if si is not None and _alternative_fits(p, c, w, p.shifts[si]):
+                ks.append(k)
+        out.append(ks)
+    return out
+
+
 def _window_by_shift(p: Problem, fits: list[list[int]]) -> list[dict[int, int]]:
     """For every client: shift index -> index of its window inside that shift."""
+    find = _shift_of_window(p)
     out = []
     for ci, c in enumerate(p.clients):
         d: dict[int, int] = {}
         for k in fits[ci]:
-            e, lt = c.windows[k]
-            for si, s in enumerate(p.shifts):
-                if s.tw_early <= e and lt <= s.tw_late and si not in d:
-                    d[si] = k
+            si = find(*c.windows[k])
+            if si is not None and si not in d:
+                d[si] = k
         out.append(d)
     return out
 
@@ -69,19 +107,60 @@ def _feasible(p: Problem, shift: Shift, seq: list[tuple[int, int]]) -> bool:
     return back <= shift.tw_late and not _late_stops(p, stops)
 
 
-def _best_insertion(p: Problem, si: int, seq: list[tuple[int, int]], ci: int, k: int, dist: np.ndarray):
+BIG = np.iinfo(np.int64).max // 4
+
+
+def _route_state(p: Problem, shift: Shift, seq: list[tuple[int, int]], dur: np.ndarray):
+    """Timing of a route for O(1) insertion checks (push-forward, Savelsbergh style).
+
+    Returns (locations incl. depot at both ends, departure time from node i = 0..k,
+    earliest start of node i = 1..k+1, latest start of node i = 1..k+1 that keeps the rest of
+    the route feasible); node k+1 is the return to the depot.
+    """
+    locs = [shift.depot] + [p.clients[ci].location for ci, _ in seq] + [shift.depot]
+    k = len(seq)
+    depart = np.empty(k + 1, dtype=np.int64)
+    t = shift.tw_early
+    depart[0] = t
+    for i, (ci, kw) in enumerate(seq, start=1):
+        c = p.clients[ci]
+        t = max(t + int(dur[locs[i - 1], locs[i]]), c.windows[kw][0]) + c.service
+        depart[i] = t
+    early = np.empty(k + 1, dtype=np.int64)
+    latest = np.empty(k + 1, dtype=np.int64)
+    early[k] = -BIG
+    latest[k] = shift.tw_late
+    for i in range(k, 0, -1):
+        ci, kw = seq[i - 1]
+        c = p.clients[ci]
+        early[i - 1] = c.windows[kw][0]
+        latest[i - 1] = min(c.windows[kw][1], latest[i] - c.service - int(dur[locs[i], locs[i + 1]]))
+    return np.asarray(locs, dtype=np.int64), depart, early, latest
+
+
+def _insertion_costs(p, state, cl, e_c, l_c, svc, dist, dur) -> np.ndarray:
+    """(positions × candidates) added distance of each feasible insertion, BIG where infeasible."""
+    locs, depart, early, latest = state
+    a, b = locs[:-1], locs[1:]
+    arr = depart[:, None] + dur[a[:, None], cl[None, :]]
+    st = np.maximum(e_c[None, :], arr)
+    ok = st <= l_c[None, :]
+    arr_n = st + svc[None, :] + dur[cl[None, :], b[:, None]]
+    ok &= np.maximum(early[:, None], arr_n) <= latest[:, None]
+    added = dist[a[:, None], cl[None, :]] + dist[cl[None, :], b[:, None]] - dist[a, b][:, None]
+    return np.where(ok, added, BIG)
+
+
+def _best_insertion(p: Problem, si: int, seq: list[tuple[int, int]], ci: int, k: int, dist, dur):
     """(added distance, position) of the cheapest feasible insertion, or None."""
-    shift = p.shifts[si]
-    loc = p.clients[ci].location
-    locs = [shift.depot] + [p.clients[x].location for x, _ in seq] + [shift.depot]
-    a = np.array(locs[:-1])
-    b = np.array(locs[1:])
-    added = dist[a, loc] + dist[loc, b] - dist[a, b]
-    for pos in np.argsort(added, kind="stable"):
-        trial = seq[:pos] + [(ci, k)] + seq[pos:]
-        if _feasible(p, shift, trial):
-            return int(added[pos]), int(pos)
-    return None
+    c = p.clients[ci]
+    state = _route_state(p, p.shifts[si], seq, dur)
+    costs = _insertion_costs(
+        p, state, np.array([c.location]), np.array([c.windows[k][0]]), np.array([c.windows[k][1]]),
+        np.array([c.service]), dist, dur,
+    )[:, 0]  # fmt: skip
+    pos = int(np.argmin(costs))
+    return None if costs[pos] >= BIG else (int(costs[pos]), pos)
 
 
 def construct(p: Problem, fits: list[list[int]] | None = None) -> list[list[tuple[int, int]]]:
@@ -89,7 +168,7 @@ def construct(p: Problem, fits: list[list[int]] | None = None) -> list[list[tupl
 
     Returns one sequence of (client, window) per shift (index = shift index).
     """
-    fits = fits if fits is not None else feasible_windows(p)
+    fits = fits if fits is not None else fitting_windows(p)
     wbs = _window_by_shift(p, fits)
     dist = np.asarray(p.distances, dtype=np.int64)
     dur = np.asarray(p.durations, dtype=np.int64)
@@ -99,69 +178,53 @@ def construct(p: Problem, fits: list[list[int]] | None = None) -> list[list[tupl
     done = np.zeros(n, dtype=bool)
     order = sorted(range(len(p.shifts)), key=lambda si: (p.shifts[si].tw_early, si))
     remaining = np.array([len(w) for w in wbs], dtype=np.int64)  # compatible shifts not yet built
+    by_shift: dict[int, list[int]] = {}
+    for ci, w in enumerate(wbs):
+        for si in w:
+            by_shift.setdefault(si, []).append(ci)
     routes: list[list[tuple[int, int]]] = [[] for _ in p.shifts]
     for si in order:
         shift = p.shifts[si]
-        cand = np.array([ci for ci in range(n) if not done[ci] and si in wbs[ci]], dtype=np.int64)
+        cand = np.array([ci for ci in by_shift.get(si, []) if not done[ci]], dtype=np.int64)
         if len(cand):
+            wins = [p.clients[ci].windows[wbs[ci][si]] for ci in cand]
+            e_c = np.array([w[0] for w in wins], dtype=np.int64)
+            l_c = np.array([w[1] for w in wins], dtype=np.int64)
             prize = np.array([_prize(p.clients[ci], wbs[ci][si]) for ci in cand], dtype=np.int64)
-            seq: list[tuple[int, int]] = []
+            bonus = prize - SCARCITY_METRES * remaining[cand]
+            cl, svc = loc[cand], service[cand]
             alive = np.ones(len(cand), dtype=bool)
+            seq: list[tuple[int, int]] = []
             while alive.any():
-                locs = np.array([shift.depot] + [p.clients[x].location for x, _ in seq] + [shift.depot])
-                cl = loc[cand]
-                added = (
-                    dist[locs[:-1][:, None], cl[None, :]]
-                    + dist[cl[None, :], locs[1:][:, None]]
-                    - dist[locs[:-1], locs[1:]][:, None]
-                ).min(axis=0)
-                added_t = (
-                    dur[locs[:-1][:, None], cl[None, :]]
-                    + dur[cl[None, :], locs[1:][:, None]]
-                    - dur[locs[:-1], locs[1:]][:, None]
-                ).min(axis=0)
-                stops, back, travel = retime(p, shift, seq, shift.tw_early)
-                busy = travel + sum(p.clients[x].service for x, _ in seq)
-                slack = shift.tw_late - shift.tw_early - busy
-                # necessary: the added walk and visit fit into the time not yet walked or visiting
-                alive &= added_t + service[cand] <= slack
-                if not alive.any():
+                state = _route_state(p, shift, seq, dur)
+                costs = _insertion_costs(p, state, cl, e_c, l_c, svc, dist, dur)
+                pos = costs.argmin(axis=0)
+                added = costs[pos, np.arange(len(cand))]
+                alive &= added < BIG
+                score = np.where(alive, added - bonus, BIG)
+                j = int(np.argmin(score))
+                if not alive[j] or score[j] >= 0:
                     break
-                score = added - prize + SCARCITY_METRES * remaining[cand]
-                score = np.where(alive, score, np.iinfo(np.int64).max)
-                placed = False
-                for j in np.argsort(score, kind="stable")[: int(alive.sum())]:
-                    if score[j] >= 0:
-                        break
-                    ci = int(cand[j])
-                    k = wbs[ci][si]
-                    ins = _best_insertion(p, si, seq, ci, k, dist)
-                    if ins is None:
-                        alive[j] = False
-                        continue
-                    seq.insert(ins[1], (ci, k))
-                    done[ci] = True
-                    alive[j] = False
-                    placed = True
-                    break
-                if not placed:
-                    break
+                ci = int(cand[j])
+                seq.insert(int(pos[j]), (ci, wbs[ci][si]))
+                done[ci] = True
+                alive[j] = False
             routes[si] = seq
-        for ci in range(n):
-            if si in wbs[ci]:
-                remaining[ci] -= 1
-    fill(p, routes, wbs, done, dist)
+        for ci in by_shift.get(si, []):
+            remaining[ci] -= 1
+    fill(p, routes, wbs, done, dist, dur)
     return routes
 
 
-def fill(p: Problem, routes, wbs, done: np.ndarray, dist: np.ndarray) -> None:
+def fill(p: Problem, routes, wbs, done: np.ndarray, dist: np.ndarray, dur: np.ndarray | None = None) -> None:
     """Insert every client not yet on a route where it still fits, by prize then cheapest."""
+    dur = np.asarray(p.durations, dtype=np.int64) if dur is None else dur
     left = [ci for ci in range(len(p.clients)) if not done[ci] and wbs[ci]]
     left.sort(key=lambda ci: -max(_prize(p.clients[ci], k) for k in wbs[ci].values()))
     for ci in left:
         best = None
         for si, k in wbs[ci].items():
-            ins = _best_insertion(p, si, routes[si], ci, k, dist)
+            ins = _best_insertion(p, si, routes[si], ci, k, dist, dur)
             if ins is not None and (best is None or ins[0] - _prize(p.clients[ci], k) < best[0]):
                 best = (ins[0] - _prize(p.clients[ci], k), si, ins[1], k)
         if best is not None:
@@ -290,13 +353,14 @@ def _sub_problem(p: Problem, g: list[int], members: list[int], wbs) -> _Sub:
 
 
 def solve_decomposed(
-    p: Problem, time_limit: float = 5.0, seed: int = 0, group_size: int = 4, improve_share: float = 1.0
+    p: Problem, time_limit: float = 5.0, seed: int = 0, group_size: int = 4, improve_share: float = 0.8
 ) -> Solution:
     """Construct, fill and improve (see the module docstring); same result type as
-    :func:`gisplanner.routing.vrptw.solve`."""
+    :func:`gisplanner.routing.vrptw.solve`. ``improve_share`` of the time left after the
+    construction goes to improving; the rest is kept for the final fill."""
     t0 = time.perf_counter()
     p.check()
-    fits = feasible_windows(p)
+    fits = fitting_windows(p)
     routes = construct(p, fits)
     left = time_limit - (time.perf_counter() - t0)
     if left > 0.1 and improve_share > 0:

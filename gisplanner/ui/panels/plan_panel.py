@@ -1,5 +1,9 @@
 """规划路线: plan the current round's routes in the background and show them.
 
+Before anyone plans, the panel shows the round's capacity (容量测算, computed off the UI
+thread whenever the round or its data change): one bar per team, its estimated work against
+the session time its members can give, red where it does not fit, and what the round lacks.
+
 A menu action (走访轮次 → 规划路线) runs :func:`gisplanner.planning.plan_round` through
 ``window.run_task`` (progress and cancel in the status bar). The stored plan is shown in a
 table dock (team, session, stop order, ETA, target) and, for the team chosen in the dock,
@@ -11,9 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -21,18 +27,66 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from gisplanner.planning import REASON_ZH, PlanConfig, load_plan, plan_round
+from gisplanner.capacity import round_capacity
+from gisplanner.planning import REASON_ZH, PlanConfig, load_plan, plan_round, printed_route_ids
 from gisplanner.roads import route_paths
 
 SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 COLUMNS = ["小组", "时段", "序号", "预计到达", "走访对象", "说明"]
 ALL_TEAMS = "（全部小组）"
+
+
+class CapacityBars(QWidget):
+    """One bar per team: estimated work (filled; green fits, red does not) against the time
+    its sessions give (outline)."""
+
+    ROW = 18
+    NAME = 70
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.teams: list = []  # TeamCapacity rows with targets
+
+    def set_teams(self, teams: list) -> None:
+        self.teams = [t for t in teams if t.targets]
+        self.updateGeometry()
+        self.setMinimumHeight(self.ROW * len(self.teams) + 4)
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(300, self.ROW * len(self.teams) + 4)
+
+    def bar_lengths(self) -> list[tuple[str, float, float, bool]]:
+        """(team, work, available, fits) as fractions of the longest bar (for tests and painting)."""
+        top = max([max(t.workload_minutes, t.available_minutes) for t in self.teams] or [1.0]) or 1.0
+        return [(t.name, t.workload_minutes / top, t.available_minutes / top, t.fits) for t in self.teams]
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        width = max(10, self.width() - self.NAME - 110)
+        text = self.palette().text().color()
+        for i, (name, work, avail, fits) in enumerate(self.bar_lengths()):
+            t = self.teams[i]
+            y = 2 + i * self.ROW
+            p.setPen(text)
+            p.drawText(QRectF(0, y, self.NAME - 4, self.ROW), Qt.AlignmentFlag.AlignVCenter, name)
+            p.fillRect(
+                QRectF(self.NAME, y + 4, width * work, self.ROW - 8), QColor("#4caf50" if fits else "#e53935")
+            )
+            p.setPen(QPen(text, 1))
+            p.drawRect(QRectF(self.NAME, y + 3, width * avail, self.ROW - 6))
+            label = f"{t.workload_minutes / 60:.0f}/{t.available_minutes / 60:.0f} 时"
+            if not fits:
+                label += f" 差{t.shortfall_minutes / 60:.0f}"
+            p.drawText(QRectF(self.NAME + width + 4, y, 66, self.ROW), Qt.AlignmentFlag.AlignVCenter, label)
+        p.end()
 
 
 class PlanPanel(QWidget):
@@ -52,15 +106,30 @@ class PlanPanel(QWidget):
         self.time_limit.setSuffix(" 秒")
         self.plan_button = QPushButton("规划路线")
         self.plan_button.clicked.connect(self.start_planning)
+        self.remaining = QCheckBox("只排剩余")
+        self.remaining.setToolTip(
+            "轮次进行中：只排尚未走访的对象、只用尚未开始的时段，已打印或已开始的路线单保持不变"
+        )
         self.team_combo = QComboBox()
         self.team_combo.currentIndexChanged.connect(self._team_changed)
         top = QHBoxLayout()
         top.addWidget(QLabel("求解时间"))
         top.addWidget(self.time_limit)
+        top.addWidget(self.remaining)
         top.addWidget(self.plan_button)
         top.addStretch(1)
         top.addWidget(QLabel("小组"))
         top.addWidget(self.team_combo)
+
+        self.capacity = None
+        self.capacity_label = QLabel("容量测算：—")
+        self.capacity_label.setWordWrap(True)
+        self.capacity_bars = CapacityBars()
+        self.capacity_area = QScrollArea()
+        self.capacity_area.setWidget(self.capacity_bars)
+        self.capacity_area.setWidgetResizable(True)
+        self.capacity_area.setMaximumHeight(150)
+        self._cap_generation = 0
 
         self.summary = QLabel("尚未规划")
         self.summary.setWordWrap(True)
@@ -75,10 +144,13 @@ class PlanPanel(QWidget):
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addWidget(self.capacity_label)
+        lay.addWidget(self.capacity_area)
         lay.addWidget(self.summary)
         lay.addWidget(self.table)
 
         window.roundChanged.connect(lambda _rid: self.reload())
+        window.roundChanged.connect(lambda _rid: self.reload_capacity())
         window.mapLoaded.connect(self.draw_overlay)
         window.dataChanged.connect(self._data_changed)
 
@@ -88,7 +160,20 @@ class PlanPanel(QWidget):
         if w.store is None or w.current_round_id is None:
             QMessageBox.information(self, "规划路线", "请先打开数据库并选择走访轮次")
             return
-        cfg = PlanConfig(time_limit=float(self.time_limit.value()))
+        remaining = self.remaining.isChecked()
+        if not remaining:
+            printed = len(printed_route_ids(w.store, w.current_round_id))
+            if printed and (
+                QMessageBox.question(
+                    self,
+                    "规划路线",
+                    f"本轮已有 {printed} 张路线单打印过，重新规划整轮会替换它们（需要重新打印）。\n"
+                    "只排剩余部分请勾选「只排剩余」。仍然重新规划整轮吗？",
+                )
+                != QMessageBox.StandardButton.Yes
+            ):
+                return
+        cfg = PlanConfig(time_limit=float(self.time_limit.value()), remaining=remaining)
         self.plan_button.setEnabled(False)
         w.run_task(
             plan_round,
@@ -117,13 +202,56 @@ class PlanPanel(QWidget):
             f"{result.teams} 个小组，{len(result.routes)} 条路线；已排 {result.scheduled}/{result.targets} 个对象，"
             f"未排 {len(result.unscheduled)}（{why or '无'}）；重点对象已排 {result.priority_scheduled}/"
             f"{result.priority_targets}；步行合计 {result.walking_minutes:.0f} 分钟；"
-            f"用时 {result.runtime:.1f} 秒" + ("" if result.saved else "；未保存（有时间窗冲突）")
+            f"用时 {result.runtime:.1f} 秒"
+            + ("" if result.saved else "；未保存（有时间窗冲突）")
+            + "".join(f"；{n}" for n in result.notes)
         )
+        if result.capacity is not None:
+            self._cap_generation += 1
+            self._show_capacity(result.capacity, self._cap_generation)
         self.reload(keep_summary=True)
         # other panels (route sheets, result entry) show the new routes
         self.window.dataChanged.emit()
 
+    # -- capacity --------------------------------------------------------------------------
+    def reload_capacity(self) -> None:
+        """Recompute the capacity figures off the UI thread (stale answers are dropped)."""
+        w = self.window
+        self._cap_generation += 1
+        generation = self._cap_generation
+        if w.store is None or w.current_round_id is None:
+            self._show_capacity(None, generation)
+            return
+        rid = w.current_round_id
+        w.run_task(
+            round_capacity, w.store, rid, title="容量测算",
+            on_result=lambda cap: self._show_capacity(cap, generation),
+            on_error=lambda msg: self._capacity_failed(msg, generation),
+        )  # fmt: skip
+
+    def _capacity_failed(self, message: str, generation: int) -> None:
+        if generation == self._cap_generation and message != "已取消":
+            self.capacity = None
+            self.capacity_bars.set_teams([])
+            self.capacity_label.setText(f"容量测算：{message}")
+
+    def _show_capacity(self, cap, generation: int) -> None:
+        if generation != self._cap_generation:
+            return  # a newer computation was asked for meanwhile
+        if cap is not None and cap.round_id != self.window.current_round_id:
+            return
+        self.capacity = cap
+        if cap is None:
+            self.capacity_label.setText("容量测算：—")
+            self.capacity_bars.set_teams([])
+            return
+        short = [t.name for t in cap.teams if t.targets and not t.fits]
+        extra = f"；不够的小组：{'、'.join(short[:8])}{' 等' if len(short) > 8 else ''}" if short else ""
+        self.capacity_label.setText(f"容量测算：{cap.summary_zh()}{extra}")
+        self.capacity_bars.set_teams(cap.teams)
+
     def _data_changed(self) -> None:
+        self.reload_capacity()
         last = self.last_result
         self.reload(keep_summary=last is not None and last.round_id == self.window.current_round_id)
 
