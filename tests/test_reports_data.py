@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 from test_reports_fixture import planned_db, write_plan  # noqa: F401 - planned_db is a fixture
@@ -170,8 +171,13 @@ def test_route_sheet_maps_name_roads_mark_offices_and_group_buildings(planned):
         offices = [lm for lm in m.landmarks if lm.kind == "office"]
         assert len(offices) == 1 and offices[0].name == sh.team.office_name
         assert (round(offices[0].x), round(offices[0].y)) == (round(m.office[0]), round(m.office[1]))
-        # office → every stop → office, straight (drawn dashed) until road legs are plugged in
-        assert len(m.legs) == len(sh.stops) + 1 and not m.legs_follow_roads
+        # office → every stop → office along the demo's lanes (drawn solid), each leg from one
+        # point to the next
+        assert len(m.legs) == len(sh.stops) + 1 and m.legs_follow_roads
+        pts = [m.office, *[(st.x, st.y) for st in sh.stops], m.office]
+        for leg, a, b in zip(m.legs, pts[:-1], pts[1:], strict=True):
+            assert np.allclose(leg[0], a, atol=0.5) and np.allclose(leg[-1], b, atol=0.5)
+        assert any(len(leg) > 2 for leg in m.legs)  # bends with the road, not a straight line
         assert m.inset is not None and m.inset.rings
     assert unit_floor_key("2单元302室") == (2, 3, 302) and unit_floor_key("5组6号") == (0, 0, 0)
     st = sheets[0].stops
