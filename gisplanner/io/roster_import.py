@@ -595,7 +595,9 @@ def _resolve_home_villages(conn: Connection, frame: pd.DataFrame, preview: Roste
     for name, aid, code in conn.execute(q).all():
         by_name.setdefault(name, aid)
         by_name.setdefault(code, aid)
-    frame["home_area_id"] = [by_name.get(n) if n else None for n in frame["home_village"]]
+    # object dtype: a list of ids with gaps would become floats with NaN, which PostgreSQL refuses
+    ids = [by_name.get(n) if n else None for n in frame["home_village"]]
+    frame["home_area_id"] = pd.Series(ids, index=frame.index, dtype=object)
     label = preview.mapping.get("home_village", "所在村/社区")
     good = np.flatnonzero(preview.checked.good)
     out = []
