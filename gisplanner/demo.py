@@ -1,7 +1,7 @@
 """A deterministic demo town (镇) of a Changzhou-like district, scalable to city size.
 
 One town by default: ~14 villages (村) and 4 urban communities (社区) tiling the town, roads,
-~8,000 households, ~150 enterprises, ~30 notable persons, ~80 cadres, and one finished round
+~8,000 households, ~150 enterprises, ~30 notable persons, ~80 town and 72 village cadres, and one finished round
 with visits and problems — so that coverage colours and next-round targets mean something on
 the first start. ``households=250_000`` or ``2_000_000`` spreads the households over several
 towns in up to six districts (used by every benchmark).
@@ -590,7 +590,7 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report, seed
     import pandas as pd
 
     with store.session() as s:
-        units = {}
+        units, village_units = {}, {}
         for p in plans:
             for name in TOWN_UNITS:
                 u = Unit(
@@ -601,14 +601,13 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report, seed
                 s.add(u)
                 units.setdefault(p.code, []).append(u)
             for vcode, vname, urban, _, _ in p.cells:
-                s.add(
-                    Unit(
-                        # village names repeat across towns; unit names are unique
-                        name=f"{p.name if len(plans) > 1 else ''}{vname}{'居委会' if urban else '村委会'}",
-                        level="village",
-                        area_id=area_ids[vcode],
-                    )
+                village_units[vcode] = Unit(
+                    # village names repeat across towns; unit names are unique
+                    name=f"{p.name if len(plans) > 1 else ''}{vname}{'居委会' if urban else '村委会'}",
+                    level="village",
+                    area_id=area_ids[vcode],
                 )
+                s.add(village_units[vcode])
         uppers = []
         for name, level in UPPER_UNITS:
             u = Unit(name=name, level=level)
@@ -642,6 +641,9 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report, seed
                 s.add(c)
                 rows.append(c)
             cadres_by_town[p.code] = rows
+            _village_cadres(
+                s, np.random.default_rng([seed, 15, len(cadres_by_town)]), p, area_ids, village_units
+            )
         s.flush()
         town_id = area_ids[plans[0].code] if len(plans) == 1 else area_ids[CITY[0]]
         r1 = Round(name=FIRST_ROUND[0], kind="regular", status="closed", scope_area_id=town_id,
@@ -743,6 +745,28 @@ def _town_of_area(store: Store) -> dict[int, str]:
         "SELECT v.id, t.code FROM area v JOIN area t ON v.parent_id = t.id WHERE v.level='village'"
     )
     return dict(zip(a["id"], a["code"], strict=True))
+
+
+VILLAGE_CADRES = 4  # 村/社区干部 per village who join the town's visiting teams
+
+
+def _village_cadres(s, rng, plan, area_ids: dict, village_units: dict) -> None:
+    """村/社区干部: a few per village join the round's teams (the town's ~80 cadres alone cannot
+    visit every household of a winter round in three weeks of evenings and weekends). Local, based
+    in their own village, on their own random stream so the rest of the demo stays as it was."""
+    for vcode, _vname, _urban, _, _ in plan.cells:
+        n = VILLAGE_CADRES
+        kinds, leaves = _availability(rng, n)
+        names, phones = _names(rng, n), _phones(rng, n)
+        for i in range(n):
+            c = Cadre(
+                ext_id=f"V{vcode}-{i:02d}", name=str(names[i]), gender="M" if rng.random() < 0.5 else "F",
+                birth_year=int(rng.integers(1966, 2000)), is_local=True, dialects="常州话",
+                unit_id=village_units[vcode].id, phone=str(phones[i]), is_leader=False, avail_kinds=kinds[i],
+                area_id=area_ids[plan.code], home_area_id=area_ids[vcode],
+            )  # fmt: skip
+            c.leaves = [CadreLeave(start_date=a, end_date=b) for a, b in leaves.get(i, [])]
+            s.add(c)
 
 
 def _availability(rng, n: int) -> tuple[list[str], dict[int, list[tuple[dt.date, dt.date]]]]:

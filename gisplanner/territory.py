@@ -542,6 +542,7 @@ class RoundSplit:
     mean_dist_to_centroid: float
     hull_overlap: float
     notes: list[str]
+    workday_weight: float = 1.0  # how working-hours sessions counted in each team's share
 
     @property
     def balance(self) -> float:
@@ -720,18 +721,20 @@ def restore_assignment(store, round_id: int, previous: dict[int, int | None]) ->
                 )
 
 
-def team_session_hours(s, round_id: int) -> dict[int, float]:
+def team_session_hours(s, round_id: int, workday_weight: float = 1.0) -> dict[int, float]:
     """Team id -> hours of the round's sessions its members can all go out in
-    (:func:`gisplanner.schedule.team_session_ids`)."""
+    (:func:`gisplanner.schedule.team_session_ids`); working-hours sessions count at
+    ``workday_weight`` (households are not home then: only the share of the work that can be done
+    in working hours — enterprises, 名士 — can use them)."""
     from sqlalchemy import select
 
     from gisplanner.model import VisitSession
     from gisplanner.schedule import team_session_ids
 
     dur = {
-        sid: (b - a).total_seconds() / 3600
-        for sid, a, b in s.execute(
-            select(VisitSession.id, VisitSession.start, VisitSession.end).where(
+        sid: (b - a).total_seconds() / 3600 * (workday_weight if kind == "workday" else 1.0)
+        for sid, a, b, kind in s.execute(
+            select(VisitSession.id, VisitSession.start, VisitSession.end, VisitSession.kind).where(
                 VisitSession.round_id == round_id
             )
         )
@@ -789,7 +792,10 @@ def split_round(
             groups = _share_teams(df, teams, areas, cfg, notes, tolerance)
         proj = _projection(df)
         graph = _road_graph(store, proj)
-        capacity = team_session_hours(s, round_id)
+        minutes = _minutes(df, cfg)
+        daytime = df["kind"].isin(["enterprise", "notable"]).to_numpy()
+        workday_weight = float(minutes[daytime].sum() / max(minutes.sum(), 1))
+        capacity = team_session_hours(s, round_id, workday_weight)
         if capacity and len(set(capacity.values())) > 1:
             short = sum(1 for v in capacity.values() if v < max(capacity.values()))
             notes.append(f"按各队伍可走访时段分配工作量（{short}个队伍的成员可走访时段较少，片区相应较小）")
@@ -833,7 +839,9 @@ def split_round(
                 if team.office_area_id is None:
                     team.office_area_id = area_id
     loads = team_workloads(store, round_id, cfg)
-    return RoundSplit(round_id, loads, per_area, float(np.mean(mdc)), float(np.mean(overlaps)), notes)
+    return RoundSplit(
+        round_id, loads, per_area, float(np.mean(mdc)), float(np.mean(overlaps)), notes, workday_weight
+    )
 
 
 def _share_teams(df, teams, areas, cfg, notes, tolerance: float = 0.10) -> dict:

@@ -19,7 +19,7 @@ def test_demo_files_on_both_backends(backend_store, tmp_path):
     assert import_boundaries(store, preview_boundaries(DEMO / "villages.gpkg")).inserted == 18
     for kind, name, n in (
         ("enterprises", "enterprises.xlsx", 150),
-        ("cadres", "cadres.xlsx", 80),
+        ("cadres", "cadres.xlsx", 152),
         ("households", "households_gbk.csv", 400),
     ):
         p = preview_roster(store, DEMO / name, kind)
@@ -28,7 +28,7 @@ def test_demo_files_on_both_backends(backend_store, tmp_path):
         again = import_roster(store, preview_roster(store, DEMO / name, kind))
         assert (again.inserted, again.updated, again.unchanged) == (0, 0, n), kind
     counts = store.counts()
-    assert (counts["households"], counts["enterprises"], counts["cadres"]) == (400, 150, 80)
+    assert (counts["households"], counts["enterprises"], counts["cadres"]) == (400, 150, 152)
 
     # a cancelled import leaves nothing behind on either backend
     table = read_table(DEMO / "households.xlsx", kind="households")

@@ -40,7 +40,7 @@ def test_demo_files_import_into_an_empty_store(empty_store, capsys):
     kinds, levels, cadres = counts(db)
     assert levels == {"town": 1, "village": 18}
     assert kinds == {"household": 8000, "enterprise": 150, "notable": 30}
-    assert cadres == 80
+    assert cadres == 152  # 80 town cadres and 4 per village
     with sqlite3.connect(db) as c:
         # villages hang under the town, with their offices from the point layer
         assert (

@@ -157,9 +157,11 @@ def test_round_split_in_the_database_and_cli(demo_store_copy, cli):
     assert len(teams_there) >= 2
     again = split_round(demo_store_copy, 2, area_code=code)
     assert again.per_area == {code: len(teams_there)}
-    # work in proportion to the session time each team's members can give
+    # work in proportion to the session time each team's members can give (working hours count
+    # only for the share of the work that can be done then: enterprises, 名士)
+    assert 0 < again.workday_weight < 0.2
     with demo_store_copy.session() as s:
-        cap = team_session_hours(s, 2)
+        cap = team_session_hours(s, 2, again.workday_weight)
     hours = [w.hours / cap[w.team_id] for w in again.workloads if w.team_id in teams_there]
     assert max(hours) <= 1.1 * np.mean(hours) and min(hours) >= 0.9 * np.mean(hours)
     # teams based in a neighbouring village but working here: re-splitting this village alone keeps
