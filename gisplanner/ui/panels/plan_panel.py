@@ -3,8 +3,8 @@
 A menu action (走访轮次 → 规划路线) runs :func:`gisplanner.planning.plan_round` through
 ``window.run_task`` (progress and cancel in the status bar). The stored plan is shown in a
 table dock (team, session, stop order, ETA, target) and, for the team chosen in the dock,
-as numbered stops joined in visiting order on the map (an overlay added to the map's
-ViewBox, redrawn when the map reloads).
+as numbered stops joined in visiting order on the map (the 规划路线 layer of the map's
+overlay registry, one legend row per session; shown, hidden and faded in the layer panel).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from gisplanner.roads import route_paths
 SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 COLUMNS = ["小组", "时段", "序号", "预计到达", "走访对象", "说明"]
 ALL_TEAMS = "（全部小组）"
+PLAN_LAYER = "规划路线（按时段着色）"
 
 
 class PlanPanel(QWidget):
@@ -185,22 +186,18 @@ class PlanPanel(QWidget):
 
     # -- map overlay -----------------------------------------------------------------------
     def clear_overlay(self) -> None:
-        view = self.window.map_widget.view
-        for item in self.overlay:
-            if item.scene() is not None:
-                view.removeItem(item)
         self.overlay = []
+        self.window.map_widget.add_overlay("plan_routes", PLAN_LAYER, [], [], z=8.0)
 
     def draw_overlay(self) -> None:
         """Numbered stops, joined in visiting order, one colour per session (one team at a time;
-        all teams only as lines, numbers would be unreadable)."""
-        self.clear_overlay()
+        all teams only as lines, numbers would be unreadable). A layer of the map's overlay
+        registry (规划路线), with one legend row per session."""
         mw = self.window.map_widget
-        if mw.data is None or not self.rows:
+        if mw.data is None or not self.rows or not self._visible_rows():
+            self.clear_overlay()
             return
         rows = self._visible_rows()
-        if not rows:
-            return
         x, y = mw.data.projection.forward(
             np.array([r["lon"] for r in rows]), np.array([r["lat"] for r in rows])
         )
@@ -210,14 +207,15 @@ class PlanPanel(QWidget):
         for i, r in enumerate(rows):
             by_route.setdefault(r["route_id"], []).append(i)
         sessions = sorted({r["session"] for r in rows})
+        items: list = []
+        self._kinds: dict[int, str] = {}
         for idx in by_route.values():
             colour = SESSION_COLOURS[sessions.index(rows[idx[0]]["session"]) % len(SESSION_COLOURS)]
             path = getattr(self, "paths", {}).get(rows[idx[0]]["route_id"], {})
             lx, ly = _along(mw, path.get("stops"), x[idx], y[idx])
             line = pg.PlotCurveItem(lx, ly, pen=pg.mkPen(colour, width=2))
-            line.setZValue(20)
-            mw.view.addItem(line)
-            self.overlay.append(line)
+            items.append(line)
+            self._kinds[id(line)] = "line"
             first = rows[idx[0]]
             if single_team and first.get("office_lon") is not None:
                 # the walk from the village office to the first stop and back, dashed
@@ -230,28 +228,32 @@ class PlanPanel(QWidget):
                     connect="finite",
                     pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine),
                 )
-                legs.setZValue(19)
-                mw.view.addItem(legs)
-                self.overlay.append(legs)
+                items.append(legs)
+                self._kinds[id(legs)] = "legs"
             if single_team:
                 dots = pg.ScatterPlotItem(
                     x=x[idx], y=y[idx], size=16, brush=pg.mkBrush(colour), pen=pg.mkPen("w")
                 )
-                dots.setZValue(21)
-                mw.view.addItem(dots)
-                self.overlay.append(dots)
+                items.append(dots)
                 for i in idx:
                     label = pg.TextItem(str(rows[i]["seq"]), color="w", anchor=(0.5, 0.5))
                     label.setPos(float(x[i]), float(y[i]))
-                    label.setZValue(22)
-                    mw.view.addItem(label)
-                    self.overlay.append(label)
+                    items.append(label)
+        legend = [
+            ("line", SESSION_COLOURS[k % len(SESSION_COLOURS)], None, str(name))
+            for k, name in enumerate(sessions)
+        ]
+        if single_team:
+            legend.append(("symbol", "#555555", "o", "站点（数字为走访顺序）"))
+        mw.add_overlay("plan_routes", PLAN_LAYER, items, legend, z=8.0)
+        self.overlay = items
 
     def overlay_counts(self) -> dict:
         """What the overlay shows (for tests): lines and numbered labels."""
+        kinds = getattr(self, "_kinds", {})
         return {
-            "lines": sum(isinstance(i, pg.PlotCurveItem) and i.zValue() == 20 for i in self.overlay),
-            "office_legs": sum(isinstance(i, pg.PlotCurveItem) and i.zValue() == 19 for i in self.overlay),
+            "lines": sum(kinds.get(id(i)) == "line" for i in self.overlay),
+            "office_legs": sum(kinds.get(id(i)) == "legs" for i in self.overlay),
             "labels": [i.textItem.toPlainText() for i in self.overlay if isinstance(i, pg.TextItem)],
         }
 

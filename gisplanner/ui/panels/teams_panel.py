@@ -7,7 +7,8 @@
   lightest team are highlighted, red when the spread exceeds ±10 %;
 - "分配所选对象给队伍" gives the map selection to the chosen team as ONE undoable command on
   the window's undo stack; "自动划分片区" runs the territory split;
-- the round's unassigned targets are ringed in red on the map.
+- the round's unassigned targets are ringed in red on the map, the chosen team's targets are
+  orange squares: two overlay layers (未分配对象, 所选队伍的片区) in the layer panel.
 """
 
 from __future__ import annotations
@@ -399,52 +400,48 @@ class TeamsPanel(QWidget):
             self.window.statusBar().showMessage(f"该队伍已分配 {len(ids)} 个对象", 4000)
 
     # -- map overlay -----------------------------------------------------------------------
-    def _on_map(self, item: pg.ScatterPlotItem | None, z: float, **style) -> pg.ScatterPlotItem:
-        """The overlay item, made once and put (back) on the map view: the map rebuilds its scene."""
-        if item is None:
-            item = pg.ScatterPlotItem(pxMode=True, **style)
-            item.setZValue(z)
-        if item.scene() is None:
-            self.window.map_widget.view.addItem(item, ignoreBounds=True)
-        return item
+    # two layers of the map's overlay registry (shown, hidden and faded in the layer panel)
+    UNASSIGNED_COLOUR, TEAM_COLOUR = "#e31a1c", "#ff8c00"
 
     def draw_overlay(self) -> None:
-        """Ring the round's unassigned targets in red."""
+        """Ring the round's unassigned targets in red (layer 未分配对象)."""
         mw = self.window.map_widget
-        self.overlay = self._on_map(
-            self.overlay,
-            15,
-            size=9,
-            symbol="o",
-            brush=pg.mkBrush(0, 0, 0, 0),
-            pen=pg.mkPen("#e31a1c", width=1.4),
-        )
-        if mw.data is None:
-            self.overlay.setData(x=[], y=[])
-            return
+        self.overlay = mw.overlay_item(
+            "unassigned", "未分配对象（本轮）", z=8.5, size=9, symbol="o",
+            brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(self.UNASSIGNED_COLOUR, width=1.4),
+        )  # fmt: skip
         unassigned = self.unassigned_ids()
-        if len(unassigned) == len(self.assigned):
+        if mw.data is None or len(unassigned) == len(self.assigned):
             # nothing assigned yet: ringing every target would bury the map; the panel says so
             self.overlay.setData(x=[], y=[])
+            mw.set_layer_legend("unassigned", [])
             self._row_selected()
             return
         pos = mw.positions_of(unassigned)
         t = mw.data.targets
         self.overlay.setData(x=t["x"].to_numpy()[pos], y=t["y"].to_numpy()[pos])
+        mw.set_layer_legend(
+            "unassigned", [("ring", self.UNASSIGNED_COLOUR, "o", f"未分配对象（{len(pos)}）")]
+        )
         self._row_selected()
 
     def _draw_team(self, ids: np.ndarray) -> None:
+        """The team chosen in the table: its targets as orange squares (layer 所选队伍的片区)."""
         mw = self.window.map_widget
-        self.team_overlay = self._on_map(
-            self.team_overlay, 14, size=7, symbol="s", brush=pg.mkBrush(255, 140, 0, 170),
-            pen=pg.mkPen("#7f3b08", width=0.8),
+        self.team_overlay = mw.overlay_item(
+            "team_territory", "所选队伍的片区", z=8.6, size=7, symbol="s",
+            brush=pg.mkBrush(255, 140, 0, 170), pen=pg.mkPen("#7f3b08", width=0.8),
         )  # fmt: skip
         if mw.data is None or not len(ids):
             self.team_overlay.setData(x=[], y=[])
+            mw.set_layer_legend("team_territory", [])
             return
         pos = mw.positions_of(ids)
         t = mw.data.targets
         self.team_overlay.setData(x=t["x"].to_numpy()[pos], y=t["y"].to_numpy()[pos])
+        team_id = self.selected_team_id()
+        name = next((wl.name for wl in self.workloads if wl.team_id == team_id), "") or "未分配"
+        mw.set_layer_legend("team_territory", [("symbol", self.TEAM_COLOUR, "s", f"{name}（{len(pos)}）")])
 
     def overlay_count(self) -> int:
         return 0 if self.overlay is None else len(self.overlay.data)
