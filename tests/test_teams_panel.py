@@ -35,7 +35,7 @@ def team_of(store, round_id, target_ids):
     }
 
 
-def test_form_lasso_assign_and_undo(window, qtbot):
+def test_form_lasso_assign_and_undo(window, qtbot, monkeypatch):
     panel = window.teams_panel
     rid = window.current_round_id
     assert rid is not None
@@ -97,6 +97,7 @@ def test_form_lasso_assign_and_undo(window, qtbot):
     assert names[0] == "全部村/社区" and len(names) == 19
     panel.area_combo.setCurrentIndex(next(i for i, n in enumerate(names) if n.endswith("村")))
     code = panel.area_combo.currentData()
+    monkeypatch.setattr("gisplanner.ui.panels.teams_panel.confirm_replace", lambda *_a: True)
     panel.split_button.click()
     qtbot.waitUntil(lambda: "已划分片区" in panel.report_label.text(), timeout=60_000)
     rows = window.store.read_frame(

@@ -52,7 +52,7 @@ class PlanPanel(QWidget):
         self.time_limit.setValue(PlanConfig().time_limit)
         self.time_limit.setSuffix(" 秒")
         self.plan_button = QPushButton("规划路线")
-        self.plan_button.clicked.connect(self.start_planning)
+        self.plan_button.clicked.connect(lambda: self.start_planning())
         self.team_combo = QComboBox()
         self.team_combo.currentIndexChanged.connect(self._team_changed)
         top = QHBoxLayout()
@@ -84,15 +84,25 @@ class PlanPanel(QWidget):
         window.dataChanged.connect(self._data_changed)
 
     # -- planning --------------------------------------------------------------------------
-    def start_planning(self) -> None:
+    def start_planning(self, confirm: bool = True) -> None:
         w = self.window
         if w.store is None or w.current_round_id is None:
             QMessageBox.information(self, "规划路线", "请先打开数据库并选择走访轮次")
             return
+        from gisplanner import snapshots as snap
+        from gisplanner.ui.panels import teams_panel
+
+        c = snap.replace_counts(w.store, w.current_round_id)
+        if confirm and c["routes"] and not teams_panel.confirm_replace(
+            self, "规划路线",
+            f"本轮已有 {c['routes']} 条路线（{c['stops']} 个站点）。重新规划会替换尚未打印或开始的路线。\n"
+            "可以用「编辑 → 撤销」恢复原来的路线。继续吗？",
+        ):  # fmt: skip
+            return
         cfg = PlanConfig(time_limit=float(self.time_limit.value()))
         self.plan_button.setEnabled(False)
         w.run_task(
-            plan_round,
+            _plan_with_snapshots,
             w.store,
             w.current_round_id,
             cfg,
@@ -107,7 +117,17 @@ class PlanPanel(QWidget):
             QMessageBox.warning(self, "规划路线失败", message)
 
     def _planned(self, result) -> None:
+        before = after = None
+        if isinstance(result, tuple):  # (result, plan before, plan after): undoable
+            result, before, after = result
         self.plan_button.setEnabled(True)
+        if before is not None and result.saved:
+            from gisplanner import snapshots as snap
+            from gisplanner.ui.panels.teams_panel import SnapshotCommand
+
+            self.window.undo_stack.push(
+                SnapshotCommand(self.window, "规划路线", snap.restore_plan, before, after)
+            )
         self.last_result = result
         self.notes = {s.target_id: s.note for r in result.routes for s in r.stops if s.note}
         reasons: dict[str, int] = {}
@@ -256,6 +276,15 @@ class PlanPanel(QWidget):
             "office_legs": sum(kinds.get(id(i)) == "legs" for i in self.overlay),
             "labels": [i.textItem.toPlainText() for i in self.overlay if isinstance(i, pg.TextItem)],
         }
+
+
+def _plan_with_snapshots(store, rid, cfg, progress=None):
+    """plan_round with the round's routes before and after (for undo)."""
+    from gisplanner import snapshots as snap
+
+    before = snap.plan_snapshot(store, rid)
+    result = plan_round(store, rid, cfg, progress=progress)
+    return result, before, snap.plan_snapshot(store, rid)
 
 
 def _along(mw, lonlat, x, y):

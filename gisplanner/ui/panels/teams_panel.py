@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gisplanner import snapshots as snap
 from gisplanner.teams import MIXED, RULE_ZH, FormationRules, form_round_teams, round_team_members
 from gisplanner.territory import assign_targets, restore_assignment, split_round, team_workloads
 
@@ -89,6 +90,51 @@ class AssignTargetsCommand(QUndoCommand):
         self.panel.reload()
 
 
+class SnapshotCommand(QUndoCommand):
+    """A replacing action already done (split, formation, plan): undo restores the snapshot taken
+    before it, redo the one taken after it (gisplanner.snapshots)."""
+
+    def __init__(self, window, text: str, restore, before, after, done=None):
+        super().__init__(text)
+        self.window, self.restore, self.before, self.after = window, restore, before, after
+        self.done = done  # called after undo/redo (reload what shows the data)
+        self._applied = True  # the first redo (push) finds the action already done
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.restore(self.window.store, self.after)
+        self._finish()
+
+    def undo(self) -> None:
+        self.restore(self.window.store, self.before)
+        self._finish()
+
+    def _finish(self) -> None:
+        if self.done is not None:
+            self.done()
+        self.window.dataChanged.emit()
+
+
+def _split_with_snapshots(store, rid, area_code, progress=None):
+    before = snap.assignment_snapshot(store, rid)
+    split = split_round(store, rid, area_code=area_code, progress=progress)
+    return split, before, snap.assignment_snapshot(store, rid)
+
+
+def _form_with_snapshots(store, rid, rules, progress=None):
+    before = snap.team_snapshot(store, rid)
+    stored = form_round_teams(store, rid, rules, progress=progress)
+    return stored, before, snap.team_snapshot(store, rid)
+
+
+def confirm_replace(parent, title: str, text: str) -> bool:
+    """Ask before replacing the user's work (tests replace this function)."""
+    answer = QMessageBox.question(parent, title, text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class TeamsPanel(QWidget):
     def __init__(self, window):
         super().__init__(window)
@@ -107,11 +153,11 @@ class TeamsPanel(QWidget):
         for text, mode in (("不考虑上轮搭档", "ignore"), ("保留上轮搭档", "keep"), ("轮换搭档", "rotate")):
             self.previous_combo.addItem(text, mode)
         self.form_button = QPushButton("组建队伍")
-        self.form_button.clicked.connect(self.start_forming)
+        self.form_button.clicked.connect(lambda: self.start_forming())
         self.area_combo = QComboBox()
         self.area_combo.setToolTip("划分范围：全部（先按工作量把队伍分到各村/社区），或只划分一个村/社区")
         self.split_button = QPushButton("自动划分片区")
-        self.split_button.clicked.connect(self.start_split)
+        self.split_button.clicked.connect(lambda: self.start_split())
         self.assign_button = QPushButton("分配所选对象给队伍")
         self.assign_button.clicked.connect(self.assign_selected)
         self.unassign_button = QPushButton("取消所选对象的分配")
@@ -335,50 +381,96 @@ class TeamsPanel(QWidget):
         w = self.window
         if w.store is None or w.current_round_id is None:
             return
-        assigned = sum(1 for t in self.assigned.values() if t is not None and t == t)
-        if confirm and self.team_ids() and assigned:
-            answer = QMessageBox.question(
-                self,
-                "重新组建队伍",
-                f"本轮已有 {len(self.team_ids())} 个队伍，{assigned} 个对象已分配。重新组建会替换这些队伍，"
-                "已分配的对象将变为未分配。继续吗？",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+        c = snap.replace_counts(w.store, w.current_round_id)
+        if confirm and c["teams"]:
+            text = f"本轮已有 {c['teams']} 个队伍、{c['assigned']} 个对象已分配"
+            text += f"、{c['routes']} 条路线（{c['stops']} 个站点）" if c["routes"] else ""
+            text += "。重新组建会替换这些队伍：已分配的对象变为未分配"
+            text += "，路线被删除" if c["routes"] else ""
+            text += "。\n可以用「编辑 → 撤销」恢复。继续吗？"
+            if not confirm_replace(self, "重新组建队伍", text):
                 return
         self.form_button.setEnabled(False)
+        rules = self.current_rules()
         w.run_task(
-            form_round_teams, w.store, w.current_round_id, self.current_rules(),
-            title="组建队伍", on_result=self._formed, on_error=lambda *_: self.form_button.setEnabled(True),
+            _form_with_snapshots, w.store, w.current_round_id, rules, title="组建队伍",
+            on_result=lambda r: self._formed(r, rules), on_error=lambda *_: self.form_button.setEnabled(True),
         )  # fmt: skip
 
-    def _formed(self, stored) -> None:
+    def _formed(self, result, rules: FormationRules | None = None) -> None:
+        stored, before, after = result
         self.form_button.setEnabled(True)
         res = stored.result
         lines = [f"组建 {len(res.teams)} 个队伍" + ("（最优）" if res.proven_optimal else "")]
+        if rules is not None and rules.previous != "ignore":
+            what = "轮换" if rules.previous == "rotate" else "保留"
+            if stored.prev_id is not None:
+                from gisplanner.workflow import current_round
+
+                lines.append(f"{what}搭档对照的上一轮：{current_round(self.window.store, stored.prev_id)[1]}")
+            else:
+                lines.append(f"没有上一轮的队伍可{what}")
         lines += res.notes
-        lines += [f"未满足「{RULE_ZH[u.rule]}」：{u.reason}" for u in res.unmet]
+        lines += [self._unmet_line(u) for u in res.unmet]
         self.report_label.setText("\n".join(lines))
-        self.window.undo_stack.clear()  # assignments of the replaced teams cannot be undone any more
+        self.window.undo_stack.push(
+            SnapshotCommand(
+                self.window,
+                f"组建 {len(res.teams)} 个队伍",
+                snap.restore_teams,
+                before,
+                after,
+                done=self.reload,
+            )  # fmt: skip
+        )
         self.reload()  # the official asked for this: show the new teams at once
         self.last_formation = stored
         self.window.dataChanged.emit()  # other panels (routes, statistics) see the new teams
 
-    def start_split(self) -> None:
+    @staticmethod
+    def _unmet_line(u) -> str:
+        return f"未满足「{RULE_ZH[u.rule]}」：{u.reason}"
+
+    def start_split(self, confirm: bool = True) -> None:
+        """自动划分片区: asks first when it would replace assignments (counted), undoable."""
         w = self.window
         if w.store is None or w.current_round_id is None:
             return
+        code = self.area_combo.currentData()
+        c = snap.replace_counts(w.store, w.current_round_id, code)
+        if confirm and c["assigned"]:
+            where = self.area_combo.currentText() if code is not None else "本轮"
+            if not confirm_replace(
+                self, "自动划分片区",
+                f"{where}已有 {c['assigned']} 个对象分配给了队伍（包括在地图上手工分配的）。"
+                "自动划分片区会替换这些分配。\n可以用「编辑 → 撤销」恢复。继续吗？",
+            ):  # fmt: skip
+                return
         self.split_button.setEnabled(False)
         w.run_task(
-            split_round, w.store, w.current_round_id, area_code=self.area_combo.currentData(),
+            _split_with_snapshots, w.store, w.current_round_id, code,
             title="划分片区", on_result=self._split_done, on_error=lambda *_: self.split_button.setEnabled(True),
         )  # fmt: skip
 
-    def _split_done(self, split) -> None:
+    def _split_done(self, result) -> None:
+        split, before, after = result
+        rid = self.window.current_round_id
         self.split_button.setEnabled(True)
+        changed = sum(1 for t, team in after.items() if before.get(t) != team)
         self.report_label.setText(
-            f"已划分片区：最多/最少 = {split.balance:.2f}，到片区中心平均 {split.mean_dist_to_centroid:.0f} 米"
+            f"已划分片区：最多/最少 = {split.balance:.2f}，到片区中心平均 {split.mean_dist_to_centroid:.0f} 米；"
+            f"{changed} 个对象的分配有变化（可撤销）"
         )
-        self.window.undo_stack.clear()
+        self.window.undo_stack.push(
+            SnapshotCommand(
+                self.window,
+                "自动划分片区",
+                lambda store, s: snap.restore_assignment_snapshot(store, rid, s),
+                before,
+                after,
+                done=self.reload,
+            )  # fmt: skip
+        )
         self.reload()
         self.window.dataChanged.emit()
 
