@@ -89,9 +89,18 @@ def test_reforming_teams_asks_and_undo_brings_back_the_old_teams(window, qtbot, 
     old = snap.team_snapshot(store, rid)
     asked = []
     monkeypatch.setattr(tp_mod, "confirm_replace", lambda _p, _t, text: asked.append(text) or True)
+    panel.previous_combo.setCurrentIndex(panel.previous_combo.findData("rotate"))
     panel.start_forming()
     assert "2 个队伍" in asked[0] and "20 个对象已分配" in asked[0]
     qtbot.waitUntil(lambda: panel.last_formation is not None, timeout=60_000)
+    # 轮换 says which round it rotated against
+    prev = panel.last_formation.previous_round_id
+    text = panel.report_label.text()
+    if prev is not None:
+        name = store.read_frame(f"SELECT name FROM round WHERE id = {int(prev)}")["name"][0]
+        assert f"轮换搭档对照的上一轮：{name}" in text
+    else:
+        assert "没有上一轮的队伍可轮换" in text
     assert set(panel.team_ids()).isdisjoint(team_ids) or len(panel.team_ids()) > 2
     window.undo_stack.undo()
     back = snap.team_snapshot(store, rid)

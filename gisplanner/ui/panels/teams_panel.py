@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner import snapshots as snap
+from gisplanner.team_report import failing_teams, natural_key, round_team_report
 from gisplanner.teams import MIXED, RULE_ZH, FormationRules, form_round_teams, round_team_members
 from gisplanner.territory import assign_targets, restore_assignment, split_round, team_workloads
 
@@ -45,7 +46,9 @@ WEIGHTS = [  # (FormationRules field, label)
     ("w_leader", "带队干部"),
     ("w_previous", "上轮搭档"),
 ]
-COLUMNS = ["队伍", "成员", "一般住户", "特殊群体", "企业", "名士", "预计工时", "工作量"]
+COLUMNS = ["队伍", "成员", "性别", "年龄段", "本地", "规则", "共同时段",
+           "一般住户", "特殊群体", "企业", "名士", "预计工时", "工作量"]  # fmt: skip
+BAR_COLUMN = len(COLUMNS) - 1
 HEAVY, LIGHT, OVER = QColor("#fde0dd"), QColor("#deebf7"), QColor("#fb6a4a")
 
 
@@ -142,6 +145,7 @@ class TeamsPanel(QWidget):
         self.workloads = []
         self.assigned: dict[int, int | None] = {}  # target id -> team id of the current round
         self.members: dict[int, list[str]] = {}
+        self.reports: dict = {}  # team id -> gisplanner.team_report.TeamReport
         self.team_overlay = None
         self.overlay = None
         self.last_formation = None
@@ -196,9 +200,11 @@ class TeamsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setItemDelegateForColumn(7, BalanceBarDelegate(self.table))
-        self.table.setColumnWidth(7, 160)
+        self.table.setItemDelegateForColumn(BAR_COLUMN, BalanceBarDelegate(self.table))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(BAR_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
+        self.table.verticalHeader().setVisible(False)
         self.table.itemSelectionChanged.connect(self._row_selected)
         self.balance_label = QLabel()
         self.report_label = QLabel()
@@ -218,10 +224,10 @@ class TeamsPanel(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     @staticmethod
-    def _read(store, rid, progress=None) -> dict:
+    def _read(store, rid, rules=None, progress=None) -> dict:
         """The round's workloads, assignments, members and villages (runs in a worker too)."""
         if store is None or rid is None:
-            return {"rid": rid, "workloads": [], "assigned": {}, "members": {}, "areas": None}
+            return {"rid": rid, "workloads": [], "assigned": {}, "members": {}, "areas": None, "report": {}}
         rows = store.read_frame(
             "SELECT target_id, team_id FROM assignment WHERE round_id = :r", {"r": int(rid)}
         )
@@ -236,12 +242,16 @@ class TeamsPanel(QWidget):
             "assigned": dict(zip(rows["target_id"].astype(int), rows["team_id"], strict=True)),
             "members": round_team_members(store, rid),
             "areas": areas,
+            "report": round_team_report(store, rid, rules),
         }
 
     def reload(self) -> None:
         """Re-read the round's teams, workloads and assignments now (after the user's own edits)."""
         self._generation = getattr(self, "_generation", 0) + 1
-        self._apply(self._read(self.window.store, self.window.current_round_id), self._generation)
+        self._apply(
+            self._read(self.window.store, self.window.current_round_id, self.current_rules()),
+            self._generation,
+        )
 
     def reload_later(self) -> None:
         """Re-read off the UI thread (round switched, data changed elsewhere): the window never stalls."""
@@ -251,7 +261,7 @@ class TeamsPanel(QWidget):
             self._apply(self._read(None, None), generation)
             return
         w.run_task(
-            self._read, w.store, w.current_round_id, title="读取走访小组",
+            self._read, w.store, w.current_round_id, self.current_rules(), title="读取走访小组",
             on_result=lambda data: self._apply(data, generation),
         )  # fmt: skip
 
@@ -261,6 +271,7 @@ class TeamsPanel(QWidget):
         self.workloads, self.assigned = data["workloads"], data["assigned"]
         if data["areas"] is not None:
             self.members = data["members"]
+            self.reports = data["report"]
             self._fill_areas(data["areas"])
         chosen = self.selected_team_id() if self.table.selectionModel().hasSelection() else None
         self._fill_table()
@@ -297,12 +308,31 @@ class TeamsPanel(QWidget):
         spread = max(worked) / min(worked) if worked else 1.0
         mean = float(np.mean(worked)) if worked else 0.0
         out_of_band = bool(worked) and (max(worked) > mean * 1.1 or min(worked) < mean * 0.9)
+        # 第2组 before 第10组; the unassigned row last
+        loads = sorted(loads, key=lambda wl: (wl.team_id is None, natural_key(wl.name or "")))
         self.table.setRowCount(len(loads))
         members = self.members
+        reports = getattr(self, "reports", {})
         for r, wl in enumerate(loads):
+            rep = reports.get(wl.team_id)
+            if rep is not None and rep.members:
+                who = "、".join(m.name + ("（组长）" if m.leader else "") for m in rep.members)
+                gender = "、".join(m.gender for m in rep.members)
+                band = "、".join(m.band for m in rep.members)
+                local = "、".join("本地" if m.local else "外地" for m in rep.members)
+                rules = "、".join("✗" + RULE_ZH.get(x, x) for x in rep.failed) or "✓ 全部满足"
+                shared = "" if rep.shared is None else str(rep.shared)
+            else:
+                who = "、".join(members.get(wl.team_id, [])) if wl.team_id is not None else "（未分配对象）"
+                gender = band = local = rules = shared = ""
             cells = [
                 wl.name,
-                "、".join(members.get(wl.team_id, [])) if wl.team_id is not None else "（未分配对象）",
+                who,
+                gender,
+                band,
+                local,
+                rules,
+                shared,
                 str(wl.households),
                 str(wl.special),
                 str(wl.enterprises),
@@ -315,6 +345,15 @@ class TeamsPanel(QWidget):
                 if wl.team_id is not None and worked and wl.hours in (max(worked), min(worked)):
                     colour = OVER if out_of_band else (HEAVY if wl.hours == max(worked) else LIGHT)
                     item.setBackground(QBrush(colour))
+                if rep is not None and c == 5:
+                    item.setToolTip(
+                        "满足：" + ("、".join(RULE_ZH.get(x, x) for x in rep.met) or "无")
+                        + "\n未满足：" + ("、".join(RULE_ZH.get(x, x) for x in rep.failed) or "无")
+                    )  # fmt: skip
+                    if rep.failed:
+                        item.setForeground(QBrush(QColor("#b2182b")))
+                if rep is not None and c == 6 and rep.shared_labels:
+                    item.setToolTip("全组都能走访的时段：\n" + "\n".join(rep.shared_labels))
                 self.table.setItem(r, c, item)
             bar = QTableWidgetItem(f"{wl.hours:.1f}")
             bar.setData(Qt.ItemDataRole.UserRole, wl.team_id)
@@ -328,7 +367,7 @@ class TeamsPanel(QWidget):
             else:
                 colour = "#3182bd"
             bar.setData(BAR_COLOUR, colour)
-            self.table.setItem(r, 7, bar)
+            self.table.setItem(r, BAR_COLUMN, bar)
         if worked:
             flag = "超出 ±10%" if out_of_band else "在 ±10% 以内"
             self.balance_label.setText(
@@ -404,14 +443,20 @@ class TeamsPanel(QWidget):
         lines = [f"组建 {len(res.teams)} 个队伍" + ("（最优）" if res.proven_optimal else "")]
         if rules is not None and rules.previous != "ignore":
             what = "轮换" if rules.previous == "rotate" else "保留"
-            if stored.prev_id is not None:
+            if stored.previous_round_id is not None:
                 from gisplanner.workflow import current_round
 
-                lines.append(f"{what}搭档对照的上一轮：{current_round(self.window.store, stored.prev_id)[1]}")
+                lines.append(
+                    f"{what}搭档对照的上一轮：{current_round(self.window.store, stored.previous_round_id)[1]}"
+                )
             else:
                 lines.append(f"没有上一轮的队伍可{what}")
         lines += res.notes
-        lines += [self._unmet_line(u) for u in res.unmet]
+        self.reload()  # the official asked for this: show the new teams at once
+        failing = failing_teams(getattr(self, "reports", {}))
+        for u in res.unmet:
+            names = failing.get(u.rule, [])
+            lines.append(self._unmet_line(u) + (f"——{'、'.join(names)}" if names else ""))
         self.report_label.setText("\n".join(lines))
         self.window.undo_stack.push(
             SnapshotCommand(
@@ -423,7 +468,6 @@ class TeamsPanel(QWidget):
                 done=self.reload,
             )  # fmt: skip
         )
-        self.reload()  # the official asked for this: show the new teams at once
         self.last_formation = stored
         self.window.dataChanged.emit()  # other panels (routes, statistics) see the new teams
 
