@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -33,7 +32,7 @@ from gisplanner import logs
 from gisplanner import store as store_mod
 from gisplanner.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
 from gisplanner.store import Store
-from gisplanner.ui import panels, workers
+from gisplanner.ui import file_dialogs, panels, workers
 from gisplanner.ui.map.canvas import MapWidget
 from gisplanner.ui.map.data import load_map_data
 from gisplanner.ui.selection import SelectionModel
@@ -332,7 +331,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _open_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.getOpenFileName(
             self, self.tr("打开数据库"), "", self.tr("SQLite 数据库 (*.sqlite *.db);;所有文件 (*)")
         )
         if path:
@@ -349,7 +348,7 @@ class MainWindow(QMainWindow):
         self.set_store(store)
 
     def _new_demo(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.getSaveFileName(
             self, self.tr("新建演示数据库"), "demo.sqlite", self.tr("SQLite 数据库 (*.sqlite)")
         )
         if not path:

@@ -6,9 +6,10 @@ background; the file appears only when complete (temp file + rename in gisplanne
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from gisplanner.io.headers import ROSTER_KIND_ZH
+from gisplanner.ui import file_dialogs
 
 
 def open_import_wizard(window, kind: str = "households", path: str | None = None):
@@ -52,7 +53,7 @@ def export_targets(window, path: str | None = None, unmasked: bool | None = None
         if unmasked is None:
             return
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.getSaveFileName(
             window, window.tr("导出走访对象"), "走访对象.xlsx", window.tr("Excel 文件 (*.xlsx)")
         )
         if not path:
@@ -73,7 +74,7 @@ def export_areas(window, path: str | None = None) -> None:
     if window.store is None:
         return
     if path is None:
-        path, chosen = QFileDialog.getSaveFileName(
+        path, chosen = file_dialogs.getSaveFileName(
             window, window.tr("导出区域覆盖情况"), "区域覆盖.gpkg",
             window.tr("GeoPackage (*.gpkg);;GeoJSON (*.geojson)"),
         )  # fmt: skip

@@ -13,7 +13,6 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QP
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gisplanner.ui import file_dialogs
 from gisplanner.ui.map import style as S
 from gisplanner.ui.map.data import compute_coverage, coverage_round_for
 
@@ -260,7 +260,7 @@ class CoverageSync:
 
 
 def _export_dialog(window) -> None:
-    path, _ = QFileDialog.getSaveFileName(
+    path, _ = file_dialogs.getSaveFileName(
         window, "导出地图图片", "地图.png", "PNG 图片 (*.png);;PDF 文件 (*.pdf)"
     )
     if not path:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import supervision as sv
 from gisplanner.reports import summary as sm
+from gisplanner.ui import file_dialogs
 from gisplanner.ui.panels.dashboard_panel import ScopeBar
 
 log = logging.getLogger(__name__)
@@ -265,7 +265,7 @@ class SupervisionPanel(QWidget):
         if self.areas.empty:
             return None
         if not path:
-            path, _ = QFileDialog.getSaveFileName(
+            path, _ = file_dialogs.getSaveFileName(
                 self, "导出督查对比", "督查对比.xlsx", "Excel 文件 (*.xlsx)"
             )
         if not path:
@@ -353,7 +353,7 @@ class SummaryDialog(QDialog):
         if self.report is None:
             return None
         if not path:
-            path, _ = QFileDialog.getSaveFileName(
+            path, _ = file_dialogs.getSaveFileName(
                 self, "导出工作总结", "工作总结.xlsx", "Excel 文件 (*.xlsx)"
             )
         if path:
@@ -366,7 +366,7 @@ class SummaryDialog(QDialog):
         if self.report is None:
             return None
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "导出工作总结", "工作总结.pdf", "PDF 文件 (*.pdf)")
+            path, _ = file_dialogs.getSaveFileName(self, "导出工作总结", "工作总结.pdf", "PDF 文件 (*.pdf)")
         if path:
             write_summary_pdf(self.report, path, store=self.window.store)
         return path or None
