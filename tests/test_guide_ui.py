@@ -27,7 +27,7 @@ def test_empty_database_says_to_import_boundaries_first(qtbot, empty_store):
     g = w.guide_panel
     assert [s.state for s in g.state.steps] == ["next"] + ["todo"] * 6
     assert "导入" in g.headline.text() and "边界" in g.headline.text()
-    assert g.marks["areas"].text().count("➜") == 1 and g.buttons["areas"].isDefault()
+    assert g.marks["areas"].text().count("→") == 1 and g.buttons["areas"].isDefault()
     wizard = g.open_step("areas")
     qtbot.addWidget(wizard)
     assert wizard.kind_combo.currentData() == "areas"

@@ -65,7 +65,7 @@ def test_form_lasso_assign_and_undo(window, qtbot, monkeypatch):
     failing = failing_teams(panel.reports)
     for teams_failing in failing.values():
         rows = [r for r in range(panel.table.rowCount()) if panel.table.item(r, 0).text() in teams_failing]
-        assert all("✗" in panel.table.item(r, header.index("规则")).text() for r in rows)
+        assert all("×" in panel.table.item(r, header.index("规则")).text() for r in rows)
     if "mixed_gender" in failing:  # the report names the teams that are not 男女搭配
         assert "、".join(failing["mixed_gender"]) in panel.report_label.text()
 

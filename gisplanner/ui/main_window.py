@@ -219,10 +219,21 @@ class MainWindow(QMainWindow):
 
     def _arrange_docks(self) -> None:
         """The map keeps most of the window: slim side docks, a low bottom strip."""
+        # sized to the screen: 1366×768 keeps a usable map, 1920×1080 gives the docks more room
+        w, h = max(self.width(), 800), max(self.height(), 600)
         sizes = {
-            Qt.DockWidgetArea.LeftDockWidgetArea: (240, Qt.Orientation.Horizontal),
-            Qt.DockWidgetArea.RightDockWidgetArea: (430, Qt.Orientation.Horizontal),
-            Qt.DockWidgetArea.BottomDockWidgetArea: (190, Qt.Orientation.Vertical),
+            Qt.DockWidgetArea.LeftDockWidgetArea: (
+                int(min(max(0.2 * w, 270), 340)),
+                Qt.Orientation.Horizontal,
+            ),
+            Qt.DockWidgetArea.RightDockWidgetArea: (
+                int(min(max(0.28 * w, 360), 560)),
+                Qt.Orientation.Horizontal,
+            ),
+            Qt.DockWidgetArea.BottomDockWidgetArea: (
+                int(min(max(0.24 * h, 170), 280)),
+                Qt.Orientation.Vertical,
+            ),
         }
         for area, dock in self._first_dock.items():
             if area in sizes:

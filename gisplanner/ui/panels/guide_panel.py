@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from gisplanner.workflow import STEPS, loop_state
 
 GUIDE_DIR = Path(__file__).resolve().parents[2] / "resources" / "guide"
-MARK = {"done": "✓", "next": "➜", "todo": "○"}
+MARK = {"done": "√", "next": "→", "todo": "○"}  # in every CJK font (GB2312), unlike ✓ ➜
 COLOUR = {"done": "#1a9850", "next": "#d95f02", "todo": "#888888"}
 
 
@@ -82,6 +82,7 @@ class GuidePanel(QWidget):
         self.headline.setFont(f)
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(2)
         self.marks: dict[str, QLabel] = {}
         self.details: dict[str, QLabel] = {}
         self.buttons: dict[str, QPushButton] = {}
@@ -93,13 +94,11 @@ class GuidePanel(QWidget):
             detail.setStyleSheet("color:#555")
             button = QPushButton(BUTTONS[key])
             button.clicked.connect(lambda _=False, k=key: self.open_step(k))
-            text = QVBoxLayout()
-            text.setSpacing(0)
-            text.addWidget(title)
-            text.addWidget(detail)
-            grid.addWidget(mark, row, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addLayout(text, row, 1)
-            grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
+            # title and button on one line, what the database shows on the next (full width)
+            grid.addWidget(mark, 2 * row, 0)
+            grid.addWidget(title, 2 * row, 1)
+            grid.addWidget(button, 2 * row, 2)
+            grid.addWidget(detail, 2 * row + 1, 1, 1, 2)
             self.marks[key], self.details[key], self.buttons[key] = mark, detail, button
         help_button = QPushButton(self.tr("使用说明（F1）"))
         help_button.clicked.connect(lambda: show_user_guide(window))
@@ -122,7 +121,7 @@ class GuidePanel(QWidget):
         self.state = st = loop_state(store, self.window.current_round_id)
         for step in st.steps:
             self.marks[step.key].setText(
-                f"<span style='color:{COLOUR[step.state]};font-size:14pt'>{MARK[step.state]}</span>"
+                f"<b style='color:{COLOUR[step.state]};font-size:13pt'>{MARK[step.state]}</b>"
             )
             self.details[step.key].setText(step.detail)
             b = self.buttons[step.key]

@@ -125,6 +125,8 @@ def _table(model: QAbstractTableModel) -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().setVisible(False)
+    # compact rows: the bottom dock shows several of them, not one
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
     return view
 
 
@@ -178,11 +180,13 @@ class SupervisionPanel(QWidget):
         self._running = False
         self._pending = False
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(2)
         self.scope_bar = ScopeBar(self)
-        lay.addWidget(self.scope_bar)
         self.level = QComboBox()
         self.level.addItems(list(LEVELS))
-        buttons = QHBoxLayout()
+        buttons = QHBoxLayout()  # scope and buttons on one line: the table keeps the height
+        buttons.addWidget(self.scope_bar, 1)
         buttons.addWidget(QLabel("对比"))
         buttons.addWidget(self.level)
         self.refresh_button = QPushButton("刷新")
@@ -192,7 +196,6 @@ class SupervisionPanel(QWidget):
         self.status = QLabel("")
         for b in (self.refresh_button, self.thresholds_button, self.export_button, self.summary_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         lay.addLayout(buttons)
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
@@ -204,6 +207,8 @@ class SupervisionPanel(QWidget):
         self.tabs.addTab(self.area_view, "区域对比")
         self.tabs.addTab(self.unit_view, "单位对比")
         lay.addWidget(self.tabs, 1)
+        row = self.area_view.verticalHeader().defaultSectionSize()
+        self.tabs.setMinimumHeight(self.tabs.tabBar().sizeHint().height() + 28 + 4 * row)  # ≥ 4 rows
         self.refresh_button.clicked.connect(self.refresh)
         self.thresholds_button.clicked.connect(self.edit_thresholds)
         self.export_button.clicked.connect(self.export)

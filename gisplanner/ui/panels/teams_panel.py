@@ -320,7 +320,7 @@ class TeamsPanel(QWidget):
                 gender = "、".join(m.gender for m in rep.members)
                 band = "、".join(m.band for m in rep.members)
                 local = "、".join("本地" if m.local else "外地" for m in rep.members)
-                rules = "、".join("✗" + RULE_ZH.get(x, x) for x in rep.failed) or "✓ 全部满足"
+                rules = "、".join("×" + RULE_ZH.get(x, x) for x in rep.failed) or "√ 全部满足"
                 shared = "" if rep.shared is None else str(rep.shared)
             else:
                 who = "、".join(members.get(wl.team_id, [])) if wl.team_id is not None else "（未分配对象）"
