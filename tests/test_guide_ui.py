@@ -58,9 +58,9 @@ def test_steps_follow_the_database_and_buttons_open_their_step(qtbot, demo_store
     assert g.state.step("print").done and g.state.step("plan").state == "next"
     # the buttons open the step's panel or dialog
     dock = g.open_step("teams")
-    assert dock is not None and dock.widget() is w.teams_panel and dock.isVisible()
-    assert g.open_step("plan").widget() is w.plan_panel
-    assert g.open_step("results").widget() is w.results_panel
+    assert dock is not None and dock.widget().widget() is w.teams_panel and dock.isVisible()
+    assert g.open_step("plan").widget().widget() is w.plan_panel
+    assert g.open_step("results").widget().widget() is w.results_panel
     dlg = g.open_step("round")
     assert dlg is not None and dlg.isVisible()
     dlg.reject()

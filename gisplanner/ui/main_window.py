@@ -19,12 +19,14 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self._current_round_id: int | None = None
         self.menus: dict[str, object] = {}
         self._first_dock: dict[object, QDockWidget] = {}
+        self._installing, self._to_tab = True, []
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
@@ -65,6 +68,7 @@ class MainWindow(QMainWindow):
         self.map_widget.targetClicked.connect(self._target_clicked)
         self.panel_errors: dict[str, str] = {}
         self._install_panels()
+        self._tab_docks()
         self._arrange_docks()
         if store is not None:
             self.set_store(store)
@@ -79,11 +83,19 @@ class MainWindow(QMainWindow):
     ) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
-        dock.setWidget(widget)
+        # a panel taller or wider than its dock scrolls instead of pushing the window off a
+        # 1366×768 screen (widget.parentWidget() chain still leads to the dock)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(widget)
+        dock.setWidget(scroll)
         first = self._first_dock.get(area)
         self.addDockWidget(area, dock)
         if first is None:
             self._first_dock[area] = dock
+        elif self._installing:  # tabbed once all panels are in (see _tab_docks)
+            self._to_tab.append((first, dock))
         else:  # docks of one side share tabs, so the map keeps its room on a laptop screen
             self.tabifyDockWidget(first, dock)
             first.raise_()
@@ -217,6 +229,33 @@ class MainWindow(QMainWindow):
                 self.tr("部分功能面板加载失败，详见日志：") + str(logs.log_file()), 15000
             )
 
+    def _tab_docks(self) -> None:
+        """Tab each side's docks together in one pass: tabbing them one by one while panels
+        install leaves stale tab bars that show through (a tab listed twice)."""
+        self._installing = False
+        for first, dock in self._to_tab:
+            if dock not in self.tabifiedDockWidgets(first):
+                self.tabifyDockWidget(first, dock)
+        for first in self._first_dock.values():
+            first.raise_()
+        self._to_tab = []
+
+    def _hide_stale_tab_bars(self) -> None:
+        """QMainWindow can leave tab bars of an earlier layout visible (a dock's tab listed twice,
+        half over a panel): keep only the bar sitting right under its dock group."""
+        from PySide6.QtWidgets import QTabBar
+
+        docks = [d for d in self.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()]
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is not self or not bar.isVisible():
+                continue
+            g = bar.geometry()
+            if not any(
+                abs(d.geometry().bottom() + 1 - g.top()) <= 4 and abs(d.geometry().left() - g.left()) <= 4
+                for d in docks
+            ):
+                bar.hide()
+
     def _arrange_docks(self) -> None:
         """The map keeps most of the window: slim side docks, a low bottom strip."""
         # sized to the screen: 1366×768 keeps a usable map, 1920×1080 gives the docks more room
@@ -245,6 +284,7 @@ class MainWindow(QMainWindow):
         if not getattr(self, "_arranged", False):
             self._arranged = True
             QTimer.singleShot(0, self._arrange_docks)  # once the layout has its real size
+            QTimer.singleShot(0, self._hide_stale_tab_bars)
 
     # -- behaviour -----------------------------------------------------------------------------
     def _update_counts(self) -> None:
