@@ -266,11 +266,11 @@ class MainWindow(QMainWindow):
                 Qt.Orientation.Horizontal,
             ),
             Qt.DockWidgetArea.RightDockWidgetArea: (
-                int(min(max(0.28 * w, 360), 560)),
+                int(min(max(0.3 * w, 380), 600)),
                 Qt.Orientation.Horizontal,
             ),
             Qt.DockWidgetArea.BottomDockWidgetArea: (
-                int(min(max(0.24 * h, 170), 280)),
+                int(min(max(0.3 * h, 200), 320)),
                 Qt.Orientation.Vertical,
             ),
         }

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -169,9 +170,9 @@ class TeamsPanel(QWidget):
 
         defaults = FormationRules()
         self.weight_boxes: dict[str, QDoubleSpinBox] = {}
-        weights = QHBoxLayout()
-        weights.addWidget(QLabel("权重"))
-        for fieldname, label in WEIGHTS:
+        weights = QGridLayout()  # three rules a line: the dock stays narrow on a 1366×768 screen
+        weights.addWidget(QLabel("权重"), 0, 0)
+        for k, (fieldname, label) in enumerate(WEIGHTS):
             box = QDoubleSpinBox()
             box.setRange(0.0, 99.0)
             box.setSingleStep(0.5)
@@ -179,17 +180,19 @@ class TeamsPanel(QWidget):
             box.setValue(getattr(defaults, fieldname))
             box.setToolTip(f"{label}规则的权重（0 = 不考虑）")
             self.weight_boxes[fieldname] = box
-            weights.addWidget(QLabel(label))
-            weights.addWidget(box)
-        weights.addStretch(1)
+            weights.addWidget(QLabel(label), k // 3, 1 + 2 * (k % 3))
+            weights.addWidget(box, k // 3, 2 + 2 * (k % 3))
+        weights.setColumnStretch(7, 1)
 
         top = QHBoxLayout()
         top.addWidget(self.size_combo)
         top.addWidget(self.previous_combo)
         top.addWidget(self.form_button)
-        top.addWidget(self.area_combo)
-        top.addWidget(self.split_button)
         top.addStretch(1)
+        split = QHBoxLayout()
+        split.addWidget(self.area_combo)
+        split.addWidget(self.split_button)
+        split.addStretch(1)
         actions = QHBoxLayout()
         actions.addWidget(self.assign_button)
         actions.addWidget(self.unassign_button)
@@ -212,6 +215,7 @@ class TeamsPanel(QWidget):
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addLayout(split)
         lay.addLayout(weights)
         lay.addLayout(actions)
         lay.addWidget(self.table)
