@@ -31,6 +31,7 @@ class Step:
     title: str  # Chinese; the UI translates it
     done: bool
     detail: str  # what the database shows (Chinese, with counts)
+    count: int = 0  # the number behind it (areas, targets, teams, routes, prints, results)
     state: str = "todo"  # done / next / todo
 
 
@@ -90,6 +91,8 @@ def loop_state(store, round_id: int | None = None) -> LoopState:
         Step("print", "打印", printed > 0, f"已打印 {printed} 次" if printed else f"{where}尚未打印走访单"),
         Step("results", "录入", visits > 0, f"已录入 {visits} 条走访结果" if visits else "尚未录入走访结果"),
     ]
+    for st, n in zip(steps, (areas, targets, int(rid or 0), teams, routes, printed, visits), strict=True):
+        st.count = n
     first_open = next((i for i, st in enumerate(steps) if not st.done), None)
     for i, st in enumerate(steps):
         st.state = "done" if st.done else ("next" if i == first_open else "todo")

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.map_widget.targetClicked.connect(self._target_clicked)
         self.panel_errors: dict[str, str] = {}
         self._install_panels()
+        self._retranslate_chrome()
         self._tab_docks()
         self._arrange_docks()
         if store is not None:
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
     ) -> workers.TaskWorker:
         """Run ``fn(*args, progress=..., **kwargs)`` off the UI thread with progress and cancel."""
         task = workers.TaskWorker(fn, *args, **kwargs)
+        title = self.tr(title) if title else title  # panels pass their Chinese titles (context MainWindow)
         task.title, task.on_result, task.on_error = title, on_result, on_error
         self._tasks[task.signals] = task
         self._progress_label.setText(title)
@@ -229,6 +231,41 @@ class MainWindow(QMainWindow):
                 self.tr("部分功能面板加载失败，详见日志：") + str(logs.log_file()), 15000
             )
 
+    def _retranslate_chrome(self) -> None:
+        """Menus, toolbars and dock titles the panels added with their Chinese texts go through
+        the translator once (context MainWindow), so ``--lang en`` shows them in English."""
+        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtWidgets import QLineEdit, QToolBar
+
+        def tr(text: str) -> str:
+            return QCoreApplication.translate("MainWindow", text) if text else text
+
+        def menu(m) -> None:
+            m.setTitle(tr(m.title()))
+            for act in m.actions():
+                if act.menu() is not None:
+                    menu(act.menu())
+                elif not act.isSeparator():
+                    act.setText(tr(act.text()))
+                    if act.toolTip() and act.toolTip() != act.text():
+                        act.setToolTip(tr(act.toolTip()))
+
+        for act in self.menuBar().actions():
+            if act.menu() is not None:
+                menu(act.menu())
+        for tb in self.findChildren(QToolBar):
+            tb.setWindowTitle(tr(tb.windowTitle()))
+            for act in tb.actions():
+                text, tip = act.text(), act.toolTip()
+                act.setText(tr(text))
+                act.setToolTip(tr(tip) if tip != text else act.text())
+            for label in tb.findChildren(QLabel):
+                label.setText(tr(label.text()))
+            for edit in tb.findChildren(QLineEdit):
+                edit.setPlaceholderText(tr(edit.placeholderText()))
+        for dock in self.findChildren(QDockWidget):
+            dock.setWindowTitle(tr(dock.windowTitle()))
+
     def _tab_docks(self) -> None:
         """Tab each side's docks together in one pass: tabbing them one by one while panels
         install leaves stale tab bars that show through (a tab listed twice)."""
@@ -334,7 +371,9 @@ class MainWindow(QMainWindow):
         self.dataChanged.emit()  # the panels still show what they can
 
     def _show_cursor(self, lon: float, lat: float) -> None:
-        self._coord_label.setText(f"经度 {lon:.6f}  纬度 {lat:.6f}")
+        self._coord_label.setText(
+            self.tr("经度 {lon}  纬度 {lat}").format(lon=f"{lon:.6f}", lat=f"{lat:.6f}")
+        )
 
     def _target_clicked(self, target_id: int, modifiers) -> None:
         mode = "add" if modifiers & Qt.KeyboardModifier.ShiftModifier else "replace"

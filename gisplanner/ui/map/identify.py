@@ -19,26 +19,26 @@ def _tr(text: str) -> str:
 
 
 FIELDS = [  # column of data.targets, label
-    ("kind", _tr("类型")),
-    ("name", _tr("名称/户主")),
-    ("address", _tr("地址")),
-    ("phone", _tr("电话")),
-    ("members", _tr("人口")),
-    ("industry", _tr("行业")),
-    ("title", _tr("身份")),
-    ("last_outcome", _tr("最近走访结果")),
-    ("last_visit", _tr("最近走访时间")),
-    ("open_problems", _tr("未办结问题")),
-    ("ext_id", _tr("编号")),
+    ("kind", ("类型")),
+    ("name", ("名称/户主")),
+    ("address", ("地址")),
+    ("phone", ("电话")),
+    ("members", ("人口")),
+    ("industry", ("行业")),
+    ("title", ("身份")),
+    ("last_outcome", ("最近走访结果")),
+    ("last_visit", ("最近走访时间")),
+    ("open_problems", ("未办结问题")),
+    ("ext_id", ("编号")),
 ]
 TAGS = [
-    ("elderly_alone", _tr("独居老人")),
-    ("disabled", _tr("残疾")),
-    ("hardship", _tr("困难")),
-    ("away_business", _tr("外出经商")),
-    ("ex_serviceman", _tr("退役军人")),
-    ("new_resident", _tr("新居民")),
-    ("key_enterprise", _tr("重点企业")),
+    ("elderly_alone", ("独居老人")),
+    ("disabled", ("残疾")),
+    ("hardship", ("困难")),
+    ("away_business", ("外出经商")),
+    ("ex_serviceman", ("退役军人")),
+    ("new_resident", ("新居民")),
+    ("key_enterprise", ("重点企业")),
 ]
 
 
@@ -66,8 +66,8 @@ def describe_target(data, pos: int) -> dict:
             v = mask_phone(v)
         elif col == "members" or col == "open_problems":
             v = int(v)
-        rows.append((label, str(v)))
-    tags = [label for col, label in TAGS if col in row.index and not _blank(row[col]) and bool(row[col])]
+        rows.append((_tr(label), str(v)))
+    tags = [_tr(label) for col, label in TAGS if col in row.index and not _blank(row[col]) and bool(row[col])]
     if tags:
         rows.append((_tr("标签"), "、".join(tags)))
     area = _area_name(data, row.get("area_id"))

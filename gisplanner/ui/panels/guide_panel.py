@@ -36,24 +36,35 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("GuidePanel", text)
 
 
-# the steps' titles and buttons, listed for the translation tools (tr() needs literal strings)
+# the steps' titles, buttons and details (Chinese sources; translated with _tr when shown)
 TITLES = {
-    "areas": _tr("导入边界"),
-    "targets": _tr("导入名册"),
-    "round": _tr("新建轮次"),
-    "teams": _tr("组队"),
-    "plan": _tr("规划"),
-    "print": _tr("打印"),
-    "results": _tr("录入"),
+    "areas": ("导入边界"),
+    "targets": ("导入名册"),
+    "round": ("新建轮次"),
+    "teams": ("组队"),
+    "plan": ("规划"),
+    "print": ("打印"),
+    "results": ("录入"),
 }
 BUTTONS = {
-    "areas": _tr("导入边界…"),
-    "targets": _tr("导入名册…"),
-    "round": _tr("新建轮次…"),
-    "teams": _tr("走访小组"),
-    "plan": _tr("路线规划"),
-    "print": _tr("打印走访单…"),
-    "results": _tr("录入结果"),
+    "areas": ("导入边界…"),
+    "targets": ("导入名册…"),
+    "round": ("新建轮次…"),
+    "teams": ("走访小组"),
+    "plan": ("路线规划"),
+    "print": ("打印走访单…"),
+    "results": ("录入结果"),
+}
+
+
+DETAILS = {  # (done, not yet): what the database shows, with the count (and the round's name)
+    "areas": (("{n} 个镇/村/社区"), ("还没有镇/村/社区边界")),
+    "targets": (("{n} 个走访对象"), ("还没有走访对象名册")),
+    "round": (("当前轮次「{r}」"), ("没有筹备中或进行中的轮次")),
+    "teams": (("{n} 个队伍"), ("尚未组队")),
+    "plan": (("{n} 条路线"), ("尚未规划路线")),
+    "print": (("已打印 {n} 次"), ("尚未打印走访单")),
+    "results": (("已录入 {n} 条走访结果"), ("尚未录入走访结果")),
 }
 
 
@@ -88,11 +99,11 @@ class GuidePanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for row, (key, _zh) in enumerate(STEPS):
             mark = QLabel()
-            title = QLabel(f"{row + 1}. {TITLES[key]}")
+            title = QLabel(f"{row + 1}. {_tr(TITLES[key])}")
             detail = QLabel()
             detail.setWordWrap(True)
             detail.setStyleSheet("color:#555")
-            button = QPushButton(BUTTONS[key])
+            button = QPushButton(_tr(BUTTONS[key]))
             button.clicked.connect(lambda _=False, k=key: self.open_step(k))
             # title and button on one line, what the database shows on the next (full width)
             grid.addWidget(mark, 2 * row, 0)
@@ -123,7 +134,10 @@ class GuidePanel(QWidget):
             self.marks[step.key].setText(
                 f"<b style='color:{COLOUR[step.state]};font-size:13pt'>{MARK[step.state]}</b>"
             )
-            self.details[step.key].setText(step.detail)
+            done, todo = (_tr(x) for x in DETAILS[step.key])
+            self.details[step.key].setText(
+                done.format(n=step.count, r=st.round_name or "") if step.done else todo
+            )
             b = self.buttons[step.key]
             b.setDefault(step.state == "next")
             f = QFont(b.font())
@@ -139,7 +153,7 @@ class GuidePanel(QWidget):
                 )
             )
         else:
-            self.headline.setText(self.tr("下一步：{step}").format(step=TITLES[nxt.key]))
+            self.headline.setText(self.tr("下一步：{step}").format(step=_tr(TITLES[nxt.key])))
 
     def open_step(self, key: str):
         """Open the dialog or panel of one step (returns it, for tests)."""

@@ -95,7 +95,7 @@ def install(window) -> None:
     first = menu.actions()[0] if menu.actions() else None
     imp = menu.addMenu(window.tr("导入"))
     for kind, zh in ROSTER_KIND_ZH.items():
-        act = imp.addAction(window.tr("{zh}名册…").format(zh=zh))
+        act = imp.addAction(window.tr("{zh}名册…").format(zh=window.tr(zh)))
         act.triggered.connect(lambda _=False, k=kind: open_import_wizard(window, k))
     imp.addSeparator()
     imp.addAction(window.tr("区域边界…")).triggered.connect(lambda: open_import_wizard(window, "areas"))
