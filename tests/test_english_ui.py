@@ -114,6 +114,13 @@ def test_window_chrome_and_guide_in_english(english_window):
     texts += widget_texts(w.guide_panel, "guide")
     texts += [("layers", b.text()) for b in w.layers_panel.findChildren(QPushButton)]
     texts += [("layers", w.layers_panel.opacity_label.text())]
+    plan = w.plan_panel
+    texts += widget_texts(plan, "route planning")
+    texts += [
+        ("route planning header", plan.table.horizontalHeaderItem(c).text())
+        for c in range(plan.table.columnCount())
+    ]
+    texts += [("round picker", w.round_combo.itemText(i)) for i in range(w.round_combo.count())]
     w.selection.select([int(w.map_widget.data.targets["id"].iloc[0])])
     texts += [("status", w.selection_label.text())]
     assert not han_left(w, texts), han_left(w, texts)
@@ -121,6 +128,7 @@ def test_window_chrome_and_guide_in_english(english_window):
     assert w.menus["帮助"].title() == "Help" and w.user_guide_action.text() == "User guide"
     assert w.guide_panel.headline.text() == "Next: Teams"
     assert w.selection_label.text() == "1 selected"
+    assert plan.plan_button.text() == "Plan routes" and "regular" in w.round_combo.itemText(0)
 
 
 def test_empty_database_card_in_english(english_empty_window):

@@ -337,8 +337,8 @@ class MainWindow(QMainWindow):
         self.round_combo.blockSignals(True)
         self.round_combo.clear()
         for r in rounds:
-            kind = ROUND_KIND_ZH.get(r["kind"], r["kind"])
-            status = ROUND_STATUS_ZH.get(r["status"], r["status"])
+            kind = self.tr(ROUND_KIND_ZH.get(r["kind"], r["kind"]))
+            status = self.tr(ROUND_STATUS_ZH.get(r["status"], r["status"]))
             self.round_combo.addItem(f"{r['name']}（{kind}·{status}）", r["id"])
         # open on the round being planned, else the newest
         planning = [i for i, r in enumerate(rounds) if r["status"] != "closed"]

@@ -1320,6 +1320,34 @@ Log: {log}</translation>
     <translation>First start: building the demo town</translation>
   </message>
   <message>
+    <source>常规走访</source>
+    <translation>regular</translation>
+  </message>
+  <message>
+    <source>补课访</source>
+    <translation>make-up</translation>
+  </message>
+  <message>
+    <source>重点访</source>
+    <translation>priority</translation>
+  </message>
+  <message>
+    <source>回头访</source>
+    <translation>return</translation>
+  </message>
+  <message>
+    <source>筹备中</source>
+    <translation>in preparation</translation>
+  </message>
+  <message>
+    <source>进行中</source>
+    <translation>running</translation>
+  </message>
+  <message>
+    <source>已结束</source>
+    <translation>closed</translation>
+  </message>
+  <message>
     <source>{zh}名册…</source>
     <translation>{zh} roster…</translation>
   </message>
@@ -1456,6 +1484,57 @@ Log: {log}</translation>
   <message>
     <source>SQLite 数据库 (*.sqlite)</source>
     <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>PlanPanel</name>
+  <message>
+    <source> 秒</source>
+    <translation> s</translation>
+  </message>
+  <message>
+    <source>规划路线</source>
+    <translation>Plan routes</translation>
+  </message>
+  <message>
+    <source>求解时间</source>
+    <translation>Solver time</translation>
+  </message>
+  <message>
+    <source>小组</source>
+    <translation>Team</translation>
+  </message>
+  <message>
+    <source>尚未规划</source>
+    <translation>Not planned yet</translation>
+  </message>
+  <message>
+    <source>时段</source>
+    <translation>Session</translation>
+  </message>
+  <message>
+    <source>序号</source>
+    <translation>No.</translation>
+  </message>
+  <message>
+    <source>预计到达</source>
+    <translation>ETA</translation>
+  </message>
+  <message>
+    <source>走访对象</source>
+    <translation>Target</translation>
+  </message>
+  <message>
+    <source>说明</source>
+    <translation>Note</translation>
+  </message>
+  <message>
+    <source>已保存的路线：{n} 个走访点</source>
+    <translation>Saved routes: {n} stops</translation>
+  </message>
+  <message>
+    <source>本轮尚未规划路线</source>
+    <translation>No routes planned for this round yet</translation>
   </message>
 </context>
 <context>

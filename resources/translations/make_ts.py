@@ -103,6 +103,8 @@ EN = {
         "统计下一轮对象": "Counting next round's targets",
         "统计覆盖情况": "Computing coverage", "读取走访小组": "Reading teams",
         "首次启动：生成演示镇": "First start: building the demo town",
+        "常规走访": "regular", "补课访": "make-up", "重点访": "priority", "回头访": "return",
+        "筹备中": "in preparation", "进行中": "running", "已结束": "closed",
         "{zh}名册…": "{zh} roster…", "群众家庭": "Household", "企业": "Enterprise", "名士": "Notable persons",
         "干部": "Cadre", "新建区域": "New area", "{label}名称：": "{label} name:",
         "无法新建数据库": "Cannot create the database", "无法新建": "Cannot create",
@@ -139,6 +141,11 @@ EN = {
         "{n} 个队伍": "{n} teams", "尚未组队": "No teams yet", "{n} 条路线": "{n} routes", "尚未规划路线": "No routes planned yet",
         "已打印 {n} 次": "Printed {n} times", "尚未打印走访单": "No route sheets printed yet",
         "已录入 {n} 条走访结果": "{n} visit results entered", "尚未录入走访结果": "No visit results entered yet",
+    },
+    "PlanPanel": {
+        " 秒": " s", "规划路线": "Plan routes", "求解时间": "Solver time", "小组": "Team", "尚未规划": "Not planned yet",
+        "时段": "Session", "序号": "No.", "预计到达": "ETA", "走访对象": "Target", "说明": "Note",
+        "已保存的路线：{n} 个走访点": "Saved routes: {n} stops", "本轮尚未规划路线": "No routes planned for this round yet",
     },
     "LayersPanel": {
         "不透明度": "Opacity", "所选图层的不透明度（0 = 透明，100 = 不透明）": "Opacity of the chosen layer (0 = clear, 100 = opaque)",

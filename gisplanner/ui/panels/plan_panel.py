@@ -50,23 +50,23 @@ class PlanPanel(QWidget):
         self.time_limit = QDoubleSpinBox()
         self.time_limit.setRange(1, 3600)
         self.time_limit.setValue(PlanConfig().time_limit)
-        self.time_limit.setSuffix(" 秒")
-        self.plan_button = QPushButton("规划路线")
+        self.time_limit.setSuffix(self.tr(" 秒"))
+        self.plan_button = QPushButton(self.tr("规划路线"))
         self.plan_button.clicked.connect(lambda: self.start_planning())
         self.team_combo = QComboBox()
         self.team_combo.currentIndexChanged.connect(self._team_changed)
         top = QHBoxLayout()
-        top.addWidget(QLabel("求解时间"))
+        top.addWidget(QLabel(self.tr("求解时间")))
         top.addWidget(self.time_limit)
         top.addWidget(self.plan_button)
         top.addStretch(1)
-        top.addWidget(QLabel("小组"))
+        top.addWidget(QLabel(self.tr("小组")))
         top.addWidget(self.team_combo)
 
-        self.summary = QLabel("尚未规划")
+        self.summary = QLabel(self.tr("尚未规划"))
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -158,7 +158,9 @@ class PlanPanel(QWidget):
         if not keep_summary:
             self.notes = {}
             self.summary.setText(
-                f"已保存的路线：{len(self.rows)} 个走访点" if self.rows else "本轮尚未规划路线"
+                self.tr("已保存的路线：{n} 个走访点").format(n=len(self.rows))
+                if self.rows
+                else self.tr("本轮尚未规划路线")
             )
         teams = sorted({r["team"] for r in self.rows})
         current = self.team_combo.currentText()
