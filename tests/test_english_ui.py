@@ -121,6 +121,14 @@ def test_window_chrome_and_guide_in_english(english_window):
         for c in range(plan.table.columnCount())
     ]
     texts += [("round picker", w.round_combo.itemText(i)) for i in range(w.round_combo.count())]
+    teams = w.teams_panel
+    texts += widget_texts(teams, "teams")
+    texts += [
+        ("teams header", teams.table.horizontalHeaderItem(c).text()) for c in range(teams.table.columnCount())
+    ]
+    for combo in (teams.size_combo, teams.previous_combo):
+        texts += [("teams", combo.itemText(i)) for i in range(combo.count())]
+    texts += [("teams", teams.area_combo.itemText(0))]
     w.selection.select([int(w.map_widget.data.targets["id"].iloc[0])])
     texts += [("status", w.selection_label.text())]
     assert not han_left(w, texts), han_left(w, texts)
@@ -128,7 +136,11 @@ def test_window_chrome_and_guide_in_english(english_window):
     assert w.menus["帮助"].title() == "Help" and w.user_guide_action.text() == "User guide"
     assert w.guide_panel.headline.text() == "Next: Teams"
     assert w.selection_label.text() == "1 selected"
-    assert plan.plan_button.text() == "Plan routes" and "regular" in w.round_combo.itemText(0)
+    assert (
+        teams.form_button.text() == "Form teams"
+        and plan.plan_button.text() == "Plan routes"
+        and "regular" in w.round_combo.itemText(0)
+    )
 
 
 def test_empty_database_card_in_english(english_empty_window):

@@ -1770,6 +1770,153 @@ Log: {log}</translation>
   </message>
 </context>
 <context>
+  <name>TeamsPanel</name>
+  <message>
+    <source>两人一组</source>
+    <translation>Pairs</translation>
+  </message>
+  <message>
+    <source>三人一组</source>
+    <translation>Threes</translation>
+  </message>
+  <message>
+    <source>两人为主，需要时三人</source>
+    <translation>Pairs, threes where needed</translation>
+  </message>
+  <message>
+    <source>不考虑上轮搭档</source>
+    <translation>Ignore last round's partners</translation>
+  </message>
+  <message>
+    <source>保留上轮搭档</source>
+    <translation>Keep last round's partners</translation>
+  </message>
+  <message>
+    <source>轮换搭档</source>
+    <translation>Rotate partners</translation>
+  </message>
+  <message>
+    <source>组建队伍</source>
+    <translation>Form teams</translation>
+  </message>
+  <message>
+    <source>自动划分片区</source>
+    <translation>Split territories</translation>
+  </message>
+  <message>
+    <source>划分范围：全部（先按工作量把队伍分到各村/社区），或只划分一个村/社区</source>
+    <translation>Scope of the split: all (teams are first shared out over the villages by workload) or one village</translation>
+  </message>
+  <message>
+    <source>分配所选对象给队伍</source>
+    <translation>Assign selection to team</translation>
+  </message>
+  <message>
+    <source>取消所选对象的分配</source>
+    <translation>Unassign selection</translation>
+  </message>
+  <message>
+    <source>权重</source>
+    <translation>Weights</translation>
+  </message>
+  <message>
+    <source>男女</source>
+    <translation>Mixed gender</translation>
+  </message>
+  <message>
+    <source>本地</source>
+    <translation>Local</translation>
+  </message>
+  <message>
+    <source>跨年龄段</source>
+    <translation>Mixed ages</translation>
+  </message>
+  <message>
+    <source>老中青齐全</source>
+    <translation>All age bands</translation>
+  </message>
+  <message>
+    <source>带队干部</source>
+    <translation>Leader</translation>
+  </message>
+  <message>
+    <source>上轮搭档</source>
+    <translation>Last partners</translation>
+  </message>
+  <message>
+    <source>{rule}规则的权重（0 = 不考虑）</source>
+    <translation>Weight of the rule “{rule}” (0 = ignored)</translation>
+  </message>
+  <message>
+    <source>队伍</source>
+    <translation>Team</translation>
+  </message>
+  <message>
+    <source>成员</source>
+    <translation>Members</translation>
+  </message>
+  <message>
+    <source>性别</source>
+    <translation>Gender</translation>
+  </message>
+  <message>
+    <source>年龄段</source>
+    <translation>Age band</translation>
+  </message>
+  <message>
+    <source>规则</source>
+    <translation>Rules</translation>
+  </message>
+  <message>
+    <source>共同时段</source>
+    <translation>Shared sessions</translation>
+  </message>
+  <message>
+    <source>一般住户</source>
+    <translation>Households</translation>
+  </message>
+  <message>
+    <source>特殊群体</source>
+    <translation>Special groups</translation>
+  </message>
+  <message>
+    <source>企业</source>
+    <translation>Enterprises</translation>
+  </message>
+  <message>
+    <source>预计工时：最多 {hi}，最少 {lo}，最多/最少 = {r}（{flag}）；未分配对象 {n} 个</source>
+    <translation>Estimated hours: max {hi}, min {lo}, max/min = {r} ({flag}); {n} targets unassigned</translation>
+  </message>
+  <message>
+    <source>超出 ±10%</source>
+    <translation>beyond ±10%</translation>
+  </message>
+  <message>
+    <source>在 ±10% 以内</source>
+    <translation>within ±10%</translation>
+  </message>
+  <message>
+    <source>尚未分配；未分配对象 {n} 个</source>
+    <translation>Nothing assigned yet; {n} targets unassigned</translation>
+  </message>
+  <message>
+    <source>名士</source>
+    <translation>Notables</translation>
+  </message>
+  <message>
+    <source>预计工时</source>
+    <translation>Est. hours</translation>
+  </message>
+  <message>
+    <source>工作量</source>
+    <translation>Workload</translation>
+  </message>
+  <message>
+    <source>全部村/社区</source>
+    <translation>All villages</translation>
+  </message>
+</context>
+<context>
   <name>TemplateDialog</name>
   <message>
     <source>走访时段模板</source>

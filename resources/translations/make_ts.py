@@ -142,6 +142,24 @@ EN = {
         "已打印 {n} 次": "Printed {n} times", "尚未打印走访单": "No route sheets printed yet",
         "已录入 {n} 条走访结果": "{n} visit results entered", "尚未录入走访结果": "No visit results entered yet",
     },
+    "TeamsPanel": {
+        "两人一组": "Pairs", "三人一组": "Threes", "两人为主，需要时三人": "Pairs, threes where needed",
+        "不考虑上轮搭档": "Ignore last round's partners", "保留上轮搭档": "Keep last round's partners",
+        "轮换搭档": "Rotate partners", "组建队伍": "Form teams", "自动划分片区": "Split territories",
+        "划分范围：全部（先按工作量把队伍分到各村/社区），或只划分一个村/社区":
+            "Scope of the split: all (teams are first shared out over the villages by workload) or one village",
+        "分配所选对象给队伍": "Assign selection to team", "取消所选对象的分配": "Unassign selection",
+        "权重": "Weights", "男女": "Mixed gender", "本地": "Local", "跨年龄段": "Mixed ages",
+        "老中青齐全": "All age bands", "带队干部": "Leader", "上轮搭档": "Last partners",
+        "{rule}规则的权重（0 = 不考虑）": "Weight of the rule “{rule}” (0 = ignored)",
+        "队伍": "Team", "成员": "Members", "性别": "Gender", "年龄段": "Age band", "规则": "Rules",
+        "共同时段": "Shared sessions", "一般住户": "Households", "特殊群体": "Special groups", "企业": "Enterprises",
+        "预计工时：最多 {hi}，最少 {lo}，最多/最少 = {r}（{flag}）；未分配对象 {n} 个":
+            "Estimated hours: max {hi}, min {lo}, max/min = {r} ({flag}); {n} targets unassigned",
+        "超出 ±10%": "beyond ±10%", "在 ±10% 以内": "within ±10%",
+        "尚未分配；未分配对象 {n} 个": "Nothing assigned yet; {n} targets unassigned",
+        "名士": "Notables", "预计工时": "Est. hours", "工作量": "Workload", "全部村/社区": "All villages",
+    },
     "PlanPanel": {
         " 秒": " s", "规划路线": "Plan routes", "求解时间": "Solver time", "小组": "Team", "尚未规划": "Not planned yet",
         "时段": "Session", "序号": "No.", "预计到达": "ETA", "走访对象": "Target", "说明": "Note",

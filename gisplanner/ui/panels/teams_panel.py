@@ -153,34 +153,36 @@ class TeamsPanel(QWidget):
 
         self.size_combo = QComboBox()
         for text, size in (("两人一组", 2), ("三人一组", 3), ("两人为主，需要时三人", MIXED)):
-            self.size_combo.addItem(text, size)
+            self.size_combo.addItem(self.tr(text), size)
         self.previous_combo = QComboBox()
         for text, mode in (("不考虑上轮搭档", "ignore"), ("保留上轮搭档", "keep"), ("轮换搭档", "rotate")):
-            self.previous_combo.addItem(text, mode)
-        self.form_button = QPushButton("组建队伍")
+            self.previous_combo.addItem(self.tr(text), mode)
+        self.form_button = QPushButton(self.tr("组建队伍"))
         self.form_button.clicked.connect(lambda: self.start_forming())
         self.area_combo = QComboBox()
-        self.area_combo.setToolTip("划分范围：全部（先按工作量把队伍分到各村/社区），或只划分一个村/社区")
-        self.split_button = QPushButton("自动划分片区")
+        self.area_combo.setToolTip(
+            self.tr("划分范围：全部（先按工作量把队伍分到各村/社区），或只划分一个村/社区")
+        )
+        self.split_button = QPushButton(self.tr("自动划分片区"))
         self.split_button.clicked.connect(lambda: self.start_split())
-        self.assign_button = QPushButton("分配所选对象给队伍")
+        self.assign_button = QPushButton(self.tr("分配所选对象给队伍"))
         self.assign_button.clicked.connect(self.assign_selected)
-        self.unassign_button = QPushButton("取消所选对象的分配")
+        self.unassign_button = QPushButton(self.tr("取消所选对象的分配"))
         self.unassign_button.clicked.connect(lambda: self.assign_selected(unassign=True))
 
         defaults = FormationRules()
         self.weight_boxes: dict[str, QDoubleSpinBox] = {}
         weights = QGridLayout()  # three rules a line: the dock stays narrow on a 1366×768 screen
-        weights.addWidget(QLabel("权重"), 0, 0)
+        weights.addWidget(QLabel(self.tr("权重")), 0, 0)
         for k, (fieldname, label) in enumerate(WEIGHTS):
             box = QDoubleSpinBox()
             box.setRange(0.0, 99.0)
             box.setSingleStep(0.5)
             box.setDecimals(1)
             box.setValue(getattr(defaults, fieldname))
-            box.setToolTip(f"{label}规则的权重（0 = 不考虑）")
+            box.setToolTip(self.tr("{rule}规则的权重（0 = 不考虑）").format(rule=self.tr(label)))
             self.weight_boxes[fieldname] = box
-            weights.addWidget(QLabel(label), k // 3, 1 + 2 * (k % 3))
+            weights.addWidget(QLabel(self.tr(label)), k // 3, 1 + 2 * (k % 3))
             weights.addWidget(box, k // 3, 2 + 2 * (k % 3))
         weights.setColumnStretch(7, 1)
 
@@ -199,7 +201,7 @@ class TeamsPanel(QWidget):
         actions.addStretch(1)
 
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -288,7 +290,7 @@ class TeamsPanel(QWidget):
         current = self.area_combo.currentData()
         self.area_combo.blockSignals(True)
         self.area_combo.clear()
-        self.area_combo.addItem("全部村/社区", None)
+        self.area_combo.addItem(self.tr("全部村/社区"), None)
         for code, name in zip(rows["code"], rows["name"], strict=True):
             self.area_combo.addItem(name, code)
         i = self.area_combo.findData(current)
@@ -375,11 +377,20 @@ class TeamsPanel(QWidget):
         if worked:
             flag = "超出 ±10%" if out_of_band else "在 ±10% 以内"
             self.balance_label.setText(
-                f"预计工时：最多 {max(worked):.1f}，最少 {min(worked):.1f}，最多/最少 = {spread:.2f}（{flag}）；"
-                f"未分配对象 {len(self.unassigned_ids())} 个"
+                self.tr(
+                    "预计工时：最多 {hi}，最少 {lo}，最多/最少 = {r}（{flag}）；未分配对象 {n} 个"
+                ).format(
+                    hi=f"{max(worked):.1f}",
+                    lo=f"{min(worked):.1f}",
+                    r=f"{spread:.2f}",
+                    flag=self.tr(flag),
+                    n=len(self.unassigned_ids()),
+                )  # fmt: skip
             )
         else:
-            self.balance_label.setText(f"尚未分配；未分配对象 {len(self.unassigned_ids())} 个")
+            self.balance_label.setText(
+                self.tr("尚未分配；未分配对象 {n} 个").format(n=len(self.unassigned_ids()))
+            )
 
     def selected_team_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
