@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench deps-debian package clean
+.PHONY: run test lint format bench deps-debian package clean ts
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ deps-debian:
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql postgresql-contrib"; \
 	  if [ -n "$$need" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; fi; \
 	else echo "not root: skipping Debian packages (fonts-wqy-microhei poppler-utils zbar-tools chromium postgresql)"; fi
+
+# the English translation: collect every tr() string of gisplanner/ui (pyside6-lupdate), write
+# resources/translations/gisplanner_en.ts (strings without English marked unfinished) and the .qm
+ts: $(STAMP)
+	$(PY) resources/translations/make_ts.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check gisplanner tests bench main.py

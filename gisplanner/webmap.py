@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import select
 
+from gisplanner import palette
 from gisplanner.codes import mask_phone
 from gisplanner.coverage import STATUS_ZH, coverage
 from gisplanner.model import HOUSEHOLD_TAGS, OUTCOME_ZH, Round, Route, RouteStop, Target, Team, VisitSession
@@ -30,13 +31,13 @@ Progress = Callable[[float, str], bool] | None
 
 INLINE = "gisplanner-inline://"
 # Coverage classes by the share of targets met in person (见面率), light to dark green.
-CLASSES = [(0.0, 0.2, "#d7301f"), (0.2, 0.5, "#fc8d59"), (0.5, 0.8, "#fdcc8a"), (0.8, 0.95, "#a1d99b"),
-           (0.95, 1.01, "#31a354")]  # fmt: skip
-NO_TARGETS = "#d9d9d9"
+# the GUI's colour-blind-safe palettes (gisplanner.palette), not red → green
+CLASSES = palette.COVERAGE_CLASSES
+NO_TARGETS = palette.NO_TARGETS
 HOUSEHOLD_COLOR = "#3b6fb6"
 SPECIAL_COLOR = "#8e44ad"
 ENTERPRISE_COLOR = "#e67e22"
-ROUTE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+ROUTE_COLORS = tuple(palette.ROUTE_COLORS)
 
 
 class WebMapError(RuntimeError):

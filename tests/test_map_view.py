@@ -156,7 +156,7 @@ def test_layer_panel_hides_and_reorders(canvas, qtbot):
     panel = LayersPanel(canvas)
     qtbot.addWidget(panel)
     keys = panel.keys_top_first()
-    assert keys[0] == "labels" and keys[-1] == "basemap"
+    assert keys[:2] == ["selection", "labels"] and keys[-1] == "basemap"  # the selection on top
     item = panel.tree.topLevelItem(keys.index("households"))
     item.setCheckState(0, Qt.CheckState.Unchecked)
     assert not canvas.layers["households"].visible
@@ -171,6 +171,12 @@ def test_layer_panel_hides_and_reorders(canvas, qtbot):
     legend = dict((k, rows) for k, _t, rows in canvas.legend_entries())
     assert any("未开始" in r[3] for r in legend["areas"])
     assert any("补课访" in r[3] for r in legend["needs"])
+    # moving the selection down does not bury it: it stays on top
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    panel._move(+1)
+    qtbot.wait(20)
+    assert panel.keys_top_first()[0] == "selection"
+    assert canvas.layers["selection"].z == max(layer.z for layer in canvas.layers.values())
 
 
 def test_recolouring_for_another_coverage(canvas, demo_store):

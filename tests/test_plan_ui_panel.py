@@ -48,6 +48,15 @@ def test_menu_action_plans_and_shows_table_and_numbered_stops(window, qtbot):
     panel.team_combo.setCurrentIndex(0)
     assert panel.table.rowCount() == res.scheduled
     assert panel.overlay_counts()["labels"] == []
+    # replacing a plan is undoable: undo puts back the (empty) plan before, redo the new one
+    from gisplanner import snapshots as snap
+
+    planned = snap.plan_snapshot(window.store, res.round_id)
+    assert window.undo_stack.undoText() == "规划路线" and planned.routes
+    window.undo_stack.undo()
+    assert snap.plan_snapshot(window.store, res.round_id).routes == []
+    window.undo_stack.redo()
+    assert snap.plan_snapshot(window.store, res.round_id) == planned
 
 
 def test_round_without_teams_reports_instead_of_crashing(window, qtbot, monkeypatch):

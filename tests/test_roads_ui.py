@@ -11,7 +11,6 @@ from test_plan_round import small_round  # noqa: E402
 
 
 def test_plan_panel_draws_legs_along_the_roads(qtbot, demo_store_copy):
-    import pyqtgraph as pg
 
     from gisplanner.planning import PlanConfig, plan_round
     from gisplanner.ui.application import make_application
@@ -31,7 +30,7 @@ def test_plan_panel_draws_legs_along_the_roads(qtbot, demo_store_copy):
     panel.reload()
     team = panel.team_combo.currentText()
     routes = [r for r in res.routes if r.team == team]
-    lines = [i for i in panel.overlay if isinstance(i, pg.PlotCurveItem) and i.zValue() == 20]
+    lines = [i for i in panel.overlay if panel._kinds.get(id(i)) == "line"]  # noqa: SLF001
     assert len(lines) == len(routes)
     by_stops = sorted(len(r.stops) for r in routes)
     vertices = sorted(len(i.getData()[0]) for i in lines)

@@ -35,7 +35,7 @@ def team_of(store, round_id, target_ids):
     }
 
 
-def test_form_lasso_assign_and_undo(window, qtbot):
+def test_form_lasso_assign_and_undo(window, qtbot, monkeypatch):
     panel = window.teams_panel
     rid = window.current_round_id
     assert rid is not None
@@ -51,6 +51,23 @@ def test_form_lasso_assign_and_undo(window, qtbot):
     assert panel.table.rowCount() == len(teams) + 1  # + the unassigned row
     assert len(panel.unassigned_ids()) == 8180
     assert panel.overlay_count() == 0  # nothing assigned yet: no rings burying the whole map
+    # teams you can read: numeric order, members' gender / age band / local, rules per team
+    from gisplanner.team_report import failing_teams
+
+    names = [panel.table.item(r, 0).text() for r in range(panel.table.rowCount() - 1)]
+    assert names == sorted(names, key=lambda n: int(n[1:-1])) and names[1] == "第2组"
+    header = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
+    cell = {h: panel.table.item(0, c).text() for c, h in enumerate(header)}
+    size = len(cell["性别"].split("、"))
+    assert size >= 2 and set(cell["性别"].split("、")) <= {"男", "女"}
+    assert len(cell["年龄段"].split("、")) == size and set(cell["本地"].split("、")) <= {"本地", "外地"}
+    assert "（组长）" in cell["成员"] and int(cell["共同时段"]) > 0
+    failing = failing_teams(panel.reports)
+    for teams_failing in failing.values():
+        rows = [r for r in range(panel.table.rowCount()) if panel.table.item(r, 0).text() in teams_failing]
+        assert all("×" in panel.table.item(r, header.index("规则")).text() for r in rows)
+    if "mixed_gender" in failing:  # the report names the teams that are not 男女搭配
+        assert "、".join(failing["mixed_gender"]) in panel.report_label.text()
 
     # lasso around the middle of the town with the map's lasso tool
     mw = window.map_widget
@@ -97,6 +114,7 @@ def test_form_lasso_assign_and_undo(window, qtbot):
     assert names[0] == "全部村/社区" and len(names) == 19
     panel.area_combo.setCurrentIndex(next(i for i, n in enumerate(names) if n.endswith("村")))
     code = panel.area_combo.currentData()
+    monkeypatch.setattr("gisplanner.ui.panels.teams_panel.confirm_replace", lambda *_a: True)
     panel.split_button.click()
     qtbot.waitUntil(lambda: "已划分片区" in panel.report_label.text(), timeout=60_000)
     rows = window.store.read_frame(

@@ -81,3 +81,14 @@ def test_cli_export_webmap(planned_db, tmp_path, capsys):  # noqa: F811
         == 0
     )
     assert "条路线" in capsys.readouterr().out
+
+
+def test_web_map_uses_the_guis_colour_blind_safe_palettes():
+    from gisplanner import palette, webmap
+
+    assert webmap.class_color(0.0) == palette.STATUS_COLORS["not_started"]
+    assert webmap.class_color(1.0) == palette.STATUS_COLORS["complete"]
+    assert webmap.class_color(0.6) == palette.STATUS_COLORS["partial"]
+    assert list(webmap.ROUTE_COLORS) == palette.ROUTE_COLORS
+    reds_greens = {"#d7301f", "#fc8d59", "#31a354", "#a1d99b"}
+    assert not reds_greens & {c for _lo, _hi, c in webmap.CLASSES}

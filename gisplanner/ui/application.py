@@ -65,6 +65,12 @@ def install_translations(app: QApplication, lang: str) -> None:
                    QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):  # fmt: skip
             app.installTranslator(qt)
             app._translators.append(qt)
+        else:
+            log.warning("qtbase_zh_CN.qm not found: Qt's own dialogs stay in English")
+        gaps = QTranslator(app)  # Qt 6 strings qtbase_zh_CN.qm lacks ("&Look in:" …); searched first
+        if gaps.load(str(TRANSLATIONS / "qt_gaps_zh_CN.qm")):
+            app.installTranslator(gaps)
+            app._translators.append(gaps)
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 

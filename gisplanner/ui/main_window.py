@@ -19,13 +19,14 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
-    QFileDialog,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -33,7 +34,7 @@ from gisplanner import logs
 from gisplanner import store as store_mod
 from gisplanner.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
 from gisplanner.store import Store
-from gisplanner.ui import panels, workers
+from gisplanner.ui import file_dialogs, panels, workers
 from gisplanner.ui.map.canvas import MapWidget
 from gisplanner.ui.map.data import load_map_data
 from gisplanner.ui.selection import SelectionModel
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self._current_round_id: int | None = None
         self.menus: dict[str, object] = {}
         self._first_dock: dict[object, QDockWidget] = {}
+        self._installing, self._to_tab = True, []
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
@@ -66,6 +68,8 @@ class MainWindow(QMainWindow):
         self.map_widget.targetClicked.connect(self._target_clicked)
         self.panel_errors: dict[str, str] = {}
         self._install_panels()
+        self._retranslate_chrome()
+        self._tab_docks()
         self._arrange_docks()
         if store is not None:
             self.set_store(store)
@@ -80,11 +84,19 @@ class MainWindow(QMainWindow):
     ) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
-        dock.setWidget(widget)
+        # a panel taller or wider than its dock scrolls instead of pushing the window off a
+        # 1366×768 screen (widget.parentWidget() chain still leads to the dock)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(widget)
+        dock.setWidget(scroll)
         first = self._first_dock.get(area)
         self.addDockWidget(area, dock)
         if first is None:
             self._first_dock[area] = dock
+        elif self._installing:  # tabbed once all panels are in (see _tab_docks)
+            self._to_tab.append((first, dock))
         else:  # docks of one side share tabs, so the map keeps its room on a laptop screen
             self.tabifyDockWidget(first, dock)
             first.raise_()
@@ -102,6 +114,7 @@ class MainWindow(QMainWindow):
     ) -> workers.TaskWorker:
         """Run ``fn(*args, progress=..., **kwargs)`` off the UI thread with progress and cancel."""
         task = workers.TaskWorker(fn, *args, **kwargs)
+        title = self.tr(title) if title else title  # panels pass their Chinese titles (context MainWindow)
         task.title, task.on_result, task.on_error = title, on_result, on_error
         self._tasks[task.signals] = task
         self._progress_label.setText(title)
@@ -218,12 +231,85 @@ class MainWindow(QMainWindow):
                 self.tr("部分功能面板加载失败，详见日志：") + str(logs.log_file()), 15000
             )
 
+    def _retranslate_chrome(self) -> None:
+        """Menus, toolbars and dock titles the panels added with their Chinese texts go through
+        the translator once (context MainWindow), so ``--lang en`` shows them in English."""
+        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtWidgets import QLineEdit, QToolBar
+
+        def tr(text: str) -> str:
+            return QCoreApplication.translate("MainWindow", text) if text else text
+
+        def menu(m) -> None:
+            m.setTitle(tr(m.title()))
+            for act in m.actions():
+                if act.menu() is not None:
+                    menu(act.menu())
+                elif not act.isSeparator():
+                    act.setText(tr(act.text()))
+                    if act.toolTip() and act.toolTip() != act.text():
+                        act.setToolTip(tr(act.toolTip()))
+
+        for act in self.menuBar().actions():
+            if act.menu() is not None:
+                menu(act.menu())
+        for tb in self.findChildren(QToolBar):
+            tb.setWindowTitle(tr(tb.windowTitle()))
+            for act in tb.actions():
+                text, tip = act.text(), act.toolTip()
+                act.setText(tr(text))
+                act.setToolTip(tr(tip) if tip != text else act.text())
+            for label in tb.findChildren(QLabel):
+                label.setText(tr(label.text()))
+            for edit in tb.findChildren(QLineEdit):
+                edit.setPlaceholderText(tr(edit.placeholderText()))
+        for dock in self.findChildren(QDockWidget):
+            dock.setWindowTitle(tr(dock.windowTitle()))
+
+    def _tab_docks(self) -> None:
+        """Tab each side's docks together in one pass: tabbing them one by one while panels
+        install leaves stale tab bars that show through (a tab listed twice)."""
+        self._installing = False
+        for first, dock in self._to_tab:
+            if dock not in self.tabifiedDockWidgets(first):
+                self.tabifyDockWidget(first, dock)
+        for first in self._first_dock.values():
+            first.raise_()
+        self._to_tab = []
+
+    def _hide_stale_tab_bars(self) -> None:
+        """QMainWindow can leave tab bars of an earlier layout visible (a dock's tab listed twice,
+        half over a panel): keep only the bar sitting right under its dock group."""
+        from PySide6.QtWidgets import QTabBar
+
+        docks = [d for d in self.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()]
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is not self or not bar.isVisible():
+                continue
+            g = bar.geometry()
+            if not any(
+                abs(d.geometry().bottom() + 1 - g.top()) <= 4 and abs(d.geometry().left() - g.left()) <= 4
+                for d in docks
+            ):
+                bar.hide()
+
     def _arrange_docks(self) -> None:
         """The map keeps most of the window: slim side docks, a low bottom strip."""
+        # sized to the screen: 1366×768 keeps a usable map, 1920×1080 gives the docks more room
+        w, h = max(self.width(), 800), max(self.height(), 600)
         sizes = {
-            Qt.DockWidgetArea.LeftDockWidgetArea: (240, Qt.Orientation.Horizontal),
-            Qt.DockWidgetArea.RightDockWidgetArea: (430, Qt.Orientation.Horizontal),
-            Qt.DockWidgetArea.BottomDockWidgetArea: (190, Qt.Orientation.Vertical),
+            Qt.DockWidgetArea.LeftDockWidgetArea: (
+                int(min(max(0.2 * w, 270), 340)),
+                Qt.Orientation.Horizontal,
+            ),
+            Qt.DockWidgetArea.RightDockWidgetArea: (
+                int(min(max(0.3 * w, 380), 600)),
+                Qt.Orientation.Horizontal,
+            ),
+            Qt.DockWidgetArea.BottomDockWidgetArea: (
+                int(min(max(0.3 * h, 200), 320)),
+                Qt.Orientation.Vertical,
+            ),
         }
         for area, dock in self._first_dock.items():
             if area in sizes:
@@ -235,6 +321,7 @@ class MainWindow(QMainWindow):
         if not getattr(self, "_arranged", False):
             self._arranged = True
             QTimer.singleShot(0, self._arrange_docks)  # once the layout has its real size
+            QTimer.singleShot(0, self._hide_stale_tab_bars)
 
     # -- behaviour -----------------------------------------------------------------------------
     def _update_counts(self) -> None:
@@ -250,8 +337,8 @@ class MainWindow(QMainWindow):
         self.round_combo.blockSignals(True)
         self.round_combo.clear()
         for r in rounds:
-            kind = ROUND_KIND_ZH.get(r["kind"], r["kind"])
-            status = ROUND_STATUS_ZH.get(r["status"], r["status"])
+            kind = self.tr(ROUND_KIND_ZH.get(r["kind"], r["kind"]))
+            status = self.tr(ROUND_STATUS_ZH.get(r["status"], r["status"]))
             self.round_combo.addItem(f"{r['name']}（{kind}·{status}）", r["id"])
         # open on the round being planned, else the newest
         planning = [i for i, r in enumerate(rounds) if r["status"] != "closed"]
@@ -284,7 +371,9 @@ class MainWindow(QMainWindow):
         self.dataChanged.emit()  # the panels still show what they can
 
     def _show_cursor(self, lon: float, lat: float) -> None:
-        self._coord_label.setText(f"经度 {lon:.6f}  纬度 {lat:.6f}")
+        self._coord_label.setText(
+            self.tr("经度 {lon}  纬度 {lat}").format(lon=f"{lon:.6f}", lat=f"{lat:.6f}")
+        )
 
     def _target_clicked(self, target_id: int, modifiers) -> None:
         mode = "add" if modifiers & Qt.KeyboardModifier.ShiftModifier else "replace"
@@ -332,7 +421,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _open_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.getOpenFileName(
             self, self.tr("打开数据库"), "", self.tr("SQLite 数据库 (*.sqlite *.db);;所有文件 (*)")
         )
         if path:
@@ -349,7 +438,7 @@ class MainWindow(QMainWindow):
         self.set_store(store)
 
     def _new_demo(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.getSaveFileName(
             self, self.tr("新建演示数据库"), "demo.sqlite", self.tr("SQLite 数据库 (*.sqlite)")
         )
         if not path:

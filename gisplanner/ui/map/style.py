@@ -14,13 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 
-# coverage status classes of an area (viridis end points and middle: readable in greyscale too)
-STATUS_COLORS = {
-    "not_started": "#440154",  # viridis dark purple
-    "partial": "#21918c",  # teal
-    "complete": "#fde725",  # yellow
-    "no_targets": "#d9d9d9",
-}
+from gisplanner.palette import ROUTE_COLORS, STATUS_COLORS  # noqa: F401 - shared with the web map
+
 STATUS_ZH = {"not_started": "未开始", "partial": "部分完成", "complete": "已完成", "no_targets": "无走访对象"}
 STATUS_ALPHA = 95
 # coverage.py calls an area without targets "empty"
@@ -52,7 +47,6 @@ PROBLEM_STYLE = {
 }
 OFFICE_STYLE = ("#e6550d", "star", "村（居）委会")
 SELECTION_COLOR = "#00e5ff"
-ROUTE_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 
 
 @cache

@@ -153,7 +153,18 @@ class AreaSelectTool(MapTool):
         self.canvas.apply_selection("area", Point(pos.x(), pos.y()), selection_mode(modifiers))
 
 
-TOOLS = (PanTool, ClickSelectTool, RectangleSelectTool, LassoSelectTool, AreaSelectTool)
+class IdentifyTool(MapTool):
+    """Click a feature: its attributes (target, else the village there) via ``identified``."""
+
+    name = "identify"
+    title = "识别"
+    cursor = Qt.CursorShape.WhatsThisCursor
+
+    def click(self, pos, modifiers) -> None:
+        self.canvas.identified.emit(self.canvas.identify(pos.x(), pos.y()))
+
+
+TOOLS = (PanTool, ClickSelectTool, RectangleSelectTool, LassoSelectTool, AreaSelectTool, IdentifyTool)
 
 
 class MapViewBox(pg.ViewBox):

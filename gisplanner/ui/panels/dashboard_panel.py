@@ -287,10 +287,8 @@ class DashboardCharts(QWidget):
         for col, name, color in series:
             w.plot(x, c[col].to_numpy(float), pen=pg.mkPen(color, width=2), name=name, stepMode=None)
         _legend_font(leg)
-        step = max(1, len(x) // 4)  # about five dates: more "10月16日" labels overlap in a dock
-        ticks = [
-            (x[i], f"{c['day'].iloc[i].month}月{c['day'].iloc[i].day}日") for i in range(0, len(x), step)
-        ]
+        step = max(1, len(x) // 3)  # about four short dates ("10/16"): longer ones ran together
+        ticks = [(x[i], f"{c['day'].iloc[i].month}/{c['day'].iloc[i].day}") for i in range(0, len(x), step)]
         w.getPlotItem().getAxis("bottom").setTicks([ticks])
         _label(w, "left", "累计数")
         w.getPlotItem().enableAutoRange()

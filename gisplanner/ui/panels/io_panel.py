@@ -6,9 +6,10 @@ background; the file appears only when complete (temp file + rename in gisplanne
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from gisplanner.io.headers import ROSTER_KIND_ZH
+from gisplanner.ui import file_dialogs
 
 
 def open_import_wizard(window, kind: str = "households", path: str | None = None):
@@ -52,7 +53,7 @@ def export_targets(window, path: str | None = None, unmasked: bool | None = None
         if unmasked is None:
             return
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.getSaveFileName(
             window, window.tr("导出走访对象"), "走访对象.xlsx", window.tr("Excel 文件 (*.xlsx)")
         )
         if not path:
@@ -73,7 +74,7 @@ def export_areas(window, path: str | None = None) -> None:
     if window.store is None:
         return
     if path is None:
-        path, chosen = QFileDialog.getSaveFileName(
+        path, chosen = file_dialogs.getSaveFileName(
             window, window.tr("导出区域覆盖情况"), "区域覆盖.gpkg",
             window.tr("GeoPackage (*.gpkg);;GeoJSON (*.geojson)"),
         )  # fmt: skip
@@ -94,7 +95,7 @@ def install(window) -> None:
     first = menu.actions()[0] if menu.actions() else None
     imp = menu.addMenu(window.tr("导入"))
     for kind, zh in ROSTER_KIND_ZH.items():
-        act = imp.addAction(window.tr("{zh}名册…").format(zh=zh))
+        act = imp.addAction(window.tr("{zh}名册…").format(zh=window.tr(zh)))
         act.triggered.connect(lambda _=False, k=kind: open_import_wizard(window, k))
     imp.addSeparator()
     imp.addAction(window.tr("区域边界…")).triggered.connect(lambda: open_import_wizard(window, "areas"))

@@ -11,16 +11,23 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
+    QAbstractItemView,
+    QDialog,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
+    QLabel,
     QPushButton,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from gisplanner.ui import file_dialogs
 from gisplanner.ui.map import style as S
 from gisplanner.ui.map.data import compute_coverage, coverage_round_for
 
@@ -76,8 +83,19 @@ class LayersPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setIconSize(ICON)
+        # whole legend texts: a horizontal scroll bar rather than "…"
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.tree.itemChanged.connect(self._item_changed)
-        up, down = QPushButton("上移"), QPushButton("下移")
+        self.tree.currentItemChanged.connect(lambda *_: self._show_opacity())
+        self.opacity_label = QLabel(self.tr("不透明度"))
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.setToolTip(self.tr("所选图层的不透明度（0 = 透明，100 = 不透明）"))
+        self.opacity.valueChanged.connect(self._opacity_changed)
+        up, down = QPushButton(self.tr("上移")), QPushButton(self.tr("下移"))
         up.clicked.connect(lambda: self._move(-1))
         down.clicked.connect(lambda: self._move(+1))
         buttons = QHBoxLayout()
@@ -87,6 +105,10 @@ class LayersPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self.tree)
+        opacity = QHBoxLayout()
+        opacity.addWidget(self.opacity_label)
+        opacity.addWidget(self.opacity, 1)
+        lay.addLayout(opacity)
         lay.addLayout(buttons)
         self._building = False
         # rebuild later, never inside the tree's own itemChanged (that would delete the item
@@ -120,6 +142,34 @@ class LayersPanel(QWidget):
             if key == current:
                 self.tree.setCurrentItem(item)
         self._building = False
+        self._show_opacity()
+
+    def current_key(self) -> str | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        if item.parent() is not None:
+            item = item.parent()
+        return item.data(0, Qt.ItemDataRole.UserRole)
+
+    def item_of(self, key: str) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            if self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == key:
+                return self.tree.topLevelItem(i)
+        return None
+
+    def _show_opacity(self) -> None:
+        key = self.current_key()
+        on = key in self.map.layers
+        self.opacity.setEnabled(on)
+        self.opacity.blockSignals(True)
+        self.opacity.setValue(int(round(self.map.layers[key].opacity * 100)) if on else 100)
+        self.opacity.blockSignals(False)
+
+    def _opacity_changed(self, value: int) -> None:
+        key = self.current_key()
+        if key in self.map.layers:
+            self.map.set_layer_opacity(key, value / 100)
 
     def keys_top_first(self) -> list[str]:
         return [
@@ -154,11 +204,15 @@ def install_tools(window) -> QActionGroup:
     group = QActionGroup(window)
     group.setExclusive(True)
     window.map_tool_actions = {}
-    shortcuts = {"pan": "P", "click": "S", "rectangle": "R", "lasso": "L", "area": "V"}
+    shortcuts = {"pan": "P", "click": "S", "rectangle": "R", "lasso": "L", "area": "V", "identify": "I"}
     for name, tool in mw.tools.items():
         act = QAction(tool.title, window, checkable=True)
         act.setShortcut(QKeySequence(shortcuts[name]))
-        act.setToolTip(f"{tool.title}（{shortcuts[name]}）：Shift 加选，Ctrl 减选")
+        act.setToolTip(
+            f"{tool.title}（{shortcuts[name]}）：单击查看对象属性"
+            if name == "identify"
+            else f"{tool.title}（{shortcuts[name]}）：Shift 加选，Ctrl 减选"
+        )
         act.triggered.connect(lambda _=False, n=name: mw.set_tool(n))
         group.addAction(act)
         tb.addAction(act)
@@ -206,7 +260,7 @@ class CoverageSync:
 
 
 def _export_dialog(window) -> None:
-    path, _ = QFileDialog.getSaveFileName(
+    path, _ = file_dialogs.getSaveFileName(
         window, "导出地图图片", "地图.png", "PNG 图片 (*.png);;PDF 文件 (*.pdf)"
     )
     if not path:
@@ -225,9 +279,51 @@ def _zoom_to_area_dialog(window) -> None:
         window.map_widget.zoom_to_area(int(d.areas["id"].iloc[names.index(name)]))
 
 
+class IdentifyDialog(QDialog):
+    """识别结果: the clicked feature's fields, one row each; reused for every click."""
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("识别结果"))
+        self.heading = QLabel()
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels([self.tr("字段"), self.tr("值")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.table)
+        self.resize(380, 420)
+
+    def show_result(self, result: dict | None) -> None:
+        if not result:
+            self.heading.setText(self.tr("此处没有对象"))
+            self.table.setRowCount(0)
+        else:
+            self.heading.setText(result["title"])
+            self.table.setRowCount(len(result["rows"]))
+            for r, (name, value) in enumerate(result["rows"]):
+                self.table.setItem(r, 0, QTableWidgetItem(name))
+                self.table.setItem(r, 1, QTableWidgetItem(value))
+        self.show()
+        self.raise_()
+
+
+def _selection_count(window) -> None:
+    n = len(window.selection)
+    window.selection_label.setText(window.tr("已选 {n} 个对象").format(n=n) if n else "")
+
+
 def install(window) -> None:
     mw = window.map_widget
     mw.set_selection_model(window.selection)
+    window.selection_label = QLabel()
+    window.statusBar().addWidget(window.selection_label)
+    window.selection.changed.connect(lambda *_: _selection_count(window))
+    window.identify_dialog = IdentifyDialog(window)
+    mw.identified.connect(window.identify_dialog.show_result)
     mw.message.connect(lambda m: window.statusBar().showMessage(m, 10000))
     window.layers_panel = LayersPanel(mw)
     window.add_dock(window.layers_panel, "图层与图例", Qt.DockWidgetArea.LeftDockWidgetArea)

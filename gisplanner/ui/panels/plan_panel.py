@@ -7,8 +7,8 @@ the session time its members can give, red where it does not fit, and what the r
 A menu action (走访轮次 → 规划路线) runs :func:`gisplanner.planning.plan_round` through
 ``window.run_task`` (progress and cancel in the status bar). The stored plan is shown in a
 table dock (team, session, stop order, ETA, target) and, for the team chosen in the dock,
-as numbered stops joined in visiting order on the map (an overlay added to the map's
-ViewBox, redrawn when the map reloads).
+as numbered stops joined in visiting order on the map (the 规划路线 layer of the map's
+overlay registry, one legend row per session; shown, hidden and faded in the layer panel).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from gisplanner.roads import route_paths
 SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 COLUMNS = ["小组", "时段", "序号", "预计到达", "走访对象", "说明"]
 ALL_TEAMS = "（全部小组）"
+PLAN_LAYER = "规划路线（按时段着色）"
 
 
 class CapacityBars(QWidget):
@@ -103,26 +104,26 @@ class PlanPanel(QWidget):
         self.time_limit = QDoubleSpinBox()
         self.time_limit.setRange(1, 3600)
         self.time_limit.setValue(PlanConfig().time_limit)
-        self.time_limit.setSuffix(" 秒")
-        self.plan_button = QPushButton("规划路线")
-        self.plan_button.clicked.connect(self.start_planning)
-        self.remaining = QCheckBox("只排剩余")
+        self.time_limit.setSuffix(self.tr(" 秒"))
+        self.plan_button = QPushButton(self.tr("规划路线"))
+        self.plan_button.clicked.connect(lambda: self.start_planning())
+        self.remaining = QCheckBox(self.tr("只排剩余"))
         self.remaining.setToolTip(
-            "轮次进行中：只排尚未走访的对象、只用尚未开始的时段，已打印或已开始的路线单保持不变"
+            self.tr("轮次进行中：只排尚未走访的对象、只用尚未开始的时段，已打印或已开始的路线单保持不变")
         )
         self.team_combo = QComboBox()
         self.team_combo.currentIndexChanged.connect(self._team_changed)
         top = QHBoxLayout()
-        top.addWidget(QLabel("求解时间"))
+        top.addWidget(QLabel(self.tr("求解时间")))
         top.addWidget(self.time_limit)
         top.addWidget(self.remaining)
         top.addWidget(self.plan_button)
         top.addStretch(1)
-        top.addWidget(QLabel("小组"))
+        top.addWidget(QLabel(self.tr("小组")))
         top.addWidget(self.team_combo)
 
         self.capacity = None
-        self.capacity_label = QLabel("容量测算：—")
+        self.capacity_label = QLabel(self.tr("容量测算：—"))
         self.capacity_label.setWordWrap(True)
         self.capacity_bars = CapacityBars()
         self.capacity_area = QScrollArea()
@@ -131,10 +132,10 @@ class PlanPanel(QWidget):
         self.capacity_area.setMaximumHeight(150)
         self._cap_generation = 0
 
-        self.summary = QLabel("尚未规划")
+        self.summary = QLabel(self.tr("尚未规划"))
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -155,28 +156,31 @@ class PlanPanel(QWidget):
         window.dataChanged.connect(self._data_changed)
 
     # -- planning --------------------------------------------------------------------------
-    def start_planning(self) -> None:
+    def start_planning(self, confirm: bool = True) -> None:
         w = self.window
         if w.store is None or w.current_round_id is None:
             QMessageBox.information(self, "规划路线", "请先打开数据库并选择走访轮次")
             return
+        from gisplanner import snapshots as snap
+        from gisplanner.ui.panels import teams_panel
+
         remaining = self.remaining.isChecked()
-        if not remaining:
+        c = snap.replace_counts(w.store, w.current_round_id)
+        if confirm and not remaining and c["routes"]:
             printed = len(printed_route_ids(w.store, w.current_round_id))
-            if printed and (
-                QMessageBox.question(
-                    self,
-                    "规划路线",
-                    f"本轮已有 {printed} 张路线单打印过，重新规划整轮会替换它们（需要重新打印）。\n"
-                    "只排剩余部分请勾选「只排剩余」。仍然重新规划整轮吗？",
+            msg = f"本轮已有 {c['routes']} 条路线（{c['stops']} 个站点）。重新规划会替换它们。"
+            if printed:
+                msg += (
+                    f"\n其中 {printed} 张路线单已打印过，替换后需要重新打印；只排剩余部分请勾选「只排剩余」。"
                 )
-                != QMessageBox.StandardButton.Yes
+            if not teams_panel.confirm_replace(
+                self, "规划路线", msg + "\n可以用「编辑 → 撤销」恢复原来的路线。继续吗？"
             ):
                 return
         cfg = PlanConfig(time_limit=float(self.time_limit.value()), remaining=remaining)
         self.plan_button.setEnabled(False)
         w.run_task(
-            plan_round,
+            _plan_with_snapshots,
             w.store,
             w.current_round_id,
             cfg,
@@ -191,7 +195,17 @@ class PlanPanel(QWidget):
             QMessageBox.warning(self, "规划路线失败", message)
 
     def _planned(self, result) -> None:
+        before = after = None
+        if isinstance(result, tuple):  # (result, plan before, plan after): undoable
+            result, before, after = result
         self.plan_button.setEnabled(True)
+        if before is not None and result.saved:
+            from gisplanner import snapshots as snap
+            from gisplanner.ui.panels.teams_panel import SnapshotCommand
+
+            self.window.undo_stack.push(
+                SnapshotCommand(self.window, "规划路线", snap.restore_plan, before, after)
+            )
         self.last_result = result
         self.notes = {s.target_id: s.note for r in result.routes for s in r.stops if s.note}
         reasons: dict[str, int] = {}
@@ -265,7 +279,9 @@ class PlanPanel(QWidget):
         if not keep_summary:
             self.notes = {}
             self.summary.setText(
-                f"已保存的路线：{len(self.rows)} 个走访点" if self.rows else "本轮尚未规划路线"
+                self.tr("已保存的路线：{n} 个走访点").format(n=len(self.rows))
+                if self.rows
+                else self.tr("本轮尚未规划路线")
             )
         teams = sorted({r["team"] for r in self.rows})
         current = self.team_combo.currentText()
@@ -313,22 +329,18 @@ class PlanPanel(QWidget):
 
     # -- map overlay -----------------------------------------------------------------------
     def clear_overlay(self) -> None:
-        view = self.window.map_widget.view
-        for item in self.overlay:
-            if item.scene() is not None:
-                view.removeItem(item)
         self.overlay = []
+        self.window.map_widget.add_overlay("plan_routes", PLAN_LAYER, [], [], z=8.0)
 
     def draw_overlay(self) -> None:
         """Numbered stops, joined in visiting order, one colour per session (one team at a time;
-        all teams only as lines, numbers would be unreadable)."""
-        self.clear_overlay()
+        all teams only as lines, numbers would be unreadable). A layer of the map's overlay
+        registry (规划路线), with one legend row per session."""
         mw = self.window.map_widget
-        if mw.data is None or not self.rows:
+        if mw.data is None or not self.rows or not self._visible_rows():
+            self.clear_overlay()
             return
         rows = self._visible_rows()
-        if not rows:
-            return
         x, y = mw.data.projection.forward(
             np.array([r["lon"] for r in rows]), np.array([r["lat"] for r in rows])
         )
@@ -338,14 +350,15 @@ class PlanPanel(QWidget):
         for i, r in enumerate(rows):
             by_route.setdefault(r["route_id"], []).append(i)
         sessions = sorted({r["session"] for r in rows})
+        items: list = []
+        self._kinds: dict[int, str] = {}
         for idx in by_route.values():
             colour = SESSION_COLOURS[sessions.index(rows[idx[0]]["session"]) % len(SESSION_COLOURS)]
             path = getattr(self, "paths", {}).get(rows[idx[0]]["route_id"], {})
             lx, ly = _along(mw, path.get("stops"), x[idx], y[idx])
             line = pg.PlotCurveItem(lx, ly, pen=pg.mkPen(colour, width=2))
-            line.setZValue(20)
-            mw.view.addItem(line)
-            self.overlay.append(line)
+            items.append(line)
+            self._kinds[id(line)] = "line"
             first = rows[idx[0]]
             if single_team and first.get("office_lon") is not None:
                 # the walk from the village office to the first stop and back, dashed
@@ -358,30 +371,43 @@ class PlanPanel(QWidget):
                     connect="finite",
                     pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine),
                 )
-                legs.setZValue(19)
-                mw.view.addItem(legs)
-                self.overlay.append(legs)
+                items.append(legs)
+                self._kinds[id(legs)] = "legs"
             if single_team:
                 dots = pg.ScatterPlotItem(
                     x=x[idx], y=y[idx], size=16, brush=pg.mkBrush(colour), pen=pg.mkPen("w")
                 )
-                dots.setZValue(21)
-                mw.view.addItem(dots)
-                self.overlay.append(dots)
+                items.append(dots)
                 for i in idx:
                     label = pg.TextItem(str(rows[i]["seq"]), color="w", anchor=(0.5, 0.5))
                     label.setPos(float(x[i]), float(y[i]))
-                    label.setZValue(22)
-                    mw.view.addItem(label)
-                    self.overlay.append(label)
+                    items.append(label)
+        legend = [
+            ("line", SESSION_COLOURS[k % len(SESSION_COLOURS)], None, str(name))
+            for k, name in enumerate(sessions)
+        ]
+        if single_team:
+            legend.append(("symbol", "#555555", "o", "站点（数字为走访顺序）"))
+        mw.add_overlay("plan_routes", PLAN_LAYER, items, legend, z=8.0)
+        self.overlay = items
 
     def overlay_counts(self) -> dict:
         """What the overlay shows (for tests): lines and numbered labels."""
+        kinds = getattr(self, "_kinds", {})
         return {
-            "lines": sum(isinstance(i, pg.PlotCurveItem) and i.zValue() == 20 for i in self.overlay),
-            "office_legs": sum(isinstance(i, pg.PlotCurveItem) and i.zValue() == 19 for i in self.overlay),
+            "lines": sum(kinds.get(id(i)) == "line" for i in self.overlay),
+            "office_legs": sum(kinds.get(id(i)) == "legs" for i in self.overlay),
             "labels": [i.textItem.toPlainText() for i in self.overlay if isinstance(i, pg.TextItem)],
         }
+
+
+def _plan_with_snapshots(store, rid, cfg, progress=None):
+    """plan_round with the round's routes before and after (for undo)."""
+    from gisplanner import snapshots as snap
+
+    before = snap.plan_snapshot(store, rid)
+    result = plan_round(store, rid, cfg, progress=progress)
+    return result, before, snap.plan_snapshot(store, rid)
 
 
 def _along(mw, lonlat, x, y):

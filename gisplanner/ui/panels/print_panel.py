@@ -9,9 +9,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from gisplanner.reports.catalog import PRINTOUTS
+from gisplanner.ui import file_dialogs
 
 
 class PrintActions(QObject):
@@ -86,7 +87,7 @@ class PrintActions(QObject):
         )  # fmt: skip
 
     def save_webmap(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "导出网页地图", "走访地图.html", "网页 (*.html)")
+        path, _ = file_dialogs.getSaveFileName(self.window, "导出网页地图", "走访地图.html", "网页 (*.html)")
         if path:
             self.open_webmap(Path(path), browser=False)
 

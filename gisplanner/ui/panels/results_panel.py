@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -50,6 +49,7 @@ from gisplanner.model import (
     Route,
 )
 from gisplanner.problems import ProblemError
+from gisplanner.ui import file_dialogs
 from gisplanner.visit_time import WhenError, parse_when
 
 CATEGORY_KEYS = list(PROBLEM_CATEGORIES)  # 1-based numbers shown in the hint
@@ -430,7 +430,7 @@ class ResultsEntryPanel(QWidget):
         self.go_to(self.current)
 
     def _import_sheet(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "导入回收的路线单", "", "Excel 文件 (*.xlsx)")
+        path, _ = file_dialogs.getOpenFileName(self, "导入回收的路线单", "", "Excel 文件 (*.xlsx)")
         if not path:
             return
         self.import_file(path)

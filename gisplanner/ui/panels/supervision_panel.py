@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import supervision as sv
 from gisplanner.reports import summary as sm
+from gisplanner.ui import file_dialogs
 from gisplanner.ui.panels.dashboard_panel import ScopeBar
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,8 @@ def _table(model: QAbstractTableModel) -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().setVisible(False)
+    # compact rows: the bottom dock shows several of them, not one
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
     return view
 
 
@@ -178,11 +180,13 @@ class SupervisionPanel(QWidget):
         self._running = False
         self._pending = False
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(2)
         self.scope_bar = ScopeBar(self)
-        lay.addWidget(self.scope_bar)
         self.level = QComboBox()
         self.level.addItems(list(LEVELS))
-        buttons = QHBoxLayout()
+        buttons = QHBoxLayout()  # scope and buttons on one line: the table keeps the height
+        buttons.addWidget(self.scope_bar, 1)
         buttons.addWidget(QLabel("对比"))
         buttons.addWidget(self.level)
         self.refresh_button = QPushButton("刷新")
@@ -192,7 +196,6 @@ class SupervisionPanel(QWidget):
         self.status = QLabel("")
         for b in (self.refresh_button, self.thresholds_button, self.export_button, self.summary_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         lay.addLayout(buttons)
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
@@ -204,6 +207,8 @@ class SupervisionPanel(QWidget):
         self.tabs.addTab(self.area_view, "区域对比")
         self.tabs.addTab(self.unit_view, "单位对比")
         lay.addWidget(self.tabs, 1)
+        row = self.area_view.verticalHeader().defaultSectionSize()
+        self.tabs.setMinimumHeight(self.tabs.tabBar().sizeHint().height() + 28 + 4 * row)  # ≥ 4 rows
         self.refresh_button.clicked.connect(self.refresh)
         self.thresholds_button.clicked.connect(self.edit_thresholds)
         self.export_button.clicked.connect(self.export)
@@ -265,7 +270,7 @@ class SupervisionPanel(QWidget):
         if self.areas.empty:
             return None
         if not path:
-            path, _ = QFileDialog.getSaveFileName(
+            path, _ = file_dialogs.getSaveFileName(
                 self, "导出督查对比", "督查对比.xlsx", "Excel 文件 (*.xlsx)"
             )
         if not path:
@@ -353,7 +358,7 @@ class SummaryDialog(QDialog):
         if self.report is None:
             return None
         if not path:
-            path, _ = QFileDialog.getSaveFileName(
+            path, _ = file_dialogs.getSaveFileName(
                 self, "导出工作总结", "工作总结.xlsx", "Excel 文件 (*.xlsx)"
             )
         if path:
@@ -366,7 +371,7 @@ class SummaryDialog(QDialog):
         if self.report is None:
             return None
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "导出工作总结", "工作总结.pdf", "PDF 文件 (*.pdf)")
+            path, _ = file_dialogs.getSaveFileName(self, "导出工作总结", "工作总结.pdf", "PDF 文件 (*.pdf)")
         if path:
             write_summary_pdf(self.report, path, store=self.window.store)
         return path or None

@@ -7,7 +7,8 @@
   lightest team are highlighted, red when the spread exceeds ±10 %;
 - "分配所选对象给队伍" gives the map selection to the chosen team as ONE undoable command on
   the window's undo stack; "自动划分片区" runs the territory split;
-- the round's unassigned targets are ringed in red on the map.
+- the round's unassigned targets are ringed in red on the map, the chosen team's targets are
+  orange squares: two overlay layers (未分配对象, 所选队伍的片区) in the layer panel.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gisplanner import snapshots as snap
+from gisplanner.team_report import failing_teams, natural_key, round_team_report
 from gisplanner.teams import MIXED, RULE_ZH, FormationRules, form_round_teams, round_team_members
 from gisplanner.territory import assign_targets, restore_assignment, split_round, team_workloads
 
@@ -43,7 +47,9 @@ WEIGHTS = [  # (FormationRules field, label)
     ("w_leader", "带队干部"),
     ("w_previous", "上轮搭档"),
 ]
-COLUMNS = ["队伍", "成员", "一般住户", "特殊群体", "企业", "名士", "预计工时", "工作量"]
+COLUMNS = ["队伍", "成员", "性别", "年龄段", "本地", "规则", "共同时段",
+           "一般住户", "特殊群体", "企业", "名士", "预计工时", "工作量"]  # fmt: skip
+BAR_COLUMN = len(COLUMNS) - 1
 HEAVY, LIGHT, OVER = QColor("#fde0dd"), QColor("#deebf7"), QColor("#fb6a4a")
 
 
@@ -88,6 +94,51 @@ class AssignTargetsCommand(QUndoCommand):
         self.panel.reload()
 
 
+class SnapshotCommand(QUndoCommand):
+    """A replacing action already done (split, formation, plan): undo restores the snapshot taken
+    before it, redo the one taken after it (gisplanner.snapshots)."""
+
+    def __init__(self, window, text: str, restore, before, after, done=None):
+        super().__init__(text)
+        self.window, self.restore, self.before, self.after = window, restore, before, after
+        self.done = done  # called after undo/redo (reload what shows the data)
+        self._applied = True  # the first redo (push) finds the action already done
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.restore(self.window.store, self.after)
+        self._finish()
+
+    def undo(self) -> None:
+        self.restore(self.window.store, self.before)
+        self._finish()
+
+    def _finish(self) -> None:
+        if self.done is not None:
+            self.done()
+        self.window.dataChanged.emit()
+
+
+def _split_with_snapshots(store, rid, area_code, progress=None):
+    before = snap.assignment_snapshot(store, rid)
+    split = split_round(store, rid, area_code=area_code, progress=progress)
+    return split, before, snap.assignment_snapshot(store, rid)
+
+
+def _form_with_snapshots(store, rid, rules, progress=None):
+    before = snap.team_snapshot(store, rid)
+    stored = form_round_teams(store, rid, rules, progress=progress)
+    return stored, before, snap.team_snapshot(store, rid)
+
+
+def confirm_replace(parent, title: str, text: str) -> bool:
+    """Ask before replacing the user's work (tests replace this function)."""
+    answer = QMessageBox.question(parent, title, text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class TeamsPanel(QWidget):
     def __init__(self, window):
         super().__init__(window)
@@ -95,63 +146,70 @@ class TeamsPanel(QWidget):
         self.workloads = []
         self.assigned: dict[int, int | None] = {}  # target id -> team id of the current round
         self.members: dict[int, list[str]] = {}
+        self.reports: dict = {}  # team id -> gisplanner.team_report.TeamReport
         self.team_overlay = None
         self.overlay = None
         self.last_formation = None
 
         self.size_combo = QComboBox()
         for text, size in (("两人一组", 2), ("三人一组", 3), ("两人为主，需要时三人", MIXED)):
-            self.size_combo.addItem(text, size)
+            self.size_combo.addItem(self.tr(text), size)
         self.previous_combo = QComboBox()
         for text, mode in (("不考虑上轮搭档", "ignore"), ("保留上轮搭档", "keep"), ("轮换搭档", "rotate")):
-            self.previous_combo.addItem(text, mode)
-        self.form_button = QPushButton("组建队伍")
-        self.form_button.clicked.connect(self.start_forming)
+            self.previous_combo.addItem(self.tr(text), mode)
+        self.form_button = QPushButton(self.tr("组建队伍"))
+        self.form_button.clicked.connect(lambda: self.start_forming())
         self.area_combo = QComboBox()
-        self.area_combo.setToolTip("划分范围：全部（先按工作量把队伍分到各村/社区），或只划分一个村/社区")
-        self.split_button = QPushButton("自动划分片区")
-        self.split_button.clicked.connect(self.start_split)
-        self.assign_button = QPushButton("分配所选对象给队伍")
+        self.area_combo.setToolTip(
+            self.tr("划分范围：全部（先按工作量把队伍分到各村/社区），或只划分一个村/社区")
+        )
+        self.split_button = QPushButton(self.tr("自动划分片区"))
+        self.split_button.clicked.connect(lambda: self.start_split())
+        self.assign_button = QPushButton(self.tr("分配所选对象给队伍"))
         self.assign_button.clicked.connect(self.assign_selected)
-        self.unassign_button = QPushButton("取消所选对象的分配")
+        self.unassign_button = QPushButton(self.tr("取消所选对象的分配"))
         self.unassign_button.clicked.connect(lambda: self.assign_selected(unassign=True))
 
         defaults = FormationRules()
         self.weight_boxes: dict[str, QDoubleSpinBox] = {}
-        weights = QHBoxLayout()
-        weights.addWidget(QLabel("权重"))
-        for fieldname, label in WEIGHTS:
+        weights = QGridLayout()  # three rules a line: the dock stays narrow on a 1366×768 screen
+        weights.addWidget(QLabel(self.tr("权重")), 0, 0)
+        for k, (fieldname, label) in enumerate(WEIGHTS):
             box = QDoubleSpinBox()
             box.setRange(0.0, 99.0)
             box.setSingleStep(0.5)
             box.setDecimals(1)
             box.setValue(getattr(defaults, fieldname))
-            box.setToolTip(f"{label}规则的权重（0 = 不考虑）")
+            box.setToolTip(self.tr("{rule}规则的权重（0 = 不考虑）").format(rule=self.tr(label)))
             self.weight_boxes[fieldname] = box
-            weights.addWidget(QLabel(label))
-            weights.addWidget(box)
-        weights.addStretch(1)
+            weights.addWidget(QLabel(self.tr(label)), k // 3, 1 + 2 * (k % 3))
+            weights.addWidget(box, k // 3, 2 + 2 * (k % 3))
+        weights.setColumnStretch(7, 1)
 
         top = QHBoxLayout()
         top.addWidget(self.size_combo)
         top.addWidget(self.previous_combo)
         top.addWidget(self.form_button)
-        top.addWidget(self.area_combo)
-        top.addWidget(self.split_button)
         top.addStretch(1)
+        split = QHBoxLayout()
+        split.addWidget(self.area_combo)
+        split.addWidget(self.split_button)
+        split.addStretch(1)
         actions = QHBoxLayout()
         actions.addWidget(self.assign_button)
         actions.addWidget(self.unassign_button)
         actions.addStretch(1)
 
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setItemDelegateForColumn(7, BalanceBarDelegate(self.table))
-        self.table.setColumnWidth(7, 160)
+        self.table.setItemDelegateForColumn(BAR_COLUMN, BalanceBarDelegate(self.table))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(BAR_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
+        self.table.verticalHeader().setVisible(False)
         self.table.itemSelectionChanged.connect(self._row_selected)
         self.balance_label = QLabel()
         self.report_label = QLabel()
@@ -159,6 +217,7 @@ class TeamsPanel(QWidget):
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addLayout(split)
         lay.addLayout(weights)
         lay.addLayout(actions)
         lay.addWidget(self.table)
@@ -171,10 +230,10 @@ class TeamsPanel(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     @staticmethod
-    def _read(store, rid, progress=None) -> dict:
+    def _read(store, rid, rules=None, progress=None) -> dict:
         """The round's workloads, assignments, members and villages (runs in a worker too)."""
         if store is None or rid is None:
-            return {"rid": rid, "workloads": [], "assigned": {}, "members": {}, "areas": None}
+            return {"rid": rid, "workloads": [], "assigned": {}, "members": {}, "areas": None, "report": {}}
         rows = store.read_frame(
             "SELECT target_id, team_id FROM assignment WHERE round_id = :r", {"r": int(rid)}
         )
@@ -189,12 +248,16 @@ class TeamsPanel(QWidget):
             "assigned": dict(zip(rows["target_id"].astype(int), rows["team_id"], strict=True)),
             "members": round_team_members(store, rid),
             "areas": areas,
+            "report": round_team_report(store, rid, rules),
         }
 
     def reload(self) -> None:
         """Re-read the round's teams, workloads and assignments now (after the user's own edits)."""
         self._generation = getattr(self, "_generation", 0) + 1
-        self._apply(self._read(self.window.store, self.window.current_round_id), self._generation)
+        self._apply(
+            self._read(self.window.store, self.window.current_round_id, self.current_rules()),
+            self._generation,
+        )
 
     def reload_later(self) -> None:
         """Re-read off the UI thread (round switched, data changed elsewhere): the window never stalls."""
@@ -204,7 +267,7 @@ class TeamsPanel(QWidget):
             self._apply(self._read(None, None), generation)
             return
         w.run_task(
-            self._read, w.store, w.current_round_id, title="读取走访小组",
+            self._read, w.store, w.current_round_id, self.current_rules(), title="读取走访小组",
             on_result=lambda data: self._apply(data, generation),
         )  # fmt: skip
 
@@ -214,6 +277,7 @@ class TeamsPanel(QWidget):
         self.workloads, self.assigned = data["workloads"], data["assigned"]
         if data["areas"] is not None:
             self.members = data["members"]
+            self.reports = data["report"]
             self._fill_areas(data["areas"])
         chosen = self.selected_team_id() if self.table.selectionModel().hasSelection() else None
         self._fill_table()
@@ -226,7 +290,7 @@ class TeamsPanel(QWidget):
         current = self.area_combo.currentData()
         self.area_combo.blockSignals(True)
         self.area_combo.clear()
-        self.area_combo.addItem("全部村/社区", None)
+        self.area_combo.addItem(self.tr("全部村/社区"), None)
         for code, name in zip(rows["code"], rows["name"], strict=True):
             self.area_combo.addItem(name, code)
         i = self.area_combo.findData(current)
@@ -250,12 +314,31 @@ class TeamsPanel(QWidget):
         spread = max(worked) / min(worked) if worked else 1.0
         mean = float(np.mean(worked)) if worked else 0.0
         out_of_band = bool(worked) and (max(worked) > mean * 1.1 or min(worked) < mean * 0.9)
+        # 第2组 before 第10组; the unassigned row last
+        loads = sorted(loads, key=lambda wl: (wl.team_id is None, natural_key(wl.name or "")))
         self.table.setRowCount(len(loads))
         members = self.members
+        reports = getattr(self, "reports", {})
         for r, wl in enumerate(loads):
+            rep = reports.get(wl.team_id)
+            if rep is not None and rep.members:
+                who = "、".join(m.name + ("（组长）" if m.leader else "") for m in rep.members)
+                gender = "、".join(m.gender for m in rep.members)
+                band = "、".join(m.band for m in rep.members)
+                local = "、".join("本地" if m.local else "外地" for m in rep.members)
+                rules = "、".join("×" + RULE_ZH.get(x, x) for x in rep.failed) or "√ 全部满足"
+                shared = "" if rep.shared is None else str(rep.shared)
+            else:
+                who = "、".join(members.get(wl.team_id, [])) if wl.team_id is not None else "（未分配对象）"
+                gender = band = local = rules = shared = ""
             cells = [
                 wl.name,
-                "、".join(members.get(wl.team_id, [])) if wl.team_id is not None else "（未分配对象）",
+                who,
+                gender,
+                band,
+                local,
+                rules,
+                shared,
                 str(wl.households),
                 str(wl.special),
                 str(wl.enterprises),
@@ -268,6 +351,15 @@ class TeamsPanel(QWidget):
                 if wl.team_id is not None and worked and wl.hours in (max(worked), min(worked)):
                     colour = OVER if out_of_band else (HEAVY if wl.hours == max(worked) else LIGHT)
                     item.setBackground(QBrush(colour))
+                if rep is not None and c == 5:
+                    item.setToolTip(
+                        "满足：" + ("、".join(RULE_ZH.get(x, x) for x in rep.met) or "无")
+                        + "\n未满足：" + ("、".join(RULE_ZH.get(x, x) for x in rep.failed) or "无")
+                    )  # fmt: skip
+                    if rep.failed:
+                        item.setForeground(QBrush(QColor("#b2182b")))
+                if rep is not None and c == 6 and rep.shared_labels:
+                    item.setToolTip("全组都能走访的时段：\n" + "\n".join(rep.shared_labels))
                 self.table.setItem(r, c, item)
             bar = QTableWidgetItem(f"{wl.hours:.1f}")
             bar.setData(Qt.ItemDataRole.UserRole, wl.team_id)
@@ -281,15 +373,24 @@ class TeamsPanel(QWidget):
             else:
                 colour = "#3182bd"
             bar.setData(BAR_COLOUR, colour)
-            self.table.setItem(r, 7, bar)
+            self.table.setItem(r, BAR_COLUMN, bar)
         if worked:
             flag = "超出 ±10%" if out_of_band else "在 ±10% 以内"
             self.balance_label.setText(
-                f"预计工时：最多 {max(worked):.1f}，最少 {min(worked):.1f}，最多/最少 = {spread:.2f}（{flag}）；"
-                f"未分配对象 {len(self.unassigned_ids())} 个"
+                self.tr(
+                    "预计工时：最多 {hi}，最少 {lo}，最多/最少 = {r}（{flag}）；未分配对象 {n} 个"
+                ).format(
+                    hi=f"{max(worked):.1f}",
+                    lo=f"{min(worked):.1f}",
+                    r=f"{spread:.2f}",
+                    flag=self.tr(flag),
+                    n=len(self.unassigned_ids()),
+                )  # fmt: skip
             )
         else:
-            self.balance_label.setText(f"尚未分配；未分配对象 {len(self.unassigned_ids())} 个")
+            self.balance_label.setText(
+                self.tr("尚未分配；未分配对象 {n} 个").format(n=len(self.unassigned_ids()))
+            )
 
     def selected_team_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -334,50 +435,101 @@ class TeamsPanel(QWidget):
         w = self.window
         if w.store is None or w.current_round_id is None:
             return
-        assigned = sum(1 for t in self.assigned.values() if t is not None and t == t)
-        if confirm and self.team_ids() and assigned:
-            answer = QMessageBox.question(
-                self,
-                "重新组建队伍",
-                f"本轮已有 {len(self.team_ids())} 个队伍，{assigned} 个对象已分配。重新组建会替换这些队伍，"
-                "已分配的对象将变为未分配。继续吗？",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+        c = snap.replace_counts(w.store, w.current_round_id)
+        if confirm and c["teams"]:
+            text = f"本轮已有 {c['teams']} 个队伍、{c['assigned']} 个对象已分配"
+            text += f"、{c['routes']} 条路线（{c['stops']} 个站点）" if c["routes"] else ""
+            text += "。重新组建会替换这些队伍：已分配的对象变为未分配"
+            text += "，路线被删除" if c["routes"] else ""
+            text += "。\n可以用「编辑 → 撤销」恢复。继续吗？"
+            if not confirm_replace(self, "重新组建队伍", text):
                 return
         self.form_button.setEnabled(False)
+        rules = self.current_rules()
         w.run_task(
-            form_round_teams, w.store, w.current_round_id, self.current_rules(),
-            title="组建队伍", on_result=self._formed, on_error=lambda *_: self.form_button.setEnabled(True),
+            _form_with_snapshots, w.store, w.current_round_id, rules, title="组建队伍",
+            on_result=lambda r: self._formed(r, rules), on_error=lambda *_: self.form_button.setEnabled(True),
         )  # fmt: skip
 
-    def _formed(self, stored) -> None:
+    def _formed(self, result, rules: FormationRules | None = None) -> None:
+        stored, before, after = result
         self.form_button.setEnabled(True)
         res = stored.result
         lines = [f"组建 {len(res.teams)} 个队伍" + ("（最优）" if res.proven_optimal else "")]
+        if rules is not None and rules.previous != "ignore":
+            what = "轮换" if rules.previous == "rotate" else "保留"
+            if stored.previous_round_id is not None:
+                from gisplanner.workflow import current_round
+
+                lines.append(
+                    f"{what}搭档对照的上一轮：{current_round(self.window.store, stored.previous_round_id)[1]}"
+                )
+            else:
+                lines.append(f"没有上一轮的队伍可{what}")
         lines += res.notes
-        lines += [f"未满足「{RULE_ZH[u.rule]}」：{u.reason}" for u in res.unmet]
-        self.report_label.setText("\n".join(lines))
-        self.window.undo_stack.clear()  # assignments of the replaced teams cannot be undone any more
         self.reload()  # the official asked for this: show the new teams at once
+        failing = failing_teams(getattr(self, "reports", {}))
+        for u in res.unmet:
+            names = failing.get(u.rule, [])
+            lines.append(self._unmet_line(u) + (f"——{'、'.join(names)}" if names else ""))
+        self.report_label.setText("\n".join(lines))
+        self.window.undo_stack.push(
+            SnapshotCommand(
+                self.window,
+                f"组建 {len(res.teams)} 个队伍",
+                snap.restore_teams,
+                before,
+                after,
+                done=self.reload,
+            )  # fmt: skip
+        )
         self.last_formation = stored
         self.window.dataChanged.emit()  # other panels (routes, statistics) see the new teams
 
-    def start_split(self) -> None:
+    @staticmethod
+    def _unmet_line(u) -> str:
+        return f"未满足「{RULE_ZH[u.rule]}」：{u.reason}"
+
+    def start_split(self, confirm: bool = True) -> None:
+        """自动划分片区: asks first when it would replace assignments (counted), undoable."""
         w = self.window
         if w.store is None or w.current_round_id is None:
             return
+        code = self.area_combo.currentData()
+        c = snap.replace_counts(w.store, w.current_round_id, code)
+        if confirm and c["assigned"]:
+            where = self.area_combo.currentText() if code is not None else "本轮"
+            if not confirm_replace(
+                self, "自动划分片区",
+                f"{where}已有 {c['assigned']} 个对象分配给了队伍（包括在地图上手工分配的）。"
+                "自动划分片区会替换这些分配。\n可以用「编辑 → 撤销」恢复。继续吗？",
+            ):  # fmt: skip
+                return
         self.split_button.setEnabled(False)
         w.run_task(
-            split_round, w.store, w.current_round_id, area_code=self.area_combo.currentData(),
+            _split_with_snapshots, w.store, w.current_round_id, code,
             title="划分片区", on_result=self._split_done, on_error=lambda *_: self.split_button.setEnabled(True),
         )  # fmt: skip
 
-    def _split_done(self, split) -> None:
+    def _split_done(self, result) -> None:
+        split, before, after = result
+        rid = self.window.current_round_id
         self.split_button.setEnabled(True)
+        changed = sum(1 for t, team in after.items() if before.get(t) != team)
         self.report_label.setText(
-            f"已划分片区：最多/最少 = {split.balance:.2f}，到片区中心平均 {split.mean_dist_to_centroid:.0f} 米"
+            f"已划分片区：最多/最少 = {split.balance:.2f}，到片区中心平均 {split.mean_dist_to_centroid:.0f} 米；"
+            f"{changed} 个对象的分配有变化（可撤销）"
         )
-        self.window.undo_stack.clear()
+        self.window.undo_stack.push(
+            SnapshotCommand(
+                self.window,
+                "自动划分片区",
+                lambda store, s: snap.restore_assignment_snapshot(store, rid, s),
+                before,
+                after,
+                done=self.reload,
+            )  # fmt: skip
+        )
         self.reload()
         self.window.dataChanged.emit()
 
@@ -399,52 +551,48 @@ class TeamsPanel(QWidget):
             self.window.statusBar().showMessage(f"该队伍已分配 {len(ids)} 个对象", 4000)
 
     # -- map overlay -----------------------------------------------------------------------
-    def _on_map(self, item: pg.ScatterPlotItem | None, z: float, **style) -> pg.ScatterPlotItem:
-        """The overlay item, made once and put (back) on the map view: the map rebuilds its scene."""
-        if item is None:
-            item = pg.ScatterPlotItem(pxMode=True, **style)
-            item.setZValue(z)
-        if item.scene() is None:
-            self.window.map_widget.view.addItem(item, ignoreBounds=True)
-        return item
+    # two layers of the map's overlay registry (shown, hidden and faded in the layer panel)
+    UNASSIGNED_COLOUR, TEAM_COLOUR = "#e31a1c", "#ff8c00"
 
     def draw_overlay(self) -> None:
-        """Ring the round's unassigned targets in red."""
+        """Ring the round's unassigned targets in red (layer 未分配对象)."""
         mw = self.window.map_widget
-        self.overlay = self._on_map(
-            self.overlay,
-            15,
-            size=9,
-            symbol="o",
-            brush=pg.mkBrush(0, 0, 0, 0),
-            pen=pg.mkPen("#e31a1c", width=1.4),
-        )
-        if mw.data is None:
-            self.overlay.setData(x=[], y=[])
-            return
+        self.overlay = mw.overlay_item(
+            "unassigned", "未分配对象（本轮）", z=8.5, size=9, symbol="o",
+            brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(self.UNASSIGNED_COLOUR, width=1.4),
+        )  # fmt: skip
         unassigned = self.unassigned_ids()
-        if len(unassigned) == len(self.assigned):
+        if mw.data is None or len(unassigned) == len(self.assigned):
             # nothing assigned yet: ringing every target would bury the map; the panel says so
             self.overlay.setData(x=[], y=[])
+            mw.set_layer_legend("unassigned", [])
             self._row_selected()
             return
         pos = mw.positions_of(unassigned)
         t = mw.data.targets
         self.overlay.setData(x=t["x"].to_numpy()[pos], y=t["y"].to_numpy()[pos])
+        mw.set_layer_legend(
+            "unassigned", [("ring", self.UNASSIGNED_COLOUR, "o", f"未分配对象（{len(pos)}）")]
+        )
         self._row_selected()
 
     def _draw_team(self, ids: np.ndarray) -> None:
+        """The team chosen in the table: its targets as orange squares (layer 所选队伍的片区)."""
         mw = self.window.map_widget
-        self.team_overlay = self._on_map(
-            self.team_overlay, 14, size=7, symbol="s", brush=pg.mkBrush(255, 140, 0, 170),
-            pen=pg.mkPen("#7f3b08", width=0.8),
+        self.team_overlay = mw.overlay_item(
+            "team_territory", "所选队伍的片区", z=8.6, size=7, symbol="s",
+            brush=pg.mkBrush(255, 140, 0, 170), pen=pg.mkPen("#7f3b08", width=0.8),
         )  # fmt: skip
         if mw.data is None or not len(ids):
             self.team_overlay.setData(x=[], y=[])
+            mw.set_layer_legend("team_territory", [])
             return
         pos = mw.positions_of(ids)
         t = mw.data.targets
         self.team_overlay.setData(x=t["x"].to_numpy()[pos], y=t["y"].to_numpy()[pos])
+        team_id = self.selected_team_id()
+        name = next((wl.name for wl in self.workloads if wl.team_id == team_id), "") or "未分配"
+        mw.set_layer_legend("team_territory", [("symbol", self.TEAM_COLOUR, "s", f"{name}（{len(pos)}）")])
 
     def overlay_count(self) -> int:
         return 0 if self.overlay is None else len(self.overlay.data)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -37,6 +36,7 @@ from gisplanner.reports.common import (
 from gisplanner.reports.contact import MissingContactError
 from gisplanner.reports.plan_order import round_name
 from gisplanner.reports.selection import PrintSelection, print_choices
+from gisplanner.ui import file_dialogs
 from gisplanner.ui.printing.batch import describe, paint, print_to_pdf
 from gisplanner.ui.printing.canvas import setup_a4
 
@@ -206,7 +206,7 @@ class PrintDialog(QDialog):
         self._log(self.paint_on(printer))
 
     def _ask_pdf(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.getSaveFileName(
             self, "导出 PDF", f"{PRINTOUTS[self.kind].title}.pdf", "PDF (*.pdf)"
         )
         if path:

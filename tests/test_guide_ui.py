@@ -1,0 +1,79 @@
+"""工作向导: the loop's steps follow the database, each button opens its step; F1 opens the user guide."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+
+def _window(qtbot, store):
+    from gisplanner.ui.application import make_application
+    from gisplanner.ui.main_window import MainWindow
+
+    make_application(lang="zh_CN")
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
+        w.set_store(store)
+    w.guide_panel.refresh()
+    return w
+
+
+def test_empty_database_says_to_import_boundaries_first(qtbot, empty_store):
+    w = _window(qtbot, empty_store)
+    g = w.guide_panel
+    assert [s.state for s in g.state.steps] == ["next"] + ["todo"] * 6
+    assert "导入" in g.headline.text() and "边界" in g.headline.text()
+    assert g.marks["areas"].text().count("→") == 1 and g.buttons["areas"].isDefault()
+    wizard = g.open_step("areas")
+    qtbot.addWidget(wizard)
+    assert wizard.kind_combo.currentData() == "areas"
+
+
+def test_steps_follow_the_database_and_buttons_open_their_step(qtbot, demo_store_copy):
+    from gisplanner.model import Team
+    from gisplanner.reports.common import PrintContext, log_print
+    from gisplanner.ui.printing.batch import describe
+
+    store = demo_store_copy
+    w = _window(qtbot, store)
+    g = w.guide_panel
+    st = g.state
+    assert [s.state for s in st.steps[:4]] == ["done", "done", "done", "next"]
+    assert st.round_id == w.current_round_id
+    assert "8180" in g.details["targets"].text()
+    assert g.headline.text().endswith("组队")
+    # teams formed (as the teams panel stores them) -> 组队 done, 规划 next
+    with store.session() as s:
+        s.add(Team(round_id=st.round_id, name="第1组"))
+    w.dataChanged.emit()
+    qtbot.waitUntil(lambda: g.state.step("teams").state == "done", timeout=5000)
+    assert g.state.step("plan").state == "next" and "1 个队伍" in g.details["teams"].text()
+    # a batch print of this round is found in the print log
+    log_print(store, PrintContext(user="测试"), describe(store, "route-sheets", st.round_id, 3), 3)
+    g.refresh()
+    assert g.state.step("print").done and g.state.step("plan").state == "next"
+    # the buttons open the step's panel or dialog
+    dock = g.open_step("teams")
+    assert dock is not None and dock.widget().widget() is w.teams_panel and dock.isVisible()
+    assert g.open_step("plan").widget().widget() is w.plan_panel
+    assert g.open_step("results").widget().widget() is w.results_panel
+    dlg = g.open_step("round")
+    assert dlg is not None and dlg.isVisible()
+    dlg.reject()
+
+
+def test_f1_opens_the_chinese_user_guide(qtbot, empty_store):
+    from PySide6.QtWidgets import QTextBrowser
+
+    w = _window(qtbot, empty_store)
+    assert w.user_guide_action.shortcut().toString() == "F1"
+    assert w.menus["帮助"].actions()[0] is w.user_guide_action
+    w.user_guide_action.trigger()
+    text = w.user_guide_dialog.findChild(QTextBrowser).toPlainText()
+    for step in ("导入边界", "导入名册", "新建轮次", "组队", "规划", "打印", "录入"):
+        assert step in text
+    w.user_guide_dialog.close()
