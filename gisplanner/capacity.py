@@ -127,9 +127,9 @@ class RoundCapacity:
         if self.extra_sessions_needed:
             need.append(f"再加 {self.extra_sessions_needed} 个时段")
         if self.extra_teams_needed:
-            need.append(f"或再加 {self.extra_teams_needed} 个小组")
+            need.append(f"再加 {self.extra_teams_needed} 个小组")
         end = f"；按现有小组约 {self.expected_finish:%Y-%m-%d} 完成" if self.expected_finish else ""
-        return f"工作量约 {h:.0f} 小时，可用时段 {a:.0f} 小时：时间不够，需{''.join(need) or '调整'}{end}"
+        return f"工作量约 {h:.0f} 小时，可用时段 {a:.0f} 小时：时间不够，需{'或'.join(need) or '调整'}{end}"
 
 
 # --------------------------------------------------------------------------- arithmetic

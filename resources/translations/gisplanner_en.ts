@@ -625,6 +625,12 @@
     <translation type="unfinished"></translation>
   </message>
   <message>
+    <source>
+
+仍然导入这些边界吗？</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
     <source>已取消，数据库未作任何改动</source>
     <translation type="unfinished"></translation>
   </message>
@@ -714,6 +720,10 @@
   </message>
   <message>
     <source>{name}：可导入 {n} 个区域，修复 {r} 个，跳过 {s} 个（坐标系 {crs}）</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>注意：导入后 {n} 个走访对象将不在任何村/社区内（例如：{e}），边界可能缩小或错位。</source>
     <translation type="unfinished"></translation>
   </message>
   <message>
@@ -1489,6 +1499,54 @@ Log: {log}</translation>
 <context>
   <name>PlanPanel</name>
   <message>
+    <source>只排剩余</source>
+    <translation>Only what remains</translation>
+  </message>
+  <message>
+    <source>轮次进行中：只排尚未走访的对象、只用尚未开始的时段，已打印或已开始的路线单保持不变</source>
+    <translation>Round under way: plan only targets not yet visited, into sessions not yet started; printed or started sheets stay as they are</translation>
+  </message>
+  <message>
+    <source>容量测算：—</source>
+    <translation>Capacity: —</translation>
+  </message>
+  <message>
+    <source>容量测算：工作量约 {0} 小时，可用时段 {1} 小时：时间够用</source>
+    <translation>Capacity: about {0} h of work, {1} h of sessions: enough time</translation>
+  </message>
+  <message>
+    <source>，预计 {0} 前完成</source>
+    <translation>, done by {0}</translation>
+  </message>
+  <message>
+    <source>容量测算：工作量约 {0} 小时，可用时段 {1} 小时：时间不够</source>
+    <translation>Capacity: about {0} h of work, {1} h of sessions: not enough time</translation>
+  </message>
+  <message>
+    <source>再加 {0} 个时段</source>
+    <translation>{0} more sessions</translation>
+  </message>
+  <message>
+    <source>再加 {0} 个小组</source>
+    <translation>{0} more teams</translation>
+  </message>
+  <message>
+    <source>，需</source>
+    <translation>, needs </translation>
+  </message>
+  <message>
+    <source>或</source>
+    <translation> or </translation>
+  </message>
+  <message>
+    <source>；按现有小组约 {0} 完成</source>
+    <translation>; with the current teams done about {0}</translation>
+  </message>
+  <message>
+    <source>；不够的小组：</source>
+    <translation>; teams short of time: </translation>
+  </message>
+  <message>
     <source> 秒</source>
     <translation> s</translation>
   </message>
@@ -1733,6 +1791,18 @@ Log: {log}</translation>
     <translation type="unfinished"></translation>
   </message>
   <message>
+    <source>本日设为休息日</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>本日设为工作日</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>本日按官方日历</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
     <source>关闭</source>
     <translation type="unfinished"></translation>
   </message>
@@ -1765,7 +1835,15 @@ Log: {log}</translation>
     <translation type="unfinished"></translation>
   </message>
   <message>
+    <source>，连同其中已规划的 {n} 条路线</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
     <source>按模板添加 {n} 个时段</source>
+    <translation type="unfinished"></translation>
+  </message>
+  <message>
+    <source>（已有时段不变，可按模板生成补充）</source>
     <translation type="unfinished"></translation>
   </message>
 </context>

@@ -161,6 +161,16 @@ EN = {
         "名士": "Notables", "预计工时": "Est. hours", "工作量": "Workload", "全部村/社区": "All villages",
     },
     "PlanPanel": {
+        "只排剩余": "Only what remains",
+        "轮次进行中：只排尚未走访的对象、只用尚未开始的时段，已打印或已开始的路线单保持不变":
+            "Round under way: plan only targets not yet visited, into sessions not yet started; printed or started sheets stay as they are",
+        "容量测算：—": "Capacity: —",
+        "容量测算：工作量约 {0} 小时，可用时段 {1} 小时：时间够用": "Capacity: about {0} h of work, {1} h of sessions: enough time",
+        "，预计 {0} 前完成": ", done by {0}",
+        "容量测算：工作量约 {0} 小时，可用时段 {1} 小时：时间不够": "Capacity: about {0} h of work, {1} h of sessions: not enough time",
+        "再加 {0} 个时段": "{0} more sessions", "再加 {0} 个小组": "{0} more teams", "，需": ", needs ", "或": " or ",
+        "；按现有小组约 {0} 完成": "; with the current teams done about {0}",
+        "；不够的小组：": "; teams short of time: ",
         " 秒": " s", "规划路线": "Plan routes", "求解时间": "Solver time", "小组": "Team", "尚未规划": "Not planned yet",
         "时段": "Session", "序号": "No.", "预计到达": "ETA", "走访对象": "Target", "说明": "Note",
         "已保存的路线：{n} 个走访点": "Saved routes: {n} stops", "本轮尚未规划路线": "No routes planned for this round yet",

@@ -256,13 +256,34 @@ class PlanPanel(QWidget):
             return
         self.capacity = cap
         if cap is None:
-            self.capacity_label.setText("容量测算：—")
+            self.capacity_label.setText(self.tr("容量测算：—"))
             self.capacity_bars.set_teams([])
             return
-        short = [t.name for t in cap.teams if t.targets and not t.fits]
-        extra = f"；不够的小组：{'、'.join(short[:8])}{' 等' if len(short) > 8 else ''}" if short else ""
-        self.capacity_label.setText(f"容量测算：{cap.summary_zh()}{extra}")
+        self.capacity_label.setText(self._capacity_text(cap))
         self.capacity_bars.set_teams(cap.teams)
+
+    def _capacity_text(self, cap) -> str:
+        """The capacity line in the interface language (the core's summary_zh is the CLI's)."""
+        h, a = f"{cap.workload_minutes / 60:.0f}", f"{cap.available_minutes / 60:.0f}"
+        if cap.fits:
+            text = self.tr("容量测算：工作量约 {0} 小时，可用时段 {1} 小时：时间够用").format(h, a)
+            if cap.expected_finish:
+                text += self.tr("，预计 {0} 前完成").format(f"{cap.expected_finish:%m-%d}")
+            return text
+        text = self.tr("容量测算：工作量约 {0} 小时，可用时段 {1} 小时：时间不够").format(h, a)
+        need = []
+        if cap.extra_sessions_needed:
+            need.append(self.tr("再加 {0} 个时段").format(cap.extra_sessions_needed))
+        if cap.extra_teams_needed:
+            need.append(self.tr("再加 {0} 个小组").format(cap.extra_teams_needed))
+        if need:
+            text += self.tr("，需") + self.tr("或").join(need)
+        if cap.expected_finish:
+            text += self.tr("；按现有小组约 {0} 完成").format(f"{cap.expected_finish:%Y-%m-%d}")
+        short = [t.name for t in cap.teams if t.targets and not t.fits]  # team names: data
+        if short:
+            text += self.tr("；不够的小组：") + "、".join(short[:8]) + (" …" if len(short) > 8 else "")
+        return text
 
     def _data_changed(self) -> None:
         self.reload_capacity()
