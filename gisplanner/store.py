@@ -289,6 +289,31 @@ class Store:
         with self.engine.connect() as conn:
             return pd.read_sql(sql if not isinstance(sql, str) else text(sql), conn, params=params)
 
+    def read_columns(self, q) -> pd.DataFrame:
+        """A large read without per-row objects: on SQLite the driver's rows go straight into
+        one DataFrame (no SQLAlchemy Row per row); booleans and datetimes get their dtypes from
+        the query's columns. Other databases: :meth:`read_frame`."""
+        if self.engine.dialect.name != "sqlite" or isinstance(q, str):
+            return self.read_frame(q)
+        from sqlalchemy import types as sqltypes
+
+        with self.engine.connect() as conn:
+            result = conn.execute(q)
+            keys = list(result.keys())
+            rows = result.cursor.fetchall()
+            result.close()
+        df = pd.DataFrame.from_records(rows, columns=keys, nrows=len(rows))
+        del rows
+        for key, col in zip(keys, q.selected_columns, strict=True):
+            if isinstance(col.type, sqltypes.Boolean):
+                if not df[key].isna().any():
+                    df[key] = df[key].astype(bool)
+                else:
+                    df[key] = df[key].map({0: False, 1: True}).astype(object)
+            elif isinstance(col.type, sqltypes.DateTime):
+                df[key] = pd.to_datetime(df[key], format="ISO8601")
+        return df
+
     def areas_gdf(
         self, level: str | None = None, parent_id: int | None = None, scope=None
     ) -> gpd.GeoDataFrame:
@@ -339,7 +364,7 @@ class Store:
             q = q.where(Target.area_id.in_(area_ids))
         if kinds:
             q = q.where(Target.kind.in_(kinds))
-        df = self.read_frame(q.order_by(Target.id))
+        df = self.read_columns(q.order_by(Target.id))
         latest = self.latest_outcomes(area_ids)
         df = df.merge(latest, how="left", left_on="id", right_index=True)
         open_q = (
@@ -368,6 +393,16 @@ class Store:
 
         `area_ids`: only the targets in these villages (opening one town of a city database).
         """
+        if self.engine.dialect.name == "sqlite":  # the newest row per target, found by SQLite
+            # (a bare column beside MAX() comes from the row holding the maximum)
+            q = select(Visit.target_id, func.max(Visit.visited_at).label("visited_at"), Visit.outcome)
+            if area_ids is not None:
+                q = q.where(Visit.target_id.in_(select(Target.id).where(Target.area_id.in_(area_ids))))
+            v = self.read_columns(q.group_by(Visit.target_id).order_by(Visit.target_id))
+            v["visited_at"] = pd.to_datetime(v["visited_at"], format="ISO8601")
+            return v.set_index("target_id").rename(
+                columns={"visited_at": "last_visit", "outcome": "last_outcome"}
+            )
         q = select(Visit.target_id, Visit.visited_at, Visit.outcome)
         if area_ids is not None:
             q = q.where(Visit.target_id.in_(select(Target.id).where(Target.area_id.in_(area_ids))))

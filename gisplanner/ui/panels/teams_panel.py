@@ -237,9 +237,14 @@ class TeamsPanel(QWidget):
         return [wl.team_id for wl in self.workloads if wl.team_id is not None]
 
     def unassigned_ids(self) -> np.ndarray:
-        return np.array(
-            sorted(t for t, team in self.assigned.items() if team is None or team != team), np.int64
-        )
+        """Sorted ids of the round's targets without a team (kept until `assigned` is replaced)."""
+        cached = getattr(self, "_unassigned", None)
+        if cached is None or cached[0] is not self.assigned:
+            ids = np.fromiter(self.assigned.keys(), np.int64, len(self.assigned))
+            teams = np.array([np.nan if t is None else t for t in self.assigned.values()], float)
+            cached = (self.assigned, np.sort(ids[np.isnan(teams)]))
+            self._unassigned = cached
+        return cached[1]
 
     def _fill_table(self) -> None:
         loads = self.workloads
