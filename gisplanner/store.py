@@ -289,21 +289,23 @@ class Store:
         with self.engine.connect() as conn:
             return pd.read_sql(sql if not isinstance(sql, str) else text(sql), conn, params=params)
 
-    def read_columns(self, q) -> pd.DataFrame:
+    def read_columns(self, q, params: dict | None = None) -> pd.DataFrame:
         """A large read without per-row objects: on SQLite the driver's rows go straight into
         one DataFrame (no SQLAlchemy Row per row); booleans and datetimes get their dtypes from
-        the query's columns. Other databases: :meth:`read_frame`."""
-        if self.engine.dialect.name != "sqlite" or isinstance(q, str):
-            return self.read_frame(q)
+        the query's columns (SQL text: as SQLite returns them). Other databases: :meth:`read_frame`."""
+        if self.engine.dialect.name != "sqlite":
+            return self.read_frame(q, params)
         from sqlalchemy import types as sqltypes
 
         with self.engine.connect() as conn:
-            result = conn.execute(q)
+            result = conn.execute(text(q), params or {}) if isinstance(q, str) else conn.execute(q)
             keys = list(result.keys())
             rows = result.cursor.fetchall()
             result.close()
         df = pd.DataFrame.from_records(rows, columns=keys, nrows=len(rows))
         del rows
+        if isinstance(q, str):
+            return df
         for key, col in zip(keys, q.selected_columns, strict=True):
             if isinstance(col.type, sqltypes.Boolean):
                 if not df[key].isna().any():

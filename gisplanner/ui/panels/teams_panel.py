@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -175,7 +175,7 @@ class TeamsPanel(QWidget):
         """The round's workloads, assignments, members and villages (runs in a worker too)."""
         if store is None or rid is None:
             return {"rid": rid, "workloads": [], "assigned": {}, "members": {}, "areas": None}
-        rows = store.read_frame(
+        rows = store.read_columns(
             "SELECT target_id, team_id FROM assignment WHERE round_id = :r", {"r": int(rid)}
         )
         areas = store.read_frame(
@@ -197,7 +197,15 @@ class TeamsPanel(QWidget):
         self._apply(self._read(self.window.store, self.window.current_round_id), self._generation)
 
     def reload_later(self) -> None:
-        """Re-read off the UI thread (round switched, data changed elsewhere): the window never stalls."""
+        """Re-read off the UI thread (round switched, data changed elsewhere): the window never stalls.
+
+        Calls in one turn of the event loop (the round and the data announced together) make one read."""
+        if not getattr(self, "_reload_queued", False):
+            self._reload_queued = True
+            QTimer.singleShot(0, self._reload_queued_now)
+
+    def _reload_queued_now(self) -> None:
+        self._reload_queued = False
         w = self.window
         self._generation = generation = getattr(self, "_generation", 0) + 1
         if w.store is None or w.current_round_id is None:
