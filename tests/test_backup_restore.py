@@ -147,3 +147,27 @@ def test_the_app_offers_a_restore_when_the_database_cannot_be_opened(
     assert restored.counts()["households"] == 8000
     assert backup.quick_check(db) is None
     restored.close()
+
+
+def test_the_start_up_backup_copies_only_a_changed_database(demo_db_path, tmp_path, gisplanner_home):
+    """Issue 21: an unchanged database is not copied again at start; any write is."""
+    db = copy_db(demo_db_path, tmp_path / "town" / "gisplanner.sqlite")
+    first, written = backup.backup_if_changed(db)
+    assert written and first.exists()
+    assert backup.backup_if_changed(db) == (first, False)
+    c = sqlite3.connect(db)
+    with c:
+        c.execute("UPDATE target SET name = name || '（改）' WHERE id = (SELECT MIN(id) FROM target)")
+    c.close()
+    second, written = backup.backup_if_changed(db)
+    assert written and second != first
+    c = sqlite3.connect(f"file:{second}?mode=ro", uri=True)
+    assert c.execute("SELECT name FROM target ORDER BY id LIMIT 1").fetchone()[0].endswith("（改）")
+    c.close()
+    second.unlink()  # the newest backup gone: the next start makes one again
+    third, written = backup.backup_if_changed(db)
+    assert written and third.exists()
+    damage_one_page(db)
+    with pytest.raises(backup.BackupError):
+        backup.backup_if_changed(db)
+    assert {b.path for b in backup.list_backups(db)} == {first, third}
