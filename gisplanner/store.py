@@ -289,6 +289,8 @@ class Store:
         with self.engine.connect() as conn:
             return pd.read_sql(sql if not isinstance(sql, str) else text(sql), conn, params=params)
 
+    READ_SLICE = 20_000  # rows converted at a time by read_columns
+
     def read_columns(self, q, params: dict | None = None) -> pd.DataFrame:
         """A large read without per-row objects: on SQLite the driver's rows go straight into
         one DataFrame (no SQLAlchemy Row per row); booleans and datetimes get their dtypes from
@@ -297,13 +299,26 @@ class Store:
             return self.read_frame(q, params)
         from sqlalchemy import types as sqltypes
 
+        parts = []
         with self.engine.connect() as conn:
             result = conn.execute(text(q), params or {}) if isinstance(q, str) else conn.execute(q)
             keys = list(result.keys())
-            rows = result.cursor.fetchall()
+            # in slices: each conversion holds the GIL only briefly, so the UI thread keeps
+            # running while a worker reads millions of rows
+            while rows := result.cursor.fetchmany(self.READ_SLICE):
+                parts.append(pd.DataFrame.from_records(rows, columns=keys, nrows=len(rows)))
             result.close()
-        df = pd.DataFrame.from_records(rows, columns=keys, nrows=len(rows))
-        del rows
+        if not parts:
+            df = pd.DataFrame.from_records([], columns=keys)
+        elif len(parts) == 1:
+            df = parts[0]
+        else:
+            df = pd.concat(parts, ignore_index=True)
+            for key in keys:  # a slice of only NULLs has no type: the others' type applies
+                kinds = {p[key].dtype for p in parts if p[key].notna().any()}
+                if len(kinds) == 1 and df[key].dtype != (kind := kinds.pop()):
+                    df[key] = df[key].astype(kind)
+        del parts
         if isinstance(q, str):
             return df
         for key, col in zip(keys, q.selected_columns, strict=True):
