@@ -4,9 +4,11 @@
 
 Without --db it uses the cached demos /tmp/d8k.sqlite, /tmp/d250k.sqlite, /tmp/d2m.sqlite,
 building the 8k one when missing (build the others with
-``python main.py demo --db /tmp/d250k.sqlite --households 250000``). The goal is compute
-≤ 300 ms at 250,000 households; the map reuses its targets frame, so "compute" and
-"compute + visits" are what a refresh costs in the app.
+``python main.py demo --db /tmp/d250k.sqlite --households 250000``). The map reuses its
+targets frame, so "with its read" (``coverage.coverage(store, round, targets=frame)``: the
+round's visits and problems read, then computed) is what a refresh costs in the app; goals
+(issue 21): ≤ 300 ms at 250,000 households, ≤ 1 s at 2,000,000. "load", "load (targets
+reused)" and "compute" are its parts.
 """
 
 from __future__ import annotations
@@ -48,12 +50,14 @@ def bench(path: str, repeat: int) -> None:
     targets = C.load_targets(store)
     visits_ms, _ = _ms(lambda: C.load_inputs(store, rid, targets=targets), repeat)
     compute_ms, cov = _ms(lambda: C.compute(inp), repeat)
+    whole_ms, _ = _ms(lambda: C.coverage(store, rid, targets=targets), repeat)
     city = cov.areas[cov.areas["parent_id"].isna()].iloc[0]
     print(
         f"{Path(path).name:>16}  targets {len(inp.targets):>9,}  visits {len(inp.visits):>9,}  "
-        f"areas {len(cov.areas):>5}  load {load_ms}  "
-        f"load (targets reused) {visits_ms}  compute {compute_ms}  "
-        f"met {city['met_rate']:.1%}"
+        f"areas {len(cov.areas):>5}  met {city['met_rate']:.1%}\n"
+        f"{'':>18}coverage with its read (targets reused) {whole_ms}   "
+        f"(goal ≤ 300 ms at 250k, ≤ 1 s at 2M)\n"
+        f"{'':>18}parts: load {load_ms}  load (targets reused) {visits_ms}  compute {compute_ms}"
     )
     store.close()
 
@@ -68,7 +72,7 @@ def main() -> int:
         from gisplanner.demo import build_demo
 
         build_demo(Store.open(DEFAULT_DBS[0]), households=8_000)
-    print(f"coverage per area (median of {args.repeat}); goal: compute ≤ 300 ms at 250,000 households")
+    print(f"coverage per area (median of {args.repeat}); goal with the read: ≤ 300 ms at 250k, ≤ 1 s at 2M")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (wall times grow with it)")
     for db in dbs:
         if Path(db).exists():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -25,6 +26,7 @@ from gisplanner import paths
 
 log = logging.getLogger(__name__)
 KEEP = 7
+STAMP = "last-good.json"  # the database's state when its newest good backup was taken
 
 
 class BackupError(RuntimeError):
@@ -123,6 +125,7 @@ def backup(db: Path, root: Path | None = None, keep: int = KEEP) -> Path:
         )
     folder = folder_for(db, root)
     folder.mkdir(parents=True, exist_ok=True)
+    before = file_state(db)  # taken before the copy: a change during the copy backs up again
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     dest = folder / f"{db.stem}-{stamp}.sqlite"
     tmp = dest.with_suffix(".part")
@@ -133,12 +136,61 @@ def backup(db: Path, root: Path | None = None, keep: int = KEEP) -> Path:
         tmp.unlink(missing_ok=True)
         raise BackupError(f"数据库“{db}”的备份没有通过检查（{problem}），未保存")
     os.replace(tmp, dest)
+    _write_stamp(folder, {"state": before, "backup": dest.name})
     if keep > 0:
         for old in list_backups(db, root)[keep:]:
             if old.path != dest:
                 old.path.unlink(missing_ok=True)
     log.info("backup of %s written to %s", db, dest)
     return dest
+
+
+def file_state(db: Path) -> dict:
+    """What changes when the database's content changes: size and modification time of the file
+    and of its write-ahead log, and SQLite's file change counter (header bytes 24–27)."""
+    db = Path(db)
+    st = db.stat()
+    with open(db, "rb") as f:
+        header = f.read(100)
+    wal = Path(str(db) + "-wal")
+    try:
+        w = wal.stat()
+        wal_state = [w.st_size, w.st_mtime_ns] if w.st_size else None
+    except OSError:
+        wal_state = None
+    counter = int.from_bytes(header[24:28], "big") if len(header) >= 28 else None
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "wal": wal_state, "counter": counter}
+
+
+def _write_stamp(folder: Path, content: dict) -> None:
+    tmp = folder / (STAMP + ".part")
+    tmp.write_text(json.dumps(content), encoding="utf-8")
+    os.replace(tmp, folder / STAMP)
+
+
+def unchanged_backup(db: Path, root: Path | None = None) -> Path | None:
+    """The newest good backup when the database has not changed since it was taken, else None.
+
+    Cheap (a stat and 100 bytes read): the start-up backup skips an unchanged database."""
+    db = Path(db)
+    folder = folder_for(db, root)
+    try:
+        recorded = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+        current = file_state(db)
+    except (OSError, ValueError):
+        return None
+    dest = folder / str(recorded.get("backup", ""))
+    if recorded.get("state") != current or not recorded.get("backup") or not dest.is_file():
+        return None
+    return dest
+
+
+def backup_if_changed(db: Path, root: Path | None = None, keep: int = KEEP) -> tuple[Path, bool]:
+    """(backup, written): a new checked backup, or the last good one when nothing changed since."""
+    same = unchanged_backup(db, root)
+    if same is not None:
+        return same, False
+    return backup(db, root, keep), True
 
 
 def restore(db: Path, source: Path | None = None, root: Path | None = None) -> tuple[Path, Path | None]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from gisplanner.model import CLOSED_STATUSES, SPECIAL_GROUP_TAGS
+from gisplanner.model import CLOSED_STATUSES, PROBLEM_STATUS_ZH, SPECIAL_GROUP_TAGS
 from gisplanner.store import Store
 
 Progress = Callable[[float, str], bool] | None
@@ -144,6 +144,23 @@ def _fetch(store: Store, sql: str, params: Sequence = ()) -> list[tuple]:
         raw.close()
 
 
+def _int_columns(
+    store: Store, exprs: Sequence[str], table_sql: str, params: Sequence = ()
+) -> list[np.ndarray]:
+    """Integer columns (no NULLs) of one query, as int64 arrays.
+
+    SQLite: each column comes as one string joined by SQLite (group_concat; the aggregates of
+    one query step through the same rows in the same order) and parsed by numpy, so there is no
+    Python tuple per row (1.5 million visits: 0.4 s instead of 1 s of CPU); else the cursor."""
+    if not store.is_sqlite:
+        rows = _fetch(store, f"SELECT {', '.join(exprs)} {table_sql}", params)
+        a = np.array(rows, dtype=np.int64).reshape(-1, len(exprs))
+        return [a[:, i] for i in range(len(exprs))]
+    cols = ", ".join(f"group_concat({e})" for e in exprs)
+    texts = _fetch(store, f"SELECT {cols} {table_sql}", params)[0]
+    return [np.fromstring(t, dtype=np.int64, sep=",") if t else np.empty(0, np.int64) for t in texts]
+
+
 def _placeholders(store: Store, n: int) -> str:
     mark = "?" if store.is_sqlite else "%s"
     return ",".join([mark] * n)
@@ -189,7 +206,7 @@ def _subtree(areas: pd.DataFrame, root: int) -> np.ndarray:
 
 def _positions(all_targets: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
     """Row positions of target ids in the frame (ids not in the frame are dropped)."""
-    pos = pd.Index(all_targets["id"].to_numpy()).get_indexer(np.asarray(ids, np.int64))
+    pos = _SortedIndex(all_targets["id"].to_numpy()).get_indexer(ids)
     return pos[pos >= 0]
 
 
@@ -245,28 +262,61 @@ def load_inputs(
     all_t = load_targets(store) if targets is None else _normalise_targets(targets)
     if round_ids:
         q = _placeholders(store, len(round_ids))
-        vrows = _fetch(
+        vt, vc = _int_columns(
             store,
-            "SELECT target_id, CASE outcome WHEN 'met' THEN 0 WHEN 'not_home' THEN 1 WHEN 'refused' THEN 2 "
-            f"WHEN 'moved' THEN 3 ELSE 4 END FROM visit WHERE round_id IN ({q})",
+            [
+                "target_id",
+                "CASE outcome WHEN 'met' THEN 0 WHEN 'not_home' THEN 1 WHEN 'refused' THEN 2 "
+                "WHEN 'moved' THEN 3 ELSE 4 END",
+            ],
+            f"FROM visit WHERE round_id IN ({q})",
             round_ids,
         )
-        prows = _fetch(
-            store, f"SELECT target_id, status, deadline FROM problem WHERE round_id IN ({q})", round_ids
-        )
+        problems = _load_problems(store, f"FROM problem WHERE round_id IN ({q})", round_ids)
     else:
-        vrows, prows = [], []
-    va = np.array(vrows, dtype=np.int64).reshape(-1, 2)
-    visits = pd.DataFrame({"target_id": va[:, 0], "outcome_code": va[:, 1].astype(np.int8)})
-    problems = pd.DataFrame(prows, columns=["target_id", "status", "deadline"])
-    problems["target_id"] = problems["target_id"].astype(np.int64)
-    problems["deadline"] = pd.to_datetime(problems["deadline"])
+        vt = vc = np.empty(0, np.int64)
+        problems = _load_problems(store, "", [])
+    visits = pd.DataFrame({"target_id": vt, "outcome_code": vc.astype(np.int8)})
     keep = round_target_mask(store, round_ids, areas, all_t)
     keep[_positions(all_t, visits["target_id"].to_numpy())] = True
     sel = all_t[keep].reset_index(drop=True)
     return CoverageInputs(
         areas=areas, targets=sel, visits=visits, problems=problems, round_ids=tuple(round_ids)
     )
+
+
+def _load_problems(store: Store, table_sql: str, params: Sequence) -> pd.DataFrame:
+    """target_id, status, deadline of the problems ``table_sql`` names (none when empty)."""
+    if not table_sql:
+        rows: list = []
+    elif store.is_sqlite:  # columns as numbers: status by its index, deadline in days since 1970
+        statuses = list(PROBLEM_STATUS_ZH)
+        case = " ".join(f"WHEN '{st}' THEN {i}" for i, st in enumerate(statuses))
+        tid, code, day = _int_columns(
+            store,
+            [
+                "target_id",
+                f"CASE status {case} ELSE {len(statuses)} END",
+                f"COALESCE(CAST(julianday(deadline) - 2440587.5 AS INTEGER), {_NO_DAY})",
+            ],
+            table_sql,
+            params,
+        )
+        known = code < len(statuses)
+        if known.all():
+            status = pd.Categorical.from_codes(code, categories=statuses)
+            deadline = np.where(day == _NO_DAY, np.datetime64("NaT"), day.astype("datetime64[D]"))
+            return pd.DataFrame({"target_id": tid, "status": status, "deadline": pd.to_datetime(deadline)})
+        rows = _fetch(store, f"SELECT target_id, status, deadline {table_sql}", params)
+    else:
+        rows = _fetch(store, f"SELECT target_id, status, deadline {table_sql}", params)
+    problems = pd.DataFrame(rows, columns=["target_id", "status", "deadline"])
+    problems["target_id"] = problems["target_id"].astype(np.int64)
+    problems["deadline"] = pd.to_datetime(problems["deadline"])
+    return problems
+
+
+_NO_DAY = -(2**40)  # a NULL deadline in the integer column
 
 
 def _normalise_targets(df: pd.DataFrame) -> pd.DataFrame:
@@ -281,7 +331,8 @@ def _normalise_targets(df: pd.DataFrame) -> pd.DataFrame:
             "area_id": df["area_id"].to_numpy(np.int64),
             "kind": pd.Categorical(df["kind"], categories=list(KINDS)),
             "special": special,
-        }
+        },
+        copy=False,
     )
 
 
@@ -289,7 +340,7 @@ def _normalise_targets(df: pd.DataFrame) -> pd.DataFrame:
 def _target_flags(inp: CoverageInputs, today: dt.date, th: NeedThresholds) -> pd.DataFrame:
     t = _normalise_targets(inp.targets) if "special" not in inp.targets else inp.targets
     n = len(t)
-    index = pd.Index(t["id"].to_numpy())
+    index = _SortedIndex(t["id"].to_numpy())
     # visits: the round's result per target is its strongest outcome, in the order
     # met > moved > refused > phone > not home (so no sorting by time is needed)
     v = inp.visits
@@ -336,8 +387,29 @@ def _target_flags(inp: CoverageInputs, today: dt.date, th: NeedThresholds) -> pd
             "many_problems": many,
             "unresolved": unresolved,
             "return_visit": many | unresolved,
-        }
+        },
+        copy=False,  # one block per column: no stacking of millions of rows into 2-D blocks
     )
+
+
+class _SortedIndex:
+    """``pd.Index(ids).get_indexer`` by binary search when the ids are sorted (targets are read
+    in id order): no hash table over millions of ids."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.ids = np.asarray(ids, np.int64)
+        self.sorted = bool(len(self.ids) < 2 or np.all(self.ids[1:] > self.ids[:-1]))
+        self._pd = None if self.sorted else pd.Index(self.ids)
+
+    def get_indexer(self, query) -> np.ndarray:
+        query = np.asarray(query, np.int64)
+        if self._pd is not None:
+            return self._pd.get_indexer(query)
+        if not len(self.ids):
+            return np.full(len(query), -1, np.int64)
+        k = np.searchsorted(self.ids, query)
+        k[k == len(self.ids)] = 0
+        return np.where(self.ids[k] == query, k, -1)
 
 
 def _outcome_codes(outcomes: pd.Series) -> np.ndarray:

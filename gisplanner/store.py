@@ -294,6 +294,48 @@ class Store:
         with self.engine.connect() as conn:
             return pd.read_sql(sql if not isinstance(sql, str) else text(sql), conn, params=params)
 
+    READ_SLICE = 20_000  # rows converted at a time by read_columns
+
+    def read_columns(self, q, params: dict | None = None) -> pd.DataFrame:
+        """A large read without per-row objects: on SQLite the driver's rows go straight into
+        one DataFrame (no SQLAlchemy Row per row); booleans and datetimes get their dtypes from
+        the query's columns (SQL text: as SQLite returns them). Other databases: :meth:`read_frame`."""
+        if self.engine.dialect.name != "sqlite":
+            return self.read_frame(q, params)
+        from sqlalchemy import types as sqltypes
+
+        parts = []
+        with self.engine.connect() as conn:
+            result = conn.execute(text(q), params or {}) if isinstance(q, str) else conn.execute(q)
+            keys = list(result.keys())
+            # in slices: each conversion holds the GIL only briefly, so the UI thread keeps
+            # running while a worker reads millions of rows
+            while rows := result.cursor.fetchmany(self.READ_SLICE):
+                parts.append(pd.DataFrame.from_records(rows, columns=keys, nrows=len(rows)))
+            result.close()
+        if not parts:
+            df = pd.DataFrame.from_records([], columns=keys)
+        elif len(parts) == 1:
+            df = parts[0]
+        else:
+            df = pd.concat(parts, ignore_index=True)
+            for key in keys:  # a slice of only NULLs has no type: the others' type applies
+                kinds = {p[key].dtype for p in parts if p[key].notna().any()}
+                if len(kinds) == 1 and df[key].dtype != (kind := kinds.pop()):
+                    df[key] = df[key].astype(kind)
+        del parts
+        if isinstance(q, str):
+            return df
+        for key, col in zip(keys, q.selected_columns, strict=True):
+            if isinstance(col.type, sqltypes.Boolean):
+                if not df[key].isna().any():
+                    df[key] = df[key].astype(bool)
+                else:
+                    df[key] = df[key].map({0: False, 1: True}).astype(object)
+            elif isinstance(col.type, sqltypes.DateTime):
+                df[key] = pd.to_datetime(df[key], format="ISO8601")
+        return df
+
     def areas_gdf(
         self, level: str | None = None, parent_id: int | None = None, scope=None
     ) -> gpd.GeoDataFrame:
@@ -344,7 +386,7 @@ class Store:
             q = q.where(Target.area_id.in_(area_ids))
         if kinds:
             q = q.where(Target.kind.in_(kinds))
-        df = self.read_frame(q.order_by(Target.id))
+        df = self.read_columns(q.order_by(Target.id))
         latest = self.latest_outcomes(area_ids)
         df = df.merge(latest, how="left", left_on="id", right_index=True)
         open_q = (
@@ -373,6 +415,16 @@ class Store:
 
         `area_ids`: only the targets in these villages (opening one town of a city database).
         """
+        if self.engine.dialect.name == "sqlite":  # the newest row per target, found by SQLite
+            # (a bare column beside MAX() comes from the row holding the maximum)
+            q = select(Visit.target_id, func.max(Visit.visited_at).label("visited_at"), Visit.outcome)
+            if area_ids is not None:
+                q = q.where(Visit.target_id.in_(select(Target.id).where(Target.area_id.in_(area_ids))))
+            v = self.read_columns(q.group_by(Visit.target_id).order_by(Visit.target_id))
+            v["visited_at"] = pd.to_datetime(v["visited_at"], format="ISO8601")
+            return v.set_index("target_id").rename(
+                columns={"visited_at": "last_visit", "outcome": "last_outcome"}
+            )
         q = select(Visit.target_id, Visit.visited_at, Visit.outcome)
         if area_ids is not None:
             q = q.where(Visit.target_id.in_(select(Target.id).where(Target.area_id.in_(area_ids))))

@@ -619,7 +619,7 @@ def team_workloads(store, round_id: int, cfg: WorkloadConfig | None = None) -> l
             if lon is not None
         }
     special = " OR ".join(f"t.{c}" for c in SPECIAL_GROUP_TAGS)
-    df = store.read_frame(
+    df = store.read_columns(
         f"SELECT a.team_id, t.kind, t.lon, t.lat, ({special}) AS special FROM assignment a "
         "JOIN target t ON t.id = a.target_id WHERE a.round_id = :r",
         {"r": int(round_id)},

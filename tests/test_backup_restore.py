@@ -103,12 +103,13 @@ def test_cli_restores_a_database_that_cannot_be_opened(demo_db_path, tmp_path, g
 
 
 def test_the_app_offers_a_restore_when_the_database_cannot_be_opened(
-    demo_db_path, tmp_path, gisplanner_home, monkeypatch
+    demo_db_path, tmp_path, gisplanner_home, monkeypatch, qtbot
 ):
     pytest.importorskip("pytestqt")
     from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-    from gisplanner.ui.application import make_application, open_or_offer_restore
+    from gisplanner.ui.application import StartupBackup, make_application, open_or_offer_restore
+    from gisplanner.ui.main_window import MainWindow
 
     make_application()
     db = copy_db(demo_db_path, tmp_path / "gisplanner.sqlite")
@@ -125,13 +126,27 @@ def test_the_app_offers_a_restore_when_the_database_cannot_be_opened(
 
     monkeypatch.setattr(QMessageBox, "exec", click_restore)
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a: (a[3][0], True))
+    # the window opens at once; the start-up backup (off the UI thread) finds the damage, copies
+    # nothing over the good backup, and offers to restore it
     opened = open_or_offer_restore(str(db))
     assert opened is not None
     store, _ = opened
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.store = store
+    reopened = []
+    monkeypatch.setattr(window, "_switch_to", reopened.append)
+    check = StartupBackup(window, store)
+    check.start()
+    qtbot.waitUntil(lambda: check.done, timeout=60_000)
+    assert check.outcome == "failed"
     assert shown and str(db) in shown[0] and str(good) in shown[0]
-    assert store.counts()["households"] == 8000
+    assert reopened == [str(db)]
+    assert [b.path for b in backup.list_backups(db)][-1] == good
+    restored = Store.open(db)
+    assert restored.counts()["households"] == 8000
     assert backup.quick_check(db) is None
-    store.close()
+    restored.close()
 
 
 def test_a_damage_found_mid_command_is_a_message_with_the_backup(
@@ -144,3 +159,29 @@ def test_a_damage_found_mid_command_is_a_message_with_the_backup(
     err = capsys.readouterr().err
     assert rc == 2 and str(db) in err and str(good) in err and "Traceback" not in err
     assert not (tmp_path / "t.xlsx").exists()
+
+
+
+
+def test_the_start_up_backup_copies_only_a_changed_database(demo_db_path, tmp_path, gisplanner_home):
+    """Issue 21: an unchanged database is not copied again at start; any write is."""
+    db = copy_db(demo_db_path, tmp_path / "town" / "gisplanner.sqlite")
+    first, written = backup.backup_if_changed(db)
+    assert written and first.exists()
+    assert backup.backup_if_changed(db) == (first, False)
+    c = sqlite3.connect(db)
+    with c:
+        c.execute("UPDATE target SET name = name || '（改）' WHERE id = (SELECT MIN(id) FROM target)")
+    c.close()
+    second, written = backup.backup_if_changed(db)
+    assert written and second != first
+    c = sqlite3.connect(f"file:{second}?mode=ro", uri=True)
+    assert c.execute("SELECT name FROM target ORDER BY id LIMIT 1").fetchone()[0].endswith("（改）")
+    c.close()
+    second.unlink()  # the newest backup gone: the next start makes one again
+    third, written = backup.backup_if_changed(db)
+    assert written and third.exists()
+    damage_one_page(db)
+    with pytest.raises(backup.BackupError):
+        backup.backup_if_changed(db)
+    assert {b.path for b in backup.list_backups(db)} == {first, third}

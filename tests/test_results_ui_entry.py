@@ -81,6 +81,8 @@ def window(qtbot, empty_store):
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
+    for panel in (w.results_panel, w.problems_panel):  # their tabs in front: they load the data
+        panel.parentWidget().raise_()
     with qtbot.waitSignals([w.mapLoaded, w.problems_panel.loaded], timeout=30_000):
         w.set_store(empty_store)
     w.ids = ids

@@ -31,6 +31,7 @@ def test_supervision_dock_summary_dialog_and_exports(qtbot, demo_store_copy, tmp
     qtbot.addWidget(w)
     w.show()
     panel = w.supervision_panel
+    panel.parentWidget().raise_()  # its tab in front: it loads with the data
     with qtbot.waitSignal(panel.loaded, timeout=60_000):
         w.set_store(demo_store_copy)
     settle(qtbot, w)

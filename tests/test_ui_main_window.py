@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytest.importorskip("pytestqt")
@@ -103,8 +105,14 @@ def test_first_start_builds_the_demo_in_the_user_directory(qtbot, gisplanner_hom
         w.run_task(build, on_result=lambda r: (done.append(r[0]), w.set_store(r[1])))
     assert done[0]["households"] == 600
     assert w.map_widget.counts()["points"] == 600 + 150 + 30
-    # the second start opens the same database and makes a backup first
+    # the second start opens the same database at once; its checked backup follows off the UI
+    # thread, and is not repeated while the database stays unchanged
     store2, needs_demo2 = open_user_store(None)
     assert not needs_demo2
-    assert list_backups(store2)
+    assert not list_backups(store2)
+    from gisplanner.ui.application import startup_backup
+
+    written, dest = startup_backup(store2.sqlite_path)
+    assert written == "written" and list_backups(store2) == [Path(dest)]
+    assert startup_backup(store2.sqlite_path) == ("skipped", dest)
     store2.close()

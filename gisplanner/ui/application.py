@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gisplanner import logs, paths
-from gisplanner.store import Store, StoreError, backup_sqlite
+from gisplanner.store import Store, StoreError
 from gisplanner.ui.printing.canvas import register_bundled_cjk_font
 
 log = logging.getLogger(__name__)
@@ -102,14 +102,65 @@ def open_user_store(db: str | None) -> tuple[Store | None, bool]:
 
         if is_empty_database(paths.default_database()):
             return None, True
-    store = Store.open(db)
-    try:
-        backup_sqlite(store)  # officials' data must survive their mistakes: a checked copy at every open
-    except StoreError:
-        store.close()  # damaged: not copied over the good backups, and not opened
-        raise
+    store = Store.open(db)  # the checked backup follows once the window is up (StartupBackup)
     needs_demo = db is None and store.is_empty()
     return store, needs_demo
+
+
+def startup_backup(path: Path, progress=None) -> tuple[str, str]:  # noqa: ARG001 - worker API
+    """Officials' data must survive their mistakes: a checked copy at every start, unless the
+    database did not change since its last good backup. ("written"|"skipped", backup path);
+    raises BackupError when the database is damaged (then nothing is copied over good backups)."""
+    from gisplanner import backup
+
+    dest, written = backup.backup_if_changed(path)
+    return ("written" if written else "skipped"), str(dest)
+
+
+class StartupBackup:
+    """Runs :func:`startup_backup` in its own (non-daemon: an exit waits for the copy) Python
+    thread once the map is drawn, so start-up never waits for it; a damaged database is reported
+    with the offer to restore its newest good backup."""
+
+    def __init__(self, window, store: Store) -> None:
+        self.window, self.path = window, store.sqlite_path
+        self.done = self.path is None  # PostgreSQL: the server's backups
+        self.outcome = "n/a" if self.done else "waiting"
+        self._started = False
+
+    def start(self) -> None:
+        if self._started or self.done:
+            return
+        import threading
+
+        from gisplanner.ui import workers
+
+        self._started = True
+        self.outcome = "running"
+        task = workers.TaskWorker(startup_backup, self.path)
+        task.signals.result.connect(self._finished)
+        task.signals.error.connect(self._failed)
+        self.task = task  # keeps the signals alive
+        threading.Thread(target=task.run, name="gisplanner-backup", daemon=False).start()
+
+    def _finished(self, result) -> None:
+        self.outcome, dest = result
+        self.done = True
+        log.info("start-up backup %s: %s", self.outcome, dest)
+
+    def _failed(self, message: str, _tb: str) -> None:
+        self.outcome, self.done = "failed", True
+        log.error("start-up backup of %s failed: %s", self.path, message)
+        from gisplanner.ui.dialogs.restore import offer_restore
+
+        if getattr(self.window, "_smoke", None) is not None:  # a self-test: reported, exits 1
+            self.window._smoke.fail(f"backup failed: {message}")
+            return
+        store = self.window.store
+        if store is not None and store.sqlite_path == self.path:
+            store.engine.dispose()  # a restore replaces the file: no connection may hold it
+        if offer_restore(self.window, str(self.path), StoreError(message)):
+            self.window._switch_to(str(self.path))
 
 
 def build_first_demo(progress=None) -> Store:
@@ -173,5 +224,9 @@ def run_app(db: str | None = None, lang: str | None = None, smoke: Callable[[], 
         )
     else:
         QTimer.singleShot(0, lambda: window.set_store(store))
+        # the backup waits until the map is drawn (or 20 s), off the UI thread
+        window.startup_backup = StartupBackup(window, store)
+        window.mapLoaded.connect(window.startup_backup.start)
+        QTimer.singleShot(20_000, window.startup_backup.start)
     del show_error
     return app.exec()

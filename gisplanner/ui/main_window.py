@@ -145,6 +145,8 @@ class MainWindow(QMainWindow):
         self.store = store
         self._db_label.setText(self.tr("数据库：") + store.describe())
         self.refresh()
+        # the panels follow the round once the map is drawn: their reads do not slow the map
+        self._round_held = True
         self._reload_rounds()
 
     # -- building ------------------------------------------------------------------------------
@@ -356,18 +358,28 @@ class MainWindow(QMainWindow):
 
     def _round_selected(self, index: int) -> None:
         rid = self.round_combo.itemData(index) if index >= 0 else None
+        if getattr(self, "_round_held", False):
+            self._current_round_id = rid  # announced by _release_round
+            return
         if rid != self._current_round_id:
             self._current_round_id = rid
             self.roundChanged.emit(rid)
 
+    def _release_round(self) -> None:
+        if getattr(self, "_round_held", False):
+            self._round_held = False
+            self.roundChanged.emit(self._current_round_id)
+
     def _map_loaded(self, data) -> None:
         self.map_widget.set_data(data)
         self.mapLoaded.emit()
+        self._release_round()
         self.dataChanged.emit()
 
     def _map_failed(self, message: str) -> None:
         if message != "已取消":
             show_error(self, self.tr("加载地图失败"), message)
+        self._release_round()
         self.dataChanged.emit()  # the panels still show what they can
 
     def _show_cursor(self, lon: float, lat: float) -> None:

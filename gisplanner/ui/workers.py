@@ -69,6 +69,16 @@ class TaskWorker:
             self.signals.finished.emit()
 
 
+_ACTIVE: set[TaskWorker] = set()  # submitted and not finished (benchmarks: "panels ready")
+
+
+def active() -> int:
+    """How many background tasks are queued or running."""
+    return len(_ACTIVE)
+
+
 def start(worker: TaskWorker) -> TaskWorker:
+    _ACTIVE.add(worker)
     worker.future = _POOL.submit(worker.run)
+    worker.future.add_done_callback(lambda _f: _ACTIVE.discard(worker))
     return worker

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QVBoxLayout, QWid
 
 from gisplanner import spatial
 from gisplanner.ui.map import style as S
-from gisplanner.ui.map.data import MapData
+from gisplanner.ui.map.data import MapData, grid_counts
 from gisplanner.ui.map.scalebar import ScaleBarWidget, draw_scale_bar
 from gisplanner.ui.map.style import OUTCOME_STYLE, STATUS_COLORS, brush, pen
 from gisplanner.ui.map.tools import CLICK_TOLERANCE_PX, TOOLS, MapTool, MapViewBox
@@ -810,13 +810,20 @@ class MapWidget(QWidget):
         else:
             pos = self.positions_of(self.selection_model.ids)
         t = self.data.targets if self.data is not None else None
+        order = getattr(self.data, "x_order", None)
+        presorted = order is not None and len(order) == len(t)
+        if presorted:  # west to east already: a mask over the map's x order, no sort of the selection
+            mask = np.zeros(len(t), bool)
+            mask[pos] = True
+            pos = order[mask[order]]
         ids = t["id"].to_numpy(np.int64)[pos] if t is not None else np.empty(0, np.int64)
         x = t["x"].to_numpy()[pos] if t is not None else np.empty(0)
         y = t["y"].to_numpy()[pos] if t is not None else np.empty(0)
         ring = ("o", 13.0, pen(S.SELECTION_COLOR, 2.6), brush("#ffffff", 0))
         self.selection_layer = PointLayerItem(
-            ids, x, y, np.zeros(len(ids), np.int64), {0: ring}, item=self.selection_item
-        )
+            ids, x, y, np.zeros(len(ids), np.int64), {0: ring}, item=self.selection_item,
+            presorted=presorted,
+        )  # fmt: skip
         self._selection_hist = None
         self._update_selection_lod(self.view_rect(), force=True)
 
@@ -836,8 +843,7 @@ class MapWidget(QWidget):
         if self._selection_hist is None and self.data is not None and self.data.density is not None:
             d = self.data.density
             ny, nx = d.counts.shape
-            h, _, _ = np.histogram2d(layer.y, layer.x, bins=(ny, nx),
-                                     range=((d.y0, d.y0 + ny * d.cell), (d.x0, d.x0 + nx * d.cell)))  # fmt: skip
+            h = grid_counts(layer.x, layer.y, d.x0, d.y0, d.cell, nx, ny)
             lut = np.zeros((2, 4), np.ubyte)
             lut[1] = (0, 229, 255, 200)
             self.selection_density.setImage((h.T > 0).astype(np.uint8), levels=(0, 1), autoLevels=False)

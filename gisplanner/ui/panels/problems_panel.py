@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from gisplanner import problems as pw
 from gisplanner.model import CLOSED_STATUSES, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
 from gisplanner.ui import workers
+from gisplanner.ui.lazy import when_shown
 
 COLUMNS = [
     ("id", "编号"), ("target_name", "对象"), ("area_name", "村/社区"), ("category_zh", "类别"),
@@ -380,4 +381,4 @@ def install(window) -> None:
     panel = ProblemsPanel(window)
     window.problems_panel = panel
     window.add_dock(panel, "问题办理", Qt.DockWidgetArea.BottomDockWidgetArea)
-    window.dataChanged.connect(panel.reload)
+    window.dataChanged.connect(when_shown(panel, panel.reload))  # loads when first shown

@@ -50,6 +50,7 @@ from gisplanner.model import (
 )
 from gisplanner.problems import ProblemError
 from gisplanner.ui import file_dialogs
+from gisplanner.ui.lazy import when_shown
 from gisplanner.visit_time import WhenError, parse_when
 
 CATEGORY_KEYS = list(PROBLEM_CATEGORIES)  # 1-based numbers shown in the hint
@@ -468,5 +469,5 @@ def install(window) -> None:
     panel = ResultsEntryPanel(window)
     window.results_panel = panel
     window.add_dock(panel, "录入走访结果", Qt.DockWidgetArea.RightDockWidgetArea)
-    window.roundChanged.connect(lambda rid: panel.reload_routes(rid))
-    window.dataChanged.connect(panel.routes_changed)
+    window.roundChanged.connect(when_shown(panel, panel.reload_routes))  # loads when first shown
+    window.dataChanged.connect(when_shown(panel, panel.routes_changed))

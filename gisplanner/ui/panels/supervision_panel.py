@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from gisplanner import supervision as sv
 from gisplanner.reports import summary as sm
 from gisplanner.ui import file_dialogs
+from gisplanner.ui.lazy import when_shown
 from gisplanner.ui.panels.dashboard_panel import ScopeBar
 
 log = logging.getLogger(__name__)
@@ -387,7 +388,7 @@ def install(window) -> None:
     if others:
         window.tabifyDockWidget(others[0], dock)
         others[0].raise_()
-    window.dataChanged.connect(panel.data_changed)
+    window.dataChanged.connect(when_shown(panel, panel.data_changed))  # loads when first shown
     tools = window.menus["工具"]
     show = QAction("督查对比", window)
     show.triggered.connect(lambda: (dock.show(), dock.raise_()))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -234,7 +234,7 @@ class TeamsPanel(QWidget):
         """The round's workloads, assignments, members and villages (runs in a worker too)."""
         if store is None or rid is None:
             return {"rid": rid, "workloads": [], "assigned": {}, "members": {}, "areas": None, "report": {}}
-        rows = store.read_frame(
+        rows = store.read_columns(
             "SELECT target_id, team_id FROM assignment WHERE round_id = :r", {"r": int(rid)}
         )
         areas = store.read_frame(
@@ -260,7 +260,15 @@ class TeamsPanel(QWidget):
         )
 
     def reload_later(self) -> None:
-        """Re-read off the UI thread (round switched, data changed elsewhere): the window never stalls."""
+        """Re-read off the UI thread (round switched, data changed elsewhere): the window never stalls.
+
+        Calls in one turn of the event loop (the round and the data announced together) make one read."""
+        if not getattr(self, "_reload_queued", False):
+            self._reload_queued = True
+            QTimer.singleShot(0, self._reload_queued_now)
+
+    def _reload_queued_now(self) -> None:
+        self._reload_queued = False
         w = self.window
         self._generation = generation = getattr(self, "_generation", 0) + 1
         if w.store is None or w.current_round_id is None:
@@ -301,9 +309,14 @@ class TeamsPanel(QWidget):
         return [wl.team_id for wl in self.workloads if wl.team_id is not None]
 
     def unassigned_ids(self) -> np.ndarray:
-        return np.array(
-            sorted(t for t, team in self.assigned.items() if team is None or team != team), np.int64
-        )
+        """Sorted ids of the round's targets without a team (kept until `assigned` is replaced)."""
+        cached = getattr(self, "_unassigned", None)
+        if cached is None or cached[0] is not self.assigned:
+            ids = np.fromiter(self.assigned.keys(), np.int64, len(self.assigned))
+            teams = np.array([np.nan if t is None else t for t in self.assigned.values()], float)
+            cached = (self.assigned, np.sort(ids[np.isnan(teams)]))
+            self._unassigned = cached
+        return cached[1]
 
     def _fill_table(self) -> None:
         loads = self.workloads
