@@ -93,6 +93,8 @@ class ProblemError(ValueError):
 class ProblemConflict(ProblemError):
     """Someone else changed the problem since it was read (optimistic locking)."""
 
+    stale = True  # gisplanner.concurrency.save_action turns it into a full ConflictError
+
 
 # -- deadlines ----------------------------------------------------------------------------------
 @dataclass
