@@ -67,6 +67,9 @@ FIELD_ZH = {
 }
 
 
+STAMPS = ("updated_by", "updated_at")  # who saved last: shown as who/when, not as a changed field
+
+
 class ConflictError(StoreError):
     """保存冲突: a newer version by someone else is in the database; nothing was written."""
 
@@ -146,8 +149,18 @@ def _show(v) -> str:
     return str(v)
 
 
+def show_value(key: str, v) -> str:
+    """A value as the user knows it: statuses and kinds by their Chinese names."""
+    from gisplanner.model import HANDLING_ZH, PROBLEM_STATUS_ZH, ROUND_KIND_ZH, ROUND_STATUS_ZH
+
+    names = {"status": PROBLEM_STATUS_ZH | ROUND_STATUS_ZH, "handling": HANDLING_ZH, "kind": ROUND_KIND_ZH}
+    if isinstance(v, str) and v in names.get(key, {}):
+        return names[key][v]
+    return _show(v)
+
+
 def _change(key: str, old, new) -> str:
-    return f"{FIELD_ZH.get(key, key)} {_show(old)} → {_show(new)}"
+    return f"{FIELD_ZH.get(key, key)} {show_value(key, old)} → {show_value(key, new)}"
 
 
 # -- recording what the user is about to save ---------------------------------------------------
@@ -187,7 +200,7 @@ def _record_pending(session: Session) -> dict[tuple, _Pending]:
             for attr in mapper.column_attrs:
                 hist = state.attrs[attr.key].history
                 old = hist.deleted[0] if hist.deleted else (hist.unchanged[0] if hist.unchanged else None)
-                if hist.added and hist.deleted and attr.key != version_key:
+                if hist.added and hist.deleted and attr.key not in (version_key, *STAMPS):
                     mine[attr.key] = (old, hist.added[0])
                 seen[attr.key] = old if (hist.deleted or hist.unchanged) else state.dict.get(attr.key)
             key = (mapper.class_, state.identity)
@@ -226,7 +239,7 @@ def _conflicts(store: Store, pending: dict[tuple, _Pending]) -> list[Conflict]:
             theirs = {
                 k: (p.seen.get(k), v)
                 for k, v in now.items()
-                if k != p.version_key and k in p.seen and p.seen.get(k) != v
+                if k not in (p.version_key, *STAMPS) and k in p.seen and p.seen.get(k) != v
             }
             out.append(
                 Conflict(p.table, p.key, p.label, your_version, now[p.version_key], theirs, p.mine,
@@ -325,7 +338,11 @@ def save_action(
             return None, Conflict(table, (key,), label, seen[vkey], None, {}, mine)
         if getattr(obj, vkey) != seen[vkey]:
             now = _row_values(obj)
-            theirs = {k: (seen[k], now[k]) for k in seen if k != vkey and k in now and now[k] != seen[k]}
+            theirs = {
+                k: (seen[k], now[k])
+                for k in seen
+                if k not in (vkey, *STAMPS) and k in now and now[k] != seen[k]
+            }
             return obj, Conflict(table, (key,), label, seen[vkey], now[vkey], theirs, mine,
                                  now.get("updated_by"), now.get("updated_at"), now)  # fmt: skip
         return obj, None

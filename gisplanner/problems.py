@@ -172,6 +172,7 @@ def _event(s: Session, p: Problem, actor: str, action: str, frm, to, note, at: d
         problem_id=p.id, at=at, actor=actor.strip(), action=action, from_status=frm, to_status=to, note=note
     )
     s.add(ev)
+    s.info.setdefault("user", actor.strip())  # who saved the row (unless signed in as someone)
     if action != "create":  # the row is written (and its version bumped) even if no value changed,
         flag_modified(p, "status")  # so every event is one version and a stale screen is always caught
     return ev

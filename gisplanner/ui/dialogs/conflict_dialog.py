@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner.concurrency import FIELD_ZH, KEEP_MINE, MERGE, TABLE_ZH, TAKE_THEIRS, Conflict, _show
+from gisplanner.concurrency import FIELD_ZH, KEEP_MINE, MERGE, TABLE_ZH, TAKE_THEIRS, Conflict, show_value
 
 
 class ConflictDialog(QDialog):
@@ -62,9 +62,9 @@ class ConflictDialog(QDialog):
             seen = conflict.theirs.get(k, conflict.mine.get(k))[0]
             theirs = conflict.theirs[k][1] if k in conflict.theirs else None
             mine = conflict.mine[k][1] if k in conflict.mine else None
-            cells = [FIELD_ZH.get(k, k), _show(seen),
-                     _show(theirs) if k in conflict.theirs else self.tr("（未改）"),
-                     _show(mine) if k in conflict.mine else self.tr("（未改）")]  # fmt: skip
+            cells = [FIELD_ZH.get(k, k), show_value(k, seen),
+                     show_value(k, theirs) if k in conflict.theirs else self.tr("（未改）"),
+                     show_value(k, mine) if k in conflict.mine else self.tr("（未改）")]  # fmt: skip
             for c, v in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(v))
             if k in conflict.both:

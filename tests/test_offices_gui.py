@@ -1,0 +1,107 @@
+"""Several offices on one PostgreSQL database, from the GUI (issue 20): two main windows edit the
+same problem at once → one is saved, the other is shown the conflict (who, when, what) and
+nothing is lost."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from gisplanner import problems as pw  # noqa: E402
+from gisplanner.model import Problem  # noqa: E402
+from gisplanner.store import Store  # noqa: E402
+
+pytestmark = pytest.mark.postgres
+
+
+def open_window(qtbot, store, actor):
+    from gisplanner.ui.application import make_application
+    from gisplanner.ui.main_window import MainWindow
+
+    make_application()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.problems_panel.actor = actor
+    w.show()
+    with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=30_000):
+        w.set_store(store)
+    return w
+
+
+def settle(qtbot, *windows) -> None:
+    for w in windows:
+        for _ in range(3):
+            qtbot.waitUntil(lambda w=w: not w._tasks and not w.problems_panel.busy, timeout=30_000)
+            qtbot.wait(50)
+
+
+@pytest.fixture
+def two_offices(two_towns, backend, qtbot):
+    if backend != "postgresql":
+        pytest.skip("several offices share a PostgreSQL database")
+    store_a, ids = two_towns
+    store_b = Store.open(store_a.engine.url.render_as_string(hide_password=False))
+    a = open_window(qtbot, store_a, "王主任")
+    b = open_window(qtbot, store_b, "李干事")
+    yield a, b, ids
+    settle(qtbot, a, b)
+    store_b.close()
+
+
+def test_two_windows_edit_one_problem_nothing_is_lost(two_offices, qtbot, monkeypatch):
+    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
+
+    a, b, ids = two_offices
+    pid = ids["problem_A"]
+    for w in (a, b):  # both officials open the same problem
+        assert w.problems_panel.select_problem(pid)
+    # A takes it on and saves first
+    with qtbot.waitSignal(a.problems_panel.loaded, timeout=10_000):
+        qtbot.mouseClick(a.problems_panel.buttons["签收办理"], Qt.MouseButton.LeftButton)
+    # B, still looking at the old version, answers the household
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QInputDialog.getMultiLineText", lambda *_a, **_k: ("路已报修，下周施工", True)
+    )
+    shown = []
+
+    def keep_mine(dlg):  # B is shown A's change — who, when, what — and keeps their own too
+        shown.append(dlg.text())
+        dlg.keep_button.click()
+
+    monkeypatch.setattr(ConflictDialog, "exec", keep_mine)
+    with qtbot.waitSignal(b.problems_panel.loaded, timeout=10_000):
+        qtbot.mouseClick(b.problems_panel.buttons["答复群众…"], Qt.MouseButton.LeftButton)
+    assert len(shown) == 1
+    text = shown[0]
+    assert "王主任 于 " in text and "（UTC）" in text  # who and when
+    assert "状态 | 待处理 | 办理中 | （未改）" in text  # what A changed
+    assert "答复群众" in text  # what B was doing
+    with a.store.session() as s:  # both changes are in the database, one after the other
+        p = s.get(Problem, pid)
+        assert (p.status, p.reply, p.version) == ("in_progress", "路已报修，下周施工", 3)
+        events = [(e.actor, e.action) for e in pw.history(s, pid)]
+    assert events[-2:] == [("王主任", "status"), ("李干事", "reply")]
+
+
+def test_taking_theirs_drops_only_my_unsaved_step(two_offices, qtbot, monkeypatch):
+    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
+
+    a, b, ids = two_offices
+    pid = ids["problem_A"]
+    for w in (a, b):
+        assert w.problems_panel.select_problem(pid)
+    with qtbot.waitSignal(a.problems_panel.loaded, timeout=10_000):
+        qtbot.mouseClick(a.problems_panel.buttons["签收办理"], Qt.MouseButton.LeftButton)
+    monkeypatch.setattr(ConflictDialog, "exec", lambda dlg: dlg.take_button.click())
+    with qtbot.waitSignal(b.problems_panel.loaded, timeout=10_000):
+        qtbot.mouseClick(b.problems_panel.buttons["签收办理"], Qt.MouseButton.LeftButton)
+    with b.store.session() as s:
+        assert s.scalar(select(Problem.status).where(Problem.id == pid)) == "in_progress"
+        assert [e.actor for e in pw.history(s, pid)][-1] == "王主任"  # B's step was not written twice
+    # B's table now shows A's version (the refreshed row), ready for B's next step
+    assert b.problems_panel.select_problem(pid)
+    assert b.problems_panel.current_row()["status"] == "in_progress"
