@@ -143,6 +143,9 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # the signed-in user, role and scope on a shared database (gisplanner.roles.sign_in);
+        # None: a single-user file with every right
+        self.binding = None
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -280,6 +283,8 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A session that commits when the block ends and rolls everything back on error."""
         s = self._sessions()
+        if self.binding is not None:
+            self.binding.attach(s)  # writes as the user; the role and scope refuse the rest
         try:
             yield s
             s.commit()
