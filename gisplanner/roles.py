@@ -142,6 +142,11 @@ def require(store_or_binding, action: str) -> None:
     b.require(action)
 
 
+def require_print(store, unmasked: bool) -> None:
+    """Before anything is printed or exported: full phone numbers need 负责人 or 管理员."""
+    require(store, "print.unmasked" if unmasked else "print.masked")
+
+
 def allows(store_or_binding, action: str) -> bool:
     b = store_or_binding if isinstance(store_or_binding, Binding) else current(store_or_binding)
     return b.allows(action)

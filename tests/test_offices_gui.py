@@ -105,3 +105,29 @@ def test_taking_theirs_drops_only_my_unsaved_step(two_offices, qtbot, monkeypatc
     # B's table now shows A's version (the refreshed row), ready for B's next step
     assert b.problems_panel.select_problem(pid)
     assert b.problems_panel.current_row()["status"] == "in_progress"
+
+
+def test_a_data_entry_clerk_sees_only_what_the_role_allows(qtbot, demo_store_copy):
+    from gisplanner import roles
+    from gisplanner.scope import AreaIndex, Scope
+
+    idx = AreaIndex.load(demo_store_copy)
+    town = int(idx.frame.index[idx.frame["level"] == "town"][0])
+    demo_store_copy.binding = roles.Binding("lu_xiaomei", "entry", Scope.for_area(demo_store_copy, town))
+    w = open_window(qtbot, demo_store_copy, "lu_xiaomei")
+    assert w._signin_label.text().startswith("登录：lu_xiaomei · 录入员 · ")
+    panel = w.problems_panel
+    panel.table.selectRow(0)
+    assert panel.current_row() is not None
+    assert not any(b.isEnabled() for b in panel.buttons.values())  # no workflow steps, no 督办
+    assert not panel.escalate_all.isEnabled()
+    assert not w.teams_panel.assign_button.isEnabled() and not w.teams_panel.form_button.isEnabled()
+    assert not any(a.isEnabled() for a in w.menus["走访轮次"].actions())
+    # the same window on a supervisor's binding: the buttons are back
+    demo_store_copy.binding = roles.Binding("li_zr", "supervisor", Scope.for_area(demo_store_copy, town))
+    with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=30_000):
+        w.set_store(demo_store_copy)
+    panel.table.selectRow(0)
+    assert panel.escalate_all.isEnabled() and w.teams_panel.assign_button.isEnabled()
+    assert any(b.isEnabled() for b in panel.buttons.values())
+    settle(qtbot, w)

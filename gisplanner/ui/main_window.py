@@ -33,7 +33,7 @@ from gisplanner import logs
 from gisplanner import store as store_mod
 from gisplanner.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
 from gisplanner.store import Store
-from gisplanner.ui import panels, workers
+from gisplanner.ui import panels, signin, workers
 from gisplanner.ui.map.canvas import MapWidget
 from gisplanner.ui.map.data import load_map_data
 from gisplanner.ui.selection import SelectionModel
@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
     def set_store(self, store: Store) -> None:
         self.store = store
         self._db_label.setText(self.tr("数据库：") + store.describe())
+        signin.apply_role(self)  # who is signed in, and what the role may do (gisplanner.roles)
         self.refresh()
         self._reload_rounds()
 

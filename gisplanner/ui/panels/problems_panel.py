@@ -182,6 +182,7 @@ class ProblemsPanel(QWidget):
         rules = QPushButton("时限设置…")
         rules.clicked.connect(self._deadline_rules)
         bar.addWidget(rules)
+        self.rules_button = rules
         self.escalate_all = QPushButton("超期问题一键升级")
         self.escalate_all.clicked.connect(self._escalate_all)
         bar.addWidget(self.escalate_all)
@@ -302,6 +303,21 @@ class ProblemsPanel(QWidget):
         self.buttons["答复群众…"].setEnabled(status is not None)
         self.buttons["电话回访…"].setEnabled(closed)
         self.buttons["督办升级"].setEnabled(status is not None and not closed and row["level"] != "city")
+        self._apply_role()
+
+    def _apply_role(self) -> None:
+        """Grey out what the signed-in role may not do (the core refuses it anyway)."""
+        from gisplanner.roles import allows
+
+        store = self.window_.store
+        if store is None:
+            return
+        handle, supervise = allows(store, "problems.handle"), allows(store, "problems.supervise")
+        for key, b in self.buttons.items():
+            if not (supervise if key == "督办升级" else handle):
+                b.setEnabled(False)
+        for b in (self.escalate_all, self.rules_button):
+            b.setEnabled(supervise)
 
     # -- actions ---------------------------------------------------------------------------
     def _run(self, fn, *args, label: str | None = None, **kw) -> bool:

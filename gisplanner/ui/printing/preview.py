@@ -80,6 +80,11 @@ class PrintDialog(QDialog):
         lay.addWidget(self.info)
         lay.addLayout(self.choices)
         lay.addWidget(self.unmasked)
+        from gisplanner.roles import allows
+
+        if not allows(self.main_window.store, "print.unmasked"):  # the core refuses it too
+            self.unmasked.setEnabled(False)
+            self.unmasked.setToolTip("完整电话和证件号码只有负责人、管理员可以打印或查看")
         lay.addWidget(self.leader_copy)
         lay.addLayout(buttons)
         lay.addWidget(close)
@@ -165,7 +170,10 @@ class PrintDialog(QDialog):
 
     # -- outputs -------------------------------------------------------------------------------
     def paint_on(self, printer: QPrinter) -> int:
+        from gisplanner.roles import require_print
+
         items = self.build_items()
+        require_print(self.main_window.store, self.ctx.unmasked or self.ctx.leader_copy)
         return paint(printer, self.kind, items, self.ctx, footer=PRINTOUTS[self.kind].title)
 
     def _log(self, pages: int) -> None:
