@@ -159,10 +159,16 @@ def load_areas(store: Store) -> pd.DataFrame:
 def load_targets(store: Store) -> pd.DataFrame:
     """Every target: id, area_id, kind (categorical), special (bool)."""
     special = " OR ".join(f"{c} = {'1' if store.is_sqlite else 'true'}" for c in SPECIAL_GROUP_TAGS)
+    scope = getattr(store, "bound_scope", None)  # the signed-in user's villages only
+    where = (
+        ""
+        if scope is None
+        else f"WHERE area_id IN ({','.join(map(str, sorted(scope.village_ids))) or '-1'}) "
+    )
     rows = _fetch(
         store,
         "SELECT id, area_id, CASE kind WHEN 'household' THEN 0 WHEN 'enterprise' THEN 1 ELSE 2 END, "
-        f"CASE WHEN {special} THEN 1 ELSE 0 END FROM target ORDER BY id",
+        f"CASE WHEN {special} THEN 1 ELSE 0 END FROM target {where}ORDER BY id",
     )
     a = np.array(rows, dtype=np.int64).reshape(-1, 4)
     return pd.DataFrame(

@@ -192,9 +192,16 @@ def _overdue_per_target(store: Store, ids: np.ndarray, today: dt.date | None = N
     """Open problems past their deadline, per target (any round)."""
     today = today or dt.date.today()
     closed = ",".join(f"'{s}'" for s in CLOSED_STATUSES)
+    scope = store.bound_scope  # the signed-in user's villages only
+    in_scope = (
+        ""
+        if scope is None
+        else " AND target_id IN (SELECT id FROM target WHERE area_id IN "
+        f"({','.join(map(str, sorted(scope.village_ids))) or '-1'}))"
+    )
     p = store.read_frame(
         f"SELECT target_id, COUNT(*) AS n FROM problem WHERE status NOT IN ({closed}) "
-        "AND deadline IS NOT NULL AND deadline < :today GROUP BY target_id",
+        f"AND deadline IS NOT NULL AND deadline < :today{in_scope} GROUP BY target_id",
         {"today": today.isoformat()},
     )
     return pd.Series(ids).map(p.set_index("target_id")["n"]).fillna(0).astype(np.int32).to_numpy()
