@@ -12,7 +12,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from gisplanner import problems as pw  # noqa: E402
-from gisplanner.model import Problem  # noqa: E402
+from gisplanner.model import Problem, Round  # noqa: E402
 from gisplanner.store import Store  # noqa: E402
 
 pytestmark = pytest.mark.postgres
@@ -131,3 +131,36 @@ def test_a_data_entry_clerk_sees_only_what_the_role_allows(qtbot, demo_store_cop
     assert panel.escalate_all.isEnabled() and w.teams_panel.assign_button.isEnabled()
     assert any(b.isEnabled() for b in panel.buttons.values())
     settle(qtbot, w)
+
+
+def test_a_change_in_window_a_appears_in_window_b(two_offices, qtbot):
+    import time
+
+    a, b, ids = two_offices
+    pid = ids["problem_A"]
+    assert b.live_updates is not None and a.live_updates is not None
+    refreshed = []
+    b.live_updates.refreshed.connect(refreshed.append)
+    a.live_updates.refreshed.connect(lambda t: refreshed.append(("A", t)))
+    assert a.problems_panel.select_problem(pid)
+    t0 = time.perf_counter()
+    with qtbot.waitSignal(a.problems_panel.loaded, timeout=10_000):
+        qtbot.mouseClick(a.problems_panel.buttons["签收办理"], Qt.MouseButton.LeftButton)
+
+    def b_shows_it() -> bool:
+        row = b.problems_panel.all[b.problems_panel.all["id"] == pid]
+        return len(row) == 1 and row["status"].iloc[0] == "in_progress"
+
+    qtbot.waitUntil(b_shows_it, timeout=2_000)  # the check: within 2 s, nobody pressed refresh
+    print(f"window B showed window A's change after {time.perf_counter() - t0:.2f} s")
+    # only what the problems feed was refreshed in B (not the map); A skipped its own notice
+    assert refreshed == [{"problem", "problem_event"}]
+    # a new round made in another office appears in B's round list
+    with a.store.session() as s:
+        s.add(Round(name="春季走访（他处新建）", scope_area_id=ids["A"]))
+    qtbot.waitUntil(
+        lambda: any(
+            b.round_combo.itemText(i).startswith("春季走访（他处新建）") for i in range(b.round_combo.count())
+        ),
+        timeout=2_000,
+    )

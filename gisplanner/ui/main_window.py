@@ -33,7 +33,7 @@ from gisplanner import logs
 from gisplanner import store as store_mod
 from gisplanner.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
 from gisplanner.store import Store
-from gisplanner.ui import panels, signin, workers
+from gisplanner.ui import live, panels, signin, workers
 from gisplanner.ui.map.canvas import MapWidget
 from gisplanner.ui.map.data import load_map_data
 from gisplanner.ui.selection import SelectionModel
@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self._db_label.setText(self.tr("数据库：") + store.describe())
         signin.apply_role(self)  # who is signed in, and what the role may do (gisplanner.roles)
+        live.attach(self, store)  # other offices' changes refresh what they affect (PostgreSQL)
         self.refresh()
         self._reload_rounds()
 
@@ -330,6 +331,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         for task in list(self._tasks.values()):
             task.cancel()  # long work stops at its next progress report
+        live.detach(self)
         super().closeEvent(event)
 
     def _open_database(self) -> None:
