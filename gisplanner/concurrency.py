@@ -441,11 +441,13 @@ def _stamp(sess: Session, _ctx, _instances) -> None:
 
         who = current_user()
     now = None
-    for obj in list(sess.new) + list(sess.dirty):
+    # updates only: a conflict always follows an update, and a fresh row (a demo, an import)
+    # stays the same from run to run
+    for obj in sess.dirty:
         mapper = inspect(obj).mapper
         if mapper.version_id_col is None or "updated_by" not in mapper.attrs:
             continue
-        if obj in sess.dirty and not sess.is_modified(obj):
+        if not sess.is_modified(obj):
             continue
         now = now or utcnow().replace(microsecond=0)
         obj.updated_by = who[:63]
