@@ -37,6 +37,7 @@ TABLE_ZH = {
     "round": "走访轮次",
     "team": "走访小组",
     "problem": "问题",
+    "assignment": "走访安排",
 }
 FIELD_ZH = {
     "name": "名称",
@@ -114,6 +115,8 @@ class Conflict:
         what = f"{TABLE_ZH.get(self.table, self.table)}{self.label}"
         if self.their_version is None:
             head = f"保存未成功：{what}已被其他人删除。"
+        elif self.your_version is None:  # rows without a version (assignments): compared by value
+            head = f"保存未成功：{what}已被其他人修改。"
         else:
             head = (
                 f"保存未成功：{what}已被其他人修改（您编辑的是第 {self.your_version} 版，"

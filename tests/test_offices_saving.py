@@ -4,6 +4,7 @@ takes the other version or merges field by field — neither change is lost sile
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from gisplanner import concurrency as cc
 from gisplanner.model import Target
@@ -74,3 +75,36 @@ def test_a_third_change_during_the_resolution_is_again_a_conflict(two_towns):
         cc.save_edit(store, Target, tid, *nxt)
     assert err2.value.conflicts[0].who == "赵会计"
     assert _seen(store, tid)["note"] == "第二位"
+
+
+def test_assignments_are_checked_against_what_the_planner_saw(two_towns):
+    from gisplanner.model import Assignment, Round, Team
+    from gisplanner.territory import assign_targets
+
+    store, ids = two_towns
+    with store.session() as s:
+        rnd = Round(name="冬季走访", scope_area_id=ids["A"])
+        s.add(rnd)
+        s.flush()
+        t1, t2 = Team(round_id=rnd.id, name="第一组"), Team(round_id=rnd.id, name="第二组")
+        s.add_all([t1, t2])
+        s.flush()
+        s.add_all(Assignment(round_id=rnd.id, target_id=t) for t in ids["targets_A"])
+        rid, team1, team2 = rnd.id, t1.id, t2.id
+    targets = ids["targets_A"]
+    seen = dict.fromkeys(targets)  # both planners see every target unassigned
+    assign_targets(store, rid, targets[:2], team1, expected=seen)  # planner 1 saves first
+    with pytest.raises(cc.ConflictError) as err:  # planner 2 assigns all three to team 2
+        assign_targets(store, rid, targets, team2, expected=seen)
+    (c,) = err.value.conflicts
+    assert sorted(c.current["changed"]) == sorted(targets[:2])
+    assert set(c.theirs.values()) == {("（未分配）", "第一组")}
+    assert set(c.mine.values()) == {("（未分配）", "第二组")}
+    assert "走访安排（2 个对象的分配）已被其他人修改" in str(err.value)
+    with store.session() as s:  # nothing of planner 2 was written
+        rows = dict(
+            s.execute(
+                select(Assignment.target_id, Assignment.team_id).where(Assignment.round_id == rid)
+            ).all()
+        )
+    assert rows == dict.fromkeys(targets) | {targets[0]: team1, targets[1]: team1}

@@ -33,6 +33,10 @@ class ConflictDialog(QDialog):
         what = f"{TABLE_ZH.get(conflict.table, conflict.table)}{conflict.label}"
         if conflict.their_version is None:
             head = self.tr("{what}已被其他人删除，您的修改无法保存。").format(what=what)
+        elif conflict.your_version is None:
+            head = self.tr("{who}在您打开之后修改了{what}。").format(
+                who=conflict.who or self.tr("其他人"), what=what
+            )
         else:
             who = conflict.who or self.tr("其他人")
             when = f"{conflict.when:%Y-%m-%d %H:%M}（UTC）" if conflict.when else ""
