@@ -264,7 +264,7 @@ def guard_roles(session: Session, binding: Binding) -> Session:
     def _check(sess, _ctx, _instances):
         for obj in list(sess.new):
             if isinstance(obj, PrintLog):
-                obj.user = binding.user
+                obj.user = binding.user[:50]
             action = _action_for(obj, True)
             if action:
                 binding.require(action)
