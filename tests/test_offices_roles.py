@@ -141,3 +141,28 @@ def test_postgres_roles_sign_in_and_the_server_refuses(two_towns, backend, capsy
                 conn.execute(text(f"DROP OWNED BY {r}"))
                 conn.execute(text(f"DROP ROLE {r}"))
         pg.disable_row_level_security(store.engine)
+
+
+def test_scope_bind_with_a_role(two_towns, capsys):
+    store, ids = two_towns
+    db = store.engine.url.render_as_string(hide_password=False)
+    assert (
+        cli.run(["scope", "bind", "lu_xiaomei", "--area", "320412101000", "--role", "录入员", "--db", db])
+        == 0
+    )
+    assert "角色：录入员" in capsys.readouterr().out
+    assert cli.run(["scope", "list", "--json", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "user": "lu_xiaomei",
+            "area_id": ids["A"],
+            "code": "320412101000",
+            "area": "镇/街道「雪堰镇」",
+            "role": "entry",
+        }
+    ]
+    assert (
+        cli.run(["scope", "bind", "lu_xiaomei", "--area", "320412101000", "--role", "局长", "--db", db]) == 2
+    )
+    assert "未知的角色“局长”" in capsys.readouterr().err
+    assert roles.role_of(store, "lu_xiaomei") == "entry"  # the refused command changed nothing
