@@ -260,16 +260,31 @@ def guard_roles(session: Session, binding: Binding) -> Session:
     """At flush, refuse every insert, change or deletion the role may not make (all rolls back);
     a print-log row is written under the signed-in user's name."""
 
+    created: list[Problem] = []  # problems registered in this unit of work (a visit's sheet)
+
+    def registered_here(obj) -> bool:
+        """A problem raised in this same unit — solved on the spot or handed down as the sheet
+        says — is part of entering the visit, not the later workflow."""
+        if isinstance(obj, Problem):
+            return any(obj is p for p in created)
+        pid = obj.problem_id if obj.problem_id is not None else getattr(obj.problem, "id", None)
+        return any(obj.problem is p or (pid is not None and p.id == pid) for p in created)
+
     @event.listens_for(session, "before_flush")
     def _check(sess, _ctx, _instances):
+        created.extend(o for o in sess.new if isinstance(o, Problem))
         for obj in list(sess.new):
             if isinstance(obj, PrintLog):
                 obj.user = binding.user[:50]
             action = _action_for(obj, True)
+            if isinstance(obj, ProblemEvent) and registered_here(obj) and obj.action != "escalate":
+                action = "problems.register"
             if action:
                 binding.require(action)
         for obj in [o for o in sess.dirty if sess.is_modified(o)] + list(sess.deleted):
             action = _action_for(obj, False)
+            if isinstance(obj, Problem) and registered_here(obj):
+                action = "problems.register"
             if action:
                 binding.require(action)
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from gisplanner import cli, pg, roles
 from gisplanner.audit import log_disclosure
-from gisplanner.model import PrintLog, Problem, Round, Setting, Visit
+from gisplanner.model import PrintLog, Problem, Round, Setting, Unit, Visit
 from gisplanner.scope import Scope, ScopeError, bind_user
 from gisplanner.store import Store
 
@@ -166,3 +166,34 @@ def test_scope_bind_with_a_role(two_towns, capsys):
     )
     assert "未知的角色“局长”" in capsys.readouterr().err
     assert roles.role_of(store, "lu_xiaomei") == "entry"  # the refused command changed nothing
+
+
+def test_a_clerk_enters_a_sheet_with_problems_solved_or_handed_down(two_towns):
+    from gisplanner import problems as pw
+    from gisplanner import results as rs
+
+    store, ids = two_towns
+    with store.session() as s:
+        u = Unit(name="雪堰镇交通办", level="town", area_id=ids["A"])
+        s.add(u)
+        s.flush()
+        unit = u.id
+    store.binding = roles.Binding("lu_xiaomei", "entry", Scope.for_area(store, ids["A"]))
+    try:
+        with store.session() as s:
+            rs.record_visit(s, target_id=ids["targets_A"][2], outcome="met", actor="lu_xiaomei", visited_at=T0,
+                            problems=[rs.ProblemInput("other", "路灯坏了", solved_on_spot=True, reply="已修"),
+                                      rs.ProblemInput("transport", "公交太少", "assign", unit)])  # fmt: skip
+        with store.session() as s:
+            pid = s.scalar(select(Problem.id).where(Problem.description == "公交太少"))
+        with pytest.raises(roles.RoleError, match="办理问题"), store.session() as s:  # the later workflow
+            pw.change_status(s, pid, "in_progress", actor="lu_xiaomei")
+    finally:
+        store.binding = None
+    with store.session() as s:
+        got = dict(
+            s.execute(
+                select(Problem.description, Problem.status).where(Problem.target_id == ids["targets_A"][2])
+            ).all()
+        )
+    assert got == {"路灯坏了": "resolved", "公交太少": "assigned"}
