@@ -164,3 +164,45 @@ def test_a_change_in_window_a_appears_in_window_b(two_offices, qtbot):
         ),
         timeout=2_000,
     )
+
+
+def test_a_town_login_under_row_level_security_opens_its_town(two_towns, backend, qtbot):
+    """A real town login (its own PostgreSQL role, row-level security on) signs in and draws its
+    town: the server's policies and the app's scope agree."""
+    import uuid
+
+    from sqlalchemy import event, text
+
+    from gisplanner import pg, roles
+
+    if backend != "postgresql":
+        pytest.skip("row-level security is PostgreSQL's")
+    store, ids = two_towns
+    role = f"gp_t_{uuid.uuid4().hex[:8]}"
+    pg.enable_row_level_security(store.engine)
+    pg.grant_official(store.engine, role, ids["A"], create=True, app_role="planner")
+    with store.engine.begin() as conn:
+        conn.execute(text(f"GRANT {role} TO CURRENT_USER"))
+    town = Store.open(store.engine.url.render_as_string(hide_password=False), upgrade=False)
+
+    @event.listens_for(town.engine, "connect")
+    def _as(dbapi_conn, _rec):
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET ROLE {role}")
+        dbapi_conn.commit()
+
+    try:
+        b = roles.sign_in(town)
+        assert (b.role, b.scope.area_id) == ("planner", ids["A"])
+        w = open_window(qtbot, town, role)
+        assert set(w.map_widget.data.targets["id"].astype(int)) == set(ids["targets_A"])
+        assert set(w.problems_panel.all["id"].astype(int)) == {ids["problem_A"]}
+        assert w._signin_label.text() == f"登录：{role} · 规划员 · 镇/街道「雪堰镇」"
+        settle(qtbot, w)
+        w.close()
+    finally:
+        town.close()
+        with store.engine.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+        pg.disable_row_level_security(store.engine)
