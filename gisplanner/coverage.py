@@ -251,14 +251,21 @@ def load_inputs(
     all_t = load_targets(store) if targets is None else _normalise_targets(targets)
     if round_ids:
         q = _placeholders(store, len(round_ids))
+        scope = getattr(store, "bound_scope", None)  # signed in: the user's villages only
+        mine = (
+            ""
+            if scope is None
+            else " AND target_id IN (SELECT id FROM target WHERE area_id IN "
+            f"({','.join(map(str, sorted(scope.village_ids))) or '-1'}))"
+        )
         vrows = _fetch(
             store,
             "SELECT target_id, CASE outcome WHEN 'met' THEN 0 WHEN 'not_home' THEN 1 WHEN 'refused' THEN 2 "
-            f"WHEN 'moved' THEN 3 ELSE 4 END FROM visit WHERE round_id IN ({q})",
+            f"WHEN 'moved' THEN 3 ELSE 4 END FROM visit WHERE round_id IN ({q}){mine}",
             round_ids,
         )
         prows = _fetch(
-            store, f"SELECT target_id, status, deadline FROM problem WHERE round_id IN ({q})", round_ids
+            store, f"SELECT target_id, status, deadline FROM problem WHERE round_id IN ({q}){mine}", round_ids
         )
     else:
         vrows, prows = [], []

@@ -76,9 +76,13 @@ def coverage_round_for(store: Store, round_id: int | None) -> tuple[int, str] | 
     """The round whose coverage the map colours: ``round_id`` if it has visits, else the
     newest round with visits that started before it (a round being planned shows the last
     round's gaps), else ``round_id`` itself."""
+    scope = store.bound_scope  # signed in: the rounds of the user's area (as row-level security)
+    where = (
+        "" if scope is None else f"WHERE r.scope_area_id IN ({','.join(map(str, sorted(scope.area_ids)))}) "
+    )
     rounds = store.read_frame(
         "SELECT r.id, r.name, r.start_date, (SELECT COUNT(*) FROM visit v WHERE v.round_id = r.id) AS n "
-        "FROM round r ORDER BY r.id"
+        f"FROM round r {where}ORDER BY r.id"
     )
     if rounds.empty:
         return None
