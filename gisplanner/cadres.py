@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from gisplanner.model import Area, Cadre, CadreLeave, normalize_kinds
 
@@ -71,6 +72,7 @@ def set_availability(
             if b < a:
                 raise CadreError(f"请假日期 {a}:{b}：结束早于开始")
         c.leaves = [CadreLeave(start_date=a, end_date=b) for a, b in ranges]
+        flag_modified(c, "avail_kinds")  # new leave is a new version of the cadre (optimistic locking)
     if home_area_id is not False:
         if home_area_id is not None and s.get(Area, home_area_id) is None:
             raise CadreError(f"找不到区划 {home_area_id}")

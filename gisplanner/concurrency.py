@@ -12,6 +12,7 @@ replayed, and if the server stays away the error says the input was kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from gisplanner.model import utcnow
 from gisplanner.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ TABLE_ZH = {
     "round": "走访轮次",
     "team": "走访小组",
     "problem": "问题",
+    "assignment": "走访安排",
 }
 FIELD_ZH = {
     "name": "名称",
@@ -65,6 +68,9 @@ FIELD_ZH = {
 }
 
 
+STAMPS = ("updated_by", "updated_at")  # who saved last: shown as who/when, not as a changed field
+
+
 class ConflictError(StoreError):
     """保存冲突: a newer version by someone else is in the database; nothing was written."""
 
@@ -90,15 +96,31 @@ class Conflict:
     their_version: int | None  # None: the row was deleted meanwhile
     theirs: dict[str, tuple[object, object]] = field(default_factory=dict)  # field -> (you saw, now)
     mine: dict[str, tuple[object, object]] = field(default_factory=dict)  # field -> (you saw, you typed)
+    who: str | None = None  # who saved the newer version (updated_by), when known
+    when: dt.datetime | None = None  # and when (updated_at, UTC)
+    current: dict[str, object] = field(default_factory=dict)  # the row as it is now (with version)
+
+    @property
+    def both(self) -> list[str]:
+        """Fields both officials changed (to different values): the user must choose."""
+        return [k for k in self.mine if k in self.theirs and self.mine[k][1] != self.theirs[k][1]]
+
+    def by_whom(self) -> str:
+        if not self.who and not self.when:
+            return ""
+        when = f"{self.when:%Y-%m-%d %H:%M}（UTC）" if self.when else ""
+        return f"由 {self.who or '其他人'} 于 {when}保存" if when else f"由 {self.who} 保存"
 
     def describe(self) -> str:
         what = f"{TABLE_ZH.get(self.table, self.table)}{self.label}"
         if self.their_version is None:
             head = f"保存未成功：{what}已被其他人删除。"
+        elif self.your_version is None:  # rows without a version (assignments): compared by value
+            head = f"保存未成功：{what}已被其他人修改。"
         else:
             head = (
                 f"保存未成功：{what}已被其他人修改（您编辑的是第 {self.your_version} 版，"
-                f"数据库中现在是第 {self.their_version} 版）。"
+                f"数据库中现在是第 {self.their_version} 版{'，' + self.by_whom() if self.who else ''}）。"
             )
         parts = [head]
         if self.theirs:
@@ -130,8 +152,18 @@ def _show(v) -> str:
     return str(v)
 
 
+def show_value(key: str, v) -> str:
+    """A value as the user knows it: statuses and kinds by their Chinese names."""
+    from gisplanner.model import HANDLING_ZH, PROBLEM_STATUS_ZH, ROUND_KIND_ZH, ROUND_STATUS_ZH
+
+    names = {"status": PROBLEM_STATUS_ZH | ROUND_STATUS_ZH, "handling": HANDLING_ZH, "kind": ROUND_KIND_ZH}
+    if isinstance(v, str) and v in names.get(key, {}):
+        return names[key][v]
+    return _show(v)
+
+
 def _change(key: str, old, new) -> str:
-    return f"{FIELD_ZH.get(key, key)} {_show(old)} → {_show(new)}"
+    return f"{FIELD_ZH.get(key, key)} {show_value(key, old)} → {show_value(key, new)}"
 
 
 # -- recording what the user is about to save ---------------------------------------------------
@@ -171,7 +203,7 @@ def _record_pending(session: Session) -> dict[tuple, _Pending]:
             for attr in mapper.column_attrs:
                 hist = state.attrs[attr.key].history
                 old = hist.deleted[0] if hist.deleted else (hist.unchanged[0] if hist.unchanged else None)
-                if hist.added and hist.deleted and attr.key != version_key:
+                if hist.added and hist.deleted and attr.key not in (version_key, *STAMPS):
                     mine[attr.key] = (old, hist.added[0])
                 seen[attr.key] = old if (hist.deleted or hist.unchanged) else state.dict.get(attr.key)
             key = (mapper.class_, state.identity)
@@ -210,9 +242,12 @@ def _conflicts(store: Store, pending: dict[tuple, _Pending]) -> list[Conflict]:
             theirs = {
                 k: (p.seen.get(k), v)
                 for k, v in now.items()
-                if k != p.version_key and k in p.seen and p.seen.get(k) != v
+                if k not in (p.version_key, *STAMPS) and k in p.seen and p.seen.get(k) != v
             }
-            out.append(Conflict(p.table, p.key, p.label, your_version, now[p.version_key], theirs, p.mine))
+            out.append(
+                Conflict(p.table, p.key, p.label, your_version, now[p.version_key], theirs, p.mine,
+                         now.get("updated_by"), now.get("updated_at"), now)
+            )  # fmt: skip
     return out
 
 
@@ -266,6 +301,78 @@ def unit_of_work(
             time.sleep(wait * attempt)
 
 
+def _row_values(obj) -> dict[str, object]:
+    mapper = inspect(obj).mapper
+    return {a.key: getattr(obj, a.key) for a in mapper.column_attrs}
+
+
+def save_action(
+    store: Store,
+    cls: type,
+    key,
+    seen: dict,
+    action: Callable[[Session, object], T],
+    *,
+    mine: dict | None = None,
+    scope=None,
+    retries: int = 2,
+) -> T:
+    """The one save path of the forms: run ``action(session, row)`` on the row `key` of `cls`,
+    if it is still the version the user `seen` (a dict of the values the form showed, with the
+    version column).
+
+    Otherwise :class:`ConflictError` with one :class:`Conflict` saying who saved the newer
+    version and when, what they changed (`theirs`), what this save would change (`mine`, for a
+    form: field -> (seen, typed)) and the row as it is now (`current`, to save again over it:
+    :func:`resolve`). The versioned UPDATE checks once more at flush, so a save racing this one
+    is refused the same way. Nothing is written on a conflict.
+    """
+    mapper = inspect(cls)
+    vkey = mapper.get_property_by_column(mapper.version_id_col).key
+    if vkey not in seen:
+        raise ValueError(f"seen must hold the version column {vkey!r}")
+    table = mapper.local_table.name
+    mine = dict(mine or {})
+
+    def check(s: Session):
+        obj = s.get(cls, key, populate_existing=True)
+        label = _label(obj) if obj is not None else f" #{key}"
+        if obj is None:
+            return None, Conflict(table, (key,), label, seen[vkey], None, {}, mine)
+        if getattr(obj, vkey) != seen[vkey]:
+            now = _row_values(obj)
+            theirs = {
+                k: (seen[k], now[k])
+                for k in seen
+                if k not in (vkey, *STAMPS) and k in now and now[k] != seen[k]
+            }
+            return obj, Conflict(table, (key,), label, seen[vkey], now[vkey], theirs, mine,
+                                 now.get("updated_by"), now.get("updated_at"), now)  # fmt: skip
+        return obj, None
+
+    def work(s: Session) -> T:
+        obj, conflict = check(s)
+        if conflict is not None:
+            raise ConflictError([conflict])
+        result = action(s, obj)
+        s.flush()
+        return result
+
+    try:
+        return unit_of_work(store, work, scope=scope, retries=retries)
+    except ConflictError:
+        raise
+    except Exception as e:
+        # a domain module that caught the stale UPDATE itself (problems: ProblemConflict)
+        if not getattr(e, "stale", False):
+            raise
+        with store.session() as s:
+            _obj, conflict = check(s)
+        if conflict is None:
+            raise
+        raise ConflictError([conflict]) from e
+
+
 def save_edit(
     store: Store,
     cls: type,
@@ -284,28 +391,70 @@ def save_edit(
     """
     mapper = inspect(cls)
     vkey = mapper.get_property_by_column(mapper.version_id_col).key
-    if vkey not in seen:
-        raise ValueError(f"seen must hold the version column {vkey!r}")
-    table = mapper.local_table.name
+    mine = {k: (seen.get(k), v) for k, v in changes.items() if seen.get(k) != v}
 
-    def work(s: Session) -> int:
-        obj = s.get(cls, key)
-        mine = {k: (seen.get(k), v) for k, v in changes.items() if seen.get(k) != v}
-        label = _label(obj) if obj is not None else f" #{key}"
-        if obj is None:
-            raise ConflictError([Conflict(table, (key,), label, seen[vkey], None, {}, mine)])
-        if getattr(obj, vkey) != seen[vkey]:
-            theirs = {
-                k: (seen[k], getattr(obj, k))
-                for k in seen
-                if k != vkey and hasattr(obj, k) and getattr(obj, k) != seen[k]
-            }
-            raise ConflictError(
-                [Conflict(table, (key,), label, seen[vkey], getattr(obj, vkey), theirs, mine)]
-            )
+    def apply(_s: Session, obj) -> int:
         for k, v in changes.items():
             setattr(obj, k, v)
-        s.flush()
-        return getattr(obj, vkey)
+        return obj  # the version is read after the flush
 
-    return unit_of_work(store, work, scope=scope, retries=retries)
+    obj = save_action(store, cls, key, seen, apply, mine=mine, scope=scope, retries=retries)
+    return getattr(obj, vkey)
+
+
+# -- after a conflict: keep mine, take theirs, or merge -------------------------------------------
+KEEP_MINE, TAKE_THEIRS, MERGE = "mine", "theirs", "merge"
+
+
+def resolve(conflict: Conflict, changes: dict, choice: str, picks: dict[str, str] | None = None):
+    """What to save after `conflict`: ``(seen, changes)`` for :func:`save_edit`, or None.
+
+    - KEEP_MINE: all of the user's `changes`, over the other official's version (their changes
+      to other fields stay; where both changed a field, the user's value wins);
+    - TAKE_THEIRS: nothing is saved (the form is reloaded with their version);
+    - MERGE: their changes and the user's, field by field; for a field both changed, `picks`
+      says whose value to keep (``{"phone": "theirs"}``; the user's by default).
+
+    The new `seen` is the row as it is now, so the save checks against *that* version: a third
+    change meanwhile is again a conflict, never overwritten silently.
+    """
+    if choice == TAKE_THEIRS:
+        return None
+    if conflict.their_version is None:
+        raise ConflictError([conflict])  # deleted meanwhile: nothing to save over
+    seen = dict(conflict.current)
+    if choice == KEEP_MINE:
+        return seen, dict(changes)
+    if choice != MERGE:
+        raise ValueError(f"unknown choice {choice!r}")
+    picks = picks or {}
+    merged = {}
+    for k, v in changes.items():
+        if k in conflict.both and picks.get(k, KEEP_MINE) == TAKE_THEIRS:
+            continue
+        merged[k] = v
+    return seen, merged
+
+
+# -- who saved: every versioned row notes the user and time of its last save ---------------------
+def _stamp(sess: Session, _ctx, _instances) -> None:
+    who = sess.info.get("user")
+    if who is None:
+        from gisplanner.audit import current_user
+
+        who = current_user()
+    now = None
+    # updates only: a conflict always follows an update, and a fresh row (a demo, an import)
+    # stays the same from run to run
+    for obj in sess.dirty:
+        mapper = inspect(obj).mapper
+        if mapper.version_id_col is None or "updated_by" not in mapper.attrs:
+            continue
+        if not sess.is_modified(obj):
+            continue
+        now = now or utcnow().replace(microsecond=0)
+        obj.updated_by = who[:63]
+        obj.updated_at = now
+
+
+event.listen(Session, "before_flush", _stamp)

@@ -176,10 +176,16 @@ def load_areas(store: Store) -> pd.DataFrame:
 def load_targets(store: Store) -> pd.DataFrame:
     """Every target: id, area_id, kind (categorical), special (bool)."""
     special = " OR ".join(f"{c} = {'1' if store.is_sqlite else 'true'}" for c in SPECIAL_GROUP_TAGS)
+    scope = getattr(store, "bound_scope", None)  # the signed-in user's villages only
+    where = (
+        ""
+        if scope is None
+        else f"WHERE area_id IN ({','.join(map(str, sorted(scope.village_ids))) or '-1'}) "
+    )
     rows = _fetch(
         store,
         "SELECT id, area_id, CASE kind WHEN 'household' THEN 0 WHEN 'enterprise' THEN 1 ELSE 2 END, "
-        f"CASE WHEN {special} THEN 1 ELSE 0 END FROM target ORDER BY id",
+        f"CASE WHEN {special} THEN 1 ELSE 0 END FROM target {where}ORDER BY id",
     )
     a = np.array(rows, dtype=np.int64).reshape(-1, 4)
     return pd.DataFrame(
@@ -262,6 +268,13 @@ def load_inputs(
     all_t = load_targets(store) if targets is None else _normalise_targets(targets)
     if round_ids:
         q = _placeholders(store, len(round_ids))
+        scope = getattr(store, "bound_scope", None)  # signed in: the user's villages only
+        mine = (
+            ""
+            if scope is None
+            else " AND target_id IN (SELECT id FROM target WHERE area_id IN "
+            f"({','.join(map(str, sorted(scope.village_ids))) or '-1'}))"
+        )
         vt, vc = _int_columns(
             store,
             [
@@ -269,10 +282,10 @@ def load_inputs(
                 "CASE outcome WHEN 'met' THEN 0 WHEN 'not_home' THEN 1 WHEN 'refused' THEN 2 "
                 "WHEN 'moved' THEN 3 ELSE 4 END",
             ],
-            f"FROM visit WHERE round_id IN ({q})",
+            f"FROM visit WHERE round_id IN ({q}){mine}",
             round_ids,
         )
-        problems = _load_problems(store, f"FROM problem WHERE round_id IN ({q})", round_ids)
+        problems = _load_problems(store, f"FROM problem WHERE round_id IN ({q}){mine}", round_ids)
     else:
         vt = vc = np.empty(0, np.int64)
         problems = _load_problems(store, "", [])

@@ -76,6 +76,8 @@ class Area(Base):
     # the outline was derived from the households (Voronoi cells per village), not from a boundary file
     derived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(63))  # who saved last (conflict dialogs)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     parent: Mapped[Area | None] = relationship(remote_side="Area.id", back_populates="children")
     children: Mapped[list[Area]] = relationship(back_populates="parent")
@@ -136,6 +138,8 @@ class Target(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(63))  # who saved last (conflict dialogs)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     # household
     members: Mapped[int | None] = mapped_column(Integer)
@@ -240,6 +244,8 @@ class Cadre(Base):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # the town the cadre serves
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(63))  # who saved last (conflict dialogs)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     unit: Mapped[Unit | None] = relationship()
     leaves: Mapped[list[CadreLeave]] = relationship(
@@ -342,6 +348,8 @@ class Round(Base):
     parent_round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(63))  # who saved last (conflict dialogs)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     sessions: Mapped[list[VisitSession]] = relationship(back_populates="round", order_by="VisitSession.start")
     teams: Mapped[list[Team]] = relationship(back_populates="round")
@@ -404,6 +412,8 @@ class Team(Base):
     office_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     phone: Mapped[str | None] = mapped_column(String(30))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(63))  # who saved last (conflict dialogs)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     round: Mapped[Round] = relationship(back_populates="teams")
     members: Mapped[list[TeamMember]] = relationship(
@@ -564,6 +574,8 @@ class Problem(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(63))  # who saved last (conflict dialogs)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     target: Mapped[Target] = relationship()
     unit: Mapped[Unit | None] = relationship()

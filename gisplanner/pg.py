@@ -55,16 +55,31 @@ RLS_TABLES = {
     "problem_event": ("problem_id IN (SELECT id FROM problem)",) * 2,
     # who printed or exported what: each role sees its own entries; anyone may add one
     "print_log": (f'"user" = {_WHO}', "true"),
-    # settings: the shared ones, and only the role's own scope binding (never changeable by it)
-    "setting": ("key NOT LIKE 'scope:%' OR key = 'scope:' || current_user", "key NOT LIKE 'scope:%'"),
+    # settings: the shared ones, and only the role's own scope and role bindings (never changeable
+    # by it: a town role cannot make itself 负责人 or widen its area)
+    "setting": (
+        "(key NOT LIKE 'scope:%' AND key NOT LIKE 'role:%') "
+        "OR key IN ('scope:' || current_user, 'role:' || current_user)",
+        "key NOT LIKE 'scope:%' AND key NOT LIKE 'role:%'",
+    ),
 }
-_WRITE_ONLY = {"setting": "key NOT LIKE 'scope:%'"}  # a second policy: what may be changed at all
+# a second policy: what may be changed at all
+_WRITE_ONLY = {"setting": "key NOT LIKE 'scope:%' AND key NOT LIKE 'role:%'"}
 # the tables a town role writes (grant_official); everything else it only reads
 TOWN_WRITES = (
     "target", "visit", "problem", "problem_event", "assignment", "round", "visit_session", "team",
     "team_member", "route", "route_stop", "cadre", "cadre_leave", "session_team", "setting",
 )  # fmt: skip
-SCOPE_SETTING_PREFIX = "scope:"  # setting key: scope:<user> -> area id the user is bound to
+# what each application role (gisplanner.roles) may write in the server; the rest is read-only.
+# 录入员 enters results and registers problems; the others plan (user management is the owner's)
+ROLE_WRITES = {
+    "entry": {"visit": "INSERT, UPDATE", "problem": "INSERT, UPDATE", "problem_event": "INSERT"},
+    "planner": dict.fromkeys(TOWN_WRITES, "INSERT, UPDATE, DELETE"),
+    "supervisor": dict.fromkeys(TOWN_WRITES, "INSERT, UPDATE, DELETE"),
+    "admin": dict.fromkeys(TOWN_WRITES, "INSERT, UPDATE, DELETE"),
+}
+SCOPE_SETTING_PREFIX = "scope:"
+ROLE_SETTING_PREFIX = "role:"  # setting key: scope:<user> -> area id the user is bound to
 _ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _POSTGIS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> PostGIS installed?
 
@@ -356,21 +371,35 @@ def row_level_security_enabled(engine: Engine) -> bool:
         )
 
 
-def grant_official(engine: Engine, role: str, area_id: int, *, create: bool = False) -> None:
-    """Bind a PostgreSQL role to an area and give it the rights to read and edit the data.
+def grant_official(
+    engine: Engine, role: str, area_id: int, *, create: bool = False, app_role: str = "planner"
+) -> None:
+    """Bind a PostgreSQL role to an area and an application role (录入员 entry, 规划员 planner,
+    负责人 supervisor, 管理员 admin) and give it the server rights of that role: a 录入员 can
+    add visits and problems but the server refuses its writes to rounds, teams or targets.
 
     `create` also creates the role (NOLOGIN; set a password with your usual tools).
     """
     role = _check_role(role)
+    if app_role not in ROLE_WRITES:
+        raise ValueError(f"未知的角色 {app_role!r}（可用：{'、'.join(ROLE_WRITES)}）")
     with engine.begin() as conn:
         if create:
             exists = conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
             if not exists:
                 conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
-        conn.execute(text(f"GRANT USAGE ON SCHEMA {_current_schema(conn)} TO {role}"))
-        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_current_schema(conn)} TO {role}"))
-        conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(TOWN_WRITES)} TO {role}"))
+        schema = _current_schema(conn)
+        conn.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {role}"))
+        conn.execute(text(f"REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} FROM {role}"))
+        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}"))
+        for table, privileges in ROLE_WRITES[app_role].items():
+            conn.execute(text(f"GRANT {privileges} ON {table} TO {role}"))
         conn.execute(text(f"GRANT INSERT ON print_log TO {role}"))
+        conn.execute(text("DELETE FROM setting WHERE key = :k"), {"k": ROLE_SETTING_PREFIX + role})
+        conn.execute(
+            text("INSERT INTO setting (key, value) VALUES (:k, :v)"),
+            {"k": ROLE_SETTING_PREFIX + role, "v": app_role},
+        )
         conn.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_current_schema(conn)} TO {role}"))
         conn.execute(text("DELETE FROM setting WHERE key = :k"), {"k": SCOPE_SETTING_PREFIX + role})
         conn.execute(

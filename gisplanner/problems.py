@@ -93,6 +93,8 @@ class ProblemError(ValueError):
 class ProblemConflict(ProblemError):
     """Someone else changed the problem since it was read (optimistic locking)."""
 
+    stale = True  # gisplanner.concurrency.save_action turns it into a full ConflictError
+
 
 # -- deadlines ----------------------------------------------------------------------------------
 @dataclass
@@ -170,6 +172,7 @@ def _event(s: Session, p: Problem, actor: str, action: str, frm, to, note, at: d
         problem_id=p.id, at=at, actor=actor.strip(), action=action, from_status=frm, to_status=to, note=note
     )
     s.add(ev)
+    s.info.setdefault("user", actor.strip())  # who saved the row (unless signed in as someone)
     if action != "create":  # the row is written (and its version bumped) even if no value changed,
         flag_modified(p, "status")  # so every event is one version and a stale screen is always caught
     return ev
@@ -515,13 +518,21 @@ def problems_frame(
 ) -> pd.DataFrame:
     """Problems for tables and the map: one row each with its target's point, area and unit."""
     today = today or dt.date.today()
+    scope = getattr(store, "bound_scope", None)
+    if scope is not None:  # the signed-in user's villages, in SQL (indexes, not a city-wide scan)
+        allowed = scope.village_ids
+        area_ids = sorted(allowed if area_ids is None else [a for a in area_ids if a in allowed])
+    where = ""
+    if area_ids is not None:
+        area_ids = [int(a) for a in area_ids]
+        where = f"WHERE t.area_id IN ({','.join(map(str, area_ids)) or '-1'}) "
     df = store.read_frame(
         "SELECT p.id, p.target_id, t.name AS target_name, t.address, t.lon, t.lat, t.area_id, "
         "a.code AS area_code, a.name AS area_name, p.category, p.description, p.handling, p.level, "
         "p.unit_id, u.name AS unit_name, p.status, p.deadline, p.reply, p.callback_at, p.satisfaction, "
         "p.escalations, p.created_at, p.closed_at, p.version "
         "FROM problem p JOIN target t ON t.id = p.target_id JOIN area a ON a.id = t.area_id "
-        "LEFT JOIN unit u ON u.id = p.unit_id ORDER BY p.id"
+        "LEFT JOIN unit u ON u.id = p.unit_id " + where + "ORDER BY p.id"
     )
     if area_ids is not None:
         df = df[df["area_id"].isin(list(area_ids))].reset_index(drop=True)

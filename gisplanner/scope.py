@@ -187,8 +187,11 @@ def check_user_name(store: Store, user: str) -> None:  # noqa: ARG001 - the stor
 
 
 def bind_user(store: Store, user: str, area_id: int) -> Scope:
-    """Bind a user name (the login, or the PostgreSQL role) to an area."""
+    """Bind a user name (the login, or the PostgreSQL role) to an area (an administrator's job)."""
+    from gisplanner.roles import require
+
     check_user_name(store, user)
+    require(store, "users.manage")
     scope = Scope.for_area(store, area_id, user)  # checks the area exists
     with store.session() as s:
         row = s.get(Setting, SETTING_PREFIX + user)

@@ -126,7 +126,13 @@ class AreaTree:
     def load(cls, conn_or_store) -> AreaTree:
         q = select(A.c.id, A.c.code, A.c.name, A.c.level, A.c.parent_id).order_by(A.c.code)
         if isinstance(conn_or_store, Store):
-            return cls(conn_or_store.read_frame(q))
+            scope = conn_or_store.bound_scope
+            if scope is None:
+                return cls(conn_or_store.read_frame(q))
+            # signed in: the user's area is the root of the tree, nothing above or beside it
+            df = conn_or_store.read_frame(q.where(A.c.id.in_(sorted(scope.area_ids))))
+            df.loc[df["id"] == scope.area_id, "parent_id"] = None
+            return cls(df)
         return cls(pd.read_sql(q, conn_or_store))
 
     def id_of(self, code: str) -> int:

@@ -143,6 +143,9 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # the signed-in user, role and scope on a shared database (gisplanner.roles.sign_in);
+        # None: a single-user file with every right
+        self.binding = None
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -280,6 +283,8 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A session that commits when the block ends and rolls everything back on error."""
         s = self._sessions()
+        if self.binding is not None:
+            self.binding.attach(s)  # writes as the user; the role and scope refuse the rest
         try:
             yield s
             s.commit()
@@ -290,6 +295,15 @@ class Store:
             s.close()
 
     # -- read-only queries for maps, tables and reports ------------------------------------
+    @property
+    def bound_scope(self):
+        """The signed-in user's scope (:class:`gisplanner.scope.Scope`), None for everything.
+
+        The map, tables, dashboard and prints read only this scope by default: the villages' ids
+        go into the WHERE clause, so the server uses its indexes instead of scanning the city
+        (and row-level security, when on, has nothing left to filter)."""
+        return None if self.binding is None else self.binding.scope
+
     def read_frame(self, sql, params: dict | None = None) -> pd.DataFrame:
         with self.engine.connect() as conn:
             return pd.read_sql(sql if not isinstance(sql, str) else text(sql), conn, params=params)
@@ -351,6 +365,7 @@ class Store:
             q = q.where(Area.level == level)
         if parent_id is not None:
             q = q.where(Area.parent_id == parent_id)
+        scope = scope if scope is not None else self.bound_scope
         if scope is not None:
             q = q.where(Area.id.in_(sorted(scope.area_ids)))
         df = self.read_frame(q.order_by(Area.code))
@@ -360,7 +375,12 @@ class Store:
         return gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
 
     def roads_gdf(self) -> gpd.GeoDataFrame:
-        df = self.read_frame("SELECT id, name, kind, area_id, geometry FROM road")
+        sql = "SELECT id, name, kind, area_id, geometry FROM road"
+        if self.bound_scope is not None:  # the roads of the user's area (as row-level security)
+            sql += (
+                f" WHERE area_id IN ({','.join(str(a) for a in sorted(self.bound_scope.area_ids)) or '-1'})"
+            )
+        df = self.read_frame(sql)
         geom = shapely.from_wkb(df.pop("geometry").to_numpy())
         import geopandas as gpd
 
@@ -372,9 +392,10 @@ class Store:
         """Targets with their latest visit outcome and date, and counts of open problems.
 
         A plain DataFrame with lon/lat columns (fast at 250k rows); see :meth:`targets_gdf`.
-        `scope` (a :class:`gisplanner.scope.Scope`) keeps only the targets in its villages.
+        `scope` (a :class:`gisplanner.scope.Scope`) keeps only the targets in its villages; by
+        default the signed-in user's scope.
         """
-        area_ids = scoped_area_ids(area_ids, scope)
+        area_ids = scoped_area_ids(area_ids, scope if scope is not None else self.bound_scope)
         q = select(
             Target.id, Target.kind, Target.ext_id, Target.name, Target.address, Target.building,
             Target.unit_no, Target.phone, Target.lon, Target.lat, Target.area_id, Target.members,
@@ -434,22 +455,36 @@ class Store:
 
     def counts(self) -> dict:
         """What `info` prints: areas per level, targets per kind, cadres, rounds, visits, problems."""
+        scope = self.bound_scope
         with self.session() as s:
-            areas = dict(s.execute(select(Area.level, func.count()).group_by(Area.level)).all())
-            kinds = dict(s.execute(select(Target.kind, func.count()).group_by(Target.kind)).all())
-            rounds = s.execute(
-                select(Round.id, Round.name, Round.kind, Round.status).order_by(Round.id)
-            ).all()
+            aq = select(Area.level, func.count()).group_by(Area.level)
+            tq = select(Target.kind, func.count()).group_by(Target.kind)
+            rq = select(Round.id, Round.name, Round.kind, Round.status).order_by(Round.id)
+            cq = select(func.count()).select_from(Cadre)
+            vq = select(func.count()).select_from(Visit)
+            pq = select(func.count()).select_from(Problem)
+            if scope is not None:  # the signed-in user's area only
+                areas_in, villages = sorted(scope.area_ids), sorted(scope.village_ids)
+                in_scope = select(Target.id).where(Target.area_id.in_(villages))
+                aq = aq.where(Area.id.in_(areas_in))
+                tq = tq.where(Target.area_id.in_(villages))
+                rq = rq.where(Round.scope_area_id.in_(areas_in))
+                cq = cq.where(Cadre.area_id.in_(areas_in))
+                vq = vq.where(Visit.target_id.in_(in_scope))
+                pq = pq.where(Problem.target_id.in_(in_scope))
+            areas = dict(s.execute(aq).all())
+            kinds = dict(s.execute(tq).all())
+            rounds = s.execute(rq).all()
             return {
                 "database": self.describe(),
                 "areas": {lvl: areas.get(lvl, 0) for lvl in ("city", "district", "town", "village")},
                 "households": kinds.get("household", 0),
                 "enterprises": kinds.get("enterprise", 0),
                 "notable_persons": kinds.get("notable", 0),
-                "cadres": s.scalar(select(func.count()).select_from(Cadre)),
+                "cadres": s.scalar(cq),
                 "rounds": len(rounds),
-                "visits": s.scalar(select(func.count()).select_from(Visit)),
-                "problems": s.scalar(select(func.count()).select_from(Problem)),
+                "visits": s.scalar(vq),
+                "problems": s.scalar(pq),
                 "round_list": [
                     {"id": r.id, "name": r.name, "kind": r.kind, "status": r.status} for r in rounds
                 ],

@@ -665,11 +665,19 @@ def team_workloads(store, round_id: int, cfg: WorkloadConfig | None = None) -> l
     return out
 
 
+def _team_or_none(v) -> int | None:
+    return None if v is None or v != v else int(v)  # NaN from a pandas column: unassigned
+
+
 def assign_targets(
-    store, round_id: int, target_ids: Sequence[int], team_id: int | None
+    store, round_id: int, target_ids: Sequence[int], team_id: int | None, *, expected: dict | None = None
 ) -> dict[int, int | None]:
     """Give targets of a round to a team (None: unassign) in one transaction.
 
+    `expected`: target -> the team the user saw (optimistic locking, as
+    :func:`gisplanner.concurrency.save_edit` for versioned rows): when another planner changed
+    any of them meanwhile, nothing is written and :class:`gisplanner.concurrency.ConflictError`
+    lists those targets with both teams (the rows are locked while checked, on PostgreSQL).
     Returns the previous team per target, so the change can be undone with :func:`restore_assignment`.
     """
     from sqlalchemy import select, update
@@ -677,6 +685,8 @@ def assign_targets(
     from gisplanner.model import Assignment, Team
 
     ids = [int(t) for t in target_ids]
+    if expected is not None:
+        _check_expected(store, round_id, ids, team_id, expected)
     with store.session() as s:
         if team_id is not None:
             team = s.get(Team, team_id)
@@ -698,6 +708,42 @@ def assign_targets(
                 .values(team_id=team_id)
             )
     return before
+
+
+def _check_expected(store, round_id: int, ids: list[int], team_id: int | None, expected: dict) -> None:
+    from sqlalchemy import select
+
+    from gisplanner.concurrency import Conflict, ConflictError
+    from gisplanner.model import Assignment, Target, Team
+
+    with store.session() as s:
+        now: dict[int, int | None] = {}
+        for chunk in range(0, len(ids), 900):
+            part = ids[chunk : chunk + 900]
+            q = select(Assignment.target_id, Assignment.team_id).where(
+                Assignment.round_id == round_id, Assignment.target_id.in_(part)
+            )
+            now.update(s.execute(q.with_for_update()).all())
+        changed = [
+            t for t in ids if t in expected and _team_or_none(expected[t]) != _team_or_none(now.get(t))
+        ]
+        if not changed:
+            return
+        teams = dict(s.execute(select(Team.id, Team.name).where(Team.round_id == round_id)).all())
+        names = dict(s.execute(select(Target.id, Target.name).where(Target.id.in_(changed[:200]))).all())
+
+    def team(v) -> str:
+        v = _team_or_none(v)
+        return "（未分配）" if v is None else teams.get(v, f"队伍 {v}")
+
+    theirs, mine = {}, {}
+    for t in changed[:200]:
+        key = f"{names.get(t, t)}（{t}）"
+        theirs[key] = (team(expected[t]), team(now.get(t)))
+        mine[key] = (team(expected[t]), team(team_id))
+    conflict = Conflict("assignment", (round_id,), f"（{len(changed)} 个对象的分配）", None, 0, theirs, mine)
+    conflict.current = {"changed": changed, "now": now}
+    raise ConflictError([conflict])
 
 
 def restore_assignment(store, round_id: int, previous: dict[int, int | None]) -> None:

@@ -315,6 +315,10 @@ def export_webmap(
     progress: Progress = None,
 ) -> dict:
     """Write the map as one self-contained HTML file; returns what it holds."""
+    if unmasked:  # full phone numbers: 负责人 / 管理员 only (gisplanner.roles)
+        from gisplanner.roles import require
+
+        require(store, "export.unmasked")
     m = build_webmap(store, round_id, unmasked=unmasked, progress=progress)
     _report(progress, 0.85, "写出网页")
     page = inline_assets(m.get_root().render())

@@ -161,8 +161,6 @@ def test_a_damage_found_mid_command_is_a_message_with_the_backup(
     assert not (tmp_path / "t.xlsx").exists()
 
 
-
-
 def test_the_start_up_backup_copies_only_a_changed_database(demo_db_path, tmp_path, gisplanner_home):
     """Issue 21: an unchanged database is not copied again at start; any write is."""
     db = copy_db(demo_db_path, tmp_path / "town" / "gisplanner.sqlite")

@@ -75,11 +75,18 @@ def test_overdue_list_history_and_workflow_buttons(window, qtbot, monkeypatch):
     # someone else resolves it meanwhile: our click is refused with a message naming the change
     with window.store.session() as s:
         pw.change_status(s, pid, "resolved", actor="张伟")
-    warnings = []
-    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.warning", lambda *a: warnings.append(a[2]))
+    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
+
+    shown = []
+
+    def take_theirs(dlg):  # the conflict dialog: who saved, what; the user takes their version
+        shown.append(dlg.text())
+        dlg.take_button.click()
+
+    monkeypatch.setattr(ConflictDialog, "exec", take_theirs)
     with qtbot.waitSignal(panel.loaded, timeout=10_000):
         qtbot.mouseClick(panel.buttons["已解决"], Qt.MouseButton.LeftButton)
-    assert warnings and "张伟" in warnings[0]
+    assert shown and "张伟" in shown[0] and "状态 | 办理中 | 已解决" in shown[0]
     with window.store.session() as s:
         assert [e.actor for e in pw.history(s, pid)][-1] == "张伟"
         assert s.scalar(select(Problem.status).where(Problem.id == pid)) == "resolved"

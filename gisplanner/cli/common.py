@@ -18,8 +18,15 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def open_store(args: argparse.Namespace) -> Store:
+    """Open the database; on a shared (PostgreSQL) one, sign in as the login: its role and scope
+    then limit what every command reads and writes (gisplanner.roles)."""
+    from gisplanner.roles import sign_in
+
     try:
-        return Store.open(args.db)
+        store = Store.open(args.db)
+        if not store.is_sqlite:
+            sign_in(store)
+        return store
     except StoreError as e:
         print(f"错误：{e}", file=sys.stderr)
         raise SystemExit(2) from e

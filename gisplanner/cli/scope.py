@@ -1,11 +1,13 @@
 """`scope …`: bind officials to areas, show roll-ups, switch on row-level security (PostgreSQL).
 
-scope bind USER --area CODE        a user (login / PostgreSQL role) works in that area
+scope bind USER --area CODE [--role ROLE]
+                                   a user (login / PostgreSQL role) works in that area, as
+                                   录入员 entry | 规划员 planner | 负责人 supervisor | 管理员 admin
 scope list                         who is bound to what
 scope rollup [--area CODE | --user USER] [--round ID] [--json]
                                    coverage one level down (city → districts → towns → villages)
 scope rls enable|disable           PostgreSQL: the server itself hides rows outside a role's area
-scope rls grant ROLE --area CODE [--create]
+scope rls grant ROLE --area CODE [--role ROLE] [--create]
                                    bind a PostgreSQL role and give it read/edit rights
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import sys
 
 from gisplanner.cli.common import add_db_argument, open_store, print_json
+from gisplanner.store import StoreError
 
 
 def register(sub) -> None:
@@ -24,6 +27,7 @@ def register(sub) -> None:
     add_db_argument(b)
     b.add_argument("user")
     b.add_argument("--area", required=True, help="区划代码")
+    b.add_argument("--role", help="角色：录入员 entry、规划员 planner、负责人 supervisor、管理员 admin")
     b.set_defaults(func=run_bind)
 
     ls = acts.add_parser("list", help="列出已绑定的用户")
@@ -46,6 +50,8 @@ def register(sub) -> None:
     s.add_argument("role", nargs="?")
     s.add_argument("--area", help="grant：区划代码")
     s.add_argument("--create", action="store_true", help="grant：角色不存在时创建（NOLOGIN）")
+    s.add_argument("--role", dest="app_role", default="planner",
+                   help="grant：应用角色（录入员 entry、规划员 planner、负责人 supervisor、管理员 admin），默认规划员")  # fmt: skip
     s.set_defaults(func=run_rls)
     p.set_defaults(func=lambda _a: (p.print_help(), 1)[1])
 
@@ -56,22 +62,29 @@ def _fail(msg: str) -> int:
 
 
 def run_bind(args) -> int:
-    from gisplanner.scope import Scope, ScopeError, bind_user
+    from gisplanner import roles
+    from gisplanner.scope import Scope, bind_user
 
     store = open_store(args)
     try:
+        role = roles.role_key(args.role) if args.role else None
         scope = bind_user(store, args.user, Scope.for_code(store, args.area).area_id)
-    except ScopeError as e:
+        if role:
+            roles.bind_role(store, args.user, role)
+    except StoreError as e:  # ScopeError, RoleError
         return _fail(str(e))
-    print(f"用户 {args.user} 已绑定到{scope.label}（{len(scope.village_ids)} 个村/社区）")
+    as_role = f"，角色：{roles.ROLES[role]}" if role else ""
+    print(f"用户 {args.user} 已绑定到{scope.label}（{len(scope.village_ids)} 个村/社区）{as_role}")
     return 0
 
 
 def run_list(args) -> int:
+    from gisplanner.roles import ROLES, bound_roles
     from gisplanner.scope import AreaIndex, bound_users
 
     store = open_store(args)
     users = bound_users(store)
+    role_names = bound_roles(store)
     idx = AreaIndex.load(store)
     rows = [
         {
@@ -80,6 +93,7 @@ def run_list(args) -> int:
             "code": idx.frame.at[a, "code"] if a in idx.frame.index else None,
             "area": idx.label(a) if a in idx.frame.index else f"（已删除的区域 {a}）",
         }
+        | ({"role": role_names[u]} if u in role_names else {})  # only users given a role (issue 20)
         for u, a in sorted(users.items())
     ]
     if args.json:
@@ -88,7 +102,8 @@ def run_list(args) -> int:
     if not rows:
         print("尚无用户绑定管辖区域（scope bind USER --area CODE）")
     for r in rows:
-        print(f"  {r['user']}：{r['area']} {r['code'] or ''}")
+        role = f" · {ROLES.get(r['role'], r['role'])}" if r.get("role") else ""
+        print(f"  {r['user']}：{r['area']} {r['code'] or ''}{role}")
     return 0
 
 
@@ -123,8 +138,8 @@ def run_rollup(args) -> int:
 
 
 def run_rls(args) -> int:
-    from gisplanner import pg
-    from gisplanner.scope import Scope, ScopeError
+    from gisplanner import pg, roles
+    from gisplanner.scope import Scope
 
     store = open_store(args)
     if not pg.is_postgresql(store.engine):
@@ -140,8 +155,9 @@ def run_rls(args) -> int:
             return _fail("grant 需要角色名和 --area 区划代码")
         try:
             scope = Scope.for_code(store, args.area)
-            pg.grant_official(store.engine, args.role, scope.area_id, create=args.create)
-        except (ScopeError, ValueError) as e:
+            app_role = roles.role_key(args.app_role)
+            pg.grant_official(store.engine, args.role, scope.area_id, create=args.create, app_role=app_role)
+        except (StoreError, ValueError) as e:
             return _fail(str(e))
-        print(f"角色 {args.role} 已绑定到{scope.label}，并授予读取和编辑权限")
+        print(f"角色 {args.role} 已绑定到{scope.label}，按{roles.ROLES[app_role]}授予读取和编辑权限")
     return 0

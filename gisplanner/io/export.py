@@ -126,6 +126,10 @@ def export_targets_xlsx(
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ExportError(f"走访对象只能导出为 .xlsx（得到“{out.name}”）")
+    if unmasked:  # full phone numbers: 负责人 / 管理员 only (gisplanner.roles), refused before reading
+        from gisplanner.roles import require
+
+        require(store, "export.unmasked")
     _report(progress, 0.0, "读取走访对象")
     targets = targets_table(store, unmasked=unmasked, kinds=kinds)
     problems = open_problems_table(store, kinds)

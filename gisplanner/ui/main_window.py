@@ -34,7 +34,7 @@ from gisplanner import logs
 from gisplanner import store as store_mod
 from gisplanner.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
 from gisplanner.store import Store
-from gisplanner.ui import file_dialogs, panels, workers
+from gisplanner.ui import file_dialogs, live, panels, signin, workers
 from gisplanner.ui.map.canvas import MapWidget
 from gisplanner.ui.map.data import load_map_data
 from gisplanner.ui.selection import SelectionModel
@@ -144,6 +144,8 @@ class MainWindow(QMainWindow):
     def set_store(self, store: Store) -> None:
         self.store = store
         self._db_label.setText(self.tr("数据库：") + store.describe())
+        signin.apply_role(self)  # who is signed in, and what the role may do (gisplanner.roles)
+        live.attach(self, store)  # other offices' changes refresh what they affect (PostgreSQL)
         self.refresh()
         # the panels follow the round once the map is drawn: their reads do not slow the map
         self._round_held = True
@@ -430,6 +432,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         for task in list(self._tasks.values()):
             task.cancel()  # long work stops at its next progress report
+        live.detach(self)
         super().closeEvent(event)
 
     def _open_database(self) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from gisplanner import problems as pw
 from gisplanner.model import AREA_LEVEL_ZH, HANDLING_ZH, PROBLEM_CATEGORIES, Problem, Target, Unit
@@ -56,6 +56,7 @@ class ProblemDialog(QDialog):
                 p = s.get(Problem, problem_id)
                 who = p.target.name
                 self.version = p.version
+                self.seen = {a.key: getattr(p, a.key) for a in inspect(Problem).column_attrs}
                 cat, desc, handling, unit = p.category, p.description, p.handling, p.unit_id
             else:
                 who = s.get(Target, target_id).name
@@ -123,6 +124,9 @@ class ProblemDialog(QDialog):
 
     def save(self) -> None:
         handling, unit_id = self.handling.currentData(), self.unit.currentData()
+        if self.problem_id is not None:  # an edit of an existing problem: the one save path
+            self._hand_down_existing(handling, unit_id)
+            return
         try:
             with self.store.session() as s:
                 if self.problem_id is None:
@@ -141,6 +145,31 @@ class ProblemDialog(QDialog):
             self.error.setText(str(e))
             return
         self.accept()
+
+    def _hand_down_existing(self, handling: str, unit_id: int | None) -> None:
+        from gisplanner.store import StoreError
+        from gisplanner.ui import saving
+
+        if handling == "self":
+            self.accept()
+            return
+
+        def action(s, p):
+            return pw.hand_down(s, p.id, handling=handling, unit_id=unit_id, actor=self.actor)
+
+        label = f"{HANDLING_ZH.get(handling, handling)}：{self.unit.currentText()}"
+        try:
+            done, _ = saving.save_action(
+                self, self.store, Problem, self.problem_id, self.seen, action, label=label
+            )
+        except (pw.ProblemError, StoreError) as e:
+            self.error.setText(str(e))
+            return
+        self.result_id = self.problem_id
+        if done:
+            self.accept()
+        else:
+            self.reject()  # the user took the other official's version
 
 
 class DeadlineRulesDialog(QDialog):

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner import rounds
-from gisplanner.model import AREA_LEVEL_ZH, ROUND_KIND_ZH, ROUND_STATUS_ZH, SESSION_KIND_ZH
+from gisplanner.model import AREA_LEVEL_ZH, ROUND_KIND_ZH, ROUND_STATUS_ZH, SESSION_KIND_ZH, Round
+from gisplanner.store import StoreError
+from gisplanner.ui import saving
 
 
 def _qdate(d: dt.date) -> QDate:
@@ -48,6 +50,8 @@ class RoundDialog(QDialog):
         with store.session() as s:
             areas = rounds.area_choices(s)
             cur = rounds.round_dict(s, round_id) if round_id is not None else None
+        # what the form shows: a later save checks it is still this version (optimistic locking)
+        self.seen = saving.snapshot(store, Round, round_id) if round_id is not None else None
         form = QFormLayout()
         self.name = QLineEdit(cur["name"] if cur else "")
         self.name.setPlaceholderText(self.tr("如：2027年春季大走访"))
@@ -136,8 +140,16 @@ class RoundDialog(QDialog):
             )
             self.round_id = self.created.round_id
             return
-        with self.store.session() as s:
-            rounds.update_round(
-                s, self.round_id, name=self.name.text(), kind=self.kind.currentData(),
-                status=self.status.currentData(), start=start, end=end, area_code=self.area.currentData() or "",
-            )  # fmt: skip
+        name, kind, status, area = (self.name.text(), self.kind.currentData(), self.status.currentData(),
+                                    self.area.currentData() or "")  # fmt: skip
+
+        def action(s, _rnd):
+            rounds.update_round(s, self.round_id, name=name, kind=kind, status=status, start=start, end=end,
+                                area_code=area)  # fmt: skip
+
+        changes = {"name": name, "kind": kind, "status": status, "start_date": start, "end_date": end}
+        label = "；".join(f"{k} → {v}" for k, v in changes.items() if self.seen.get(k) != v) or "保存"
+        try:
+            saving.save_action(self, self.store, Round, self.round_id, self.seen, action, label=label)
+        except StoreError as e:
+            raise rounds.RoundError(str(e)) from e

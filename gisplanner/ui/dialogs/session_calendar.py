@@ -266,10 +266,12 @@ class SessionCalendarDialog(QDialog):
 
     # -- changing ------------------------------------------------------------------------------
     def _apply(self, change, done: str) -> bool:
+        from gisplanner.store import StoreError
+        from gisplanner.ui import saving
+
         try:
-            with self.store.session() as s:
-                change(s)
-        except rounds.RoundError as e:
+            saving.run(self.store, change)  # the save path: scope and role checks, reconnects
+        except (rounds.RoundError, StoreError) as e:
             self.message.setStyleSheet("color: #c0392b")
             self.message.setText(str(e))
             return False

@@ -76,9 +76,13 @@ def coverage_round_for(store: Store, round_id: int | None) -> tuple[int, str] | 
     """The round whose coverage the map colours: ``round_id`` if it has visits, else the
     newest round with visits that started before it (a round being planned shows the last
     round's gaps), else ``round_id`` itself."""
+    scope = store.bound_scope  # signed in: the rounds of the user's area (as row-level security)
+    where = (
+        "" if scope is None else f"WHERE r.scope_area_id IN ({','.join(map(str, sorted(scope.area_ids)))}) "
+    )
     rounds = store.read_frame(
         "SELECT r.id, r.name, r.start_date, (SELECT COUNT(*) FROM visit v WHERE v.round_id = r.id) AS n "
-        "FROM round r ORDER BY r.id"
+        f"FROM round r {where}ORDER BY r.id"
     )
     if rounds.empty:
         return None
@@ -201,9 +205,16 @@ def _overdue_per_target(store: Store, ids: np.ndarray, today: dt.date | None = N
     """Open problems past their deadline, per target (any round)."""
     today = today or dt.date.today()
     closed = ",".join(f"'{s}'" for s in CLOSED_STATUSES)
+    scope = store.bound_scope  # the signed-in user's villages only
+    in_scope = (
+        ""
+        if scope is None
+        else " AND target_id IN (SELECT id FROM target WHERE area_id IN "
+        f"({','.join(map(str, sorted(scope.village_ids))) or '-1'}))"
+    )
     p = store.read_frame(
         f"SELECT target_id, COUNT(*) AS n FROM problem WHERE status NOT IN ({closed}) "
-        "AND deadline IS NOT NULL AND deadline < :today GROUP BY target_id",
+        f"AND deadline IS NOT NULL AND deadline < :today{in_scope} GROUP BY target_id",
         {"today": today.isoformat()},
     )
     return pd.Series(ids).map(p.set_index("target_id")["n"]).fillna(0).astype(np.int32).to_numpy()

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from sqlalchemy import select
 
 from gisplanner import cadres as cadre_mod
-from gisplanner.model import SESSION_KIND_ZH, SESSION_KINDS
+from gisplanner.model import SESSION_KIND_ZH, SESSION_KINDS, Cadre
+from gisplanner.store import StoreError
+from gisplanner.ui import saving
 
 COLUMNS = [
     ("ext_id", "编号"),
@@ -47,6 +50,8 @@ class CadreTableModel(QAbstractTableModel):
         self.beginResetModel()
         with self.store.session() as s:
             self.rows = cadre_mod.list_cadres(s)
+            # the version each row was read at: an edit saves only over that (gisplanner.ui.saving)
+            self.versions = dict(s.execute(select(Cadre.id, Cadre.version)).all())
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
@@ -109,10 +114,19 @@ class CadreTableModel(QAbstractTableModel):
                 leaves = [cadre_mod.parse_leave(p) for p in parts]
             else:
                 return False
+            seen = {"version": self.versions.get(r["id"]), "avail_kinds": ",".join(r["kinds"])}
+
+            def action(s, _cadre):
+                return cadre_mod.cadre_dict(cadre_mod.set_availability(s, r["id"], kinds, leaves))
+
+            done, fresh = saving.save_action(None, self.store, Cadre, r["id"], seen, action,
+                                             label=f"{r['name']}：可走访时段/请假")  # fmt: skip
+            if not done:  # the user took the other change: show it
+                self.reload()
+                return False
             with self.store.session() as s:
-                c = cadre_mod.set_availability(s, r["id"], kinds, leaves)
-                fresh = cadre_mod.cadre_dict(c)
-        except cadre_mod.CadreError as e:
+                self.versions[r["id"]] = s.scalar(select(Cadre.version).where(Cadre.id == r["id"]))
+        except (cadre_mod.CadreError, StoreError) as e:
             self.editRefused.emit(f"{r['name']}：{e}")
             return False
         r["kinds"], r["leave"] = fresh["kinds"], fresh["leave"]

@@ -18,7 +18,17 @@ def open_server(window, url: str, on_opened=None) -> None:
 
 
 def _open(url: str, progress=None) -> Store:  # noqa: ARG001 - run_task passes progress
-    return Store.open(url)
+    """Open and sign in: the session is bound to the login's user, role and scope (a login
+    without a role or scope is refused with the reason, and nothing is shown)."""
+    from gisplanner.roles import sign_in
+
+    store = Store.open(url)
+    try:
+        sign_in(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def show_connect_dialog(window) -> None:

@@ -111,7 +111,8 @@ class ScopeBar(QWidget):
         tree = st.AreaTree.load(store)
         self.area.blockSignals(True)
         self.area.clear()
-        self.area.addItem("全部区域", None)
+        bound = store.bound_scope  # signed in: "all" is the user's own area
+        self.area.addItem("全部区域", None if bound is None else tree.code(bound.area_id))
         depth = {"city": 0, "district": 1, "town": 2, "village": 3}
 
         def add(aid: int) -> None:

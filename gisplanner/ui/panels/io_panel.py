@@ -49,7 +49,10 @@ def export_targets(window, path: str | None = None, unmasked: bool | None = None
     if window.store is None:
         return
     if unmasked is None:
-        unmasked = ask_unmasked(window)
+        from gisplanner.roles import allows
+
+        # only 负责人 / 管理员 are offered full phone numbers (the core refuses the others too)
+        unmasked = ask_unmasked(window) if allows(window.store, "export.unmasked") else False
         if unmasked is None:
             return
     if path is None:

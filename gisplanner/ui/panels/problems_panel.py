@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import problems as pw
 from gisplanner.model import CLOSED_STATUSES, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
+from gisplanner.store import StoreError
 from gisplanner.ui import workers
 from gisplanner.ui.lazy import when_shown
 
@@ -45,6 +46,25 @@ STATUS_BUTTONS = [  # (label, target status)
     ("签收办理", "in_progress"), ("已解决", "resolved"), ("解释说明", "explained"),
     ("集中整治", "rectification"), ("重新办理", "in_progress"), ("退回", "open"),
 ]  # fmt: skip
+
+
+SEEN_COLUMNS = ("category", "description", "handling", "level", "unit_id", "status", "deadline", "reply",
+                "callback_at", "satisfaction", "escalations", "version")  # fmt: skip
+
+
+def seen_of(row: pd.Series) -> dict:
+    """The problem as the table row shows it: what a save checks against (optimistic locking)."""
+    out = {}
+    for k in SEEN_COLUMNS:
+        v = row[k]
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            v = None
+        elif isinstance(v, pd.Timestamp):
+            v = v.to_pydatetime()
+        elif k in ("unit_id", "escalations", "version"):
+            v = int(v)
+        out[k] = v
+    return out
 
 
 class ProblemsTableModel(QAbstractTableModel):
@@ -163,6 +183,7 @@ class ProblemsPanel(QWidget):
         rules = QPushButton("时限设置…")
         rules.clicked.connect(self._deadline_rules)
         bar.addWidget(rules)
+        self.rules_button = rules
         self.escalate_all = QPushButton("超期问题一键升级")
         self.escalate_all.clicked.connect(self._escalate_all)
         bar.addWidget(self.escalate_all)
@@ -283,17 +304,38 @@ class ProblemsPanel(QWidget):
         self.buttons["答复群众…"].setEnabled(status is not None)
         self.buttons["电话回访…"].setEnabled(closed)
         self.buttons["督办升级"].setEnabled(status is not None and not closed and row["level"] != "city")
+        self._apply_role()
+
+    def _apply_role(self) -> None:
+        """Grey out what the signed-in role may not do (the core refuses it anyway)."""
+        from gisplanner.roles import allows
+
+        store = self.window_.store
+        if store is None:
+            return
+        handle, supervise = allows(store, "problems.handle"), allows(store, "problems.supervise")
+        for key, b in self.buttons.items():
+            if not (supervise if key == "督办升级" else handle):
+                b.setEnabled(False)
+        for b in (self.escalate_all, self.rules_button):
+            b.setEnabled(supervise)
 
     # -- actions ---------------------------------------------------------------------------
-    def _run(self, fn, *args, **kw) -> bool:
+    def _run(self, fn, *args, label: str | None = None, **kw) -> bool:
         row = self.current_row()
         if row is None:
             return False
         pid = int(row["id"])
+        from gisplanner.model import Problem
+        from gisplanner.ui import saving
+
+        def action(s, _problem):  # the version was checked by the save path (the row shown)
+            return fn(s, pid, *args, actor=self.actor, **kw)
+
         try:
-            with self.window_.store.session() as s:
-                fn(s, pid, *args, actor=self.actor, expected_version=int(row["version"]), **kw)
-        except pw.ProblemError as e:
+            saving.save_action(self, self.window_.store, Problem, pid, seen_of(row), action,
+                               label=label or getattr(fn, "__name__", ""))  # fmt: skip
+        except (pw.ProblemError, StoreError) as e:
             QMessageBox.warning(self, "操作未完成", str(e))
             self._keep_id = pid
             self.reload()
@@ -308,11 +350,11 @@ class ProblemsPanel(QWidget):
             note, ok = QInputDialog.getText(self, label, "说明：")
             if not ok:
                 return False
-        return self._run(pw.change_status, to, note=note or None)
+        return self._run(pw.change_status, to, note=note or None, label=label)
 
     def _reply(self) -> bool:
         text, ok = QInputDialog.getMultiLineText(self, "答复群众", "答复内容：")
-        return ok and self._run(pw.record_reply, text)
+        return ok and self._run(pw.record_reply, text, label="答复群众")
 
     def _callback(self) -> bool:
         items = list(pw.SATISFACTION_ZH.values())
@@ -320,10 +362,10 @@ class ProblemsPanel(QWidget):
         if not ok:
             return False
         key = next(k for k, v in pw.SATISFACTION_ZH.items() if v == choice)
-        return self._run(pw.record_callback, key)
+        return self._run(pw.record_callback, key, label=f"电话回访（{choice}）")
 
     def _escalate(self) -> bool:
-        return self._run(pw.escalate, today=self.today)
+        return self._run(pw.escalate, today=self.today, label="督办升级")
 
     def _hand_down(self) -> None:
         from gisplanner.ui.dialogs.problem_dialog import ProblemDialog

@@ -49,6 +49,8 @@ from gisplanner.model import (
     Route,
 )
 from gisplanner.problems import ProblemError
+from gisplanner.store import StoreError
+from gisplanner.ui import saving
 from gisplanner.ui import file_dialogs
 from gisplanner.ui.lazy import when_shown
 from gisplanner.visit_time import WhenError, parse_when
@@ -360,12 +362,15 @@ class ResultsEntryPanel(QWidget):
         when = self.visited_at()
         try:
             appt = self.appointment(when)
-            with self.store.session() as s:
-                v = rs.record_stop(s, st["id"], self.outcome, actor=self.actor, notes=self.note_edit.text(),
-                                   problems=self.pending, visited_at=when, visitors=self.visitors_edit.text(),
-                                   appointment_at=appt, late_entry=self.late_entry.isChecked())  # fmt: skip
-                vid = v.id
-        except (rs.ResultsError, ProblemError) as e:
+            notes, visitors, late = (
+                self.note_edit.text(),
+                self.visitors_edit.text(),
+                self.late_entry.isChecked(),
+            )
+            vid = saving.run(self.store, lambda s: rs.record_stop(
+                s, st["id"], self.outcome, actor=self.actor, notes=notes, problems=self.pending, visited_at=when,
+                visitors=visitors, appointment_at=appt, late_entry=late).id)  # fmt: skip
+        except (rs.ResultsError, ProblemError, StoreError) as e:
             self._error(str(e))
             if isinstance(e, rs.VisitTimeError):
                 (self.appt_edit if e.field == "约定回访时间" else self.date_edit).setFocus()
@@ -416,14 +421,13 @@ class ResultsEntryPanel(QWidget):
             self.outcome_edit.setFocus()
             return
         try:
-            with self.store.session() as s:
-                when = self.visited_at()
-                v = rs.record_visit(s, target_id=int(ids[0]), outcome=self.outcome, actor=self.actor,
-                                    round_id=self.window_.current_round_id, notes=self.note_edit.text(),
-                                    problems=self.pending, visited_at=when, visitors=self.visitors_edit.text(),
-                                    appointment_at=self.appointment(when))  # fmt: skip
-                planned = v.planned
-        except (rs.ResultsError, ProblemError) as e:
+            when = self.visited_at()
+            appt, rid = self.appointment(when), self.window_.current_round_id
+            notes, visitors = self.note_edit.text(), self.visitors_edit.text()
+            planned = saving.run(self.store, lambda s: rs.record_visit(
+                s, target_id=int(ids[0]), outcome=self.outcome, actor=self.actor, round_id=rid, notes=notes,
+                problems=self.pending, visited_at=when, visitors=visitors, appointment_at=appt).planned)  # fmt: skip
+        except (rs.ResultsError, ProblemError, StoreError) as e:
             self._error(str(e))
             return
         self.message.setStyleSheet("color: #2a7a2a;")

@@ -83,10 +83,43 @@ class AssignTargetsCommand(QUndoCommand):
 
     def redo(self) -> None:
         store = self.panel.window.store
-        before = assign_targets(store, self.round_id, self.target_ids, self.team_id)
+        if self.previous is None:  # the first time: only over the assignments the user saw
+            before = self._assign_checked(store)
+            if before is None:  # the user took the other planner's assignments
+                self.previous = {}
+                self.setObsolete(True)
+                self.panel.reload()
+                return
+        else:
+            before = assign_targets(store, self.round_id, self.target_ids, self.team_id)
         if self.previous is None:
             self.previous = before
         self.panel.reload()
+
+    def _assign_checked(self, store) -> dict | None:
+        """Assign through the optimistic check; a conflict is shown (keep mine / theirs / merge)."""
+        from gisplanner import concurrency as cc
+        from gisplanner.ui import saving
+
+        seen = {t: self.panel.assigned.get(t) for t in self.target_ids}
+        try:
+            return assign_targets(store, self.round_id, self.target_ids, self.team_id, expected=seen)
+        except cc.ConflictError as e:
+            conflict = e.conflicts[0]
+            choice, picks = saving.ask(self.panel, conflict)
+            if choice == cc.TAKE_THEIRS:
+                return None
+            ids = self.target_ids
+            if choice == cc.MERGE:  # their targets stay theirs unless the user picked them back
+                theirs_kept = {k for k, who in picks.items() if who == cc.TAKE_THEIRS}
+                changed = set(conflict.current["changed"])
+                keys = {k: t for k, t in zip(conflict.theirs, conflict.current["changed"], strict=False)}
+                keep_theirs = {t for k, t in keys.items() if k in theirs_kept} | (
+                    changed - set(keys.values())
+                )
+                ids = [t for t in ids if t not in keep_theirs]
+            self.target_ids = ids
+            return assign_targets(store, self.round_id, ids, self.team_id)
 
     def undo(self) -> None:
         if self.previous is not None:

@@ -117,6 +117,9 @@ def print_to_pdf(
         if user is None
         else PrintContext(user=user, unmasked=unmasked, **extra)
     )
+    from gisplanner.roles import require_print
+
+    require_print(store, ctx.unmasked or ctx.leader_copy)  # refused before a page is drawn
     if items is None:
         items = PRINTOUTS[kind].build(store, round_id, ctx, progress)
     if not items:

@@ -80,6 +80,11 @@ class PrintDialog(QDialog):
         lay.addWidget(self.info)
         lay.addLayout(self.choices)
         lay.addWidget(self.unmasked)
+        from gisplanner.roles import allows
+
+        if not allows(self.main_window.store, "print.unmasked"):  # the core refuses it too
+            self.unmasked.setEnabled(False)
+            self.unmasked.setToolTip("完整电话和证件号码只有负责人、管理员可以打印或查看")
         lay.addWidget(self.leader_copy)
         lay.addLayout(buttons)
         lay.addWidget(close)
@@ -165,12 +170,15 @@ class PrintDialog(QDialog):
 
     # -- outputs -------------------------------------------------------------------------------
     def paint_on(self, printer: QPrinter) -> int:
+        from gisplanner.roles import require_print
+
         items = self.build_items()
+        require_print(self.main_window.store, self.ctx.unmasked or self.ctx.leader_copy)
         return paint(printer, self.kind, items, self.ctx, footer=PRINTOUTS[self.kind].title)
 
-    def _log(self, pages: int) -> None:
+    def _log(self, pages: int, prefix: str = "") -> None:
         what = describe(self.main_window.store, self.kind, self.round_id, len(self.items or []), self.ctx)
-        log_print(self.main_window.store, self.ctx, what, pages)
+        log_print(self.main_window.store, self.ctx, (prefix + what)[:200], pages)
 
     def _ready(self) -> bool:
         """Build the data first, so a round with nothing to print says why instead of printing blank;
@@ -196,6 +204,8 @@ class PrintDialog(QDialog):
         dlg.paintRequested.connect(lambda p: pages.__setitem__("n", self.paint_on(p)))
         if dlg.exec() == QDialog.DialogCode.Accepted:  # the preview's print button was used
             self._log(pages["n"])
+        elif self.ctx is not None and (self.ctx.unmasked or self.ctx.leader_copy) and pages["n"]:
+            self._log(pages["n"], prefix="屏幕预览（未打印）：")  # full phones seen on screen: logged too
 
     def print_to_printer(self) -> None:
         if not self._ready():
