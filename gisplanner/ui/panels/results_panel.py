@@ -50,8 +50,7 @@ from gisplanner.model import (
 )
 from gisplanner.problems import ProblemError
 from gisplanner.store import StoreError
-from gisplanner.ui import saving
-from gisplanner.ui import file_dialogs
+from gisplanner.ui import file_dialogs, saving
 from gisplanner.ui.lazy import when_shown
 from gisplanner.visit_time import WhenError, parse_when
 
