@@ -32,10 +32,13 @@ pdffonts "$work/sheets.pdf" | tee "$work/fonts.txt"
 grep -Eqi 'wenquanyi|wqy|cjk|hei|song' "$work/fonts.txt" || { echo "package-check: no CJK font embedded in the PDF" >&2; exit 1; }
 pdftotext -f 1 -l 1 "$work/sheets.pdf" "$work/page1.txt"  # a file: grep -q on a pipe would SIGPIPE it
 grep -q '走访' "$work/page1.txt" || { echo "package-check: no Chinese text in the PDF" >&2; exit 1; }
-# the Windows installer script compiles (its syntax; the installer itself only runs on Windows)
+# the Windows installer script compiles (its syntax, against a stub folder: compressing the real
+# 800 MB bundle takes over ten minutes here; the installer itself only runs on Windows)
 if command -v makensis >/dev/null; then
-  makensis -V2 -DDIST="$PWD/dist/gisplanner" -DOUTFILE="$work/gisplanner-setup.exe" packaging/gisplanner.nsi
-  echo "package-check: NSIS installer script compiles ($(du -sh "$work/gisplanner-setup.exe" | cut -f1))"
+  mkdir -p "$work/stub"
+  echo stub >"$work/stub/gisplanner-gui.exe"
+  makensis -V2 -DDIST="$work/stub" -DOUTFILE="$work/gisplanner-setup.exe" packaging/gisplanner.nsi
+  echo "package-check: NSIS installer script compiles"
 fi
 rm -rf "$work"
 echo "package-check: ok"
