@@ -275,3 +275,15 @@ def two_towns(backend_store):
             s.add(ProblemEvent(problem_id=p.id, actor="测试", action="create", to_status="open"))
             ids[f"problem_{town}"] = p.id
     return store, ids
+
+
+def raise_panel(panel) -> None:
+    """Bring a panel's dock tab to the front (panels behind another tab load only when shown)."""
+    from PySide6.QtWidgets import QDockWidget
+
+    dock = panel.parentWidget()
+    while dock is not None and not isinstance(dock, QDockWidget):
+        dock = dock.parentWidget()
+    assert dock is not None, "the panel is not in a dock"
+    dock.show()
+    dock.raise_()

@@ -4,6 +4,7 @@ its data only when its tab is raised; the round's panels follow once the map is 
 from __future__ import annotations
 
 import pytest
+from conftest import raise_panel
 
 pytest.importorskip("pytestqt")
 
@@ -28,7 +29,7 @@ def test_a_tabbed_problem_list_loads_when_raised(qtbot, demo_store):
     assert rounds and all(drawn for _rid, drawn in rounds)
     assert not on_screen(panel)  # its tab is behind another
     assert is_pending(panel) and panel.model.rowCount() == 0
-    panel.parentWidget().raise_()
+    raise_panel(panel)
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=60_000)
     assert not is_pending(panel)
     assert "共" in panel.count_label.text()

@@ -5,6 +5,7 @@ database — and the target queries name the town's villages in their WHERE (ind
 from __future__ import annotations
 
 import pytest
+from conftest import raise_panel
 from sqlalchemy import event, select
 
 pytest.importorskip("pytestqt")
@@ -40,6 +41,7 @@ def test_a_town_user_loads_only_the_town(qtbot, backend_city_url):
         w = MainWindow()
         qtbot.addWidget(w)
         w.show()
+        raise_panel(w.problems_panel)  # its tab in front: it loads with the data
         with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=60_000):
             w.set_store(store)
         data = w.map_widget.data

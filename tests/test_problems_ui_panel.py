@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import raise_panel
 from sqlalchemy import select
 
 pytest.importorskip("pytestqt")
@@ -27,7 +28,7 @@ def window(qtbot, demo_store_copy):
     qtbot.addWidget(w)
     w.problems_panel.today = TODAY
     w.show()
-    w.problems_panel.parentWidget().raise_()  # its tab in front: it loads with the data
+    raise_panel(w.problems_panel)  # its tab in front: it loads with the data
     with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=30_000):
         w.set_store(demo_store_copy)
     return w

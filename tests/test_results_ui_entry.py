@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import raise_panel
 from sqlalchemy import select
 
 pytest.importorskip("pytestqt")
@@ -82,7 +83,7 @@ def window(qtbot, empty_store):
     qtbot.addWidget(w)
     w.show()
     for panel in (w.results_panel, w.problems_panel):  # their tabs in front: they load the data
-        panel.parentWidget().raise_()
+        raise_panel(panel)
     with qtbot.waitSignals([w.mapLoaded, w.problems_panel.loaded], timeout=30_000):
         w.set_store(empty_store)
     w.ids = ids

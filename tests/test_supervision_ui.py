@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import raise_panel
 
 pytest.importorskip("pytestqt")
 
@@ -31,7 +32,7 @@ def test_supervision_dock_summary_dialog_and_exports(qtbot, demo_store_copy, tmp
     qtbot.addWidget(w)
     w.show()
     panel = w.supervision_panel
-    panel.parentWidget().raise_()  # its tab in front: it loads with the data
+    raise_panel(panel)  # its tab in front: it loads with the data
     with qtbot.waitSignal(panel.loaded, timeout=60_000):
         w.set_store(demo_store_copy)
     settle(qtbot, w)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import raise_panel
 
 pytest.importorskip("pytestqt")
 
@@ -25,7 +26,7 @@ def window(qtbot, demo_store_copy):
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
-    w.problems_panel.parentWidget().raise_()  # its tab in front: it loads with the data
+    raise_panel(w.problems_panel)  # its tab in front: it loads with the data
     with qtbot.waitSignals([w.mapLoaded, w.problems_panel.loaded], timeout=30_000):
         w.set_store(demo_store_copy)
     return w
