@@ -34,6 +34,20 @@ def damage_one_page(db: Path) -> None:
     db.write_bytes(bytes(data))
 
 
+def damage_a_target_page(db: Path) -> None:
+    """Overwrite a leaf page of the target table itself (every read of the targets meets it)."""
+    with sqlite3.connect(db) as c:
+        page = c.execute("PRAGMA page_size").fetchone()[0]
+        leaves = [
+            p for (p,) in c.execute("SELECT pageno FROM dbstat WHERE name = 'target' AND pagetype = 'leaf'")
+        ]
+        c.execute("PRAGMA journal_mode=DELETE")
+    victim = leaves[len(leaves) // 2] - 1  # dbstat numbers pages from 1
+    data = bytearray(db.read_bytes())
+    data[victim * page + 8 : victim * page + page - 8] = b"\xa5" * (page - 16)
+    db.write_bytes(bytes(data))
+
+
 def test_a_damaged_database_is_never_backed_up_over_good_backups(demo_db_path, tmp_path, gisplanner_home):
     db = copy_db(demo_db_path, tmp_path / "town" / "gisplanner.sqlite")
     store = Store.open(db)
@@ -154,7 +168,7 @@ def test_a_damage_found_mid_command_is_a_message_with_the_backup(
 ):
     db = copy_db(demo_db_path, tmp_path / "gisplanner.sqlite")
     good = backup.backup(db)
-    damage_one_page(db)
+    damage_a_target_page(db)
     rc = run(["export", "targets", "--db", str(db), "--out", str(tmp_path / "t.xlsx")])
     err = capsys.readouterr().err
     assert rc == 2 and str(db) in err and str(good) in err and "Traceback" not in err

@@ -24,7 +24,7 @@ def window(qtbot, demo_store):
 
 def test_tools_toolbar_switches_the_map_tool(window):
     assert set(window.map_tool_actions) == {"pan", "click", "rectangle", "lasso", "area",
-                                            "draw_area", "edit_vertices", "split_area", "merge_area"}  # fmt: skip
+                                            "draw_area", "edit_vertices", "split_area", "merge_area", "identify"}  # fmt: skip
     window.map_tool_actions["split_area"].trigger()  # the digitising tools share the exclusive group
     assert window.map_widget.tool.name == "split_area" and not window.map_tool_actions["lasso"].isChecked()
     window.map_tool_actions["lasso"].trigger()

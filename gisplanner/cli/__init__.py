@@ -61,8 +61,9 @@ def _database_damaged(args, exc: BaseException) -> int | None:
 
     from sqlalchemy.exc import DBAPIError
 
-    orig = getattr(exc, "orig", None)
-    if not (isinstance(exc, DBAPIError) and isinstance(orig, sqlite3.DatabaseError)):
+    # through SQLAlchemy, or straight from the driver (the columnar reads use the raw cursor)
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if not isinstance(orig, sqlite3.DatabaseError):
         return None
     if not any(w in str(orig) for w in ("malformed", "not a database", "corrupt")):
         return None
