@@ -5,6 +5,7 @@ nothing is lost."""
 from __future__ import annotations
 
 import pytest
+from conftest import raise_panel
 from sqlalchemy import select
 
 pytest.importorskip("pytestqt")
@@ -27,6 +28,7 @@ def open_window(qtbot, store, actor):
     qtbot.addWidget(w)
     w.problems_panel.actor = actor
     w.show()
+    raise_panel(w.problems_panel)  # its tab in front: it loads with the data
     with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=30_000):
         w.set_store(store)
     return w
