@@ -136,7 +136,7 @@ def test_cadre_roster_edits_availability(qtbot, demo_store_copy):
     dlg = CadreRosterDialog(store)
     qtbot.addWidget(dlg)
     model = dlg.model
-    assert model.rowCount() == 80
+    assert model.rowCount() == 152  # 80 town cadres and 4 per village
     assert model.headerData(LEAVE_COLUMN, Qt.Orientation.Horizontal) == "请假日期"
     cid = model.rows[0]["id"]
     weekend_col = next(c for c, k in KIND_COLUMNS.items() if k == "weekend")
@@ -171,7 +171,7 @@ def test_menu_entries_open_the_dialogs(qtbot, demo_store_copy):
     assert menu.last_dialog.isVisible() and menu.last_dialog.round_id == w.current_round_id
     menu.last_dialog.close()
     menu.roster_action.trigger()
-    assert menu.last_dialog.model.rowCount() == 80
+    assert menu.last_dialog.model.rowCount() == 152
     menu.last_dialog.close()
     menu.new_action.trigger()
     dlg = menu.last_dialog
