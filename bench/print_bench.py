@@ -45,29 +45,8 @@ def main() -> None:
             store, Contact(name="雪堰镇大走访办公室", phone="0519-86541234", url="https://example.cn/zf")
         )
         print(f"plan: {len(plan['routes'])} routes, {args.stops} stops each")
-        # route sheets again with road-like legs (Manhattan polylines of 40 vertices per leg, drawn
-        # solid as road-following legs are) until gisplanner.routing.legs is plugged into route_legs
-        import numpy as np
-
-        import gisplanner.reports.route_sheet as rs_mod
-
-        straight = rs_mod.route_legs
-
-        def road_like(points):
-            legs = []
-            for (ax, ay), (bx, by) in zip(points[:-1], points[1:], strict=True):
-                t = np.linspace(0, 1, 20)
-                legs.append(np.vstack([np.column_stack([ax + (bx - ax) * t, np.full(20, ay)]),
-                                       np.column_stack([np.full(20, bx), ay + (by - ay) * t])]))  # fmt: skip
-            return legs, True
-
-        rs_mod.route_legs = road_like
-        t0 = time.perf_counter()
-        r = print_to_pdf(store, "route-sheets", plan["round"], out_dir / "route-sheets-road-legs.pdf")
-        secs = time.perf_counter() - t0
-        print(f"{'route-sheets':14s} {r.items:5d} items {r.pages:5d} pages {secs:6.2f} s"
-              f"  (road-like legs, 40 vertices each, with road names and landmarks)")  # fmt: skip
-        rs_mod.route_legs = straight
+        # route sheets: legs along the demo's roads (the walking graph, built once per print job),
+        # road names and landmarks on every map
         for kind in ("route-sheets", "contact-cards", "survey-forms"):
             t0 = time.perf_counter()
             r = print_to_pdf(store, kind, plan["round"], out_dir / f"{kind}.pdf")
