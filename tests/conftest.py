@@ -6,13 +6,33 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("GISPLANNER_HOME", tempfile.mkdtemp(prefix="gisplanner-test-home-"))
+
+
+@pytest.fixture(autouse=True)
+def _background_tasks_end_with_their_test():
+    """A window's background task (a capacity check, a map load) must not run on into the next
+    test, whose fixtures close and delete the databases it reads: cancel it and wait."""
+    yield
+    workers = sys.modules.get("gisplanner.ui.workers")
+    if workers is None or not workers.active():
+        return
+    from PySide6.QtCore import QCoreApplication
+
+    workers.cancel_all()
+    deadline = time.monotonic() + 120
+    while workers.active() and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    QCoreApplication.processEvents()  # deliver their last signals while the test's objects exist
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,14 @@ class TaskSignals(QObject):
 
 
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gisplanner-task")
+_OWNER: QObject | None = None  # lives as long as the app; parent of every task's signals
+
+
+def _owner() -> QObject:
+    global _OWNER
+    if _OWNER is None:
+        _OWNER = QObject()
+    return _OWNER
 
 
 class TaskWorker:
@@ -36,7 +44,11 @@ class TaskWorker:
 
     def __init__(self, fn: Callable, *args, **kwargs):
         self.fn, self.args, self.kwargs = fn, args, kwargs
-        self.signals = TaskSignals()
+        # A QObject must die in its own (the UI) thread. Parented, the signals outlive the
+        # Python reference that the pool thread drops last; deleteLater frees them on the UI
+        # thread after every queued signal (result, error, finished) has been delivered.
+        # Deleted from the pool thread they crashed the app (a segfault in CI).
+        self.signals = TaskSignals(_owner())
         self._cancel = threading.Event()
         self.future = None
 
@@ -79,6 +91,14 @@ def active() -> int:
 
 def start(worker: TaskWorker) -> TaskWorker:
     _ACTIVE.add(worker)
+    # connected last, so every other receiver of ``finished`` still sees a live sender
+    worker.signals.finished.connect(worker.signals.deleteLater)
     worker.future = _POOL.submit(worker.run)
     worker.future.add_done_callback(lambda _f: _ACTIVE.discard(worker))
     return worker
+
+
+def cancel_all() -> None:
+    """Ask every queued or running task to stop at its next progress report."""
+    for worker in list(_ACTIVE):
+        worker.cancel()
