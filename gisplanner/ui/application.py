@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator, Slot
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -117,12 +117,14 @@ def startup_backup(path: Path, progress=None) -> tuple[str, str]:  # noqa: ARG00
     return ("written" if written else "skipped"), str(dest)
 
 
-class StartupBackup:
+class StartupBackup(QObject):
     """Runs :func:`startup_backup` in its own (non-daemon: an exit waits for the copy) Python
     thread once the map is drawn, so start-up never waits for it; a damaged database is reported
-    with the offer to restore its newest good backup."""
+    with the offer to restore its newest good backup. A QObject with slots, so the result is
+    delivered on the UI thread (a plain callable would run in the backup thread)."""
 
     def __init__(self, window, store: Store) -> None:
+        super().__init__()
         self.window, self.path = window, store.sqlite_path
         self.done = self.path is None  # PostgreSQL: the server's backups
         self.outcome = "n/a" if self.done else "waiting"
@@ -143,11 +145,13 @@ class StartupBackup:
         self.task = task  # keeps the signals alive
         threading.Thread(target=task.run, name="gisplanner-backup", daemon=False).start()
 
+    @Slot(object)
     def _finished(self, result) -> None:
         self.outcome, dest = result
         self.done = True
         log.info("start-up backup %s: %s", self.outcome, dest)
 
+    @Slot(str, str)
     def _failed(self, message: str, _tb: str) -> None:
         self.outcome, self.done = "failed", True
         log.error("start-up backup of %s failed: %s", self.path, message)

@@ -14,7 +14,7 @@ import pkgutil
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -398,17 +398,20 @@ class MainWindow(QMainWindow):
     def _task_of_sender(self):
         return self._tasks.get(self.sender())
 
+    @Slot(float, str)
     def _task_progress(self, fraction: float, message: str) -> None:
         task = self._task_of_sender()
         if task is not None:
             self._progress.setValue(int(fraction * 100))
             self._progress_label.setText(f"{task.title} {message}")
 
+    @Slot(object)
     def _task_result(self, value) -> None:
         task = self._task_of_sender()
         if task is not None and task.on_result is not None:
             task.on_result(value)
 
+    @Slot(str, str)
     def _task_error(self, message: str, tb: str) -> None:
         task = self._task_of_sender()
         if task is None:
@@ -418,6 +421,7 @@ class MainWindow(QMainWindow):
         elif message != "已取消":
             show_error(self, f"{task.title}失败", message)
 
+    @Slot()
     def _task_finished(self) -> None:
         task = self._tasks.pop(self.sender(), None)
         if task is not None:

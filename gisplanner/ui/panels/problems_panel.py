@@ -10,7 +10,7 @@ import datetime as dt
 import getpass
 
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -120,7 +120,7 @@ class ProblemsPanel(QWidget):
         self.all = pd.DataFrame()
         self.today = dt.date.today()
         self._keep_id: int | None = None
-        self._tasks: set = set()
+        self._tasks: dict = {}  # running loads, by their signals object
         self.model = ProblemsTableModel(self)
         self._build()
 
@@ -221,15 +221,25 @@ class ProblemsPanel(QWidget):
         # progress bar, and a result arriving after the window closed then reaches nothing
         task = workers.TaskWorker(work)
         task.signals.result.connect(self._loaded)
-        task.signals.error.connect(lambda msg, _tb: self.count_label.setText(f"加载问题失败：{msg}"))
-        task.signals.finished.connect(lambda: self._tasks.discard(task))
-        self._tasks.add(task)
+        # bound slots of this widget (not lambdas): Qt queues them to the UI thread
+        task.signals.error.connect(self._load_failed)
+        task.signals.finished.connect(self._load_finished)
+        self._tasks[task.signals] = task
         workers.start(task)
+
+    @Slot(str, str)
+    def _load_failed(self, message: str, _tb: str) -> None:
+        self.count_label.setText(f"加载问题失败：{message}")
+
+    @Slot()
+    def _load_finished(self) -> None:
+        self._tasks.pop(self.sender(), None)
 
     @property
     def busy(self) -> bool:
         return bool(self._tasks)
 
+    @Slot(object)
     def _loaded(self, frame: pd.DataFrame) -> None:
         self.all = frame
         self.apply_filter()
