@@ -17,33 +17,23 @@ import sys
 from gisplanner.cli.common import add_db_argument, open_store, print_json
 
 
-def _import_kinds(sub):
-    """The `import` command's KIND subparsers (registered by cli/importer.py, sorted before us)."""
-    imp = sub.choices.get("import")
-    if imp is None:
-        return None
-    for action in imp._actions:  # noqa: SLF001 - argparse has no public accessor
-        if action.__class__.__name__ == "_SubParsersAction":
-            return action
-    return None
+def add_basemap_import_parser(kinds) -> None:
+    """`import basemap FILE`: a KIND of the `import` command (cli/importer.py adds it)."""
+    b = kinds.add_parser("basemap", help="导入离线底图（MBTiles 文件）")
+    b.add_argument("file", help=".mbtiles 文件")
+    add_db_argument(b)
+    b.add_argument(
+        "--home", default=None, help="底图文件存放的用户目录（默认：GISPLANNER_HOME 或用户数据目录）"
+    )
+    b.add_argument(
+        "--crs", default="wgs84", choices=["wgs84", "gcj02"], help="瓦片坐标系（高德瓦片为 gcj02）"
+    )
+    b.add_argument("--name", default=None, help="底图名称（默认：文件中的 name）")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=run_import)
 
 
 def register(sub) -> None:
-    kinds = _import_kinds(sub)
-    if kinds is not None:
-        b = kinds.add_parser("basemap", help="导入离线底图（MBTiles 文件）")
-        b.add_argument("file", help=".mbtiles 文件")
-        add_db_argument(b)
-        b.add_argument(
-            "--home", default=None, help="底图文件存放的用户目录（默认：GISPLANNER_HOME 或用户数据目录）"
-        )
-        b.add_argument(
-            "--crs", default="wgs84", choices=["wgs84", "gcj02"], help="瓦片坐标系（高德瓦片为 gcj02）"
-        )
-        b.add_argument("--name", default=None, help="底图名称（默认：文件中的 name）")
-        b.add_argument("--json", action="store_true")
-        b.set_defaults(func=run_import)
-
     p = sub.add_parser("basemap", help="底图：查看、设置、下载离线瓦片")
     acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     s = acts.add_parser("show", help="显示数据库使用的底图")
