@@ -192,3 +192,18 @@ def test_the_string_check_catches_a_string_import(tmp_path):
         "x.py: 'PySide6.QtWidgets'",
         "x.py: 'gisplanner.ui.'",
     ]
+
+
+def test_the_cli_starts_without_qt():
+    """Every command but `print` runs where Qt cannot load (a server): building the parser and
+    importing the command modules loads no Qt; `print` imports gisplanner.printing when it runs."""
+    code = (
+        "import sys\n"
+        "from gisplanner import cli\n"
+        "cli.build_parser()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph')))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert run.stdout.strip() == "[]"
