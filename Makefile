@@ -47,7 +47,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix gisplanner tests bench main.py
 	$(VENV)/bin/ruff format gisplanner tests bench main.py
 
+# lint-imports: the import contracts of pyproject.toml ([tool.importlinter]: layers, Qt only in ui/
+# and printing/, routing without the ORM, no cycles); tests/test_architecture.py runs it too.
 test: $(STAMP) deps-debian lint
+	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q
 
 bench: $(STAMP)
@@ -60,4 +63,4 @@ package: $(STAMP)
 	@du -sh dist/gisplanner
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .import_linter_cache .grimp_cache

@@ -19,6 +19,7 @@ from sqlalchemy import Integer, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
+from gisplanner.errors import StoreError
 from gisplanner.model import Base
 
 # Tables whose rows belong to a village, and how to reach the village from a row.
@@ -508,8 +509,6 @@ def forget_password(address: ServerAddress) -> None:
 def check_connection(url: str, timeout: int = 5) -> str:
     """Connect once and describe the server (version, PostGIS); raises StoreError in Chinese."""
     from sqlalchemy import create_engine
-
-    from gisplanner.store import StoreError
 
     engine = create_engine(url, connect_args={"connect_timeout": timeout})
     try:

@@ -23,9 +23,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gisplanner import paths
+from gisplanner import paths, pg
 from gisplanner.area_tree import install_orm_guard
-from gisplanner.model import Area, Cadre, Problem, Round, Target, Visit
+from gisplanner.bulk import sqlite_insert
+from gisplanner.errors import StoreError  # re-exported: callers catch it as gisplanner.store.StoreError
+from gisplanner.model import Area, Base, Cadre, Problem, Round, Target, Visit
 
 if TYPE_CHECKING:  # geopandas is imported where a GeoDataFrame is built (keeps start-up fast)
     import geopandas as gpd
@@ -33,10 +35,6 @@ if TYPE_CHECKING:  # geopandas is imported where a GeoDataFrame is built (keeps 
 log = logging.getLogger(__name__)
 install_orm_guard()  # every ORM write of an area keeps the tree sound (gisplanner.area_tree)
 MIGRATIONS = Path(__file__).with_name("migrations")
-
-
-class StoreError(RuntimeError):
-    """A database problem explained for the user (in Chinese), with the technical detail logged."""
 
 
 def unreadable_message(url: str, exc: BaseException) -> str:
@@ -556,10 +554,6 @@ def bulk_insert(conn, table: str, df: pd.DataFrame, chunk: int = 50_000) -> int:
     PostgreSQL: COPY; SQLite: columns converted once (gisplanner.bulk), then executemany. Both
     fill the Python-side column defaults (created_at, version …) the frame does not carry.
     """
-    from gisplanner import pg
-    from gisplanner.bulk import sqlite_insert
-    from gisplanner.model import Base
-
     tbl = Base.metadata.tables[table]
     n = 0
     if pg.is_postgresql(conn):

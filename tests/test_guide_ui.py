@@ -35,8 +35,8 @@ def test_empty_database_says_to_import_boundaries_first(qtbot, empty_store):
 
 def test_steps_follow_the_database_and_buttons_open_their_step(qtbot, demo_store_copy):
     from gisplanner.model import Team
+    from gisplanner.printing.batch import describe
     from gisplanner.reports.common import PrintContext, log_print
-    from gisplanner.ui.printing.batch import describe
 
     store = demo_store_copy
     w = _window(qtbot, store)

@@ -19,9 +19,7 @@ def counts(db):
         return kinds, levels, cadres
 
 
-@pytest.mark.skipif(
-    not (DEMO / "households.xlsx").exists(), reason="run python -m gisplanner.io.write_demo_files"
-)
+@pytest.mark.skipif(not (DEMO / "households.xlsx").exists(), reason="run python -m gisplanner.demo_file")
 def test_demo_files_import_into_an_empty_store(empty_store, capsys):
     db = str(empty_store.sqlite_path)
     empty_store.close()

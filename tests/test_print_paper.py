@@ -310,9 +310,9 @@ def test_contact_card_qr_decodes_to_the_configured_contact(planned_db, tmp_path)
 
 
 def test_the_rounds_leader_copy_setting_is_logged_when_it_prints(planned_db, tmp_path, qapp):  # noqa: F811
+    from gisplanner.printing.batch import print_to_pdf
     from gisplanner.reports.common import set_leader_copy
     from gisplanner.reports.selection import PrintSelection
-    from gisplanner.ui.printing.batch import print_to_pdf
 
     path, plan = planned_db
     db = tmp_path / "lc.sqlite"

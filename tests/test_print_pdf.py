@@ -54,7 +54,7 @@ def qapp_offscreen(qapp):
 
 @needs_poppler
 def test_route_sheets_pdf_in_plan_order_masked(store, qapp_offscreen, tmp_path):
-    from gisplanner.ui.printing.batch import print_to_pdf
+    from gisplanner.printing.batch import print_to_pdf
 
     st, plan = store
     out = tmp_path / "sheets.pdf"
@@ -91,7 +91,7 @@ def test_route_sheets_pdf_in_plan_order_masked(store, qapp_offscreen, tmp_path):
 
 @needs_poppler
 def test_unmasked_print_shows_numbers_and_says_so(store, qapp_offscreen, tmp_path):
-    from gisplanner.ui.printing.batch import print_to_pdf
+    from gisplanner.printing.batch import print_to_pdf
 
     st, plan = store
     out = tmp_path / "open.pdf"
@@ -106,8 +106,8 @@ def test_unmasked_print_shows_numbers_and_says_so(store, qapp_offscreen, tmp_pat
 
 @needs_poppler
 def test_fonts_are_embedded(store, qapp_offscreen, tmp_path):
+    from gisplanner.printing.batch import print_to_pdf
     from gisplanner.reports.contact import Contact, set_contact
-    from gisplanner.ui.printing.batch import print_to_pdf
 
     st, plan = store
     out = tmp_path / "cards.pdf"
@@ -125,7 +125,7 @@ def test_fonts_are_embedded(store, qapp_offscreen, tmp_path):
 
 @needs_poppler
 def test_survey_forms_one_page_each(store, qapp_offscreen, tmp_path):
-    from gisplanner.ui.printing.batch import print_to_pdf
+    from gisplanner.printing.batch import print_to_pdf
 
     st, plan = store
     out = tmp_path / "forms.pdf"
@@ -138,7 +138,7 @@ def test_survey_forms_one_page_each(store, qapp_offscreen, tmp_path):
 
 @needs_poppler
 def test_problem_lists_and_forms(store, qapp_offscreen, tmp_path):
-    from gisplanner.ui.printing.batch import print_to_pdf
+    from gisplanner.printing.batch import print_to_pdf
 
     st, plan = store
     out = tmp_path / "lists.pdf"
@@ -164,11 +164,11 @@ def test_qr_code_on_the_card_is_the_configured_contact(qapp_offscreen):
     import segno
     from PySide6.QtGui import QColor, QImage
 
+    from gisplanner.printing import cards
+    from gisplanner.printing.canvas import PageCanvas
     from gisplanner.reports.common import PrintContext
     from gisplanner.reports.contact import Contact
     from gisplanner.reports.contact_card import ContactCard
-    from gisplanner.ui.printing import cards
-    from gisplanner.ui.printing.canvas import PageCanvas
 
     contact = Contact(name="潘家村村委会", phone="0519-86541111", url="https://service.example.cn/mp?t=7")
     url = contact.qr_text()

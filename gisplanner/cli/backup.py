@@ -9,25 +9,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gisplanner.cli.common import add_db_argument, print_json
+from gisplanner.cli.common import add_actions, add_subcommand, print_json, subcommand
 
 
 def register(sub) -> None:
-    p = sub.add_parser("backup", help="SQLite 数据库的备份：列出、恢复、立即备份")
-    acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    ls = acts.add_parser("list", help="列出该数据库的备份（最新的在前）并检查每个备份")
-    add_db_argument(ls)
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(func=run_list)
-    rs = acts.add_parser("restore", help="从备份恢复（默认：最新的完好备份）")
-    add_db_argument(rs)
-    rs.add_argument("--from", dest="source", default=None, help="备份文件（默认：最新的完好备份）")
-    rs.add_argument("--json", action="store_true")
-    rs.set_defaults(func=run_restore)
-    now = acts.add_parser("now", help="立即备份（先检查数据库是否完好）")
-    add_db_argument(now)
-    now.add_argument("--json", action="store_true")
-    now.set_defaults(func=run_now)
+    acts = add_actions(sub.add_parser("backup", help="SQLite 数据库的备份：列出、恢复、立即备份"), "action")
+    add_subcommand(acts, "list", run_list, help="列出该数据库的备份（最新的在前）并检查每个备份")
+    with subcommand(acts, "restore", run_restore, help="从备份恢复（默认：最新的完好备份）") as rs:
+        rs.add_argument("--from", dest="source", default=None, help="备份文件（默认：最新的完好备份）")
+    add_subcommand(acts, "now", run_now, help="立即备份（先检查数据库是否完好）")
 
 
 def _sqlite_path(args) -> Path | None:

@@ -8,27 +8,27 @@ from __future__ import annotations
 
 import sys
 
-from gisplanner.cli.common import add_db_argument, open_store, print_json
+from gisplanner.cli.common import add_actions, add_subcommand, open_store, print_json, subcommand
 
 
 def register(sub) -> None:
     p = sub.add_parser("cadres", help="干部名册；设置干部可走访时段与请假日期")
-    csub = p.add_subparsers(dest="cadres_command", metavar="ACTION", required=True)
-    ls = csub.add_parser("list", help="列出干部及其可走访时段、请假日期")
-    add_db_argument(ls)
-    ls.add_argument("--json", action="store_true", help="输出 JSON")
-    ls.set_defaults(func=run_list)
+    csub = add_actions(p, "cadres_command")
+    add_subcommand(csub, "list", run_list, help="列出干部及其可走访时段、请假日期", json_help="输出 JSON")
 
-    a = csub.add_parser("availability", help="设置一名干部的可走访时段和请假日期")
-    add_db_argument(a)
-    a.add_argument("--cadre", required=True, help="干部 id 或名册编号")
-    a.add_argument("--kinds", required=True,
-                   help="可走访时段：evening 工作日晚上、weekend 周末/节假日、workday 工作日白天，逗号分隔")  # fmt: skip
-    a.add_argument("--leave", action="append", default=None, metavar="D1:D2",
-                   help="请假日期 YYYY-MM-DD:YYYY-MM-DD（可重复；给出时替换原有请假记录）")  # fmt: skip
-    a.add_argument("--no-leave", action="store_true", help="清除该干部的请假记录")
-    a.add_argument("--json", action="store_true", help="输出 JSON")
-    a.set_defaults(func=run_availability)
+    with subcommand(
+        csub,
+        "availability",
+        run_availability,
+        help="设置一名干部的可走访时段和请假日期",
+        json_help="输出 JSON",
+    ) as a:
+        a.add_argument("--cadre", required=True, help="干部 id 或名册编号")
+        a.add_argument("--kinds", required=True,
+                       help="可走访时段：evening 工作日晚上、weekend 周末/节假日、workday 工作日白天，逗号分隔")  # fmt: skip
+        a.add_argument("--leave", action="append", default=None, metavar="D1:D2",
+                       help="请假日期 YYYY-MM-DD:YYYY-MM-DD（可重复；给出时替换原有请假记录）")  # fmt: skip
+        a.add_argument("--no-leave", action="store_true", help="清除该干部的请假记录")
 
 
 def run_list(args) -> int:

@@ -14,7 +14,7 @@ import argparse
 import datetime as dt
 import sys
 
-from gisplanner.cli.common import add_db_argument, open_store, print_json
+from gisplanner.cli.common import add_actions, open_store, print_json, subcommand
 
 
 def _date(text: str) -> dt.date:
@@ -26,25 +26,20 @@ def _date(text: str) -> dt.date:
 
 def register(sub) -> None:
     p = sub.add_parser("calendar", help="节假日日历（法定节假日、调休，及手动设置）")
-    csub = p.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
-    sh = csub.add_parser("show", help="列出日期是否工作日及原因")
-    add_db_argument(sh)
-    sh.add_argument("--start", required=True, type=_date)
-    sh.add_argument("--end", required=True, type=_date)
-    sh.add_argument("--json", action="store_true", help="输出 JSON")
-    sh.set_defaults(func=run_show)
-    st = csub.add_parser("set", help="手动设置某天为工作日或休息日（优先于官方日历）")
-    add_db_argument(st)
-    st.add_argument("--date", required=True, type=_date)
-    g = st.add_mutually_exclusive_group(required=True)
-    g.add_argument("--workday", action="store_true", help="设为工作日")
-    g.add_argument("--holiday", action="store_true", help="设为休息日")
-    st.add_argument("--note", default=None, help="说明（如：镇庆放假）")
-    st.set_defaults(func=run_set)
-    cl = csub.add_parser("clear", help="取消某天的手动设置")
-    add_db_argument(cl)
-    cl.add_argument("--date", required=True, type=_date)
-    cl.set_defaults(func=run_clear)
+    csub = add_actions(p, "calendar_command")
+    with subcommand(csub, "show", run_show, help="列出日期是否工作日及原因", json_help="输出 JSON") as sh:
+        sh.add_argument("--start", required=True, type=_date)
+        sh.add_argument("--end", required=True, type=_date)
+    with subcommand(
+        csub, "set", run_set, json=False, help="手动设置某天为工作日或休息日（优先于官方日历）"
+    ) as st:
+        st.add_argument("--date", required=True, type=_date)
+        g = st.add_mutually_exclusive_group(required=True)
+        g.add_argument("--workday", action="store_true", help="设为工作日")
+        g.add_argument("--holiday", action="store_true", help="设为休息日")
+        st.add_argument("--note", default=None, help="说明（如：镇庆放假）")
+    with subcommand(csub, "clear", run_clear, json=False, help="取消某天的手动设置") as cl:
+        cl.add_argument("--date", required=True, type=_date)
 
 
 def run_show(args) -> int:

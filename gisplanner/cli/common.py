@@ -1,10 +1,22 @@
-"""Helpers shared by the CLI commands."""
+"""Helpers shared by the CLI commands.
+
+A command with actions (`backup list|restore|now`) is wired the same way everywhere::
+
+    acts = add_actions(sub.add_parser("backup", help=…), "action")
+    add_subcommand(acts, "list", run_list, help=…)            # --db, --json
+    with subcommand(acts, "restore", run_restore, help=…) as rs:
+        rs.add_argument("--from", dest="source")              # between --db and --json
+
+so every (sub-)command takes `--db` first and `--json` last, and `func` runs it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 
 from gisplanner.store import Store, StoreError
 
@@ -15,6 +27,41 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="SQLite 文件路径或 PostgreSQL 地址 (postgresql://…)；默认：用户数据目录中的数据库",
     )
+
+
+def add_actions(parser: argparse.ArgumentParser, dest: str, metavar: str = "ACTION", required: bool = True):
+    """The sub-commands of a command; `args.<dest>` names the one given."""
+    return parser.add_subparsers(dest=dest, metavar=metavar, required=required)
+
+
+@contextlib.contextmanager
+def subcommand(
+    actions,
+    name: str,
+    run: Callable[[argparse.Namespace], int],
+    *,
+    db: bool = True,
+    json: bool = True,
+    json_help: str | None = None,
+    **parser_options,
+) -> Iterator[argparse.ArgumentParser]:
+    """A (sub-)command: `--db` first, the options the `with` block adds, `--json` last (unless
+    `json=False`); `run(args)` returns the exit code. `parser_options` go to add_parser (help=…)."""
+    p = actions.add_parser(name, **parser_options)
+    if db:
+        add_db_argument(p)
+    yield p
+    if json:
+        p.add_argument("--json", action="store_true", help=json_help)
+    p.set_defaults(func=run)
+
+
+def add_subcommand(
+    actions, name: str, run: Callable[[argparse.Namespace], int], **options
+) -> argparse.ArgumentParser:
+    """A sub-command with no options of its own (see :func:`subcommand`)."""
+    with subcommand(actions, name, run, **options) as p:
+        return p
 
 
 def open_store(args: argparse.Namespace) -> Store:

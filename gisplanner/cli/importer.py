@@ -1,4 +1,5 @@
-"""`import households|enterprises|notables|cadres FILE` and `import areas FILE`.
+"""`import households|enterprises|notables|cadres FILE` and `import areas FILE`; the other kinds,
+`import roads` and `import basemap`, are defined beside their commands and added here.
 
 Exit codes: 0 the import ran (rejected rows are reported on stdout and written to the rejects
 file), 2 the file could not be read or lacks a required column (nothing written), 3 the
@@ -10,6 +11,8 @@ from __future__ import annotations
 import sys
 
 from gisplanner.cli.common import add_db_argument, open_store, print_json
+from gisplanner.cli.import_geo import add_roads_parser
+from gisplanner.cli.tiles import add_basemap_import_parser
 from gisplanner.io.crs import CrsError, parse_crs
 from gisplanner.io.headers import ROSTER_KIND_ZH, ROSTER_KINDS
 
@@ -77,9 +80,8 @@ def register(sub) -> None:
     a.add_argument("--town", default=None, help="--from-roster：镇/街道的区划代码（默认：库中唯一的镇）")
     a.set_defaults(func=run_areas)
 
-    from gisplanner.cli.import_geo import add_roads_parser
-
     add_roads_parser(kinds)
+    add_basemap_import_parser(kinds)
 
 
 def _crs(value: str | None):

@@ -1,14 +1,13 @@
 """`print route-sheets|survey-forms|contact-cards|problem-lists|problem-forms`: a round's paper as one PDF.
 
-Layout is Qt (gisplanner.ui.printing.batch), loaded by name at run time so the core does not
-depend on Qt; without a display Qt paints offscreen.
+Layout is Qt's painter (gisplanner.printing.batch: QtGui, never widgets), imported when the
+command runs so the other commands start without loading Qt; without a display Qt paints offscreen.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import os
 import sys
 
@@ -67,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     if args.leader_copy and args.what != "route-sheets":
         print("错误：--leader-copy 只用于走访路线单（route-sheets）", file=sys.stderr)
         return 2
-    batch = importlib.import_module("gisplanner.ui.printing.batch")
+    from gisplanner.printing import batch  # QtGui: loaded by this command only
+
     try:
         result = batch.print_to_pdf(
             store, args.what, round_id, args.out, unmasked=args.unmasked, paper=args.paper,

@@ -14,49 +14,44 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from gisplanner.cli.common import add_db_argument, open_store, print_json
+from gisplanner.cli.common import add_actions, add_db_argument, open_store, print_json, subcommand
 from gisplanner.model import AREA_LEVEL_ZH, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
 
 
 def register(sub) -> None:
     p = sub.add_parser("problems", help="问题办理：督办清单、超期升级、查看与状态变更")
-    psub = p.add_subparsers(dest="problems_command", metavar="ACTION", required=True)
+    psub = add_actions(p, "problems_command")
 
-    o = psub.add_parser("overdue", help="列出超期未办结的问题（督办清单）")
-    _common(o)
-    o.set_defaults(func=run_overdue)
+    # overdue and escalate share --db --area --today --json (_common); escalate's --actor comes last
+    with subcommand(
+        psub, "overdue", run_overdue, db=False, json=False, help="列出超期未办结的问题（督办清单）"
+    ) as o:
+        _common(o)
 
-    e = psub.add_parser("escalate", help="把超期问题升级一级督办")
-    _common(e)
-    e.add_argument("--actor", default="督办", help="操作人（记入办理记录）")
-    e.set_defaults(func=run_escalate)
+    with subcommand(psub, "escalate", run_escalate, db=False, json=False, help="把超期问题升级一级督办") as e:
+        _common(e)
+        e.add_argument("--actor", default="督办", help="操作人（记入办理记录）")
 
-    s = psub.add_parser("show", help="显示一个问题及其办理记录")
-    add_db_argument(s)
-    s.add_argument("id", type=int)
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=run_show)
+    with subcommand(psub, "show", run_show, help="显示一个问题及其办理记录") as s:
+        s.add_argument("id", type=int)
 
-    st = psub.add_parser("status", help="变更问题状态")
-    add_db_argument(st)
-    st.add_argument("id", type=int)
-    st.add_argument("to", choices=list(PROBLEM_STATUS_ZH), help="目标状态")
-    st.add_argument("--actor", required=True, help="操作人")
-    st.add_argument("--note", default=None)
-    st.set_defaults(func=run_status)
+    with subcommand(psub, "status", run_status, json=False, help="变更问题状态") as st:
+        st.add_argument("id", type=int)
+        st.add_argument("to", choices=list(PROBLEM_STATUS_ZH), help="目标状态")
+        st.add_argument("--actor", required=True, help="操作人")
+        st.add_argument("--note", default=None)
 
-    d = psub.add_parser("deadlines", help="查看或设置各类问题的办理时限（工作日）")
-    add_db_argument(d)
-    d.add_argument(
-        "--set", action="append", default=[], metavar="CATEGORY=DAYS", help="如 transport=15，0 表示即时"
-    )
-    d.add_argument("--default", type=int, default=None, help="其他类别的时限（工作日）")
-    d.add_argument(
-        "--holiday", action="append", default=[], type=dt.date.fromisoformat, help="节假日（不计工作日）"
-    )
-    d.add_argument("--workday", action="append", default=[], type=dt.date.fromisoformat, help="调休上班日")
-    d.add_argument("--json", action="store_true")
-    d.set_defaults(func=run_deadlines)
+    with subcommand(psub, "deadlines", run_deadlines, help="查看或设置各类问题的办理时限（工作日）") as d:
+        d.add_argument(
+            "--set", action="append", default=[], metavar="CATEGORY=DAYS", help="如 transport=15，0 表示即时"
+        )
+        d.add_argument("--default", type=int, default=None, help="其他类别的时限（工作日）")
+        d.add_argument(
+            "--holiday", action="append", default=[], type=dt.date.fromisoformat, help="节假日（不计工作日）"
+        )
+        d.add_argument(
+            "--workday", action="append", default=[], type=dt.date.fromisoformat, help="调休上班日"
+        )
 
 
 def _common(p) -> None:

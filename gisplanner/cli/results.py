@@ -11,30 +11,27 @@ from __future__ import annotations
 
 import sys
 
-from gisplanner.cli.common import add_db_argument, open_store, print_json, resolve_round
+from gisplanner.cli.common import add_actions, open_store, print_json, resolve_round, subcommand
 
 
 def register(sub) -> None:
     p = sub.add_parser("results", help="录入走访结果：导出/导入回收的路线单（Excel）")
-    rsub = p.add_subparsers(dest="results_command", metavar="ACTION", required=True)
-    s = rsub.add_parser("sheet", help="导出一张可填写回收的路线单（.xlsx）")
-    add_db_argument(s)
-    s.add_argument("--route", type=int, required=True, help="路线单编号")
-    s.add_argument("--out", required=True, help="输出文件 .xlsx")
-    s.set_defaults(func=run_sheet)
-    i = rsub.add_parser("import", help="导入填写好的回收路线单（.xlsx），整张表一次写入")
-    add_db_argument(i)
-    i.add_argument("file", help="回收的路线单 .xlsx")
-    i.add_argument("--route", type=int, default=None, help="路线单编号（表中未写明时必填，按序号录入时需要）")
-    i.add_argument("--round", default=None, help="轮次编号或名称（按户码查找时限定轮次）")
-    i.add_argument("--actor", default="录入员", help="录入人")
-    i.add_argument(
-        "--late-entry",
-        action="store_true",
-        help="补录：允许走访日期早于路线单的走访时段（提前走访、事后录入）；将来的日期始终拒绝",
-    )
-    i.add_argument("--json", action="store_true")
-    i.set_defaults(func=run_import)
+    rsub = add_actions(p, "results_command")
+    with subcommand(rsub, "sheet", run_sheet, json=False, help="导出一张可填写回收的路线单（.xlsx）") as s:
+        s.add_argument("--route", type=int, required=True, help="路线单编号")
+        s.add_argument("--out", required=True, help="输出文件 .xlsx")
+    with subcommand(rsub, "import", run_import, help="导入填写好的回收路线单（.xlsx），整张表一次写入") as i:
+        i.add_argument("file", help="回收的路线单 .xlsx")
+        i.add_argument(
+            "--route", type=int, default=None, help="路线单编号（表中未写明时必填，按序号录入时需要）"
+        )
+        i.add_argument("--round", default=None, help="轮次编号或名称（按户码查找时限定轮次）")
+        i.add_argument("--actor", default="录入员", help="录入人")
+        i.add_argument(
+            "--late-entry",
+            action="store_true",
+            help="补录：允许走访日期早于路线单的走访时段（提前走访、事后录入）；将来的日期始终拒绝",
+        )
 
 
 def run_sheet(args) -> int:

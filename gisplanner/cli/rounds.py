@@ -18,7 +18,7 @@ import argparse
 import datetime as dt
 import sys
 
-from gisplanner.cli.common import add_db_argument, open_store, print_json
+from gisplanner.cli.common import add_actions, add_subcommand, open_store, print_json, subcommand
 
 EXIT_BAD_INPUT = 2
 
@@ -44,74 +44,57 @@ def _round_arg(p) -> None:
 
 def register(sub) -> None:
     p = sub.add_parser("round", help="新建、列出、修改走访轮次（名称、类型、区域、日期、状态）")
-    rsub = p.add_subparsers(dest="round_command", metavar="ACTION", required=True)
+    rsub = add_actions(p, "round_command")
 
-    n = rsub.add_parser("new", help="新建轮次（筹备中），按模板生成走访时段")
-    add_db_argument(n)
-    n.add_argument("--name", required=True, help="轮次名称")
-    n.add_argument("--kind", required=True, choices=["regular", "makeup", "priority", "return"],
-                   help="regular 常规走访 / makeup 补课访 / priority 重点访 / return 回头访")  # fmt: skip
-    n.add_argument("--area", default=None, help="区划代码（镇或村，默认全部）")
-    n.add_argument("--start", required=True, type=_date, help="开始日期 YYYY-MM-DD")
-    n.add_argument("--end", required=True, type=_date, help="结束日期 YYYY-MM-DD")
-    n.add_argument("--template", default=None,
-                   help="按模板生成时段：evenings 工作日晚上、weekends 周末/节假日、workdays 工作日白天，逗号分隔")  # fmt: skip
-    n.add_argument("--json", action="store_true", help="输出 JSON：{round, sessions}")
-    n.set_defaults(func=run_new)
+    with subcommand(rsub, "new", run_new, help="新建轮次（筹备中），按模板生成走访时段",
+                    json_help="输出 JSON：{round, sessions}") as n:  # fmt: skip
+        n.add_argument("--name", required=True, help="轮次名称")
+        n.add_argument("--kind", required=True, choices=["regular", "makeup", "priority", "return"],
+                       help="regular 常规走访 / makeup 补课访 / priority 重点访 / return 回头访")  # fmt: skip
+        n.add_argument("--area", default=None, help="区划代码（镇或村，默认全部）")
+        n.add_argument("--start", required=True, type=_date, help="开始日期 YYYY-MM-DD")
+        n.add_argument("--end", required=True, type=_date, help="结束日期 YYYY-MM-DD")
+        n.add_argument("--template", default=None,
+                       help="按模板生成时段：evenings 工作日晚上、weekends 周末/节假日、workdays 工作日白天，逗号分隔")  # fmt: skip
 
-    ls = rsub.add_parser("list", help="列出所有轮次")
-    add_db_argument(ls)
-    ls.add_argument("--json", action="store_true", help="输出 JSON：{rounds: [...]}")
-    ls.set_defaults(func=run_list)
+    add_subcommand(rsub, "list", run_list, help="列出所有轮次", json_help="输出 JSON：{rounds: [...]}")
 
-    st = rsub.add_parser("set", help="修改轮次：状态（筹备中→进行中→已结束）、日期、名称")
-    add_db_argument(st)
-    _round_arg(st)
-    st.add_argument("--status", choices=["planning", "running", "closed"],
-                    help="planning 筹备中 / running 进行中 / closed 已结束")  # fmt: skip
-    st.add_argument("--start", type=_date, default=None, help="新的开始日期")
-    st.add_argument("--end", type=_date, default=None, help="新的结束日期")
-    st.add_argument("--name", default=None, help="新的名称")
-    st.add_argument("--json", action="store_true", help="输出 JSON")
-    st.set_defaults(func=run_set)
+    with subcommand(rsub, "set", run_set, help="修改轮次：状态（筹备中→进行中→已结束）、日期、名称",
+                    json_help="输出 JSON") as st:  # fmt: skip
+        _round_arg(st)
+        st.add_argument("--status", choices=["planning", "running", "closed"],
+                        help="planning 筹备中 / running 进行中 / closed 已结束")  # fmt: skip
+        st.add_argument("--start", type=_date, default=None, help="新的开始日期")
+        st.add_argument("--end", type=_date, default=None, help="新的结束日期")
+        st.add_argument("--name", default=None, help="新的名称")
 
     p = sub.add_parser("sessions", help="轮次的走访时段：列出、添加、删除、按模板生成")
-    ssub = p.add_subparsers(dest="sessions_command", metavar="ACTION", required=True)
-    sl = ssub.add_parser("list", help="列出走访时段")
-    add_db_argument(sl)
-    _round_arg(sl)
-    sl.add_argument("--json", action="store_true", help="输出 JSON")
-    sl.set_defaults(func=run_sessions_list)
+    ssub = add_actions(p, "sessions_command")
+    with subcommand(ssub, "list", run_sessions_list, help="列出走访时段", json_help="输出 JSON") as sl:
+        _round_arg(sl)
 
-    sa = ssub.add_parser("add", help="添加一个走访时段")
-    add_db_argument(sa)
-    _round_arg(sa)
-    sa.add_argument("--date", required=True, type=_date, help="日期 YYYY-MM-DD")
-    sa.add_argument("--start", required=True, type=_time, help="开始时间 HH:MM")
-    sa.add_argument("--end", required=True, type=_time, help="结束时间 HH:MM")
-    sa.add_argument("--kind", choices=["evening", "weekend", "workday"], default=None,
-                    help="evening 工作日晚上 / weekend 周末节假日 / workday 工作日白天（默认按日期和时间）")  # fmt: skip
-    sa.add_argument("--team", type=int, action="append", default=[],
-                    help="只给这个小组（编号，可重复）；默认所有小组")  # fmt: skip
-    sa.add_argument("--label", default=None, help="名称（默认按类型）")
-    sa.add_argument("--json", action="store_true", help="输出 JSON")
-    sa.set_defaults(func=run_sessions_add)
+    with subcommand(ssub, "add", run_sessions_add, help="添加一个走访时段", json_help="输出 JSON") as sa:
+        _round_arg(sa)
+        sa.add_argument("--date", required=True, type=_date, help="日期 YYYY-MM-DD")
+        sa.add_argument("--start", required=True, type=_time, help="开始时间 HH:MM")
+        sa.add_argument("--end", required=True, type=_time, help="结束时间 HH:MM")
+        sa.add_argument("--kind", choices=["evening", "weekend", "workday"], default=None,
+                        help="evening 工作日晚上 / weekend 周末节假日 / workday 工作日白天（默认按日期和时间）")  # fmt: skip
+        sa.add_argument("--team", type=int, action="append", default=[],
+                        help="只给这个小组（编号，可重复）；默认所有小组")  # fmt: skip
+        sa.add_argument("--label", default=None, help="名称（默认按类型）")
 
-    sr = ssub.add_parser("remove", help="删除走访时段（连同其中已排的路线）")
-    add_db_argument(sr)
-    _round_arg(sr)
-    sr.add_argument("--session", type=int, action="append", required=True, help="时段编号（可重复）")
-    sr.add_argument("--json", action="store_true", help="输出 JSON")
-    sr.set_defaults(func=run_sessions_remove)
+    with subcommand(ssub, "remove", run_sessions_remove, help="删除走访时段（连同其中已排的路线）",
+                    json_help="输出 JSON") as sr:  # fmt: skip
+        _round_arg(sr)
+        sr.add_argument("--session", type=int, action="append", required=True, help="时段编号（可重复）")
 
-    sg = ssub.add_parser("generate", help="按模板和节假日日历生成本轮日期内的走访时段")
-    add_db_argument(sg)
-    _round_arg(sg)
-    sg.add_argument("--template", default="evenings,weekends,workdays",
-                    help="evenings、weekends、workdays，逗号分隔（默认全部）")  # fmt: skip
-    sg.add_argument("--replace", action="store_true", help="先删除本轮已有的时段")
-    sg.add_argument("--json", action="store_true", help="输出 JSON")
-    sg.set_defaults(func=run_sessions_generate)
+    with subcommand(ssub, "generate", run_sessions_generate, help="按模板和节假日日历生成本轮日期内的走访时段",
+                    json_help="输出 JSON") as sg:  # fmt: skip
+        _round_arg(sg)
+        sg.add_argument("--template", default="evenings,weekends,workdays",
+                        help="evenings、weekends、workdays，逗号分隔（默认全部）")  # fmt: skip
+        sg.add_argument("--replace", action="store_true", help="先删除本轮已有的时段")
 
 
 def _fail(msg: str) -> int:

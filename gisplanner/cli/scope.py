@@ -15,44 +15,38 @@ from __future__ import annotations
 
 import sys
 
-from gisplanner.cli.common import add_db_argument, open_store, print_json
+from gisplanner.cli.common import add_actions, add_subcommand, open_store, print_json, subcommand
 from gisplanner.store import StoreError
 
 
 def register(sub) -> None:
     p = sub.add_parser("scope", help="管辖区域：绑定用户、分级汇总、行级安全（PostgreSQL）")
-    acts = p.add_subparsers(dest="action", metavar="ACTION")
+    acts = add_actions(p, "action", required=False)  # no action: the help, exit 1
 
-    b = acts.add_parser("bind", help="把用户绑定到一个区域（镇/街道用户只能看到和修改本镇）")
-    add_db_argument(b)
-    b.add_argument("user")
-    b.add_argument("--area", required=True, help="区划代码")
-    b.add_argument("--role", help="角色：录入员 entry、规划员 planner、负责人 supervisor、管理员 admin")
-    b.set_defaults(func=run_bind)
+    with subcommand(acts, "bind", run_bind, json=False,
+                    help="把用户绑定到一个区域（镇/街道用户只能看到和修改本镇）") as b:  # fmt: skip
+        b.add_argument("user")
+        b.add_argument("--area", required=True, help="区划代码")
+        b.add_argument("--role", help="角色：录入员 entry、规划员 planner、负责人 supervisor、管理员 admin")
 
-    ls = acts.add_parser("list", help="列出已绑定的用户")
-    add_db_argument(ls)
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(func=run_list)
+    add_subcommand(acts, "list", run_list, help="列出已绑定的用户")
 
-    r = acts.add_parser("rollup", help="下一级区域的走访覆盖与未办结问题（在数据库中汇总）")
-    add_db_argument(r)
-    g = r.add_mutually_exclusive_group()
-    g.add_argument("--area", help="区划代码（默认：全市）")
-    g.add_argument("--user", help="按用户的管辖区域")
-    r.add_argument("--round", type=int, default=None, help="只计该轮次的走访")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(func=run_rollup)
+    with subcommand(
+        acts, "rollup", run_rollup, help="下一级区域的走访覆盖与未办结问题（在数据库中汇总）"
+    ) as r:
+        g = r.add_mutually_exclusive_group()
+        g.add_argument("--area", help="区划代码（默认：全市）")
+        g.add_argument("--user", help="按用户的管辖区域")
+        r.add_argument("--round", type=int, default=None, help="只计该轮次的走访")
 
-    s = acts.add_parser("rls", help="PostgreSQL 行级安全：enable / disable / grant ROLE --area CODE")
-    add_db_argument(s)
-    s.add_argument("what", choices=["enable", "disable", "grant"])
-    s.add_argument("role", nargs="?")
-    s.add_argument("--area", help="grant：区划代码")
-    s.add_argument("--create", action="store_true", help="grant：角色不存在时创建（NOLOGIN）")
-    s.add_argument("--role", dest="app_role", default="planner",
-                   help="grant：应用角色（录入员 entry、规划员 planner、负责人 supervisor、管理员 admin），默认规划员")  # fmt: skip
-    s.set_defaults(func=run_rls)
+    with subcommand(acts, "rls", run_rls, json=False,
+                    help="PostgreSQL 行级安全：enable / disable / grant ROLE --area CODE") as s:  # fmt: skip
+        s.add_argument("what", choices=["enable", "disable", "grant"])
+        s.add_argument("role", nargs="?")
+        s.add_argument("--area", help="grant：区划代码")
+        s.add_argument("--create", action="store_true", help="grant：角色不存在时创建（NOLOGIN）")
+        s.add_argument("--role", dest="app_role", default="planner",
+                       help="grant：应用角色（录入员 entry、规划员 planner、负责人 supervisor、管理员 admin），默认规划员")  # fmt: skip
     p.set_defaults(func=lambda _a: (p.print_help(), 1)[1])
 
 

@@ -11,31 +11,29 @@ from __future__ import annotations
 
 import sys
 
-from gisplanner.cli.common import add_db_argument, open_store, print_json
+from gisplanner.cli.common import add_actions, open_store, print_json, subcommand
 
 
 def register(sub) -> None:
     p = sub.add_parser("settings", help="设置：走访联系卡上的联系方式等")
-    ssub = p.add_subparsers(dest="settings_command", metavar="WHAT", required=True)
-    c = ssub.add_parser(
-        "contact",
+    ssub = add_actions(p, "settings_command", metavar="WHAT")
+    with subcommand(
+        ssub, "contact", run_contact,
         help="走访联系卡的联系方式（按区划设置，二维码中携带）",
         description="设置走访联系卡上印的联系单位、电话、网址（二维码为 MECARD 名片）。不带 --name/--phone 时列出已设置的联系方式。",
-    )
-    add_db_argument(c)
-    c.add_argument("--area", default=None, help="区划代码（默认：整个数据库通用）")
-    c.add_argument("--name", default=None, help="联系单位，如 雪堰镇大走访办公室")
-    c.add_argument("--phone", default=None, help="办公电话")
-    c.add_argument("--village-phone", default="", help="村（居）委会电话")
-    c.add_argument("--url", default="", help="网址（可选，须以 http:// 或 https:// 开头）")
-    c.add_argument("--wechat", default="", help="微信号（可选）")
-    c.add_argument("--json", action="store_true")
-    c.set_defaults(func=run_contact)
-    lc = ssub.add_parser("leader-copy", help="本轮路线单是否附组长电话预约联系单（含完整电话，记入打印日志）")
-    add_db_argument(lc)
-    lc.add_argument("--round", default=None, help="轮次编号或名称（默认最新）")
-    lc.add_argument("state", choices=("on", "off"), nargs="?", help="on 打开 / off 关闭；省略时显示当前设置")
-    lc.set_defaults(func=run_leader_copy)
+    ) as c:  # fmt: skip
+        c.add_argument("--area", default=None, help="区划代码（默认：整个数据库通用）")
+        c.add_argument("--name", default=None, help="联系单位，如 雪堰镇大走访办公室")
+        c.add_argument("--phone", default=None, help="办公电话")
+        c.add_argument("--village-phone", default="", help="村（居）委会电话")
+        c.add_argument("--url", default="", help="网址（可选，须以 http:// 或 https:// 开头）")
+        c.add_argument("--wechat", default="", help="微信号（可选）")
+    with subcommand(ssub, "leader-copy", run_leader_copy, json=False,
+                    help="本轮路线单是否附组长电话预约联系单（含完整电话，记入打印日志）") as lc:  # fmt: skip
+        lc.add_argument("--round", default=None, help="轮次编号或名称（默认最新）")
+        lc.add_argument(
+            "state", choices=("on", "off"), nargs="?", help="on 打开 / off 关闭；省略时显示当前设置"
+        )
 
 
 def run_leader_copy(args) -> int:

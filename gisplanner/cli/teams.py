@@ -9,56 +9,54 @@ from __future__ import annotations
 
 import sys
 
-from gisplanner.cli.common import add_db_argument, open_store, print_json, resolve_round
+from gisplanner.cli.common import add_actions, open_store, print_json, resolve_round, subcommand
 
 
 def register(sub) -> None:
     p = sub.add_parser("teams", help="组建三搭配走访小组；为小组划分责任片区")
-    tsub = p.add_subparsers(dest="teams_command", metavar="ACTION", required=True)
+    tsub = add_actions(p, "teams_command")
 
-    f = tsub.add_parser(
-        "form", help="从本轮可用干部中组建队伍（男女、本地外地、老中青搭配），替换本轮原有队伍"
-    )
-    add_db_argument(f)
-    f.add_argument("--round", required=True, help="走访轮次（编号或名称）")
-    f.add_argument("--size", default="2", choices=["2", "3", "mixed"],
-                   help="每组人数：2、3，或 mixed（尽量两人一组，需要时三人）")  # fmt: skip
-    prev = f.add_mutually_exclusive_group()
-    prev.add_argument("--keep-previous", action="store_true", help="尽量保留上一轮的搭档（回头访由原班人马）")
-    prev.add_argument("--rotate", action="store_true", help="尽量轮换搭档（不与上一轮同组）")
-    f.add_argument("--leader-weight", type=float, default=0.0, help="每组有带队干部的权重（默认 0：不考虑）")
-    f.add_argument(
-        "--weight",
-        action="append",
-        default=[],
-        metavar="RULE=W",
-        help="规则权重，可重复：mixed_gender（男女）、has_local（本地）、age_mix（年龄段）、"
-        "age_all_bands（老中青齐全）、leader（带队）、shared（共同可走访时段，默认 100）、"
-        "previous（上轮搭档）；0 表示不考虑",
-    )
-    f.add_argument(
-        "--min-shared",
-        type=float,
-        default=0.5,
-        help="同组成员共同可走访时段至少占可走访最少者时段的比例（默认 0.5）",
-    )
-    f.add_argument(
-        "--teams",
-        type=int,
-        default=None,
-        help="最多组建几个队伍（村级轮次用不了全镇干部时；优先家在本轮区域的干部）",
-    )
-    f.add_argument("--json", action="store_true", help="输出 JSON")
-    f.set_defaults(func=run_form)
+    with subcommand(tsub, "form", run_form, json_help="输出 JSON",
+                    help="从本轮可用干部中组建队伍（男女、本地外地、老中青搭配），替换本轮原有队伍") as f:  # fmt: skip
+        f.add_argument("--round", required=True, help="走访轮次（编号或名称）")
+        f.add_argument("--size", default="2", choices=["2", "3", "mixed"],
+                       help="每组人数：2、3，或 mixed（尽量两人一组，需要时三人）")  # fmt: skip
+        prev = f.add_mutually_exclusive_group()
+        prev.add_argument(
+            "--keep-previous", action="store_true", help="尽量保留上一轮的搭档（回头访由原班人马）"
+        )
+        prev.add_argument("--rotate", action="store_true", help="尽量轮换搭档（不与上一轮同组）")
+        f.add_argument(
+            "--leader-weight", type=float, default=0.0, help="每组有带队干部的权重（默认 0：不考虑）"
+        )
+        f.add_argument(
+            "--weight",
+            action="append",
+            default=[],
+            metavar="RULE=W",
+            help="规则权重，可重复：mixed_gender（男女）、has_local（本地）、age_mix（年龄段）、"
+            "age_all_bands（老中青齐全）、leader（带队）、shared（共同可走访时段，默认 100）、"
+            "previous（上轮搭档）；0 表示不考虑",
+        )
+        f.add_argument(
+            "--min-shared",
+            type=float,
+            default=0.5,
+            help="同组成员共同可走访时段至少占可走访最少者时段的比例（默认 0.5）",
+        )
+        f.add_argument(
+            "--teams",
+            type=int,
+            default=None,
+            help="最多组建几个队伍（村级轮次用不了全镇干部时；优先家在本轮区域的干部）",
+        )
 
-    s = tsub.add_parser("split", help="把本轮走访对象划分为各队伍的责任片区（按工作量均衡、紧凑）")
-    add_db_argument(s)
-    s.add_argument("--round", required=True, help="走访轮次（编号或名称）")
-    s.add_argument(
-        "--area", default=None, help="只划分这个区划（代码）；默认按工作量把队伍分配到各村/社区再划分"
-    )
-    s.add_argument("--json", action="store_true", help="输出 JSON")
-    s.set_defaults(func=run_split)
+    with subcommand(tsub, "split", run_split, json_help="输出 JSON",
+                    help="把本轮走访对象划分为各队伍的责任片区（按工作量均衡、紧凑）") as s:  # fmt: skip
+        s.add_argument("--round", required=True, help="走访轮次（编号或名称）")
+        s.add_argument(
+            "--area", default=None, help="只划分这个区划（代码）；默认按工作量把队伍分配到各村/社区再划分"
+        )
 
 
 WEIGHT_FIELDS = (

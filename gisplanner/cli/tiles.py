@@ -14,26 +14,13 @@ from __future__ import annotations
 
 import sys
 
-from gisplanner.cli.common import add_db_argument, open_store, print_json
+from gisplanner.cli.common import add_actions, add_subcommand, open_store, print_json, subcommand
 
 
-def _import_kinds(sub):
-    """The `import` command's KIND subparsers (registered by cli/importer.py, sorted before us)."""
-    imp = sub.choices.get("import")
-    if imp is None:
-        return None
-    for action in imp._actions:  # noqa: SLF001 - argparse has no public accessor
-        if action.__class__.__name__ == "_SubParsersAction":
-            return action
-    return None
-
-
-def register(sub) -> None:
-    kinds = _import_kinds(sub)
-    if kinds is not None:
-        b = kinds.add_parser("basemap", help="导入离线底图（MBTiles 文件）")
+def add_basemap_import_parser(kinds) -> None:
+    """`import basemap FILE`: a KIND of the `import` command (cli/importer.py adds it)."""
+    with subcommand(kinds, "basemap", run_import, help="导入离线底图（MBTiles 文件）") as b:
         b.add_argument("file", help=".mbtiles 文件")
-        add_db_argument(b)
         b.add_argument(
             "--home", default=None, help="底图文件存放的用户目录（默认：GISPLANNER_HOME 或用户数据目录）"
         )
@@ -41,33 +28,24 @@ def register(sub) -> None:
             "--crs", default="wgs84", choices=["wgs84", "gcj02"], help="瓦片坐标系（高德瓦片为 gcj02）"
         )
         b.add_argument("--name", default=None, help="底图名称（默认：文件中的 name）")
-        b.add_argument("--json", action="store_true")
-        b.set_defaults(func=run_import)
 
-    p = sub.add_parser("basemap", help="底图：查看、设置、下载离线瓦片")
-    acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    s = acts.add_parser("show", help="显示数据库使用的底图")
-    add_db_argument(s)
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=run_show)
-    st = acts.add_parser("set", help="设置数据库使用的底图")
-    add_db_argument(st)
-    g = st.add_mutually_exclusive_group(required=True)
+
+def register(sub) -> None:
     from gisplanner.basemap import PRESETS
 
-    g.add_argument("--preset", choices=sorted(PRESETS), help="常用底图")
-    g.add_argument("--url", help="XYZ 瓦片地址模板，含 {z} {x} {y}（可含 {s} {key}）")
-    g.add_argument("--none", action="store_true", help="不使用底图")
-    st.add_argument("--crs", default="wgs84", choices=["wgs84", "gcj02"], help="--url 的坐标系")
-    st.add_argument("--key", default=None, help="天地图密钥（tk），保存在数据库设置中")
-    st.set_defaults(func=run_set)
-    d = acts.add_parser("download", help="预先下载镇（或全部区域）范围的瓦片到缓存")
-    add_db_argument(d)
-    d.add_argument("--zoom", required=True, help="缩放级别，例如 12-16 或 12,14,16")
-    d.add_argument("--town", default=None, help="镇/街道（或任一区域）的区划代码；默认全部区域的范围")
-    d.add_argument("--estimate", action="store_true", help="只估算瓦片数量和大小，不下载")
-    d.add_argument("--json", action="store_true")
-    d.set_defaults(func=run_download)
+    acts = add_actions(sub.add_parser("basemap", help="底图：查看、设置、下载离线瓦片"), "action")
+    add_subcommand(acts, "show", run_show, help="显示数据库使用的底图")
+    with subcommand(acts, "set", run_set, json=False, help="设置数据库使用的底图") as st:
+        g = st.add_mutually_exclusive_group(required=True)
+        g.add_argument("--preset", choices=sorted(PRESETS), help="常用底图")
+        g.add_argument("--url", help="XYZ 瓦片地址模板，含 {z} {x} {y}（可含 {s} {key}）")
+        g.add_argument("--none", action="store_true", help="不使用底图")
+        st.add_argument("--crs", default="wgs84", choices=["wgs84", "gcj02"], help="--url 的坐标系")
+        st.add_argument("--key", default=None, help="天地图密钥（tk），保存在数据库设置中")
+    with subcommand(acts, "download", run_download, help="预先下载镇（或全部区域）范围的瓦片到缓存") as d:
+        d.add_argument("--zoom", required=True, help="缩放级别，例如 12-16 或 12,14,16")
+        d.add_argument("--town", default=None, help="镇/街道（或任一区域）的区划代码；默认全部区域的范围")
+        d.add_argument("--estimate", action="store_true", help="只估算瓦片数量和大小，不下载")
 
 
 def run_import(args) -> int:

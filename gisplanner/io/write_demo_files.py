@@ -1,6 +1,7 @@
-"""Write the demo town as importable files under maps/demo/ — what an office's files look like.
+"""Write a database's town as importable files under maps/demo/ — what an office's files look like.
 
-    python -m gisplanner.io.write_demo_files [--out maps/demo] [--households 8000] [--seed 1]
+Made from the demo town by ``python -m gisplanner.demo_file [--out maps/demo] [--households 8000]
+[--seed 1]`` (which builds the demo: this module only reads a store, so io never imports the demo).
 
 Files (all importable with `import …` or the import wizard, in this order):
 - town.geojson — the town outline (level town), WGS84
@@ -15,9 +16,6 @@ Files (all importable with `import …` or the import wizard, in this order):
 
 from __future__ import annotations
 
-import argparse
-import shutil
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -190,28 +188,3 @@ def _replace(dest: Path, write) -> None:
 
     with atomic_path(dest) as tmp:
         write(tmp)
-
-
-def main(argv: list[str] | None = None) -> int:
-    from gisplanner.demo import build_demo
-    from gisplanner.store import Store
-
-    ap = argparse.ArgumentParser(description="把演示镇数据写成可导入的文件（maps/demo/）")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--households", type=int, default=8_000)
-    ap.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args(argv)
-    tmp = Path(tempfile.mkdtemp(prefix="gisplanner-demo-files-"))
-    try:
-        store = Store.open(tmp / "demo.sqlite")
-        build_demo(store, households=args.households, seed=args.seed)
-        counts = write_files(store, args.out)
-        store.close()
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"已写入 {args.out}：" + "，".join(f"{k} {v}" for k, v in counts.items()))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

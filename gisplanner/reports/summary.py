@@ -20,7 +20,7 @@ What counts (the same definitions as :mod:`gisplanner.stats`, recountable by SQL
 
 Supporting tables: 分类汇总 (per target kind), 分区域 (per child area; the rows add up to the
 paragraph), 问题类别 (per category: collected, solved, median days to resolution).
-Output as text, .xlsx, or PDF (``gisplanner.ui.summary_pdf``, Qt).
+Output as text, .xlsx, or PDF (``gisplanner.printing.summary_pdf``, Qt).
 """
 
 from __future__ import annotations

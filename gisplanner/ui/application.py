@@ -13,8 +13,8 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gisplanner import logs, paths
+from gisplanner.printing.canvas import register_bundled_cjk_font
 from gisplanner.store import Store, StoreError
-from gisplanner.ui.printing.canvas import register_bundled_cjk_font
 
 log = logging.getLogger(__name__)
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"

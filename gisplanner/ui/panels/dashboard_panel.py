@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import stats as st
 from gisplanner.model import AREA_LEVEL_ZH
-from gisplanner.ui.printing.canvas import cjk_family
+from gisplanner.printing.canvas import cjk_family
 
 log = logging.getLogger(__name__)
 

@@ -342,8 +342,8 @@ class SummaryDialog(QDialog):
         )  # fmt: skip
 
     def _show(self, report: sm.SummaryReport) -> None:
+        from gisplanner.printing.summary_pdf import summary_html
         from gisplanner.reports.common import PrintContext
-        from gisplanner.ui.summary_pdf import summary_html
 
         self.report = report
         self.text.setHtml(summary_html(report, PrintContext()))
@@ -367,7 +367,7 @@ class SummaryDialog(QDialog):
         return path or None
 
     def export_pdf(self, path: str | None = None) -> str | None:
-        from gisplanner.ui.summary_pdf import write_summary_pdf
+        from gisplanner.printing.summary_pdf import write_summary_pdf
 
         if self.report is None:
             return None

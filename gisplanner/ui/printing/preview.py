@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from gisplanner.printing.batch import describe, paint, print_to_pdf
+from gisplanner.printing.canvas import setup_a4
 from gisplanner.reports.catalog import PRINTOUTS
 from gisplanner.reports.common import (
     PrintContext,
@@ -37,8 +39,6 @@ from gisplanner.reports.contact import MissingContactError
 from gisplanner.reports.plan_order import round_name
 from gisplanner.reports.selection import PrintSelection, print_choices
 from gisplanner.ui import file_dialogs
-from gisplanner.ui.printing.batch import describe, paint, print_to_pdf
-from gisplanner.ui.printing.canvas import setup_a4
 
 
 def make_printer(paper: str = "a4") -> QPrinter:

@@ -12,6 +12,8 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPolygonF
 
+from gisplanner.printing.canvas import CENTER, LEFT, MARGIN, RIGHT, TOP_LEFT, PageCanvas
+from gisplanner.printing.table import PAD, Drawn, Table
 from gisplanner.reports.route_sheet import (
     FIVE_HEARTS,
     OUTCOME_BOXES,
@@ -21,8 +23,6 @@ from gisplanner.reports.route_sheet import (
     SheetMap,
     SheetStop,
 )
-from gisplanner.ui.printing.canvas import CENTER, LEFT, MARGIN, RIGHT, TOP_LEFT, PageCanvas
-from gisplanner.ui.printing.table import PAD, Drawn, Table
 
 A4_BODY = 186.0
 # (title, width on A4 in mm); wider paper scales the widths

@@ -8,8 +8,8 @@ import segno
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from gisplanner.printing.canvas import CENTER, LEFT, PageCanvas
 from gisplanner.reports.contact_card import CARD_MM, ContactCard
-from gisplanner.ui.printing.canvas import CENTER, LEFT, PageCanvas
 
 COLS, ROWS = 2, 5
 BAND = "#b3262d"  # the red of government service cards

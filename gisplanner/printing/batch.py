@@ -1,12 +1,11 @@
 """Render a round's printouts into one PDF (or onto any QPrinter), and log the print.
 
-This is the Qt side of the `print` command: the CLI loads it with importlib at run time so
-the core never depends on Qt.
+This is the Qt side of the `print` command (`gisplanner.cli.print_cmd` imports it) and of the
+preview dialog (`gisplanner.ui.printing.preview`); it paints with QtGui only, no widgets.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import time
@@ -15,6 +14,11 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QPagedPaintDevice, QPdfWriter
 
+from gisplanner.io.atomic import part_path
+from gisplanner.printing.canvas import PageCanvas, setup_a4
+from gisplanner.printing.cards import paint_contact_cards
+from gisplanner.printing.forms import paint_problem_forms, paint_problem_lists, paint_survey_forms
+from gisplanner.printing.route_sheet import paint_route_sheets
 from gisplanner.reports.catalog import PRINTOUTS
 from gisplanner.reports.common import (
     PAPERS,
@@ -25,25 +29,24 @@ from gisplanner.reports.common import (
     log_print,
 )
 from gisplanner.reports.plan_order import round_name
+from gisplanner.roles import require_print
 from gisplanner.store import Store
-from gisplanner.ui.printing.canvas import PageCanvas, setup_a4
 
 PDF_DPI = 600
 
 
 LAYOUTS = {
-    "route-sheets": ("route_sheet", "paint_route_sheets"),
-    "survey-forms": ("forms", "paint_survey_forms"),
-    "contact-cards": ("cards", "paint_contact_cards"),
-    "problem-lists": ("forms", "paint_problem_lists"),
-    "problem-forms": ("forms", "paint_problem_forms"),
+    "route-sheets": paint_route_sheets,
+    "survey-forms": paint_survey_forms,
+    "contact-cards": paint_contact_cards,
+    "problem-lists": paint_problem_lists,
+    "problem-forms": paint_problem_forms,
 }
 
 
 def painter_for(kind: str):
     """The layout function for a printout name."""
-    module, func = LAYOUTS[kind]
-    return getattr(importlib.import_module(f"gisplanner.ui.printing.{module}"), func)
+    return LAYOUTS[kind]
 
 
 def ensure_app() -> QGuiApplication:
@@ -117,8 +120,6 @@ def print_to_pdf(
         if user is None
         else PrintContext(user=user, unmasked=unmasked, **extra)
     )
-    from gisplanner.roles import require_print
-
     require_print(store, ctx.unmasked or ctx.leader_copy)  # refused before a page is drawn
     if items is None:
         items = PRINTOUTS[kind].build(store, round_id, ctx, progress)
@@ -126,8 +127,6 @@ def print_to_pdf(
         raise ReportError(f"没有可打印的{PRINTOUTS[kind].title}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    from gisplanner.io.atomic import part_path
-
     tmp = part_path(out)  # `OUT.pdf.<pid>.part`; what a killed print left is removed here
     writer = QPdfWriter(str(tmp))
     writer.setResolution(PDF_DPI)

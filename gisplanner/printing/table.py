@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gisplanner.ui.printing.canvas import CENTER, MARGIN, TOP_LEFT, PageCanvas
+from gisplanner.printing.canvas import CENTER, MARGIN, TOP_LEFT, PageCanvas
 
 PAD = 1.0
 

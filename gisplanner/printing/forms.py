@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from gisplanner.model import OUTCOME_ZH
+from gisplanner.printing.canvas import CENTER, MARGIN, PageCanvas
+from gisplanner.printing.table import Drawn, Table
 from gisplanner.reports.problem_forms import ProblemForm
 from gisplanner.reports.problem_list import ProblemList
 from gisplanner.reports.survey_forms import HOUSEHOLD_QUESTIONS, SATISFACTION, HouseholdForm, VillageForm
-from gisplanner.ui.printing.canvas import CENTER, MARGIN, PageCanvas
-from gisplanner.ui.printing.table import Drawn, Table
 
 LABEL_FILL = "#f1f4f8"
 

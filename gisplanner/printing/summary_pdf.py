@@ -17,9 +17,9 @@ import pandas as pd
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from gisplanner.printing.canvas import cjk_family
 from gisplanner.reports.common import PrintContext, log_print
 from gisplanner.reports.summary import PERCENT_HEADERS, SummaryReport
-from gisplanner.ui.printing.canvas import cjk_family
 
 MARGIN_MM = 18.0
 
