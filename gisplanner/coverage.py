@@ -29,16 +29,15 @@ does the arithmetic, :func:`coverage` does both.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from gisplanner.model import CLOSED_STATUSES, PROBLEM_STATUS_ZH, SPECIAL_GROUP_TAGS
+from gisplanner.progress import Progress, check, finish
 from gisplanner.store import Store
-
-Progress = Callable[[float, str], bool] | None
 
 STATUS_CLASSES = ("not_started", "partial", "complete", "empty")
 STATUS_ZH = {"not_started": "未开始", "partial": "部分完成", "complete": "已完成", "empty": "无走访对象"}
@@ -536,17 +535,14 @@ def coverage(
     today: dt.date | None = None,
     thresholds: NeedThresholds | None = None,
     targets: pd.DataFrame | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> Coverage:
     """Load and compute in one call (see :func:`load_inputs` for the round arguments)."""
-    if progress is not None and progress(0.0, "读取走访记录") is False:
-        raise InterruptedError("已取消")
+    check(progress, 0.0, "读取走访记录")
     inp = load_inputs(
         store, round_id, round_ids=round_ids, date_from=date_from, date_to=date_to, targets=targets
     )
-    if progress is not None and progress(0.7, "统计覆盖情况") is False:
-        raise InterruptedError("已取消")
+    check(progress, 0.7, "统计覆盖情况")
     cov = compute(inp, today=today, thresholds=thresholds)
-    if progress is not None:
-        progress(1.0, "完成")
+    finish(progress)
     return cov

@@ -20,7 +20,7 @@ templates and holiday calendar, :func:`gisplanner.rounds.template_specs`) in one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,9 +34,9 @@ from gisplanner.model import (
     Area,
     Round,
 )
+from gisplanner.progress import Progress, check
 from gisplanner.store import Store, bulk_insert
 
-Progress = Callable[[float, str], bool] | None
 KINDS = ("makeup", "priority", "return")
 
 
@@ -237,12 +237,12 @@ def preview(
     target_ids: Iterable[int] | None = None,
     today: dt.date | None = None,
     rules: TargetRules = TargetRules(),
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> Preview:
     """The targets a new round of `kind` would get, and their count per village."""
     if kind not in KINDS:
         raise TargetsError(f"未知的走访类型：{kind}（可选：makeup 补课访 / priority 重点访 / return 回头访）")
-    _report(progress, 0.0, "读取走访记录")
+    check(progress, 0.0, "读取走访记录")
     areas = areas_frame(store)
     scope_id, scope_name, villages = None, "全部区域", None
     if area_code:
@@ -252,7 +252,7 @@ def preview(
     if target_ids is not None:
         keep = set(int(x) for x in target_ids)
         frames.targets = frames.targets[frames.targets["id"].isin(keep)].reset_index(drop=True)
-    _report(progress, 0.5, "筛选对象")
+    check(progress, 0.5, "筛选对象")
     sel = select_targets(frames, kind, rules)
     area_of = frames.targets.set_index("id")["area_id"]
     sel["area_id"] = sel["target_id"].map(area_of).astype("Int64")
@@ -265,7 +265,7 @@ def preview(
     if scope_id is None and target_ids is not None and len(sel):
         scope_id = _common_ancestor(areas, sel["area_id"].dropna().astype(int).unique().tolist())
         scope_name = str(name_of.get(scope_id, "所选对象")) if scope_id else "所选对象"
-    _report(progress, 1.0, "完成")
+    check(progress, 1.0, "完成")
     return Preview(kind, scope_id, scope_name, sel, per)
 
 
@@ -311,7 +311,7 @@ def create_round(
     start: dt.date | None = None,
     end: dt.date | None = None,
     preview_result: Preview | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> CreatedRound:
     """Create the round (planning), its Assignment rows and its sessions, in one transaction."""
     from gisplanner.rounds import template_specs
@@ -347,11 +347,6 @@ def create_round(
         sessions = create_sessions(s, rnd.id, specs)
         rid, nsess = rnd.id, len(sessions)
     return CreatedRound(rid, name, kind, pv.total, pv.per_area_dict(), nsess)
-
-
-def _report(progress: Progress, frac: float, msg: str) -> None:
-    if progress is not None and progress(frac, msg) is False:
-        raise InterruptedError("已取消")
 
 
 def scope_label(store: Store, area_code: str | None) -> str:

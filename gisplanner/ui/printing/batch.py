@@ -15,11 +15,11 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QPagedPaintDevice, QPdfWriter
 
+from gisplanner.progress import Progress
 from gisplanner.reports.catalog import PRINTOUTS
 from gisplanner.reports.common import (
     PAPERS,
     PrintContext,
-    Progress,
     ReportError,
     leader_copy_setting,
     log_print,
@@ -93,7 +93,7 @@ def print_to_pdf(
     *,
     unmasked: bool = False,
     user: str | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
     items: list | None = None,
     paper: str = "a4",
     only=None,
