@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from gisplanner.area_tree import subtree_ids
 from gisplanner.model import CLOSED_STATUSES, PROBLEM_STATUS_ZH, SPECIAL_GROUP_TAGS
 from gisplanner.progress import Progress, check, finish
 from gisplanner.store import Store
@@ -197,18 +198,6 @@ def load_targets(store: Store) -> pd.DataFrame:
     )
 
 
-def _subtree(areas: pd.DataFrame, root: int) -> np.ndarray:
-    """Ids of an area and all its descendants."""
-    ids = areas["id"].to_numpy()
-    parent = areas["parent_id"].fillna(-1).to_numpy(np.int64)
-    keep = ids == root
-    while True:
-        grow = keep | np.isin(parent, ids[keep])
-        if grow.sum() == keep.sum():
-            return ids[keep]
-        keep = grow
-
-
 def _positions(all_targets: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
     """Row positions of target ids in the frame (ids not in the frame are dropped)."""
     pos = _SortedIndex(all_targets["id"].to_numpy()).get_indexer(ids)
@@ -228,7 +217,7 @@ def round_target_mask(
     rounds = _fetch(store, f"SELECT id, kind, scope_area_id FROM round WHERE id IN ({q})", round_ids)
     for rid, kind, scope in rounds:
         if kind == "regular" and scope is not None:
-            keep |= np.isin(area, _subtree(areas, int(scope)))
+            keep |= np.isin(area, subtree_ids([int(scope)], areas["id"], areas["parent_id"]))
             continue
         mark = _placeholders(store, 1)
         assigned = _fetch(store, f"SELECT target_id FROM assignment WHERE round_id = {mark}", (rid,))
@@ -237,7 +226,7 @@ def round_target_mask(
         elif scope is None:
             keep[:] = True
         else:
-            keep |= np.isin(area, _subtree(areas, int(scope)))
+            keep |= np.isin(area, subtree_ids([int(scope)], areas["id"], areas["parent_id"]))
     return keep
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
 
+from gisplanner.area_tree import area_and_below
 from gisplanner.cncalendar import HolidayCalendar
 from gisplanner.model import (
     ROUND_KIND_ZH,
@@ -194,7 +195,7 @@ def create_round(
         else:
             q = select(Target.id)
             if area is not None:
-                q = q.where(Target.area_id.in_(_area_and_below(s, area.id)))
+                q = q.where(Target.area_id.in_(area_and_below(s, area.id)))
             rows = [
                 Assignment(round_id=rnd.id, target_id=t, reason="常规走访")
                 for t in s.scalars(q.order_by(Target.id))
@@ -209,14 +210,6 @@ def create_round(
         if not rows:
             notes.append("该区域没有符合条件的走访对象")
         return NewRound(rnd.id, n, len(rows), notes)
-
-
-def _area_and_below(s, area_id: int) -> set[int]:
-    ids, frontier = {area_id}, [area_id]
-    while frontier:
-        frontier = list(s.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
-        ids.update(frontier)
-    return ids
 
 
 def list_rounds(s) -> list[dict]:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from gisplanner.area_tree import AreaTree, subtree_ids
 from gisplanner.model import (
     AREA_LEVEL_ZH,
     ROUND_KIND_ZH,
@@ -61,12 +62,8 @@ def villages_under(areas: pd.DataFrame, code: str) -> tuple[pd.Series, list[int]
     if hit.empty:
         raise TargetsError(f"找不到区划代码 {code}")
     row = hit.iloc[0]
-    ids = {int(row["id"])}
-    frontier = ids
-    while frontier:
-        frontier = set(areas.loc[areas["parent_id"].isin(list(frontier)), "id"].astype(int))
-        ids |= frontier
-    villages = areas[areas["id"].isin(list(ids)) & (areas["level"] == "village")]["id"].astype(int).tolist()
+    ids = subtree_ids([int(row["id"])], areas["id"], areas["parent_id"])
+    villages = areas[areas["id"].isin(ids) & (areas["level"] == "village")]["id"].astype(int).tolist()
     if row["level"] == "village":
         villages = [int(row["id"])]
     return row, villages
@@ -263,30 +260,10 @@ def preview(
     per["area_name"] = per["area_code"].map(areas.set_index("code")["name"])
     per = per[["area_code", "area_name", "n"]].sort_values("area_code").reset_index(drop=True)
     if scope_id is None and target_ids is not None and len(sel):
-        scope_id = _common_ancestor(areas, sel["area_id"].dropna().astype(int).unique().tolist())
+        scope_id = AreaTree(areas).common_ancestor(sel["area_id"].dropna().astype(int).unique().tolist())
         scope_name = str(name_of.get(scope_id, "所选对象")) if scope_id else "所选对象"
     check(progress, 1.0, "完成")
     return Preview(kind, scope_id, scope_name, sel, per)
-
-
-def _common_ancestor(areas: pd.DataFrame, area_ids: list[int]) -> int | None:
-    parent = dict(zip(areas["id"].astype(int), areas["parent_id"], strict=True))
-
-    def chain(a):
-        out = []
-        while a is not None and not pd.isna(a):
-            out.append(int(a))
-            a = parent.get(int(a))
-        return out
-
-    chains = [chain(a) for a in area_ids]
-    if not chains:
-        return None
-    common = set(chains[0]).intersection(*map(set, chains[1:]))
-    for a in chains[0]:  # the lowest shared one
-        if a in common:
-            return a
-    return None
 
 
 @dataclass

@@ -805,18 +805,6 @@ class StoredFormation:
     previous_round_id: int | None
 
 
-def _area_and_below(s, area_id: int) -> set[int]:
-    from sqlalchemy import select
-
-    from gisplanner.model import Area
-
-    ids, frontier = {area_id}, [area_id]
-    while frontier:
-        frontier = list(s.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
-        ids.update(frontier)
-    return ids
-
-
 def previous_round_id(s, round_id: int) -> int | None:
     """The most recent earlier round that has teams."""
     from sqlalchemy import select
@@ -842,6 +830,7 @@ def staffing_area_ids(s, round_id: int) -> set[int] | None:
     """The areas whose cadres can staff a round: the town (镇/街道) the round's area lies in and
     everything below it — a village round or a 补课访 of three villages is staffed from the town's
     cadres. A round over a district or city uses the cadres in that area. None: no area (all)."""
+    from gisplanner.area_tree import area_and_below
     from gisplanner.model import Area, Round
 
     rnd = s.get(Round, round_id)
@@ -851,7 +840,7 @@ def staffing_area_ids(s, round_id: int) -> set[int] | None:
     top = area
     while top is not None and top.level == "village" and top.parent_id is not None:
         top = s.get(Area, top.parent_id)
-    return _area_and_below(s, (top or area).id)
+    return area_and_below(s, (top or area).id)
 
 
 def round_session_sets(s, round_id: int, cadres) -> dict[int, frozenset[int]] | None:
@@ -992,6 +981,7 @@ def form_round_teams(
     cadres are then chosen by :func:`choose_cadres`. A team whose member lives in a village of
     the round is based there (office_area_id), so the territory split gives it that village.
     """
+    from gisplanner.area_tree import area_and_below
     from gisplanner.model import Round, Team, TeamMember
 
     rules = rules or FormationRules()
@@ -1003,7 +993,7 @@ def form_round_teams(
         if known and rules.sessions_total == 0:
             rules = dataclasses.replace(rules, sessions_total=len(known))
         rnd = s.get(Round, round_id)
-        inside = _area_and_below(s, rnd.scope_area_id) if rnd.scope_area_id is not None else None
+        inside = area_and_below(s, rnd.scope_area_id) if rnd.scope_area_id is not None else None
         notes: list[str] = []
         if teams is not None:
             per = 3 if rules.size == 3 else 2

@@ -803,8 +803,8 @@ def split_round(
     """
     from sqlalchemy import select, update
 
+    from gisplanner.area_tree import area_and_below
     from gisplanner.model import Area, Assignment, Team
-    from gisplanner.teams import _area_and_below
 
     cfg = cfg or WorkloadConfig()
     notes: list[str] = []
@@ -820,7 +820,7 @@ def split_round(
             area = next((a for a in areas.values() if a.code == area_code), None)
             if area is None:
                 raise TerritoryError(f"找不到区划代码 {area_code}")
-            inside = _area_and_below(s, area.id)
+            inside = area_and_below(s, area.id)
             df = df[df["area_id"].isin(inside)]
             if df.empty:
                 raise TerritoryError(f"走访轮次 {round_id} 在 {area.name}（{area_code}）没有走访对象")
@@ -847,7 +847,7 @@ def split_round(
             check(progress, n / max(len(groups), 1), f"划分 {areas[area_id].name}")
             x, y = proj.forward(sub["lon"].to_numpy(float), sub["lat"].to_numpy(float))
             # offices of every village in the group (a merged group spans several villages)
-            inside = set().union(*(_area_and_below(s, int(v)) for v in sub["area_id"].unique()), {area_id})
+            inside = set().union(*(area_and_below(s, int(v)) for v in sub["area_id"].unique()), {area_id})
             office_ids = sorted(a for a in inside if areas[a].office_lon is not None)
             offices = np.array(
                 [proj.forward(areas[a].office_lon, areas[a].office_lat) for a in office_ids]
