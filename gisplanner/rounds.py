@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
 
-from gisplanner.area_tree import area_and_below
+from gisplanner.area_tree import AreaTree, area_and_below
 from gisplanner.cncalendar import HolidayCalendar
 from gisplanner.model import (
     ROUND_KIND_ZH,
@@ -535,16 +535,13 @@ def round_teams(s, round_id: int) -> list[dict]:
 def area_choices(s) -> list[dict]:
     """Areas a round can cover, from the top down: [{code, name, level}] (towns and villages
     under their district)."""
-    rows = s.execute(select(Area.id, Area.code, Area.name, Area.level, Area.parent_id)).all()
-    kids: dict[int | None, list] = {}
-    for r in rows:
-        kids.setdefault(r.parent_id, []).append(r)
+    tree = AreaTree.load(s.connection())
     out: list[dict] = []
 
     def walk(parent, depth):
-        for r in sorted(kids.get(parent, []), key=lambda r: r.code):
-            out.append({"code": r.code, "name": r.name, "level": r.level, "depth": depth})
-            walk(r.id, depth + 1)
+        for a in tree.children.get(parent, []):
+            out.append({"code": tree.code(a), "name": tree.name(a), "level": tree.level(a), "depth": depth})
+            walk(a, depth + 1)
 
     walk(None, 0)
     return out

@@ -120,7 +120,7 @@ def run_rollup(args) -> int:
             scope = UserScope.for_code(store, args.area)
         else:
             idx = AreaTree.load(store, whole=True)
-            roots = idx.frame.index[idx.frame["parent_id"].isna()].tolist()
+            roots = idx.roots()
             if len(roots) != 1:
                 return _fail("数据库中没有唯一的顶级区域，请用 --area 指定")
             scope = UserScope.for_area(store, int(roots[0]), tree=idx)
