@@ -31,7 +31,8 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gisplanner import pg  # noqa: E402
-from gisplanner.scope import AreaIndex, Scope, rollup  # noqa: E402
+from gisplanner.area_tree import AreaTree
+from gisplanner.scope import UserScope, rollup  # noqa: E402
 from gisplanner.store import Store, bulk_insert, resolve_url  # noqa: E402
 
 PG_URL_FILE = Path("/tmp/gisplanner-pg-url")
@@ -87,9 +88,9 @@ def fmt(t, c) -> str:
     return f"wall first {t[0]:.2f} s, best {min(t):.2f} s; CPU best {min(c):.2f} s"
 
 
-def open_town(store: Store, town_id: int, index: AreaIndex):
+def open_town(store: Store, town_id: int, index: AreaTree):
     """What the app loads when a town official opens their town."""
-    scope = Scope.for_area(store, town_id, index=index)
+    scope = UserScope.for_area(store, town_id, tree=index)
     areas = store.areas_gdf(scope=scope)
     targets = store.targets_frame(scope=scope)
     roads = store.read_frame("SELECT id, name, kind, geometry FROM road WHERE area_id = :a", {"a": town_id})
@@ -127,7 +128,7 @@ def bench_backend(label: str, store: Store) -> dict:
         f"{c['problems']:,} problems; server {pg.server_version(store.engine)}"
         + (", PostGIS" if pg.has_postgis(store.engine) else "")
     )
-    idx = AreaIndex.load(store)
+    idx = AreaTree.load(store, whole=True)
     towns = idx.frame.index[idx.frame["level"] == "town"].tolist()
     city = int(idx.frame.index[idx.frame["level"] == "city"][0])
     town = int(towns[len(towns) // 2])
@@ -139,7 +140,7 @@ def bench_backend(label: str, store: Store) -> dict:
     print(f"  open one town ({name}: {len(areas)} areas, {len(targets):,} targets, {len(roads)} roads)")
     print(f"    {fmt(t, cpu)}")
 
-    city_scope = Scope.for_area(store, city, index=idx)
+    city_scope = UserScope.for_area(store, city, tree=idx)
     by_district, t, cpu = timed(lambda: rollup(store, city_scope))
     out["city_by_district"] = (t, cpu)
     cov = ", ".join(f"{r.name} {r.coverage:.0%}" for r in by_district.itertuples())
@@ -147,7 +148,7 @@ def bench_backend(label: str, store: Store) -> dict:
     print(f"    {cov}; {int(by_district['targets'].sum()):,} targets in all")
 
     district = int(by_district["area_id"].iloc[0])
-    by_town, t, cpu = timed(lambda: rollup(store, Scope.for_area(store, district, index=idx)))
+    by_town, t, cpu = timed(lambda: rollup(store, UserScope.for_area(store, district, tree=idx)))
     out["district_by_town"] = (t, cpu)
     print(f"  one district's coverage by town ({len(by_town)} towns): {fmt(t, cpu)}")
 

@@ -33,7 +33,7 @@ def child(url: str, case: str, town: str | None) -> None:
 
     from gisplanner import roles
     from gisplanner.model import Area
-    from gisplanner.scope import Scope
+    from gisplanner.scope import UserScope
     from gisplanner.store import Store
     from gisplanner.ui.application import make_application
     from gisplanner.ui.main_window import MainWindow
@@ -46,7 +46,7 @@ def child(url: str, case: str, town: str | None) -> None:
         with store.session() as s:
             q = select(Area.id).where(Area.level == "town").order_by(Area.code)
             aid = s.scalar(select(Area.id).where(Area.code == town)) if town else s.scalar(q.limit(1))
-        scope = Scope.for_area(store, aid)
+        scope = UserScope.for_area(store, aid)
         store.binding = roles.Binding("bench_town", "planner", scope)
         label = f"镇用户 {scope.label}（{len(scope.village_ids)} 个村/社区）"
     w = MainWindow()

@@ -32,7 +32,7 @@ import sqlite3
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -41,14 +41,13 @@ import numpy as np
 
 from gisplanner import __version__, paths
 from gisplanner.io.crs import gcj02_to_wgs84, wgs84_to_gcj02
+from gisplanner.progress import Progress, cancel_requested
 
 MAX_DOWNLOAD_TILES = 60_000  # a town at zoom 18 is ~10k tiles; more is a mistake (or abuse)
 DEFAULT_TILE_BYTES = {"png": 18_000, "jpg": 28_000, "webp": 14_000, "pbf": 30_000}
 SETTING_SOURCE = "basemap.source"
 SETTING_TIANDITU_KEY = "basemap.tianditu_key"
 USER_AGENT = f"gisplanner/{__version__}"
-
-Progress = Callable[[float, str], bool] | None
 
 
 class BasemapError(ValueError):
@@ -429,7 +428,7 @@ class DownloadResult:
 
 
 def download(
-    plan: DownloadPlan, progress: Progress = None, workers: int = 4, timeout: float = 10.0
+    plan: DownloadPlan, progress: Progress | None = None, workers: int = 4, timeout: float = 10.0
 ) -> DownloadResult:
     """Fetch the plan's tiles that are not cached yet into the cache.
 
@@ -477,9 +476,8 @@ def download(
                 break
             list(pool.map(one, todo[i : i + batch]))
             done = min(len(todo), i + batch)
-            if (
-                progress is not None
-                and progress(done / len(todo), f"{done}/{len(todo)} 张，{format_bytes(res.bytes)}") is False
+            if cancel_requested(
+                progress, done / len(todo), f"{done}/{len(todo)} 张，{format_bytes(res.bytes)}"
             ):
                 stop.set()
                 res.cancelled = True

@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from gisplanner.plan_input import RoundInput, TeamInput, load_round, round_availability
+from gisplanner.progress import Progress, check
 from gisplanner.routing.matrix import WALKING, TravelProfile
 from gisplanner.schedule import Availability, SessionInfo
-
-Progress = Callable[[float, str], bool] | None
 
 
 @dataclass(frozen=True)
@@ -286,14 +285,13 @@ def round_capacity_of(
     ri: RoundInput,
     avail: dict[int, Availability],
     cfg: CapacityConfig | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> RoundCapacity:
     """The capacity figures of a loaded round (see the module docstring)."""
     cfg = cfg or CapacityConfig()
     teams = []
     for k, t in enumerate(ri.teams):
-        if progress is not None and progress(k / max(1, len(ri.teams)), f"测算 {t.name}") is False:
-            raise InterruptedError("已取消")
+        check(progress, k / max(1, len(ri.teams)), f"测算 {t.name}")
         teams.append(team_capacity(ri, t, avail, cfg))
     all_ids = ri.assigned + ri.unassigned
     with_window = [t for t in all_ids if avail[t].windows]
@@ -344,7 +342,7 @@ def round_capacity_of(
 
 
 def round_capacity(
-    store, round_id: int, cfg: CapacityConfig | None = None, progress: Progress = None
+    store, round_id: int, cfg: CapacityConfig | None = None, progress: Progress | None = None
 ) -> RoundCapacity:
     """Read a round and compute its capacity figures (no road network needed: fast)."""
     ri = load_round(store, round_id, roads=False, require_teams=False)

@@ -269,7 +269,7 @@ def unit_of_work(
 
     - a row changed by someone else since it was loaded (in this unit) -> :class:`ConflictError`
       listing their change and yours; the transaction is rolled back, nothing is written;
-    - `scope` (:class:`gisplanner.scope.Scope`): writes outside the user's area are refused;
+    - `scope` (:class:`gisplanner.scope.UserScope`): writes outside the user's area are refused;
     - a dropped connection -> the whole unit runs again on a new connection, up to `retries`
       times, then :class:`ConnectionLostError` (the caller still holds the user's input).
     """

@@ -29,16 +29,16 @@ does the arithmetic, :func:`coverage` does both.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from gisplanner.area_tree import subtree_ids
 from gisplanner.model import CLOSED_STATUSES, PROBLEM_STATUS_ZH, SPECIAL_GROUP_TAGS
+from gisplanner.progress import Progress, check, finish
 from gisplanner.store import Store
-
-Progress = Callable[[float, str], bool] | None
 
 STATUS_CLASSES = ("not_started", "partial", "complete", "empty")
 STATUS_ZH = {"not_started": "未开始", "partial": "部分完成", "complete": "已完成", "empty": "无走访对象"}
@@ -198,18 +198,6 @@ def load_targets(store: Store) -> pd.DataFrame:
     )
 
 
-def _subtree(areas: pd.DataFrame, root: int) -> np.ndarray:
-    """Ids of an area and all its descendants."""
-    ids = areas["id"].to_numpy()
-    parent = areas["parent_id"].fillna(-1).to_numpy(np.int64)
-    keep = ids == root
-    while True:
-        grow = keep | np.isin(parent, ids[keep])
-        if grow.sum() == keep.sum():
-            return ids[keep]
-        keep = grow
-
-
 def _positions(all_targets: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
     """Row positions of target ids in the frame (ids not in the frame are dropped)."""
     pos = _SortedIndex(all_targets["id"].to_numpy()).get_indexer(ids)
@@ -229,7 +217,7 @@ def round_target_mask(
     rounds = _fetch(store, f"SELECT id, kind, scope_area_id FROM round WHERE id IN ({q})", round_ids)
     for rid, kind, scope in rounds:
         if kind == "regular" and scope is not None:
-            keep |= np.isin(area, _subtree(areas, int(scope)))
+            keep |= np.isin(area, subtree_ids([int(scope)], areas["id"], areas["parent_id"]))
             continue
         mark = _placeholders(store, 1)
         assigned = _fetch(store, f"SELECT target_id FROM assignment WHERE round_id = {mark}", (rid,))
@@ -238,7 +226,7 @@ def round_target_mask(
         elif scope is None:
             keep[:] = True
         else:
-            keep |= np.isin(area, _subtree(areas, int(scope)))
+            keep |= np.isin(area, subtree_ids([int(scope)], areas["id"], areas["parent_id"]))
     return keep
 
 
@@ -536,17 +524,14 @@ def coverage(
     today: dt.date | None = None,
     thresholds: NeedThresholds | None = None,
     targets: pd.DataFrame | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> Coverage:
     """Load and compute in one call (see :func:`load_inputs` for the round arguments)."""
-    if progress is not None and progress(0.0, "读取走访记录") is False:
-        raise InterruptedError("已取消")
+    check(progress, 0.0, "读取走访记录")
     inp = load_inputs(
         store, round_id, round_ids=round_ids, date_from=date_from, date_to=date_to, targets=targets
     )
-    if progress is not None and progress(0.7, "统计覆盖情况") is False:
-        raise InterruptedError("已取消")
+    check(progress, 0.7, "统计覆盖情况")
     cov = compute(inp, today=today, thresholds=thresholds)
-    if progress is not None:
-        progress(1.0, "完成")
+    finish(progress)
     return cov

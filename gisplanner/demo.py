@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,10 +21,9 @@ from shapely.ops import unary_union
 from gisplanner.codes import CREDIT_ALPHABET, credit_code_check_char
 from gisplanner.io import crs
 from gisplanner.model import Area, Cadre, CadreLeave, Round, Team, TeamMember, Unit, VisitSession
+from gisplanner.progress import Progress, reporter
 from gisplanner.schedule import calendar_sessions, create_sessions
 from gisplanner.store import Store, bulk_insert
-
-Progress = Callable[[float, str], bool] | None
 
 # Local metric CRS: CGCS2000 / 3-degree Gauss-Kruger, central meridian 120°E (Changzhou).
 LOCAL_CRS = "EPSG:4549"
@@ -364,12 +362,14 @@ def town_count(households: int) -> int:
     return max(1, math.ceil(households / HOUSEHOLDS_PER_TOWN)) if households > 20_000 else 1
 
 
-def build_demo(store: Store, households: int = 8_000, seed: int = 1, progress: Progress = None) -> dict:
+def build_demo(
+    store: Store, households: int = 8_000, seed: int = 1, progress: Progress | None = None
+) -> dict:
     """Fill an empty database with the demo; returns counts. Deterministic for a seed."""
     if not store.is_empty():
         raise ValueError("演示数据只能写入空数据库")
     rng = np.random.default_rng(seed)
-    report = _progress_reporter(progress)
+    report = reporter(progress)
     ntowns = town_count(households)
     per_town = np.full(ntowns, households // ntowns)
     per_town[: households % ntowns] += 1
@@ -410,14 +410,6 @@ def build_demo(store: Store, households: int = 8_000, seed: int = 1, progress: P
     _roster_and_rounds(store, rng, plans, area_ids, targets, report, seed)
     report(1.0, "完成")
     return store.counts()
-
-
-def _progress_reporter(progress: Progress):
-    def report(frac: float, msg: str) -> None:
-        if progress is not None and progress(frac, msg) is False:
-            raise InterruptedError("已取消")
-
-    return report
 
 
 def _insert_areas(conn, plans: list[TownPlan], ndistricts: int) -> dict[str, int]:

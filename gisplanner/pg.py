@@ -276,6 +276,44 @@ def _check_role(role: str) -> str:
     return role
 
 
+# The server-side mirror of gisplanner.area_tree, for row-level security (the policies above
+# need the area tree inside the server). For a role ``who`` bound to an area (setting
+# ``scope:<who>``):
+# - gisplanner_scope_areas(who): the area and every area below it (area_tree.area_and_below);
+# - gisplanner_ancestor_areas(who): the areas above it (AreaTree.ancestors without the area);
+# - gisplanner_visible_villages(who): the villages below it (scope.UserScope.village_ids).
+# SECURITY DEFINER: they read the bindings and the area tree with the owner's rights; the role is
+# passed in because inside such a function current_user is the owner; the search_path is pinned
+# so a caller cannot slip in their own `setting` table. UNION (not UNION ALL): a cycle in
+# area.parent_id ends the recursion instead of hanging every query of the role
+# (gisplanner.area_tree keeps cycles out; this is the second wall).
+_SQL_FUNCTION = """CREATE OR REPLACE FUNCTION {name}(who text) RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+{body}
+$$"""
+_TREE_WALK = """  WITH RECURSIVE bound AS (
+    SELECT CAST(value AS integer) AS id FROM setting WHERE key = 'scope:' || who
+  ), walk AS (
+    SELECT a.{first} AS id FROM area a JOIN bound b ON a.id = b.id{where}
+    UNION
+    SELECT a.{first} FROM area a JOIN walk ON a.{link} = walk.id{where}
+  )
+  SELECT id FROM walk"""
+SCOPE_SQL = (
+    _SQL_FUNCTION.format(
+        name="gisplanner_scope_areas", body=_TREE_WALK.format(first="id", link="parent_id", where="")
+    ),
+    _SQL_FUNCTION.format(
+        name="gisplanner_ancestor_areas",
+        body=_TREE_WALK.format(first="parent_id", link="id", where=" WHERE a.parent_id IS NOT NULL"),
+    ),
+    _SQL_FUNCTION.format(
+        name="gisplanner_visible_villages",
+        body="  SELECT a.id FROM area a WHERE a.level = 'village' AND a.id IN (SELECT gisplanner_scope_areas(who))",
+    ),
+)
+
+
 def enable_row_level_security(engine: Engine) -> None:
     """Let the server itself hide rows outside an official's area.
 
@@ -287,52 +325,8 @@ def enable_row_level_security(engine: Engine) -> None:
     if not is_postgresql(engine):
         raise ValueError("行级安全策略只适用于 PostgreSQL 数据库")
     with engine.begin() as conn:
-        # SECURITY DEFINER: reads the bindings and the area tree with the owner's rights; the
-        # role is passed in because inside such a function current_user is the owner; the
-        # search_path is pinned so a caller cannot slip in their own `setting` table.
-        conn.execute(
-            text(
-                """
-CREATE OR REPLACE FUNCTION gisplanner_scope_areas(who text) RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-  WITH RECURSIVE bound AS (
-    SELECT CAST(value AS integer) AS id FROM setting WHERE key = 'scope:' || who
-  ), sub AS (
-    SELECT a.id FROM area a JOIN bound b ON a.id = b.id
-    UNION
-    SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id
-  )
-  SELECT id FROM sub
-$$"""
-            )
-        )
-        # UNION (not UNION ALL): a cycle in area.parent_id ends the recursion instead of hanging
-        # every query of the role (gisplanner.area_tree keeps cycles out; this is the second wall)
-        conn.execute(
-            text(
-                """
-CREATE OR REPLACE FUNCTION gisplanner_ancestor_areas(who text) RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-  WITH RECURSIVE bound AS (
-    SELECT CAST(value AS integer) AS id FROM setting WHERE key = 'scope:' || who
-  ), up AS (
-    SELECT a.parent_id AS id FROM area a JOIN bound b ON a.id = b.id WHERE a.parent_id IS NOT NULL
-    UNION
-    SELECT a.parent_id FROM area a JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL
-  )
-  SELECT id FROM up
-$$"""
-            )
-        )
-        conn.execute(
-            text(
-                """
-CREATE OR REPLACE FUNCTION gisplanner_visible_villages(who text) RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-  SELECT a.id FROM area a WHERE a.level = 'village' AND a.id IN (SELECT gisplanner_scope_areas(who))
-$$"""
-            )
-        )
+        for sql in SCOPE_SQL:  # the area-tree functions the policies call
+            conn.execute(text(sql))
         for table, (using, check) in RLS_TABLES.items():
             conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
             conn.execute(text(f"DROP POLICY IF EXISTS gisplanner_scope ON {table}"))

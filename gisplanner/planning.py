@@ -23,7 +23,6 @@ import math
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 
@@ -62,6 +61,7 @@ from gisplanner.plan_reasons import (
 )
 from gisplanner.plan_reasons import NO_WINDOW as NO_WINDOW_REASON
 from gisplanner.procpool import process_pool
+from gisplanner.progress import CANCELLED, Cancelled, Progress, cancel_requested, check, finish, reporter
 from gisplanner.routing.decompose import solve_decomposed
 from gisplanner.routing.matrix import WALKING, TravelProfile, travel_matrices
 from gisplanner.routing.vrptw import NO_TIME, NO_WINDOW, Client, Shift
@@ -70,8 +70,6 @@ from gisplanner.routing.vrptw import validate as validate_vrptw
 from gisplanner.schedule import Availability, ScheduleConfig, SessionInfo, moved_reason
 
 __all__ = ["PlanInputError", "PlanConfig", "PlanResult", "plan_round", "REASONS", "REASON_ZH"]
-
-Progress = Callable[[float, str], bool] | None
 
 REASON_ZH = REASONS
 VISITED_OUTCOMES = ("met", "refused", "moved", "phone")  # not_home is visited again
@@ -143,7 +141,6 @@ class PlanResult:
     teams: int
     runtime: float
     violations: list[str]
-    cancelled: bool = False
     saved: bool = False
     priority_targets: int = 0  # 重点访/回头访/open-problem targets in the round
     priority_scheduled: int = 0
@@ -213,7 +210,7 @@ class PlanResult:
                 "priority_scheduled": self.priority_scheduled,
                 "violations": len(self.violations),
                 "runtime_s": round(self.runtime, 2),
-                "cancelled": self.cancelled,
+                "cancelled": False,  # a cancelled plan raises Cancelled; the key stays for --json readers
                 "saved": self.saved,
                 "remaining": self.remaining,
                 "kept_routes": self.kept_routes,
@@ -376,17 +373,20 @@ def _size(tp: _TeamProblem) -> float:
 
 
 def plan_round(
-    store, round_id: int, config: PlanConfig | None = None, progress: Progress = None, save: bool = True
+    store,
+    round_id: int,
+    config: PlanConfig | None = None,
+    progress: Progress | None = None,
+    save: bool = True,
 ) -> PlanResult:
-    """Plan every team's routes for a round; store them unless ``save`` is False or cancelled."""
+    """Plan every team's routes for a round; store them unless ``save`` is False.
+
+    A cancel (``progress`` answering False) raises :class:`gisplanner.progress.Cancelled`
+    before anything is saved: the round keeps the routes it had."""
     cfg = config or PlanConfig()
     t_start = time.perf_counter()
-
-    def report(frac: float, msg: str) -> bool:
-        return True if progress is None else progress(frac, msg) is not False
-
-    if not report(0.0, "读取轮次数据"):
-        return PlanResult(round_id, [], [], 0, 0, 0.0, [], cancelled=True)
+    report = reporter(progress)
+    report(0.0, "读取轮次数据")
     state = round_state(store, round_id, cfg.now) if cfg.remaining else None
     if state is not None:
         if not state.open_sessions:
@@ -414,11 +414,7 @@ def plan_round(
     solved_ids = {tp.team.team_id for tp in problems}
     report(0.1, "求解路线")
 
-    results, cancelled = _solve_all(problems, cfg, t_start, report)
-    if cancelled:
-        return PlanResult(
-            round_id, [], [], len(all_targets), len(ri.teams), time.perf_counter() - t_start, [], True
-        )
+    results = _solve_all(problems, cfg, t_start, progress)
 
     routes: list[PlannedRoute] = []
     unscheduled: list[Unscheduled] = []
@@ -515,14 +511,17 @@ def plan_round(
         save_plan(store, result, keep=state.kept_route_ids if state is not None else None)
         result.saved = True
     result.runtime = time.perf_counter() - t_start
-    report(1.0, "完成")
+    finish(progress)
     return result
 
 
-def _solve_all(problems: list[_TeamProblem], cfg: PlanConfig, t_start: float, report) -> tuple[dict, bool]:
+def _solve_all(
+    problems: list[_TeamProblem], cfg: PlanConfig, t_start: float, progress: Progress | None
+) -> dict:
     """Solve the teams' problems (a process pool on more than one core), sharing the wall-clock
     budget by problem size as teams finish: each next team gets its share of the worker time
-    left, minus the overhead measured so far, so the whole round ends on time."""
+    left, minus the overhead measured so far, so the whole round ends on time. A cancel stops
+    the workers and raises Cancelled."""
     workers = cfg.workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(problems)))
     # keep back time for storing the plan: about a second per 3,000 stops
@@ -542,16 +541,15 @@ def _solve_all(problems: list[_TeamProblem], cfg: PlanConfig, t_start: float, re
 
     results: dict[int, tuple] = {}
     if not problems:
-        return results, False
+        return results
     if workers == 1:
         for i, tp in enumerate(problems):
             limit = next_limit(i, list(range(i + 1, len(problems))))
             t = time.perf_counter()
             results[i] = _solve_one(tp.problem, limit, cfg.seed, cfg.group_size)
             overhead.append(max(0.0, time.perf_counter() - t - limit))
-            if not report(0.1 + 0.85 * (i + 1) / len(problems), f"已完成 {tp.team.name}"):
-                return results, True
-        return results, False
+            check(progress, 0.1 + 0.85 * (i + 1) / len(problems), f"已完成 {tp.team.name}")
+        return results
     with process_pool(workers) as pool:
         # largest first, so the last teams to finish are small ones (less idle time at the end)
         queue = sorted(range(len(problems)), key=lambda j: -size[j])
@@ -571,16 +569,18 @@ def _solve_all(problems: list[_TeamProblem], cfg: PlanConfig, t_start: float, re
             results[i] = fut.result()
             overhead.append(max(0.0, time.perf_counter() - started - limit))
             done_count += 1
-            if not report(
-                0.1 + 0.85 * done_count / len(problems), f"已完成 {done_count}/{len(problems)} 个小组"
+            if cancel_requested(
+                progress,
+                0.1 + 0.85 * done_count / len(problems),
+                f"已完成 {done_count}/{len(problems)} 个小组",
             ):
                 for f in running:
                     f.cancel()
                 pool.terminate()
-                return results, True
+                raise Cancelled(CANCELLED)
             if queue:
                 submit()
-    return results, False
+    return results
 
 
 def _session_name(s: SessionInfo) -> str:

@@ -89,7 +89,7 @@ class Binding:
 
     user: str
     role: str
-    scope: object | None = None  # gisplanner.scope.Scope
+    scope: object | None = None  # gisplanner.scope.UserScope
     single_user: bool = False  # a SQLite file: no sign-in, every right
 
     @property
@@ -201,7 +201,7 @@ def sign_in(store: Store, user: str | None = None) -> Binding:
     database owner is an administrator over the whole database unless bound to a narrower
     scope; anyone else must have both a role and a scope (else :class:`RoleError`).
     """
-    from gisplanner.scope import Scope
+    from gisplanner.scope import UserScope
 
     if store.is_sqlite:
         b = current(store)
@@ -213,7 +213,7 @@ def sign_in(store: Store, user: str | None = None) -> Binding:
     role = role_of(store, user)
     owner = _is_owner(store)
     try:
-        scope = Scope.for_user(store, user)
+        scope = UserScope.for_user(store, user)
     except StoreError:
         scope = None
     if owner:

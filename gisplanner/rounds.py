@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
 
+from gisplanner.area_tree import AreaTree, area_and_below
 from gisplanner.cncalendar import HolidayCalendar
 from gisplanner.model import (
     ROUND_KIND_ZH,
@@ -194,7 +195,7 @@ def create_round(
         else:
             q = select(Target.id)
             if area is not None:
-                q = q.where(Target.area_id.in_(_area_and_below(s, area.id)))
+                q = q.where(Target.area_id.in_(area_and_below(s, area.id)))
             rows = [
                 Assignment(round_id=rnd.id, target_id=t, reason="常规走访")
                 for t in s.scalars(q.order_by(Target.id))
@@ -209,14 +210,6 @@ def create_round(
         if not rows:
             notes.append("该区域没有符合条件的走访对象")
         return NewRound(rnd.id, n, len(rows), notes)
-
-
-def _area_and_below(s, area_id: int) -> set[int]:
-    ids, frontier = {area_id}, [area_id]
-    while frontier:
-        frontier = list(s.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
-        ids.update(frontier)
-    return ids
 
 
 def list_rounds(s) -> list[dict]:
@@ -542,16 +535,13 @@ def round_teams(s, round_id: int) -> list[dict]:
 def area_choices(s) -> list[dict]:
     """Areas a round can cover, from the top down: [{code, name, level}] (towns and villages
     under their district)."""
-    rows = s.execute(select(Area.id, Area.code, Area.name, Area.level, Area.parent_id)).all()
-    kids: dict[int | None, list] = {}
-    for r in rows:
-        kids.setdefault(r.parent_id, []).append(r)
+    tree = AreaTree.load(s.connection())
     out: list[dict] = []
 
     def walk(parent, depth):
-        for r in sorted(kids.get(parent, []), key=lambda r: r.code):
-            out.append({"code": r.code, "name": r.name, "level": r.level, "depth": depth})
-            walk(r.id, depth + 1)
+        for a in tree.children.get(parent, []):
+            out.append({"code": tree.code(a), "name": tree.name(a), "level": tree.level(a), "depth": depth})
+            walk(a, depth + 1)
 
     walk(None, 0)
     return out

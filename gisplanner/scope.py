@@ -4,8 +4,8 @@ A town official (镇/街道) sees and edits the villages of that town only; a di
 official sees roll-ups of everything below and can drill down to any area under them. The
 limit is enforced where the data is read and written, not by hiding widgets:
 
-- reads: :class:`Scope` yields the village ids under its area; the store's queries take a
-  ``scope`` (``store.targets_frame(scope=...)``) and :meth:`Scope.where` filters any query;
+- reads: :class:`UserScope` yields the village ids under its area; the store's queries take a
+  ``scope`` (``store.targets_frame(scope=...)``) and :meth:`UserScope.where` filters any query;
 - writes: :func:`guard_session` refuses, at flush time, any insert, change or deletion of a
   row that lies outside the scope (a target, visit, problem, assignment, cadre, round …);
 - on PostgreSQL the server can enforce it too (``gisplanner.pg.enable_row_level_security``).
@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from gisplanner.area_tree import AreaTree
 from gisplanner.model import (
     AREA_LEVEL_ZH,
     CLOSED_STATUSES,
@@ -49,50 +50,11 @@ class ScopeError(StoreError):
     """Something outside the user's area was asked for; the message says what and whose."""
 
 
-# -- the area tree ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AreaIndex:
-    """The area table without boundaries (about a thousand rows for a whole city)."""
-
-    frame: pd.DataFrame  # index: id; columns code, name, level, parent_id
-
-    @classmethod
-    def load(cls, store: Store) -> AreaIndex:
-        df = store.read_frame(select(Area.id, Area.code, Area.name, Area.level, Area.parent_id))
-        df["parent_id"] = df["parent_id"].astype("Int64")
-        return cls(df.set_index("id"))
-
-    def descendants(self, area_id: int) -> list[int]:
-        """The area and every area below it."""
-        parents = self.frame["parent_id"]
-        out, frontier = [area_id], [area_id]
-        while frontier:
-            frontier = self.frame.index[parents.isin(frontier).fillna(False).to_numpy()].tolist()
-            out.extend(frontier)
-        return out
-
-    def ancestors(self, area_id: int) -> list[int]:
-        """The area and every area above it, bottom up."""
-        out, a = [], area_id
-        while a is not None and a in self.frame.index:
-            out.append(int(a))
-            p = self.frame.at[a, "parent_id"]
-            a = None if pd.isna(p) else int(p)
-        return out
-
-    def children(self, area_id: int) -> list[int]:
-        kids = self.frame[self.frame["parent_id"] == area_id]
-        return kids.sort_values("code").index.tolist()
-
-    def label(self, area_id: int) -> str:
-        row = self.frame.loc[area_id]
-        return f"{AREA_LEVEL_ZH.get(row['level'], row['level'])}「{row['name']}」"
-
-
 # -- the scope ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Scope:
-    """权限范围: the area a user works in, with every area and village below it."""
+class UserScope:
+    """权限范围: the area a user works in, with every area and village below it (what a signed-in
+    official may see and change; not :class:`gisplanner.stats.Scope`, what a set of figures covers)."""
 
     area_id: int
     level: str
@@ -103,9 +65,9 @@ class Scope:
 
     @classmethod
     def for_area(
-        cls, store: Store, area_id: int, user: str | None = None, *, index: AreaIndex | None = None
-    ) -> Scope:
-        idx = index or AreaIndex.load(store)
+        cls, store: Store, area_id: int, user: str | None = None, *, tree: AreaTree | None = None
+    ) -> UserScope:
+        idx = tree or AreaTree.load(store, whole=True)
         if area_id not in idx.frame.index:
             raise ScopeError(f"找不到编号为 {area_id} 的行政区划")
         below = idx.descendants(area_id)
@@ -121,7 +83,7 @@ class Scope:
         )
 
     @classmethod
-    def for_code(cls, store: Store, code: str, user: str | None = None) -> Scope:
+    def for_code(cls, store: Store, code: str, user: str | None = None) -> UserScope:
         with store.session() as s:
             aid = s.scalar(select(Area.id).where(Area.code == code))
         if aid is None:
@@ -129,7 +91,7 @@ class Scope:
         return cls.for_area(store, aid, user)
 
     @classmethod
-    def for_user(cls, store: Store, user: str) -> Scope:
+    def for_user(cls, store: Store, user: str) -> UserScope:
         """The scope a user is bound to (:func:`bind_user`); refused when the user has none."""
         with store.session() as s:
             value = s.scalar(select(Setting.value).where(Setting.key == SETTING_PREFIX + user))
@@ -157,18 +119,18 @@ class Scope:
         return select(Target.id).where(self.where())
 
     # -- drill down ----------------------------------------------------------------------------
-    def children(self, store: Store) -> list[Scope]:
+    def children(self, store: Store) -> list[UserScope]:
         """The areas one level down (district → towns …), each as its own scope."""
-        idx = AreaIndex.load(store)
-        return [Scope.for_area(store, a, self.user, index=idx) for a in idx.children(self.area_id)]
+        idx = AreaTree.load(store, whole=True)
+        return [UserScope.for_area(store, a, self.user, tree=idx) for a in idx.kids(self.area_id)]
 
-    def drill_down(self, store: Store, area_id: int) -> Scope:
+    def drill_down(self, store: Store, area_id: int) -> UserScope:
         """A narrower scope for an area under this one; refused for an area outside it."""
         if not self.covers_area(area_id):
-            idx = AreaIndex.load(store)
+            idx = AreaTree.load(store, whole=True)
             what = idx.label(area_id) if area_id in idx.frame.index else f"区域 {area_id}"
             raise ScopeError(f"{what} 不在您的管辖范围{self.label}内")
-        return Scope.for_area(store, area_id, self.user)
+        return UserScope.for_area(store, area_id, self.user)
 
 
 # -- bindings -------------------------------------------------------------------------------------
@@ -186,13 +148,13 @@ def check_user_name(store: Store, user: str) -> None:  # noqa: ARG001 - the stor
         )
 
 
-def bind_user(store: Store, user: str, area_id: int) -> Scope:
+def bind_user(store: Store, user: str, area_id: int) -> UserScope:
     """Bind a user name (the login, or the PostgreSQL role) to an area (an administrator's job)."""
     from gisplanner.roles import require
 
     check_user_name(store, user)
     require(store, "users.manage")
-    scope = Scope.for_area(store, area_id, user)  # checks the area exists
+    scope = UserScope.for_area(store, area_id, user)  # checks the area exists
     with store.session() as s:
         row = s.get(Setting, SETTING_PREFIX + user)
         if row is None:
@@ -238,7 +200,7 @@ def _problem_target(session: Session, problem_id: int | None) -> int | None:
         return session.scalar(select(Problem.target_id).where(Problem.id == problem_id))
 
 
-def check_objects(session: Session, scope: Scope, objects: Iterable, *, verb: str = "修改") -> None:
+def check_objects(session: Session, scope: UserScope, objects: Iterable, *, verb: str = "修改") -> None:
     """Raise :class:`ScopeError` if any ORM object lies outside the scope."""
     objects = list(objects)
     target_refs: list[tuple[object, int | None]] = []
@@ -280,7 +242,7 @@ def check_objects(session: Session, scope: Scope, objects: Iterable, *, verb: st
             )
 
 
-def guard_session(session: Session, scope: Scope) -> Session:
+def guard_session(session: Session, scope: UserScope) -> Session:
     """Make a session refuse, at flush, every write outside the scope (the whole unit rolls back)."""
 
     @event.listens_for(session, "before_flush")
@@ -294,7 +256,9 @@ def guard_session(session: Session, scope: Scope) -> Session:
 
 
 # -- roll-ups for district and city officials (aggregated in SQL) ------------------------------------
-def rollup(store: Store, scope: Scope, round_id: int | None = None, level: str | None = None) -> pd.DataFrame:
+def rollup(
+    store: Store, scope: UserScope, round_id: int | None = None, level: str | None = None
+) -> pd.DataFrame:
     """Coverage and problems per area one level below the scope (or at `level`), summed in SQL.
 
     Columns: area_id, code, name, level, targets, households, visited (targets with any visit),
@@ -302,7 +266,7 @@ def rollup(store: Store, scope: Scope, round_id: int | None = None, level: str |
     limits the visits to one round. Only figures, no personal rows: what a district or city
     official sees before drilling down.
     """
-    idx = AreaIndex.load(store)
+    idx = AreaTree.load(store, whole=True)
     level = level or CHILD_LEVEL.get(scope.level, scope.level)
     groups = [a for a in scope.area_ids if idx.frame.at[a, "level"] == level]
     village_group: dict[int, int] = {}

@@ -204,19 +204,6 @@ class AreaIndex:
         return self.LEVEL_ORDER.index(level) if level in self.LEVEL_ORDER else len(self.LEVEL_ORDER)
 
 
-def descendants(area_ids: Iterable[int], area_id: np.ndarray, parent_id: np.ndarray) -> np.ndarray:
-    """The given areas and every area below them (``area_id``/``parent_id``: the area table)."""
-    area_id = np.asarray(area_id, np.int64)
-    parent = np.where(np.asarray(parent_id, float) != np.asarray(parent_id, float), -1, parent_id)
-    parent = np.asarray(parent, np.int64)
-    keep = np.isin(area_id, np.fromiter(area_ids, np.int64))
-    while True:
-        grow = keep | np.isin(parent, area_id[keep])
-        if grow.sum() == keep.sum():
-            return area_id[keep]
-        keep = grow
-
-
 def ids_in_areas(target_ids: np.ndarray, target_area_ids: np.ndarray, area_ids: Iterable[int]) -> np.ndarray:
     """Targets that belong (by ``area_id``, not by geometry) to any of the areas."""
     mask = np.isin(np.asarray(target_area_ids, np.int64), np.fromiter(area_ids, np.int64))

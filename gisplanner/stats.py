@@ -58,9 +58,9 @@ from gisplanner.model import (
     Visit,
     VisitSession,
 )
+from gisplanner.progress import Progress
+from gisplanner.progress import check as _report
 from gisplanner.store import Store
-
-Progress = Callable[[float, str], bool] | None
 
 VISITED_OUTCOMES = ("met", "phone")
 NO_UNIT = "未指定单位"
@@ -78,10 +78,6 @@ S = VisitSession.__table__
 # a selection of targets goes into a temporary table so that 250k ids never become bound parameters
 _TMP = MetaData()
 SCOPE_TARGETS = Table("scope_target", _TMP, Column("id", Integer, primary_key=True), prefixes=["TEMPORARY"])
-
-
-class StatsCancelled(InterruptedError):
-    """The user cancelled a refresh."""
 
 
 # -- scope ---------------------------------------------------------------------------------
@@ -1113,7 +1109,7 @@ _LAST = (("coverage", "覆盖率"),)  # needs the visits and the problems that t
 def dashboard_figures(
     store: Store,
     scope: Scope,
-    progress: Progress = None,
+    progress: Progress | None = None,
     *,
     targets: pd.DataFrame | None = None,
     workers: int = 1,
@@ -1193,11 +1189,6 @@ def dashboard_figures(
         timings=timings,
         **out,
     )
-
-
-def _report(progress: Progress, frac: float, msg: str) -> None:
-    if progress is not None and progress(frac, msg) is False:
-        raise StatsCancelled("已取消")
 
 
 def run_figures(store: Store, scope: Scope, fns: Iterable[Callable]) -> list:

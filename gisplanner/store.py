@@ -295,7 +295,7 @@ class Store:
     # -- read-only queries for maps, tables and reports ------------------------------------
     @property
     def bound_scope(self):
-        """The signed-in user's scope (:class:`gisplanner.scope.Scope`), None for everything.
+        """The signed-in user's scope (:class:`gisplanner.scope.UserScope`), None for everything.
 
         The map, tables, dashboard and prints read only this scope by default: the villages' ids
         go into the WHERE clause, so the server uses its indexes instead of scanning the city
@@ -353,7 +353,7 @@ class Store:
     ) -> gpd.GeoDataFrame:
         """Areas with their boundaries (WGS84) and office points.
 
-        `scope` (a :class:`gisplanner.scope.Scope`): only the scope's area and the areas under it.
+        `scope` (a :class:`gisplanner.scope.UserScope`): only the scope's area and the areas under it.
         """
         q = select(
             Area.id, Area.code, Area.name, Area.level, Area.parent_id, Area.urban,
@@ -390,7 +390,7 @@ class Store:
         """Targets with their latest visit outcome and date, and counts of open problems.
 
         A plain DataFrame with lon/lat columns (fast at 250k rows); see :meth:`targets_gdf`.
-        `scope` (a :class:`gisplanner.scope.Scope`) keeps only the targets in its villages; by
+        `scope` (a :class:`gisplanner.scope.UserScope`) keeps only the targets in its villages; by
         default the signed-in user's scope.
         """
         area_ids = scoped_area_ids(area_ids, scope if scope is not None else self.bound_scope)

@@ -22,7 +22,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -33,9 +33,9 @@ from sqlalchemy import select
 from gisplanner import coverage as cov
 from gisplanner import stats as st
 from gisplanner.model import AREA_LEVEL_ZH, Round, Setting
+from gisplanner.progress import Progress
 from gisplanner.store import Store
 
-Progress = Callable[[float, str], bool] | None
 SETTING_KEY = "supervision.thresholds"
 
 
@@ -217,7 +217,7 @@ def compare_areas(
     sort_by: str | None = None,
     ascending: bool = True,
     targets: pd.DataFrame | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """The supervision table for the children of the scope's area (or every area of `level`).
 

@@ -20,13 +20,14 @@ templates and holiday calendar, :func:`gisplanner.rounds.template_specs`) in one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from gisplanner.area_tree import AreaTree, subtree_ids
 from gisplanner.model import (
     AREA_LEVEL_ZH,
     ROUND_KIND_ZH,
@@ -34,9 +35,9 @@ from gisplanner.model import (
     Area,
     Round,
 )
+from gisplanner.progress import Progress, check
 from gisplanner.store import Store, bulk_insert
 
-Progress = Callable[[float, str], bool] | None
 KINDS = ("makeup", "priority", "return")
 
 
@@ -61,12 +62,8 @@ def villages_under(areas: pd.DataFrame, code: str) -> tuple[pd.Series, list[int]
     if hit.empty:
         raise TargetsError(f"找不到区划代码 {code}")
     row = hit.iloc[0]
-    ids = {int(row["id"])}
-    frontier = ids
-    while frontier:
-        frontier = set(areas.loc[areas["parent_id"].isin(list(frontier)), "id"].astype(int))
-        ids |= frontier
-    villages = areas[areas["id"].isin(list(ids)) & (areas["level"] == "village")]["id"].astype(int).tolist()
+    ids = subtree_ids([int(row["id"])], areas["id"], areas["parent_id"])
+    villages = areas[areas["id"].isin(ids) & (areas["level"] == "village")]["id"].astype(int).tolist()
     if row["level"] == "village":
         villages = [int(row["id"])]
     return row, villages
@@ -237,12 +234,12 @@ def preview(
     target_ids: Iterable[int] | None = None,
     today: dt.date | None = None,
     rules: TargetRules = TargetRules(),
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> Preview:
     """The targets a new round of `kind` would get, and their count per village."""
     if kind not in KINDS:
         raise TargetsError(f"未知的走访类型：{kind}（可选：makeup 补课访 / priority 重点访 / return 回头访）")
-    _report(progress, 0.0, "读取走访记录")
+    check(progress, 0.0, "读取走访记录")
     areas = areas_frame(store)
     scope_id, scope_name, villages = None, "全部区域", None
     if area_code:
@@ -252,7 +249,7 @@ def preview(
     if target_ids is not None:
         keep = set(int(x) for x in target_ids)
         frames.targets = frames.targets[frames.targets["id"].isin(keep)].reset_index(drop=True)
-    _report(progress, 0.5, "筛选对象")
+    check(progress, 0.5, "筛选对象")
     sel = select_targets(frames, kind, rules)
     area_of = frames.targets.set_index("id")["area_id"]
     sel["area_id"] = sel["target_id"].map(area_of).astype("Int64")
@@ -263,30 +260,10 @@ def preview(
     per["area_name"] = per["area_code"].map(areas.set_index("code")["name"])
     per = per[["area_code", "area_name", "n"]].sort_values("area_code").reset_index(drop=True)
     if scope_id is None and target_ids is not None and len(sel):
-        scope_id = _common_ancestor(areas, sel["area_id"].dropna().astype(int).unique().tolist())
+        scope_id = AreaTree(areas).common_ancestor(sel["area_id"].dropna().astype(int).unique().tolist())
         scope_name = str(name_of.get(scope_id, "所选对象")) if scope_id else "所选对象"
-    _report(progress, 1.0, "完成")
+    check(progress, 1.0, "完成")
     return Preview(kind, scope_id, scope_name, sel, per)
-
-
-def _common_ancestor(areas: pd.DataFrame, area_ids: list[int]) -> int | None:
-    parent = dict(zip(areas["id"].astype(int), areas["parent_id"], strict=True))
-
-    def chain(a):
-        out = []
-        while a is not None and not pd.isna(a):
-            out.append(int(a))
-            a = parent.get(int(a))
-        return out
-
-    chains = [chain(a) for a in area_ids]
-    if not chains:
-        return None
-    common = set(chains[0]).intersection(*map(set, chains[1:]))
-    for a in chains[0]:  # the lowest shared one
-        if a in common:
-            return a
-    return None
 
 
 @dataclass
@@ -311,7 +288,7 @@ def create_round(
     start: dt.date | None = None,
     end: dt.date | None = None,
     preview_result: Preview | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> CreatedRound:
     """Create the round (planning), its Assignment rows and its sessions, in one transaction."""
     from gisplanner.rounds import template_specs
@@ -347,11 +324,6 @@ def create_round(
         sessions = create_sessions(s, rnd.id, specs)
         rid, nsess = rnd.id, len(sessions)
     return CreatedRound(rid, name, kind, pv.total, pv.per_area_dict(), nsess)
-
-
-def _report(progress: Progress, frac: float, msg: str) -> None:
-    if progress is not None and progress(frac, msg) is False:
-        raise InterruptedError("已取消")
 
 
 def scope_label(store: Store, area_code: str | None) -> str:

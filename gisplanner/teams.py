@@ -53,12 +53,12 @@ import datetime as dt
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-Progress = Callable[[float, str], bool] | None
+from gisplanner.progress import Progress, check, finish
 
 MIXED = "pairs_then_triples"
 ENUMERATE_MAX = 5000  # candidate triples up to which a roster is solved by plain set partitioning
@@ -330,7 +330,7 @@ def _size_rows(sizes: list[int], fixed: tuple[int, int] | None):
     return rows, lo, lo
 
 
-def _enumerate(cadres: Sequence[CadreInfo], rules: FormationRules, fixed, progress: Progress):
+def _enumerate(cadres: Sequence[CadreInfo], rules: FormationRules, fixed, progress: Progress | None):
     """Set partitioning over every candidate team: exact for any roster small enough."""
     from scipy import sparse
 
@@ -403,7 +403,7 @@ def _unit_options(members: list[int], allow_pairs: bool, allow_triples: bool) ->
     return options
 
 
-def _aggregate(cadres: Sequence[CadreInfo], rules: FormationRules, fixed, progress: Progress):
+def _aggregate(cadres: Sequence[CadreInfo], rules: FormationRules, fixed, progress: Progress | None):
     """Composition-count ILP over cadre types, plus kept previous-team units (keep mode)."""
     from scipy import sparse
 
@@ -507,8 +507,7 @@ def _aggregate(cadres: Sequence[CadreInfo], rules: FormationRules, fixed, progre
         matrix = sparse.vstack([matrix, sparse.csr_matrix(np.array(srows, dtype=float))])
         lower = np.concatenate([lower, fixed])
         upper = np.concatenate([upper, fixed])
-    if progress and progress(0.3, "求解整数规划") is False:
-        raise InterruptedError("已取消")
+    check(progress, 0.3, "求解整数规划")
     x, bound = _solve_milp(np.array(values), matrix, lower, upper, ub)
 
     # realise: kept units first, then fill type slots from the pool of the other cadres
@@ -749,7 +748,7 @@ def form_teams(
     rules: FormationRules | None = None,
     *,
     method: str = "auto",
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> FormationResult:
     """Form optimal teams from the available cadres (see the module docstring for the method)."""
     rules = rules or FormationRules()
@@ -762,8 +761,7 @@ def form_teams(
     fixed = team_sizes(n, rules.size)
     if method not in ("auto", "aggregate", "enumerate", "matching"):
         raise FormationError(f"未知的求解方法 {method!r}")
-    if progress and progress(0.05, "组建队伍") is False:
-        raise InterruptedError("已取消")
+    check(progress, 0.05, "组建队伍")
     if method == "enumerate":
         raw, bound, _ = _enumerate(cadres, rules, fixed, progress)
     elif method == "matching":
@@ -790,8 +788,7 @@ def form_teams(
     notes = _size_notes(n, rules, teams)
     if not proven:
         notes.append(f"未能证明最优：目标值 {objective:.3f}，上界 {bound:.3f}")
-    if progress:
-        progress(1.0, "完成")
+    finish(progress)
     return FormationResult(teams, _explain(teams, cadres, rules), objective, bound, proven, method, notes)
 
 
@@ -806,18 +803,6 @@ class StoredFormation:
     team_ids: list[int]
     result: FormationResult
     previous_round_id: int | None
-
-
-def _area_and_below(s, area_id: int) -> set[int]:
-    from sqlalchemy import select
-
-    from gisplanner.model import Area
-
-    ids, frontier = {area_id}, [area_id]
-    while frontier:
-        frontier = list(s.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
-        ids.update(frontier)
-    return ids
 
 
 def previous_round_id(s, round_id: int) -> int | None:
@@ -845,6 +830,7 @@ def staffing_area_ids(s, round_id: int) -> set[int] | None:
     """The areas whose cadres can staff a round: the town (镇/街道) the round's area lies in and
     everything below it — a village round or a 补课访 of three villages is staffed from the town's
     cadres. A round over a district or city uses the cadres in that area. None: no area (all)."""
+    from gisplanner.area_tree import area_and_below
     from gisplanner.model import Area, Round
 
     rnd = s.get(Round, round_id)
@@ -854,7 +840,7 @@ def staffing_area_ids(s, round_id: int) -> set[int] | None:
     top = area
     while top is not None and top.level == "village" and top.parent_id is not None:
         top = s.get(Area, top.parent_id)
-    return _area_and_below(s, (top or area).id)
+    return area_and_below(s, (top or area).id)
 
 
 def round_session_sets(s, round_id: int, cadres) -> dict[int, frozenset[int]] | None:
@@ -985,7 +971,7 @@ def form_round_teams(
     store,
     round_id: int,
     rules: FormationRules | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
     teams: int | None = None,
 ) -> StoredFormation:
     """Form teams for a round from its available cadres and store them, replacing the round's
@@ -995,6 +981,7 @@ def form_round_teams(
     cadres are then chosen by :func:`choose_cadres`. A team whose member lives in a village of
     the round is based there (office_area_id), so the territory split gives it that village.
     """
+    from gisplanner.area_tree import area_and_below
     from gisplanner.model import Round, Team, TeamMember
 
     rules = rules or FormationRules()
@@ -1006,7 +993,7 @@ def form_round_teams(
         if known and rules.sessions_total == 0:
             rules = dataclasses.replace(rules, sessions_total=len(known))
         rnd = s.get(Round, round_id)
-        inside = _area_and_below(s, rnd.scope_area_id) if rnd.scope_area_id is not None else None
+        inside = area_and_below(s, rnd.scope_area_id) if rnd.scope_area_id is not None else None
         notes: list[str] = []
         if teams is not None:
             per = 3 if rules.size == 3 else 2

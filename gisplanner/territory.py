@@ -30,15 +30,14 @@ share of territory convex hulls that overlap another territory's hull (0 = clean
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
 
+from gisplanner.progress import Progress, check, finish
 from gisplanner.routing.matrix import RoadGraph
-
-Progress = Callable[[float, str], bool] | None
 
 
 class TerritoryError(ValueError):
@@ -378,7 +377,7 @@ def split_points(
     tolerance: float = 0.10,
     rounds: int = 6,
     seed: int = 0,
-    progress: Progress = None,
+    progress: Progress | None = None,
     shares: np.ndarray | None = None,
 ) -> SplitResult:
     """Split targets (x, y metres; service minutes; unit index) into ``k`` balanced territories.
@@ -424,8 +423,7 @@ def split_points(
         # capacitated k-means: Lloyd rounds on road distances, then a balanced LP round that moves
         # the seeds to balanced cells, then the final balanced LP with whole-building rounding
         for r in range(rounds):
-            if progress and progress(0.1 + 0.7 * r / rounds, "划分片区") is False:
-                raise InterruptedError("已取消")
+            check(progress, 0.1 + 0.7 * r / rounds, "划分片区")
             dist = roads.from_points(seeds).T  # (units, k) along the roads
             if r < rounds - 1:
                 labels = dist.argmin(axis=1)
@@ -443,8 +441,7 @@ def split_points(
         svc, walk, office = territory_hours(x[idx], y[idx], minutes[idx], offices, cfg)
         mdc = float(np.mean(np.hypot(x[idx] - x[idx].mean(), y[idx] - y[idx].mean()))) if len(idx) else 0.0
         territories.append(Territory(t, idx, svc + walk, svc, walk, office, mdc))
-    if progress:
-        progress(1.0, "完成")
+    finish(progress)
     return SplitResult(target_labels, territories, _hull_overlap(x, y, target_labels, kk), notes)
 
 
@@ -795,7 +792,7 @@ def split_round(
     cfg: WorkloadConfig | None = None,
     tolerance: float = 0.10,
     seed: int = 0,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> RoundSplit:
     """Assign the round's targets to its teams as territories (one transaction).
 
@@ -806,8 +803,8 @@ def split_round(
     """
     from sqlalchemy import select, update
 
+    from gisplanner.area_tree import area_and_below
     from gisplanner.model import Area, Assignment, Team
-    from gisplanner.teams import _area_and_below
 
     cfg = cfg or WorkloadConfig()
     notes: list[str] = []
@@ -823,7 +820,7 @@ def split_round(
             area = next((a for a in areas.values() if a.code == area_code), None)
             if area is None:
                 raise TerritoryError(f"找不到区划代码 {area_code}")
-            inside = _area_and_below(s, area.id)
+            inside = area_and_below(s, area.id)
             df = df[df["area_id"].isin(inside)]
             if df.empty:
                 raise TerritoryError(f"走访轮次 {round_id} 在 {area.name}（{area_code}）没有走访对象")
@@ -847,11 +844,10 @@ def split_round(
             notes.append(f"按各队伍可走访时段分配工作量（{short}个队伍的成员可走访时段较少，片区相应较小）")
         per_area, mdc, overlaps = {}, [], []
         for n, (area_id, (area_teams, sub)) in enumerate(sorted(groups.items())):
-            if progress and progress(n / max(len(groups), 1), f"划分 {areas[area_id].name}") is False:
-                raise InterruptedError("已取消")
+            check(progress, n / max(len(groups), 1), f"划分 {areas[area_id].name}")
             x, y = proj.forward(sub["lon"].to_numpy(float), sub["lat"].to_numpy(float))
             # offices of every village in the group (a merged group spans several villages)
-            inside = set().union(*(_area_and_below(s, int(v)) for v in sub["area_id"].unique()), {area_id})
+            inside = set().union(*(area_and_below(s, int(v)) for v in sub["area_id"].unique()), {area_id})
             office_ids = sorted(a for a in inside if areas[a].office_lon is not None)
             offices = np.array(
                 [proj.forward(areas[a].office_lon, areas[a].office_lat) for a in office_ids]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import folium
@@ -25,9 +24,8 @@ from gisplanner import palette
 from gisplanner.codes import mask_phone
 from gisplanner.coverage import STATUS_ZH, coverage
 from gisplanner.model import HOUSEHOLD_TAGS, OUTCOME_ZH, Round, Route, RouteStop, Target, Team, VisitSession
+from gisplanner.progress import Progress, check
 from gisplanner.store import Store
-
-Progress = Callable[[float, str], bool] | None
 
 INLINE = "gisplanner-inline://"
 # Coverage classes by the share of targets met in person (见面率), light to dark green.
@@ -44,11 +42,6 @@ class WebMapError(RuntimeError):
     pass
 
 
-def _report(progress: Progress, frac: float, msg: str) -> None:
-    if progress is not None and progress(frac, msg) is False:
-        raise InterruptedError("已取消")
-
-
 def class_color(rate: float | None) -> str:
     if rate is None or rate != rate:
         return NO_TARGETS
@@ -59,10 +52,10 @@ def class_color(rate: float | None) -> str:
 
 
 def build_webmap(
-    store: Store, round_id: int | None = None, *, unmasked: bool = False, progress: Progress = None
+    store: Store, round_id: int | None = None, *, unmasked: bool = False, progress: Progress | None = None
 ):
     """The folium map (not yet written): coverage, households, enterprises, routes, legend."""
-    _report(progress, 0.05, "统计覆盖情况")
+    check(progress, 0.05, "统计覆盖情况")
     with store.session() as s:
         all_rounds = list(s.scalars(select(Round.id).order_by(Round.id)))
     # one round's coverage, or (no round given) every round's visits together
@@ -82,13 +75,13 @@ def build_webmap(
             r = s.get(Round, round_id)
             title = f"{r.name} · 走访覆盖" if r else title
     _coverage_layer(m, areas, cov.areas)
-    _report(progress, 0.35, "走访对象")
+    check(progress, 0.35, "走访对象")
     targets = store.targets_frame(kinds=["household", "enterprise"])
     _points_layer(m, targets[targets["kind"] == "household"], "群众家庭", unmasked)
     _points_layer(m, targets[targets["kind"] == "enterprise"], "企业", unmasked)
     n_routes = n_stops = 0
     if round_id is not None:
-        _report(progress, 0.7, "路线")
+        check(progress, 0.7, "路线")
         n_routes, n_stops = _routes_layer(m, store, round_id)
     folium.LayerControl(collapsed=False).add_to(m)
     _legend(m, title)
@@ -312,7 +305,7 @@ def export_webmap(
     round_id: int | None = None,
     *,
     unmasked: bool = False,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> dict:
     """Write the map as one self-contained HTML file; returns what it holds."""
     if unmasked:  # full phone numbers: 负责人 / 管理员 only (gisplanner.roles)
@@ -320,7 +313,7 @@ def export_webmap(
 
         require(store, "export.unmasked")
     m = build_webmap(store, round_id, unmasked=unmasked, progress=progress)
-    _report(progress, 0.85, "写出网页")
+    check(progress, 0.85, "写出网页")
     page = inline_assets(m.get_root().render())
     loads = external_urls(page)
     if loads:
@@ -339,7 +332,7 @@ def export_webmap(
             store, f"导出网页地图（电话未隐藏）→ {out.name}", counts["households"] + counts["enterprises"]
         )
     tmp.replace(out)
-    _report(progress, 1.0, "完成")
+    check(progress, 1.0, "完成")
     return {"out": str(out), "bytes": out.stat().st_size, "round": round_id, "unmasked": unmasked,
             **m._gisplanner_counts}  # fmt: skip  # noqa: SLF001
 

@@ -7,7 +7,8 @@ import pytest
 from gisplanner.io.boundary_import import import_boundaries, preview_boundaries
 from gisplanner.io.export import export_areas, export_targets_xlsx
 from gisplanner.io.readers import read_table
-from gisplanner.io.roster_import import ImportCancelled, import_roster, preview_roster
+from gisplanner.io.roster_import import import_roster, preview_roster
+from gisplanner.progress import Cancelled
 
 DEMO = Path(__file__).resolve().parents[1] / "maps" / "demo"
 pytestmark = pytest.mark.skipif(not (DEMO / "villages.gpkg").exists(), reason="maps/demo not generated")
@@ -33,7 +34,7 @@ def test_demo_files_on_both_backends(backend_store, tmp_path):
     # a cancelled import leaves nothing behind on either backend
     table = read_table(DEMO / "households.xlsx", kind="households")
     p = preview_roster(store, DEMO / "households.xlsx", "households", table=table)
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled):
         import_roster(store, p, chunk=1000, progress=lambda f, m: f < 0.5)
     assert store.counts()["households"] == 400
 

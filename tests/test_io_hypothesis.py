@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gisplanner.io.readers import RawTable
-from gisplanner.io.roster_import import ImportCancelled, import_roster, preview_roster
+from gisplanner.io.roster_import import import_roster, preview_roster
+from gisplanner.progress import Cancelled
 
 HEADER = ["户号", "户主", "联系电话", "经度", "纬度", "家庭人口", "标签", "独居老人", "村社区代码"]
 _counter = itertools.count()
@@ -93,7 +94,7 @@ def test_random_rows_never_crash_and_never_half_write(demo_store_copy, tmp_path,
                 chunk=3,
                 progress=lambda f, m: next(calls) <= cancel_after,
             )
-        except ImportCancelled:
+        except Cancelled:
             assert snapshot(store.sqlite_path) == before
             assert not rejects.exists()
             return

@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 from gisplanner.codes import credit_code_check_char
 from gisplanner.io import crs
 from gisplanner.io.readers import ReadError
-from gisplanner.io.roster_import import ImportCancelled, MappingError, import_roster, preview_roster
+from gisplanner.io.roster_import import MappingError, import_roster, preview_roster
 from gisplanner.model import Cadre, Target, Unit
+from gisplanner.progress import Cancelled
 
 ROOT = Path(__file__).resolve().parents[1]
 HH_HEADER = ["户号", "户主姓名", "联系电话", "经度", "纬度", "详细地址", "家庭人口", "标签", "独居老人"]
@@ -307,7 +308,7 @@ def test_cancel_rolls_back(demo_store_copy, tmp_path):
         calls.append(frac)
         return len(calls) < 3  # cancel after the second chunk
 
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled):
         import_roster(store, p, progress=progress, chunk=10)
     assert snapshot(store.sqlite_path) == snap
 

@@ -111,11 +111,12 @@ def test_taking_theirs_drops_only_my_unsaved_step(two_offices, qtbot, monkeypatc
 
 def test_a_data_entry_clerk_sees_only_what_the_role_allows(qtbot, demo_store_copy):
     from gisplanner import roles
-    from gisplanner.scope import AreaIndex, Scope
+    from gisplanner.area_tree import AreaTree
+    from gisplanner.scope import UserScope
 
-    idx = AreaIndex.load(demo_store_copy)
+    idx = AreaTree.load(demo_store_copy)
     town = int(idx.frame.index[idx.frame["level"] == "town"][0])
-    demo_store_copy.binding = roles.Binding("lu_xiaomei", "entry", Scope.for_area(demo_store_copy, town))
+    demo_store_copy.binding = roles.Binding("lu_xiaomei", "entry", UserScope.for_area(demo_store_copy, town))
     w = open_window(qtbot, demo_store_copy, "lu_xiaomei")
     assert w._signin_label.text().startswith("登录：lu_xiaomei · 录入员 · ")
     panel = w.problems_panel
@@ -126,7 +127,7 @@ def test_a_data_entry_clerk_sees_only_what_the_role_allows(qtbot, demo_store_cop
     assert not w.teams_panel.assign_button.isEnabled() and not w.teams_panel.form_button.isEnabled()
     assert not any(a.isEnabled() for a in w.menus["走访轮次"].actions())
     # the same window on a supervisor's binding: the buttons are back
-    demo_store_copy.binding = roles.Binding("li_zr", "supervisor", Scope.for_area(demo_store_copy, town))
+    demo_store_copy.binding = roles.Binding("li_zr", "supervisor", UserScope.for_area(demo_store_copy, town))
     with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=30_000):
         w.set_store(demo_store_copy)
     panel.table.selectRow(0)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from gisplanner import cli, pg, roles
 from gisplanner.audit import log_disclosure
 from gisplanner.model import PrintLog, Problem, Round, Setting, Unit, Visit
-from gisplanner.scope import Scope, ScopeError, bind_user
+from gisplanner.scope import ScopeError, UserScope, bind_user
 from gisplanner.store import Store
 
 T0 = dt.datetime(2026, 11, 7, 19, 0)
@@ -30,7 +30,7 @@ def test_sqlite_is_single_user_with_every_right(demo_store_copy):
 
 def test_the_core_refuses_what_the_role_may_not_do(two_towns):
     store, ids = two_towns
-    store.binding = roles.Binding("lu_xiaomei", "entry", Scope.for_area(store, ids["A"]))
+    store.binding = roles.Binding("lu_xiaomei", "entry", UserScope.for_area(store, ids["A"]))
     try:
         with store.session() as s:  # results entry: a visit and the problem raised
             s.add(Visit(target_id=ids["targets_A"][1], visited_at=T0, outcome="met"))
@@ -48,7 +48,7 @@ def test_the_core_refuses_what_the_role_may_not_do(two_towns):
         with pytest.raises(roles.RoleError):
             roles.bind_role(store, "lu_xiaomei", "管理员")  # no raising oneself
 
-        store.binding = roles.Binding("zhang_gh", "planner", Scope.for_area(store, ids["A"]))
+        store.binding = roles.Binding("zhang_gh", "planner", UserScope.for_area(store, ids["A"]))
         with store.session() as s:
             s.add(Round(name="冬季走访", scope_area_id=ids["A"]))
             s.add(PrintLog(user="someone-else", what="路线单", pages=2, unmasked=False))
@@ -58,7 +58,7 @@ def test_the_core_refuses_what_the_role_may_not_do(two_towns):
             with store.session() as s:
                 s.add(Visit(target_id=ids["targets_B"][0], visited_at=T0, outcome="met"))
 
-        store.binding = roles.Binding("li_zr", "supervisor", Scope.for_area(store, ids["A"]))
+        store.binding = roles.Binding("li_zr", "supervisor", UserScope.for_area(store, ids["A"]))
         log_disclosure(store, "走访对象（完整电话）", 3, user="forged")
     finally:
         store.binding = None
@@ -178,7 +178,7 @@ def test_a_clerk_enters_a_sheet_with_problems_solved_or_handed_down(two_towns):
         s.add(u)
         s.flush()
         unit = u.id
-    store.binding = roles.Binding("lu_xiaomei", "entry", Scope.for_area(store, ids["A"]))
+    store.binding = roles.Binding("lu_xiaomei", "entry", UserScope.for_area(store, ids["A"]))
     try:
         with store.session() as s:
             rs.record_visit(s, target_id=ids["targets_A"][2], outcome="met", actor="lu_xiaomei", visited_at=T0,

@@ -12,7 +12,7 @@ pytest.importorskip("pytestqt")
 
 from gisplanner import roles  # noqa: E402
 from gisplanner.model import Area, Problem, Round, Target  # noqa: E402
-from gisplanner.scope import Scope  # noqa: E402
+from gisplanner.scope import UserScope  # noqa: E402
 from gisplanner.store import Store  # noqa: E402
 
 
@@ -32,7 +32,7 @@ def test_a_town_user_loads_only_the_town(qtbot, backend_city_url):
         rounds_b = set(s.scalars(select(Round.id).where(Round.scope_area_id.in_(villages_b | {town_b}))))
         n_all = s.query(Target).count()
     assert targets_b and problems_b  # the other town has data to leak
-    scope = Scope.for_area(store, town_a)
+    scope = UserScope.for_area(store, town_a)
     store.binding = roles.Binding("xueyan", "supervisor", scope)
     statements = []
     event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))

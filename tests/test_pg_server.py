@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from gisplanner import pg
 from gisplanner.concurrency import ConnectionLostError, unit_of_work
 from gisplanner.model import Area, Household
-from gisplanner.scope import Scope
+from gisplanner.scope import UserScope
 
 only_pg = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
@@ -34,7 +34,7 @@ def test_targets_in_a_polygon(two_towns, backend):
     assert got.tolist() == sorted(ids["targets_A"][:3])  # the three households of village A1
     # a polygon over both towns, limited to town B's villages by the scope
     everything = box(119.9, 31.3, 120.2, 31.5)
-    scope_b = Scope.for_area(store, ids["B"])
+    scope_b = UserScope.for_area(store, ids["B"])
     assert pg.target_ids_in_polygon(store.engine, everything, scope_b.sorted_villages()).tolist() == sorted(
         ids["targets_B"]
     )

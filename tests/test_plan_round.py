@@ -28,6 +28,7 @@ from gisplanner.model import (
 )
 from gisplanner.model import Route as RouteRow
 from gisplanner.planning import PlanConfig, PlanInputError, plan_round, quick_teams
+from gisplanner.progress import Cancelled
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -188,10 +189,8 @@ def test_round_without_teams_gives_a_clear_message(demo_store_copy):
 
 def test_cancel_returns_without_saving(demo_store_copy):
     rid = small_round(demo_store_copy)
-    res = plan_round(
-        demo_store_copy, rid, PlanConfig(time_limit=20, workers=1), progress=lambda f, m: f < 0.2
-    )
-    assert res.cancelled and not res.saved
+    with pytest.raises(Cancelled):
+        plan_round(demo_store_copy, rid, PlanConfig(time_limit=20, workers=1), progress=lambda f, m: f < 0.2)
     with demo_store_copy.session() as s:
         assert s.scalar(select(func.count()).select_from(RouteRow).where(RouteRow.round_id == rid)) == 0
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from gisplanner.area_tree import AreaTree
 from gisplanner.model import Area, Target
-from gisplanner.scope import AreaIndex, Scope, ScopeError, bind_user, bound_users, rollup
+from gisplanner.scope import ScopeError, UserScope, bind_user, bound_users, rollup
 
 
 def _towns(store) -> list[int]:
@@ -33,7 +34,7 @@ def test_town_user_sees_only_their_town(backend_city_store):
     store = backend_city_store
     town_a, town_b = _towns(store)
     villages_a, villages_b = _villages_of(store, town_a), _villages_of(store, town_b)
-    scope = Scope.for_area(store, town_a, user="xueyan_official")
+    scope = UserScope.for_area(store, town_a, user="xueyan_official")
     assert scope.village_ids == villages_a
 
     frame = store.targets_frame(scope=scope)
@@ -62,7 +63,7 @@ def test_town_user_sees_only_their_town(backend_city_store):
 def test_town_user_cannot_drill_into_another_town(backend_city_store):
     store = backend_city_store
     town_a, town_b = _towns(store)
-    scope = Scope.for_area(store, town_a)
+    scope = UserScope.for_area(store, town_a)
     village_b = min(_villages_of(store, town_b))
     with pytest.raises(ScopeError, match="不在您的管辖范围"):
         scope.drill_down(store, village_b)
@@ -72,9 +73,9 @@ def test_town_user_cannot_drill_into_another_town(backend_city_store):
 
 def test_district_rollup_adds_up_and_drills_down(backend_city_store):
     store = backend_city_store
-    idx = AreaIndex.load(store)
+    idx = AreaTree.load(store, whole=True)
     city = int(idx.frame.index[idx.frame["level"] == "city"][0])
-    city_scope = Scope.for_area(store, city, user="city_office")
+    city_scope = UserScope.for_area(store, city, user="city_office")
     by_district = rollup(store, city_scope)
     assert set(by_district["level"]) == {"district"}
     with store.session() as s:
@@ -90,13 +91,13 @@ def test_district_rollup_adds_up_and_drills_down(backend_city_store):
 
     # a town's own figures equal its row in the district roll-up
     town = int(towns["area_id"].iloc[1])
-    per_village = rollup(store, Scope.for_area(store, town), round_id=None)
+    per_village = rollup(store, UserScope.for_area(store, town), round_id=None)
     assert set(per_village["level"]) == {"village"}
     row = towns[towns["area_id"] == town].iloc[0]
     for col in ("targets", "households", "visited", "met", "open_problems"):
         assert per_village[col].sum() == row[col], col
     # the town's roll-up agrees with its own target frame
-    frame = store.targets_frame(scope=Scope.for_area(store, town))
+    frame = store.targets_frame(scope=UserScope.for_area(store, town))
     assert per_village["targets"].sum() == len(frame)
     assert per_village["visited"].sum() == frame["last_visit"].notna().sum()
     assert per_village["open_problems"].sum() == frame["open_problems"].sum()
@@ -106,7 +107,7 @@ def test_children_of_a_district_are_its_towns(backend_city_store):
     store = backend_city_store
     with store.session() as s:
         district = s.scalar(select(Area.id).where(Area.level == "district"))
-    kids = Scope.for_area(store, district).children(store)
+    kids = UserScope.for_area(store, district).children(store)
     assert [k.level for k in kids] == ["town", "town"]
     assert not kids[0].village_ids & kids[1].village_ids
 
@@ -116,12 +117,12 @@ def test_users_are_bound_to_areas_in_the_database(two_towns):
     bind_user(store, "xueyan", ids["A"])
     bind_user(store, "wujin", ids["district"])
     assert bound_users(store) == {"xueyan": ids["A"], "wujin": ids["district"]}
-    scope = Scope.for_user(store, "xueyan")
+    scope = UserScope.for_user(store, "xueyan")
     assert scope.village_ids == {ids["A1"], ids["A2"]} and scope.user == "xueyan"
     assert set(store.targets_frame(scope=scope)["id"]) == set(ids["targets_A"])
     bind_user(store, "xueyan", ids["B"])  # re-binding replaces the old area
-    assert set(store.targets_frame(scope=Scope.for_user(store, "xueyan"))["id"]) == set(ids["targets_B"])
+    assert set(store.targets_frame(scope=UserScope.for_user(store, "xueyan"))["id"]) == set(ids["targets_B"])
     with pytest.raises(ScopeError, match="尚未绑定"):
-        Scope.for_user(store, "nobody")
+        UserScope.for_user(store, "nobody")
     with pytest.raises(ScopeError, match="找不到"):
         bind_user(store, "ghost", 999_999)

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 
 from gisplanner.concurrency import unit_of_work
 from gisplanner.model import Cadre, Household, Problem, ProblemEvent, Target, Visit
-from gisplanner.scope import Scope, ScopeError
+from gisplanner.scope import ScopeError, UserScope
 
 
 def test_town_user_edits_their_own_town(two_towns):
     store, ids = two_towns
-    scope = Scope.for_area(store, ids["A"])
+    scope = UserScope.for_area(store, ids["A"])
     tid = ids["targets_A"][0]
 
     def edit(s):
@@ -41,7 +41,7 @@ def test_town_user_edits_their_own_town(two_towns):
 )
 def test_writes_to_another_town_are_refused_and_roll_back(two_towns, what):
     store, ids = two_towns
-    scope = Scope.for_area(store, ids["A"])
+    scope = UserScope.for_area(store, ids["A"])
     tb, ta = ids["targets_B"][0], ids["targets_A"][1]
     before = store.read_frame("SELECT id, area_id, phone, version FROM target ORDER BY id")
     n_visits = store.read_frame("SELECT COUNT(*) AS n FROM visit")["n"][0]
@@ -76,7 +76,7 @@ def test_writes_to_another_town_are_refused_and_roll_back(two_towns, what):
 
 def test_district_user_may_edit_every_town_below(two_towns):
     store, ids = two_towns
-    scope = Scope.for_area(store, ids["district"])
+    scope = UserScope.for_area(store, ids["district"])
     tb = ids["targets_B"][0]
     unit_of_work(store, lambda s: setattr(s.get(Target, tb), "note", "区里核实"), scope=scope)
     with store.session() as s:

@@ -8,6 +8,7 @@ import shapely
 from shapely.geometry import Point, Polygon, box
 
 from gisplanner import spatial
+from gisplanner.area_tree import subtree_ids
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,7 @@ def test_area_at_prefers_the_finest_level_and_by_area_uses_membership():
     assert areas.area_at(3, 3, level="town") == 1
     assert areas.area_at(30, 3) is None
     assert areas.intersecting(Polygon([(8, 1), (12, 1), (12, 2)]), level="village").tolist() == [2, 3]
-    below = spatial.descendants([1], np.array([1, 2, 3, 4]), np.array([np.nan, 1, 1, 2]))
+    below = subtree_ids([1], np.array([1, 2, 3, 4]), np.array([np.nan, 1, 1, 2]))
     assert sorted(below.tolist()) == [1, 2, 3, 4]
     tids, tarea = np.array([10, 11, 12, 13]), np.array([2, 3, 2, 9])
     assert spatial.ids_in_areas(tids, tarea, [2]).tolist() == [10, 12]

@@ -9,6 +9,7 @@ import statistics
 import pytest
 
 from gisplanner import stats as st
+from gisplanner.progress import Cancelled
 
 TOWN = "320412101000"
 VILLAGE = "320412101201"
@@ -215,7 +216,7 @@ def test_dashboard_figures_in_one_call(demo_store):
     assert figs.cumulative["cum_households_visited"].iloc[-1] == figs.totals["households_visited"]
     assert len(figs.coverage) == 18  # the demo town's villages and communities
     assert calls[0] == 0.0 and calls[-1] == 1.0
-    with pytest.raises(st.StatsCancelled):
+    with pytest.raises(Cancelled):
         st.dashboard_figures(demo_store, SCOPES["all"], progress=lambda f, m: f < 0.3)
 
 

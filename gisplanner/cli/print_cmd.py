@@ -12,8 +12,9 @@ import os
 import sys
 
 from gisplanner.cli.common import add_db_argument, open_store, print_json, resolve_round
+from gisplanner.progress import Cancelled
 from gisplanner.reports.catalog import PRINTOUTS
-from gisplanner.reports.common import ReportCancelled, ReportError
+from gisplanner.reports.common import ReportError
 from gisplanner.reports.selection import PrintSelection
 
 SELECTABLE = ("route-sheets", "survey-forms", "contact-cards")  # printouts that follow --team/--date/…
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             store, args.what, round_id, args.out, unmasked=args.unmasked, paper=args.paper,
             only=None if only.is_all else only, leader_copy=args.leader_copy,
         )  # fmt: skip
-    except (ReportError, ReportCancelled) as e:
+    except (ReportError, Cancelled) as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
     if args.json:

@@ -57,12 +57,12 @@ def _fail(msg: str) -> int:
 
 def run_bind(args) -> int:
     from gisplanner import roles
-    from gisplanner.scope import Scope, bind_user
+    from gisplanner.scope import UserScope, bind_user
 
     store = open_store(args)
     try:
         role = roles.role_key(args.role) if args.role else None
-        scope = bind_user(store, args.user, Scope.for_code(store, args.area).area_id)
+        scope = bind_user(store, args.user, UserScope.for_code(store, args.area).area_id)
         if role:
             roles.bind_role(store, args.user, role)
     except StoreError as e:  # ScopeError, RoleError
@@ -73,13 +73,14 @@ def run_bind(args) -> int:
 
 
 def run_list(args) -> int:
+    from gisplanner.area_tree import AreaTree
     from gisplanner.roles import ROLES, bound_roles
-    from gisplanner.scope import AreaIndex, bound_users
+    from gisplanner.scope import bound_users
 
     store = open_store(args)
     users = bound_users(store)
     role_names = bound_roles(store)
-    idx = AreaIndex.load(store)
+    idx = AreaTree.load(store, whole=True)
     rows = [
         {
             "user": u,
@@ -102,20 +103,21 @@ def run_list(args) -> int:
 
 
 def run_rollup(args) -> int:
-    from gisplanner.scope import AreaIndex, Scope, ScopeError, rollup
+    from gisplanner.area_tree import AreaTree
+    from gisplanner.scope import ScopeError, UserScope, rollup
 
     store = open_store(args)
     try:
         if args.user:
-            scope = Scope.for_user(store, args.user)
+            scope = UserScope.for_user(store, args.user)
         elif args.area:
-            scope = Scope.for_code(store, args.area)
+            scope = UserScope.for_code(store, args.area)
         else:
-            idx = AreaIndex.load(store)
-            roots = idx.frame.index[idx.frame["parent_id"].isna()].tolist()
+            idx = AreaTree.load(store, whole=True)
+            roots = idx.roots()
             if len(roots) != 1:
                 return _fail("数据库中没有唯一的顶级区域，请用 --area 指定")
-            scope = Scope.for_area(store, int(roots[0]), index=idx)
+            scope = UserScope.for_area(store, int(roots[0]), tree=idx)
     except ScopeError as e:
         return _fail(str(e))
     df = rollup(store, scope, round_id=args.round)
@@ -133,7 +135,7 @@ def run_rollup(args) -> int:
 
 def run_rls(args) -> int:
     from gisplanner import pg, roles
-    from gisplanner.scope import Scope
+    from gisplanner.scope import UserScope
 
     store = open_store(args)
     if not pg.is_postgresql(store.engine):
@@ -148,7 +150,7 @@ def run_rls(args) -> int:
         if not args.role or not args.area:
             return _fail("grant 需要角色名和 --area 区划代码")
         try:
-            scope = Scope.for_code(store, args.area)
+            scope = UserScope.for_code(store, args.area)
             app_role = roles.role_key(args.app_role)
             pg.grant_official(store.engine, args.role, scope.area_id, create=args.create, app_role=app_role)
         except (StoreError, ValueError) as e:

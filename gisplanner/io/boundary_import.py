@@ -12,7 +12,6 @@ else the polygon's interior point.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,10 +24,10 @@ from sqlalchemy import bindparam, select
 from gisplanner.area_tree import AreaTreeError, check_level_change, check_tree
 from gisplanner.io.crs import CrsError, in_china, is_degrees, parse_crs, to_wgs84
 from gisplanner.model import AREA_LEVEL_ZH, Area
+from gisplanner.progress import IMPORT_CANCELLED, Progress, check
 from gisplanner.store import Store
 from gisplanner.textclean import clean_text
 
-Progress = Callable[[float, str], bool] | None
 PARENT_LEVEL = {"village": "town", "town": "district", "district": "city", "city": None}
 LEVEL_WORDS = {
     "市": "city", "city": "city", "区": "district", "县": "district", "辖市/区": "district", "district": "district",
@@ -500,7 +499,7 @@ class DryRun(Exception):  # noqa: N818 - control flow: roll the dry run's transa
 def import_boundaries(
     store: Store,
     preview: BoundaryPreview,
-    progress: Progress = None,
+    progress: Progress | None = None,
     *,
     relevel: bool = False,
     allow_outside: bool = False,
@@ -604,13 +603,7 @@ def _write_areas(conn, preview: BoundaryPreview, result: BoundaryResult, progres
             codes_to_id[f.code] = new_id
             uppers.add(f.level, new_id, f.geometry)
             result.inserted += 1
-        if (
-            progress is not None
-            and progress((n + 1) / max(1, len(feats)), f"区域 {n + 1}/{len(feats)}") is False
-        ):
-            from gisplanner.io.roster_import import ImportCancelled
-
-            raise ImportCancelled("导入已取消，数据库未作任何改动")
+        check(progress, (n + 1) / max(1, len(feats)), f"区域 {n + 1}/{len(feats)}", IMPORT_CANCELLED)
 
 
 MAX_LISTED_TARGETS = 10

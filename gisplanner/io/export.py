@@ -7,7 +7,6 @@ confirmation) decides. Every file is written to a temporary name and renamed whe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,23 +25,14 @@ from gisplanner.model import (
     PROBLEM_STATUS_ZH,
     TARGET_KIND_ZH,
 )
+from gisplanner.progress import EXPORT_CANCELLED, Progress, check, finish
 from gisplanner.store import Store
 
-Progress = Callable[[float, str], bool] | None
 AREA_FORMATS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
 
 
 class ExportError(ValueError):
     pass
-
-
-class ExportCancelled(InterruptedError):
-    """The user cancelled; no file was written (InterruptedError: the UI's cancel)."""
-
-
-def _report(progress: Progress, frac: float, msg: str) -> None:
-    if progress is not None and progress(frac, msg) is False:
-        raise ExportCancelled("导出已取消，未写入文件")
 
 
 # -- targets → xlsx -----------------------------------------------------------------------------
@@ -120,7 +110,7 @@ def export_targets_xlsx(
     *,
     unmasked: bool = False,
     kinds: list[str] | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> dict:
     """Write 走访对象 and 未办结问题 sheets; returns row counts."""
     out = Path(out)
@@ -130,30 +120,31 @@ def export_targets_xlsx(
         from gisplanner.roles import require
 
         require(store, "export.unmasked")
-    _report(progress, 0.0, "读取走访对象")
+    check(progress, 0.0, "读取走访对象", EXPORT_CANCELLED)
     targets = targets_table(store, unmasked=unmasked, kinds=kinds)
     problems = open_problems_table(store, kinds)
-    _report(progress, 0.2, "写入表格")
+    check(progress, 0.2, "写入表格", EXPORT_CANCELLED)
     with atomic_path(out) as tmp:
         _write_sheets(tmp, [("走访对象", targets), ("未办结问题", problems)], progress)
-        _report(progress, 0.99, "保存")
+        check(progress, 0.99, "保存", EXPORT_CANCELLED)
         if unmasked:  # recorded before the file is in place: no unlogged copy of every phone number
             from gisplanner.audit import log_disclosure
 
             log_disclosure(store, f"导出走访对象（电话未隐藏）→ {out.name}", len(targets))
-    if progress is not None:
-        progress(1.0, "完成")  # the file is in place: too late to cancel
+    finish(progress)  # the file is in place: too late to cancel
     return {"targets": len(targets), "open_problems": len(problems), "unmasked": unmasked, "path": str(out)}
 
 
-def _write_sheets(path: Path, sheets: list[tuple[str, pd.DataFrame]], progress: Progress) -> None:
+def _write_sheets(path: Path, sheets: list[tuple[str, pd.DataFrame]], progress: Progress | None) -> None:
     from gisplanner.io.xlsx_writer import write_xlsx
 
     total = sum(len(df) for _, df in sheets) or 1
     write_xlsx(
         path,
         sheets,
-        on_rows=lambda n: _report(progress, 0.2 + 0.8 * min(n, total) / total, f"已写入 {n}/{total} 行"),
+        on_rows=lambda n: check(
+            progress, 0.2 + 0.8 * min(n, total) / total, f"已写入 {n}/{total} 行", EXPORT_CANCELLED
+        ),
     )
 
 
@@ -201,20 +192,19 @@ def export_areas(
     *,
     round_ids: list[int] | None = None,
     level: str | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> dict:
     """Areas with coverage to .gpkg or .geojson (by suffix)."""
     out = Path(out)
     driver = AREA_FORMATS.get(out.suffix.lower())
     if driver is None:
         raise ExportError(f"区域只能导出为 .gpkg 或 .geojson（得到“{out.name}”）")
-    _report(progress, 0.0, "统计覆盖情况")
+    check(progress, 0.0, "统计覆盖情况", EXPORT_CANCELLED)
     gdf = areas_table(store, round_ids=round_ids, level=level)
-    _report(progress, 0.6, "写入文件")
+    check(progress, 0.6, "写入文件", EXPORT_CANCELLED)
     with atomic_path(out) as tmp:
         # the layer name (GeoJSON "name") is the file's, not the temporary file's
         gdf.to_file(tmp, driver=driver, engine="pyogrio", layer="areas" if driver == "GPKG" else out.stem)
-        _report(progress, 0.99, "保存")
-    if progress is not None:
-        progress(1.0, "完成")
+        check(progress, 0.99, "保存", EXPORT_CANCELLED)
+    finish(progress)
     return {"areas": len(gdf), "path": str(out), "format": driver}

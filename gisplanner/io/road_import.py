@@ -17,7 +17,6 @@ Two steps like the other importers: :func:`read_roads` reads and checks (nothing
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,9 +25,8 @@ import pandas as pd
 import shapely
 
 from gisplanner.io.crs import CRS_NAMES, to_wgs84
+from gisplanner.progress import IMPORT_CANCELLED, Progress, finish, reporter
 from gisplanner.routing.roadclass import normalise_kind
-
-Progress = Callable[[float, str], bool] | None
 
 NAME_FIELDS = (
     "name:zh",
@@ -232,16 +230,15 @@ def _read_lines(path: Path, crs, layer, name_field, kind_field) -> RoadPreview:
     return RoadPreview(path, frame, label, nf, kf, skipped=skipped, notes=notes)
 
 
-def import_roads(store, preview: RoadPreview, *, append: bool = False, progress: Progress = None) -> dict:
+def import_roads(
+    store, preview: RoadPreview, *, append: bool = False, progress: Progress | None = None
+) -> dict:
     """Write the roads in one transaction (replacing the stored ones unless ``append``)."""
     from sqlalchemy import delete, select
 
     from gisplanner.model import Area, Road
 
-    def report(frac: float, msg: str) -> None:
-        if progress is not None and progress(frac, msg) is False:
-            raise InterruptedError("导入已取消，数据库未作任何改动")
-
+    report = reporter(progress, IMPORT_CANCELLED)
     frame = preview.frame
     geoms = np.asarray(frame["geometry"].to_list(), dtype=object)
     mid = shapely.line_interpolate_point(geoms, 0.5, normalized=True)
@@ -273,6 +270,5 @@ def import_roads(store, preview: RoadPreview, *, append: bool = False, progress:
             ]  # fmt: skip
             conn.execute(Road.__table__.insert(), rows)
             report(0.05 + 0.9 * stop / len(frame), f"已写入 {stop}/{len(frame)}")
-    if progress is not None:
-        progress(1.0, "完成")
+    finish(progress)
     return {"inserted": int(len(frame)), "replaced": int(deleted), "in_town": int((town_ids >= 0).sum())}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,17 +34,12 @@ from gisplanner.io.readers import RawTable, read_table
 from gisplanner.io.rejects import default_rejects_path, rejects_frame, write_rejects_to
 from gisplanner.io.validate import Checked, Issue, validate
 from gisplanner.model import Area, Cadre, CadreLeave, Target, Unit, utcnow
+from gisplanner.progress import IMPORT_CANCELLED, Progress, finish, reporter
 from gisplanner.store import Store
-
-Progress = Callable[[float, str], bool] | None
 
 
 class MappingError(ValueError):
     """The file was read but lacks a required column; nothing can be imported."""
-
-
-class ImportCancelled(InterruptedError):
-    """The user cancelled; the transaction was rolled back (InterruptedError: the UI's cancel)."""
 
 
 TAGS = hdr.TAG_FIELDS
@@ -331,7 +325,7 @@ def import_roster(
     preview: RosterPreview,
     *,
     rejects_path: str | Path | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
     chunk: int = 20_000,
 ) -> ImportResult:
     """Write the preview's good rows in one transaction; write the rejects file; report counts."""
@@ -343,10 +337,7 @@ def import_roster(
     if preview.bad_count:
         dest = Path(rejects_path) if rejects_path else default_rejects_path(preview.path)
 
-    def report(frac: float, msg: str) -> None:
-        if progress is not None and progress(frac, msg) is False:
-            raise ImportCancelled("导入已取消，数据库未作任何改动")
-
+    report = reporter(progress, IMPORT_CANCELLED)
     report(0.0, "开始导入")
     with contextlib.ExitStack() as files:
         # the rejects file is written beside, and renamed into place only after the commit
@@ -419,8 +410,7 @@ def import_roster(
                 )  # fmt: skip
             report(0.99, "提交")
     result.rejects_path = dest
-    if progress is not None:
-        progress(1.0, "完成")  # committed: too late to cancel
+    finish(progress)  # committed: too late to cancel
     return result
 
 

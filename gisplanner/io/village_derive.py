@@ -14,7 +14,6 @@ replaces them, and the derivation can be run again after more households are imp
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,8 +22,7 @@ from sqlalchemy import select, update
 
 from gisplanner.io.crs import LocalProjection
 from gisplanner.model import Area, Target
-
-Progress = Callable[[float, str], bool] | None
+from gisplanner.progress import Progress, finish, reporter
 
 
 class DeriveError(ValueError):
@@ -68,13 +66,9 @@ def new_village_code(town_code: str, taken: set[str]) -> str:
     return f"{town_code}-V{n:03d}"
 
 
-def derive_villages(store, town_code: str | None = None, *, progress: Progress = None) -> DeriveResult:
+def derive_villages(store, town_code: str | None = None, *, progress: Progress | None = None) -> DeriveResult:
     """Compute the outlines of the town's villages that have no real boundary (one transaction)."""
-
-    def report(frac: float, msg: str) -> None:
-        if progress is not None and progress(frac, msg) is False:
-            raise InterruptedError("已取消，数据库未作任何改动")
-
+    report = reporter(progress, "已取消，数据库未作任何改动")
     with store.engine.connect() as conn:
         town = village_town(conn, town_code)
         if town is None:
@@ -142,8 +136,7 @@ def derive_villages(store, town_code: str | None = None, *, progress: Progress =
                 .values(boundary=shapely.to_wkb(to_ll(geom)), derived=True, version=Area.version + 1)
             )
         result.villages = len(outlines)
-    if progress is not None:
-        progress(1.0, "完成")
+    finish(progress)
     return result
 
 

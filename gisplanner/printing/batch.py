@@ -19,11 +19,11 @@ from gisplanner.printing.canvas import PageCanvas, setup_a4
 from gisplanner.printing.cards import paint_contact_cards
 from gisplanner.printing.forms import paint_problem_forms, paint_problem_lists, paint_survey_forms
 from gisplanner.printing.route_sheet import paint_route_sheets
+from gisplanner.progress import Progress
 from gisplanner.reports.catalog import PRINTOUTS
 from gisplanner.reports.common import (
     PAPERS,
     PrintContext,
-    Progress,
     ReportError,
     leader_copy_setting,
     log_print,
@@ -96,7 +96,7 @@ def print_to_pdf(
     *,
     unmasked: bool = False,
     user: str | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
     items: list | None = None,
     paper: str = "a4",
     only=None,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gisplanner.reports.common import PrintContext, Progress
+from gisplanner.progress import Progress
+from gisplanner.reports.common import PrintContext
 from gisplanner.reports.contact_card import build_contact_cards
 from gisplanner.reports.problem_forms import build_problem_forms
 from gisplanner.reports.problem_list import build_problem_lists
@@ -18,7 +19,7 @@ from gisplanner.store import Store
 class Printout:
     name: str  # CLI name, e.g. route-sheets
     title: str  # Chinese title for menus and the print log
-    build: Callable[[Store, int, PrintContext, Progress], list]
+    build: Callable[[Store, int, PrintContext, Progress | None], list]
 
 
 def _survey_forms(store, round_id, ctx, progress):

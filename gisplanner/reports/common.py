@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -17,8 +16,6 @@ from sqlalchemy import select
 from gisplanner.codes import mask_id_number, mask_phone
 from gisplanner.model import PrintLog, Setting
 from gisplanner.store import Store
-
-Progress = Callable[[float, str], bool] | None
 
 PAPERS = ("a4", "a3")
 SERVICE_AREAS = (
@@ -114,13 +111,3 @@ def log_print(store: Store, ctx: PrintContext, what: str, pages: int) -> int:
         s.add(row)
         s.flush()
         return row.id
-
-
-def report(progress: Progress, frac: float, msg: str) -> None:
-    """Forward progress; a False answer means the user cancelled."""
-    if progress is not None and progress(frac, msg) is False:
-        raise ReportCancelled(msg)
-
-
-class ReportCancelled(InterruptedError):
-    """The user cancelled (the UI's task runner treats InterruptedError as a cancel)."""

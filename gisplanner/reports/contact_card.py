@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gisplanner.progress import Progress, check
 from gisplanner.reports import details
-from gisplanner.reports.common import SERVICE_AREAS, PrintContext, Progress, report
+from gisplanner.reports.common import SERVICE_AREAS, PrintContext
 from gisplanner.reports.contact import Contact, require_contact
 from gisplanner.reports.plan_order import planned_visits, round_name
 from gisplanner.store import Store
@@ -33,13 +34,13 @@ class ContactCard:
 
 
 def build_contact_cards(
-    store: Store, round_id: int, ctx: PrintContext | None = None, *, progress: Progress = None
+    store: Store, round_id: int, ctx: PrintContext | None = None, *, progress: Progress | None = None
 ) -> list[ContactCard]:
     """One card per planned visit of the round, in plan order."""
     ctx = ctx or PrintContext()
     rname, _ = round_name(store, round_id)
     plan = planned_visits(store, round_id, ctx.only)
-    report(progress, 0.2, "读取小组")
+    check(progress, 0.2, "读取小组")
     teams = details.teams(store, {p.team_id for p in plan}, ctx)
     contacts = {tid: require_contact(store, t.office_area_id) for tid, t in teams.items()}
     phones = {tid: details.team_contact_phone(store, tid) for tid in teams}

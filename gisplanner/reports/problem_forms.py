@@ -23,7 +23,8 @@ from gisplanner.model import (
     Target,
     Unit,
 )
-from gisplanner.reports.common import PrintContext, Progress, ReportError, report
+from gisplanner.progress import Progress, check
+from gisplanner.reports.common import PrintContext, ReportError
 from gisplanner.reports.plan_order import chunked
 from gisplanner.store import Store
 
@@ -67,7 +68,7 @@ def build_problem_forms(
     *,
     problem_ids: list[int] | None = None,
     round_id: int | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> list[ProblemForm]:
     """Forms for the given problems, or every handed-down / delegated problem of a round."""
     ctx = ctx or PrintContext()
@@ -87,7 +88,7 @@ def build_problem_forms(
         else:
             raise ReportError("请指定问题或轮次")
         rows = [r for b in batches for r in s.execute(b).all()]
-        report(progress, 0.3, "读取办理记录")
+        check(progress, 0.3, "读取办理记录")
         issuers = _issuers(s, [r[0].id for r in rows])
         for p, t, area_name, unit in rows:
             kind = "delegate" if p.handling == "delegate" else "assign"

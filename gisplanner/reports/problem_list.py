@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gisplanner.model import HANDLING_ZH
+from gisplanner.progress import Progress, check
 from gisplanner.reports import details
-from gisplanner.reports.common import PrintContext, Progress, report
+from gisplanner.reports.common import PrintContext
 from gisplanner.reports.plan_order import planned_visits, round_name
 from gisplanner.store import Store
 
@@ -41,12 +42,12 @@ class ProblemList:
 
 
 def build_problem_lists(
-    store: Store, round_id: int, ctx: PrintContext | None = None, *, progress: Progress = None
+    store: Store, round_id: int, ctx: PrintContext | None = None, *, progress: Progress | None = None
 ) -> list[ProblemList]:
     ctx = ctx or PrintContext()
     rname, _ = round_name(store, round_id)
     plan = planned_visits(store, round_id)
-    report(progress, 0.2, "读取问题")
+    check(progress, 0.2, "读取问题")
     ids = [p.target_id for p in plan]
     tinfo = details.targets(store, ids, ctx)
     probs = details.problems(store, ids, round_id=round_id)

@@ -22,8 +22,9 @@ from sqlalchemy import select
 
 from gisplanner.io.crs import LocalProjection
 from gisplanner.model import ROUND_KIND_ZH, Route, RouteStop, Target, Team, VisitSession
+from gisplanner.progress import Progress, check
 from gisplanner.reports import details
-from gisplanner.reports.common import PrintContext, Progress, ReportError, leader_copy_setting, report
+from gisplanner.reports.common import PrintContext, ReportError, leader_copy_setting
 from gisplanner.reports.plan_order import round_name
 from gisplanner.reports.selection import selected_routes
 from gisplanner.roads import road_graph
@@ -331,7 +332,7 @@ def build_route_sheets(
     ctx: PrintContext | None = None,
     *,
     route_ids: list[int] | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> list[RouteSheet | CallAheadList]:
     """The round's route sheets (or the given routes, or those of ``ctx.only``) as booklets: team by
     team, each team's sheets in session order, stops in plan order. With ``ctx.leader_copy`` (or
@@ -373,7 +374,7 @@ def build_route_sheets(
             .order_by(Route.team_id, VisitSession.start, Route.id)
         ):
             all_of_team.setdefault(tid, []).append(rid)
-    report(progress, 0.1, "读取住户与走访记录")
+    check(progress, 0.1, "读取住户与走访记录")
     target_ids = {st.target_id for sts in stops_by_route.values() for st in sts}
     tinfo = details.targets(store, target_ids, ctx)
     hist = details.visit_history(store, target_ids, before=min(r[4] for r in routes))
@@ -383,7 +384,7 @@ def build_route_sheets(
         raise ReportError(f"轮次“{rname}”的路线没有走访点")
     some = next(iter(tinfo.values()))
     geo = _Geography(store, some.lon, some.lat)
-    report(progress, 0.3, "生成路线图")
+    check(progress, 0.3, "生成路线图")
     aspect = 186.0 / 96.0  # the map box on paper (A3 scales width and height alike)
     sheets: list[RouteSheet | CallAheadList] = []
     for i, (rid, team_id, walking, label, start, end) in enumerate(routes):
@@ -450,7 +451,7 @@ def build_route_sheets(
                 _call_ahead(store, rname, team_id, [r for r in routes if r[1] == team_id], stops_by_route)
             )
         sheets.append(sheet)
-        report(progress, 0.3 + 0.7 * (i + 1) / len(routes), f"路线单 {i + 1}/{len(routes)}")
+        check(progress, 0.3 + 0.7 * (i + 1) / len(routes), f"路线单 {i + 1}/{len(routes)}")
     return sheets
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from gisplanner.area_tree import area_and_below
 from gisplanner.model import Area, Route, RouteStop, Target, Team, VisitSession
 from gisplanner.reports.common import ReportError
 from gisplanner.store import Store
@@ -49,11 +50,7 @@ def _area_ids(s, code: str) -> set[int]:
     root = s.scalar(select(Area).where(Area.code == code))
     if root is None:
         raise ReportError(f"区划代码 {code} 不存在")
-    ids, frontier = {root.id}, [root.id]
-    while frontier:
-        frontier = [a for a in s.scalars(select(Area.id).where(Area.parent_id.in_(frontier))) if a not in ids]
-        ids.update(frontier)
-    return ids
+    return area_and_below(s, root.id)
 
 
 def selected_targets(store: Store, sel: PrintSelection | None) -> set[int] | None:

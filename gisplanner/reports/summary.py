@@ -26,7 +26,6 @@ Output as text, .xlsx, or PDF (``gisplanner.printing.summary_pdf``, Qt).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +34,8 @@ import pandas as pd
 
 from gisplanner import stats as st
 from gisplanner.model import AREA_LEVEL_ZH, TARGET_KIND_ZH
+from gisplanner.progress import Progress, check
 from gisplanner.store import Store
-
-Progress = Callable[[float, str], bool] | None
 
 # the keys of SummaryReport.figures (also the CLI's --json keys), in print order
 FIGURE_KEYS = (
@@ -113,13 +111,13 @@ def build_summary(
     date_to: dt.date | None = None,
     *,
     as_of: dt.date | None = None,
-    progress: Progress = None,
+    progress: Progress | None = None,
 ) -> SummaryReport:
     """Count everything for the area and range, write the paragraph, build the tables."""
     if date_from and date_to and date_from > date_to:
         raise ValueError(f"起始日期 {date_from} 晚于截止日期 {date_to}")
     scope = st.Scope(area_code=area_code, date_from=date_from, date_to=date_to, as_of=as_of)
-    st._report(progress, 0.0, "读取区划")
+    check(progress, 0.0, "读取区划")
     tree = st.AreaTree.load(store)
     area_id = tree.id_of(area_code) if area_code else None
     if area_id is not None:
@@ -127,13 +125,13 @@ def build_summary(
     else:
         roots = tree.roots()
         area_name = tree.name(roots[0]) if len(roots) == 1 else "全部区域"
-    st._report(progress, 0.1, "统计走访与问题")
+    check(progress, 0.1, "统计走访与问题")
     kinds, hh_areas, probs_areas, cats, res = st.run_figures(
         store,
         scope,
         [st.kind_totals, st.households_by_area, st.problems_by_area, _category_table, st.resolution_times],
     )
-    st._report(progress, 0.8, "整理表格")
+    check(progress, 0.8, "整理表格")
     f = _figures(kinds, hh_areas, probs_areas)
     report = SummaryReport(
         area_code=area_code,
@@ -150,7 +148,7 @@ def build_summary(
         "分区域": _area_table(tree, area_id, hh_areas, probs_areas),
         "问题类别": _with_medians(cats, res),
     }
-    st._report(progress, 1.0, "完成")
+    check(progress, 1.0, "完成")
     return report
 
 

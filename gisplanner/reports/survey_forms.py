@@ -22,8 +22,9 @@ from gisplanner.model import (
     Target,
     Visit,
 )
+from gisplanner.progress import Progress, check
 from gisplanner.reports import details
-from gisplanner.reports.common import PrintContext, Progress, report
+from gisplanner.reports.common import PrintContext
 from gisplanner.reports.plan_order import chunked, planned_visits, round_name
 from gisplanner.store import Store
 
@@ -78,12 +79,12 @@ class VillageForm:
 
 
 def build_household_forms(
-    store: Store, round_id: int, ctx: PrintContext | None = None, *, progress: Progress = None
+    store: Store, round_id: int, ctx: PrintContext | None = None, *, progress: Progress | None = None
 ) -> list[HouseholdForm]:
     ctx = ctx or PrintContext()
     rname, _ = round_name(store, round_id)
     plan = planned_visits(store, round_id, ctx.only)
-    report(progress, 0.2, "读取住户")
+    check(progress, 0.2, "读取住户")
     ids = [p.target_id for p in plan]
     tinfo = details.targets(store, ids, ctx)
     hist = details.visit_history(store, ids)
@@ -105,12 +106,12 @@ def build_household_forms(
 
 
 def build_village_forms(
-    store: Store, round_id: int, ctx: PrintContext | None = None, *, progress: Progress = None
+    store: Store, round_id: int, ctx: PrintContext | None = None, *, progress: Progress | None = None
 ) -> list[VillageForm]:
     ctx = ctx or PrintContext()
     rname, rkind = round_name(store, round_id)
     plan = planned_visits(store, round_id, ctx.only)
-    report(progress, 0.1, "统计村（社区）情况")
+    check(progress, 0.1, "统计村（社区）情况")
     ids = [p.target_id for p in plan]
     area_of: dict[int, int] = {}
     with store.session() as s:

@@ -11,12 +11,12 @@ recomputes the routes from the matrices without PyVRP.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-Progress = Callable[[float, str], bool]
+from gisplanner.progress import Progress, cancel_requested
 
 NO_WINDOW = "no_window"  # no window of the client can be reached and left in time from any shift
 NO_TIME = "no_time"  # windows exist, but the shifts had no time left for this client
@@ -367,7 +367,7 @@ class _Stop:
         if self.progress is not None and now - self.last_report >= 0.2:
             self.last_report = now
             frac = min(1.0, now / self.time_limit) if self.time_limit > 0 else 1.0
-            if self.progress(frac, f"搜索中 {now:.1f}/{self.time_limit:.0f} s") is False:
+            if cancel_requested(self.progress, frac, f"搜索中 {now:.1f}/{self.time_limit:.0f} s"):
                 self.cancelled = True
                 return True
         return now >= self.time_limit

@@ -1,8 +1,9 @@
 """Long work off the UI thread: a QRunnable with signals, progress and cancel.
 
 The function runs in a *Python* thread pool (not QThreadPool: pyproj ≥ 3.7 segfaults in
-threads that Python did not create — pyproj issue #1509) and receives ``progress(fraction, message) -> bool``;
-it returns False once the user pressed cancel, and core functions then stop early.
+threads that Python did not create — pyproj issue #1509) and receives ``progress(fraction, message) -> bool``
+(:class:`gisplanner.progress.Progress`); it returns False once the user pressed cancel, and core
+functions then stop early by raising :class:`gisplanner.progress.Cancelled`.
 Never touch widgets from the function; results come back through signals.
 """
 
@@ -15,6 +16,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
+
+from gisplanner.progress import CANCELLED, Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +70,14 @@ class TaskWorker:
         self.signals.started.emit()
         try:
             value = self.fn(*self.args, progress=self._progress, **self.kwargs)
-        except InterruptedError:
-            self.signals.error.emit("已取消", "")
+        except Cancelled:
+            self.signals.error.emit(CANCELLED, "")
         except Exception as e:  # reported to the user with the log location
             log.exception("background task %s failed", getattr(self.fn, "__name__", self.fn))
             self.signals.error.emit(str(e) or type(e).__name__, traceback.format_exc())
         else:
             if self._cancel.is_set():
-                self.signals.error.emit("已取消", "")
+                self.signals.error.emit(CANCELLED, "")
             else:
                 self.signals.result.emit(value)
         finally:

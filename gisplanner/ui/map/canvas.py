@@ -49,6 +49,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPageSize, QPainter, QPainterPa
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QVBoxLayout, QWidget
 
 from gisplanner import spatial
+from gisplanner.area_tree import subtree_ids
 from gisplanner.ui.map import style as S
 from gisplanner.ui.map.data import MapData, grid_counts
 from gisplanner.ui.map.scalebar import ScaleBarWidget, draw_scale_bar
@@ -766,7 +767,7 @@ class MapWidget(QWidget):
             if aid is None:
                 return np.empty(0, np.int64)
             a = d.all_areas if d.all_areas is not None else d.areas
-            below = spatial.descendants([aid], a["id"].to_numpy(), a["parent_id"].to_numpy(float))
+            below = subtree_ids([aid], a["id"].to_numpy(), a["parent_id"].to_numpy(float))
             t = d.targets
             return spatial.ids_in_areas(t["id"].to_numpy(), t["area_id"].to_numpy(), below)
         raise ValueError(kind)

@@ -21,6 +21,7 @@ from gisplanner import coverage as cov_mod
 from gisplanner import spatial
 from gisplanner.io.crs import LocalProjection
 from gisplanner.model import CLOSED_STATUSES, SPECIAL_GROUP_TAGS
+from gisplanner.progress import reporter
 from gisplanner.routing.roadclass import display_class
 from gisplanner.store import Store
 
@@ -130,10 +131,7 @@ def grid_counts(x, y, x0: float, y0: float, cell: float, nx: int, ny: int) -> np
 def load_map_data(store: Store, progress=None, round_id: int | None = None) -> MapData:
     """Areas, targets with their latest outcome, roads and offices, projected to a local metric CRS."""
 
-    def step(frac, msg):
-        if progress is not None and progress(frac, msg) is False:
-            raise InterruptedError("已取消")
-
+    step = reporter(progress)
     step(0.05, "读取行政区划")
     areas = store.areas_gdf()
     if len(areas):
