@@ -179,6 +179,27 @@ def test_layer_panel_hides_and_reorders(canvas, qtbot):
     assert canvas.layers["selection"].z == max(layer.z for layer in canvas.layers.values())
 
 
+def test_the_map_and_the_panel_follow_the_layer_model(canvas, qtbot):
+    """Edits of the model itself (no widget call) reach the map's items and the layer panel."""
+    from PySide6.QtCore import Qt
+
+    from gisplanner.ui.panels.layers_panel import LayersPanel
+
+    panel = LayersPanel(canvas.layers)  # the model alone is enough for the panel
+    qtbot.addWidget(panel)
+    roads = canvas.layers["roads"]
+    roads.visible = False
+    assert canvas.layer_items("roads") and not any(i.isVisible() for i in canvas.layer_items("roads"))
+    qtbot.waitUntil(lambda: panel.item_of("roads").checkState(0) == Qt.CheckState.Unchecked, timeout=2000)
+    roads.opacity = 0.3
+    assert all(abs(i.opacity() - 0.3) < 1e-6 for i in canvas.layer_items("roads"))
+    canvas.layers.set_order(["roads"])  # to the bottom
+    qtbot.waitUntil(lambda: panel.keys_top_first()[-1] == "roads", timeout=2000)
+    assert all(i.zValue() == roads.z < canvas.layers["basemap"].z for i in canvas.layer_items("roads"))
+    roads.visible = True
+    assert all(i.isVisible() for i in canvas.layer_items("roads"))
+
+
 def test_recolouring_for_another_coverage(canvas, demo_store):
     from gisplanner import coverage as C
 
