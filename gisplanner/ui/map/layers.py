@@ -20,7 +20,7 @@ the layer panel edits the model and never touches the widget's graphics.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -286,16 +286,11 @@ class LayerList(Mapping):
     @contextmanager
     def quiet(self):
         """No event from the list or any layer inside (the caller redraws itself afterwards)."""
-        layers = list(self._layers.values())
-        with self.events.blocked():
-            stack = [layer.events.blocked() for layer in layers]
-            for s in stack:
-                s.__enter__()
-            try:
-                yield
-            finally:
-                for s in reversed(stack):
-                    s.__exit__(None, None, None)
+        with ExitStack() as stack:
+            stack.enter_context(self.events.blocked())
+            for layer in list(self._layers.values()):
+                stack.enter_context(layer.events.blocked())
+            yield
 
     def legend_entries(self) -> list[tuple[str, str, list]]:
         """(key, title, legend rows) in draw order, top first (a subtitle adds ``· text``)."""
