@@ -74,7 +74,7 @@ def test_mbtiles_base_map_is_drawn(canvas, qtbot, tmp_path):
     tiles = canvas.basemap
     qtbot.waitUntil(lambda: len(tiles.items) == len(want), timeout=10_000)
     assert all(item.isVisible() for item in tiles.items.values())
-    assert canvas.layers["basemap"].visible and len(canvas.layers["basemap"].items) == len(want)
+    assert canvas.layers["basemap"].visible and len(canvas.layer_items("basemap")) == len(want)
     canvas.set_layer_visible("basemap", False)
     assert not any(item.isVisible() for item in tiles.items.values())
 

@@ -100,9 +100,9 @@ def test_export_without_a_shown_window_png_and_pdf(demo_map_data, tmp_path, qtbo
 
 
 def test_level_of_detail_aggregates_when_too_many_points(canvas, monkeypatch):
-    from gisplanner.ui.map import canvas as canvas_mod
+    from gisplanner.ui.map import points as points_mod
 
-    monkeypatch.setattr(canvas_mod, "MAX_POINTS_LOADED", 1_500)
+    monkeypatch.setattr(points_mod, "MAX_POINTS_LOADED", 1_500)
     canvas.set_data(canvas.data)
     assert canvas.counts()["aggregated"] and canvas.density_item.isVisible()
     assert not canvas.point_layers["households"].item.isVisible()
@@ -139,13 +139,13 @@ def test_route_overlay_draws_numbered_stops(canvas):
         {"xy": b, "stops": b, "labels": ["A", "B", "C"]},
     ])  # fmt: skip
     layer = canvas.layers["routes"]
-    texts = [i.textItem.toPlainText() for i in layer.items if isinstance(i, pg.TextItem)]
+    texts = [i.textItem.toPlainText() for i in canvas.layer_items("routes") if isinstance(i, pg.TextItem)]
     assert texts == ["1", "2", "3", "4", "5", "A", "B", "C"]
     assert [row[3] for row in layer.legend] == ["第1组", "路线 2"]
     canvas.set_layer_visible("routes", False)
-    assert not any(i.isVisible() for i in layer.items)
+    assert not any(i.isVisible() for i in canvas.layer_items("routes"))
     canvas.clear_route_overlay()
-    assert canvas.layers["routes"].items == []
+    assert canvas.layer_items("routes") == [] and canvas.layers["routes"].legend == []
 
 
 def test_layer_panel_hides_and_reorders(canvas, qtbot):
@@ -167,7 +167,7 @@ def test_layer_panel_hides_and_reorders(canvas, qtbot):
     panel._move(-1)  # one step up = drawn above the layer that was over it
     qtbot.wait(20)  # the panel rebuilds after the event
     assert canvas.layers["areas"].z > canvas.layers[above].z
-    assert all(it.zValue() == canvas.layers["areas"].z for it in canvas.layers["areas"].items)
+    assert all(it.zValue() == canvas.layers["areas"].z for it in canvas.layer_items("areas"))
     legend = dict((k, rows) for k, _t, rows in canvas.legend_entries())
     assert any("未开始" in r[3] for r in legend["areas"])
     assert any("补课访" in r[3] for r in legend["needs"])
@@ -177,6 +177,27 @@ def test_layer_panel_hides_and_reorders(canvas, qtbot):
     qtbot.wait(20)
     assert panel.keys_top_first()[0] == "selection"
     assert canvas.layers["selection"].z == max(layer.z for layer in canvas.layers.values())
+
+
+def test_the_map_and_the_panel_follow_the_layer_model(canvas, qtbot):
+    """Edits of the model itself (no widget call) reach the map's items and the layer panel."""
+    from PySide6.QtCore import Qt
+
+    from gisplanner.ui.panels.layers_panel import LayersPanel
+
+    panel = LayersPanel(canvas.layers)  # the model alone is enough for the panel
+    qtbot.addWidget(panel)
+    roads = canvas.layers["roads"]
+    roads.visible = False
+    assert canvas.layer_items("roads") and not any(i.isVisible() for i in canvas.layer_items("roads"))
+    qtbot.waitUntil(lambda: panel.item_of("roads").checkState(0) == Qt.CheckState.Unchecked, timeout=2000)
+    roads.opacity = 0.3
+    assert all(abs(i.opacity() - 0.3) < 1e-6 for i in canvas.layer_items("roads"))
+    canvas.layers.set_order(["roads"])  # to the bottom
+    qtbot.waitUntil(lambda: panel.keys_top_first()[-1] == "roads", timeout=2000)
+    assert all(i.zValue() == roads.z < canvas.layers["basemap"].z for i in canvas.layer_items("roads"))
+    roads.visible = True
+    assert all(i.isVisible() for i in canvas.layer_items("roads"))
 
 
 def test_recolouring_for_another_coverage(canvas, demo_store):
@@ -209,8 +230,6 @@ def test_base_map_uses_the_disk_cache(canvas, qtbot, gisplanner_home):
 
     tiles = TileLayer(canvas, url="http://127.0.0.1:9/{z}/{x}/{y}.png")
     canvas.basemap = tiles
-    canvas.layers["basemap"].visible = True
-    tiles.enabled = True
     want = tiles.wanted()
     assert 0 < len(want) <= 48
     img = QImage(256, 256, QImage.Format.Format_RGB32)
@@ -219,6 +238,8 @@ def test_base_map_uses_the_disk_cache(canvas, qtbot, gisplanner_home):
         p = tiles._path(key)
         p.parent.mkdir(parents=True, exist_ok=True)
         img.save(str(p))
+    canvas.layers["basemap"].visible = True  # the layer model's event switches the tiles on
+    assert tiles.enabled
     tiles.update()
     qtbot.waitUntil(lambda: len(tiles.items) == len(want), timeout=10_000)
     assert all(item.isVisible() for item in tiles.items.values())

@@ -46,8 +46,8 @@ def test_unassigned_rings_are_a_layer_the_panel_toggles_and_fades(window, qtbot)
     ids, _teams = _two_teams_some_assigned(window)
     mw, panel = window.map_widget, window.layers_panel
     layer = mw.layers["unassigned"]
-    assert layer.overlay and len(layer.items) == 1
-    ring = layer.items[0]
+    assert layer.overlay and len(mw.layer_items("unassigned")) == 1
+    ring = mw.layer_items("unassigned")[0]
     assert len(ring.data) == len(ids) - 300 and ring.isVisible()
     qtbot.waitUntil(lambda: getattr(panel.item_of("unassigned"), "childCount", int)() == 1, timeout=2000)
     item = panel.item_of("unassigned")
@@ -78,12 +78,12 @@ def test_chosen_team_territory_is_its_own_layer(window, qtbot):
     tp, mw = window.teams_panel, window.map_widget
     tp.select_team(teams[0])
     layer = mw.layers["team_territory"]
-    assert len(layer.items[0].data) == 300
+    assert len(mw.layer_items("team_territory")[0].data) == 300
     assert layer.legend[0][3] == "第1组（300）"
     mw.set_layer_visible("team_territory", False)
     tp.select_team(teams[1])
     tp.select_team(teams[0])  # redrawn while hidden: stays hidden
-    assert not layer.items[0].isVisible()
+    assert not mw.layer_items("team_territory")[0].isVisible()
 
 
 def test_identify_tool_shows_a_targets_attributes(window, qtbot):

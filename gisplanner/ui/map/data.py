@@ -9,7 +9,6 @@ coverage of a round (the given one, or the newest round with visits).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -20,7 +19,8 @@ import shapely
 from gisplanner import coverage as cov_mod
 from gisplanner import spatial
 from gisplanner.io.crs import LocalProjection
-from gisplanner.model import CLOSED_STATUSES, SPECIAL_GROUP_TAGS
+from gisplanner.map_queries import overdue_problems_per_target, rounds_with_visits
+from gisplanner.model import SPECIAL_GROUP_TAGS
 from gisplanner.progress import reporter
 from gisplanner.routing.roadclass import display_class
 from gisplanner.store import Store
@@ -77,14 +77,7 @@ def coverage_round_for(store: Store, round_id: int | None) -> tuple[int, str] | 
     """The round whose coverage the map colours: ``round_id`` if it has visits, else the
     newest round with visits that started before it (a round being planned shows the last
     round's gaps), else ``round_id`` itself."""
-    scope = store.bound_scope  # signed in: the rounds of the user's area (as row-level security)
-    where = (
-        "" if scope is None else f"WHERE r.scope_area_id IN ({','.join(map(str, sorted(scope.area_ids)))}) "
-    )
-    rounds = store.read_frame(
-        "SELECT r.id, r.name, r.start_date, (SELECT COUNT(*) FROM visit v WHERE v.round_id = r.id) AS n "
-        f"FROM round r {where}ORDER BY r.id"
-    )
+    rounds = rounds_with_visits(store)
     if rounds.empty:
         return None
     if round_id is not None:
@@ -151,7 +144,7 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
     t["x"], t["y"] = np.asarray(x, float), np.asarray(y, float)
     t["outcome_code"] = t["last_outcome"].map(OUTCOME_CODES).fillna(0).astype(np.int8)
     t["special"] = t[list(SPECIAL_GROUP_TAGS)].fillna(False).to_numpy(bool).any(axis=1)
-    t["overdue_problems"] = _overdue_per_target(store, t["id"].to_numpy())
+    t["overdue_problems"] = overdue_problems_per_target(store, t["id"].to_numpy())
     kc = pd.Categorical(t["kind"], categories=["household", "enterprise", "notable"]).codes.astype(np.int64)
     kc[kc < 0] = 2
     t["kind_code"] = kc
@@ -197,22 +190,3 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
     data.coverage, data.coverage_round = compute_coverage(store, t, round_id)
     step(1.0, "完成")
     return data
-
-
-def _overdue_per_target(store: Store, ids: np.ndarray, today: dt.date | None = None) -> np.ndarray:
-    """Open problems past their deadline, per target (any round)."""
-    today = today or dt.date.today()
-    closed = ",".join(f"'{s}'" for s in CLOSED_STATUSES)
-    scope = store.bound_scope  # the signed-in user's villages only
-    in_scope = (
-        ""
-        if scope is None
-        else " AND target_id IN (SELECT id FROM target WHERE area_id IN "
-        f"({','.join(map(str, sorted(scope.village_ids))) or '-1'}))"
-    )
-    p = store.read_frame(
-        f"SELECT target_id, COUNT(*) AS n FROM problem WHERE status NOT IN ({closed}) "
-        f"AND deadline IS NOT NULL AND deadline < :today{in_scope} GROUP BY target_id",
-        {"today": today.isoformat()},
-    )
-    return pd.Series(ids).map(p.set_index("target_id")["n"]).fillna(0).astype(np.int32).to_numpy()

@@ -328,7 +328,7 @@ class MergeAreaTool(EditTool):
         self.editor.merge(first, aid)
 
     def _outline(self, aid: int) -> None:
-        from gisplanner.ui.map.canvas import polygon_path
+        from gisplanner.ui.map.paint import polygon_path
 
         self.item.setPath(polygon_path([self.canvas.data.area_index.geometry(aid)]))
         self.item.setVisible(True)
@@ -367,7 +367,7 @@ class EditVerticesTool(EditTool):
         return list(getattr(self.geom, "geoms", [self.geom])) if self.geom is not None else []
 
     def _show(self) -> None:
-        from gisplanner.ui.map.canvas import polygon_path
+        from gisplanner.ui.map.paint import polygon_path
 
         if self.geom is None:
             self.handles.setVisible(False)
@@ -423,7 +423,7 @@ class EditVerticesTool(EditTool):
         self.editor.show_snap(x if ok else None, y)
         moved = self._moved_geom(*self._drag, (x, y))
         if phase != "finish":
-            from gisplanner.ui.map.canvas import polygon_path
+            from gisplanner.ui.map.paint import polygon_path
 
             self.item.setPath(polygon_path([moved]))
             return

@@ -171,7 +171,7 @@ class TileLayer:
         item.setZValue(layer.z)
         item.setVisible(self.enabled and layer.visible)
         self.canvas.view.addItem(item, ignoreBounds=True)
-        layer.items.append(item)
+        self.canvas.layer_items("basemap").append(item)
         self.items[key] = item
 
     def _failed(self, message: str) -> None:

@@ -75,11 +75,16 @@ def legend_icon(kind: str, color: str, extra) -> QIcon:
 
 
 class LayersPanel(QWidget):
-    """Layer list (tick to show, buttons to reorder) with each layer's legend under it."""
+    """Layer list (tick to show, buttons to reorder) with each layer's legend under it.
 
-    def __init__(self, map_widget, parent=None):
+    It edits the map's layer model (``gisplanner.ui.map.layers.LayerList``: a layer's
+    ``visible``, ``opacity``, the list's order) and redraws on the model's ``changed`` event;
+    the map widget follows the same model. Give it the model, or a map widget (its ``layers``).
+    """
+
+    def __init__(self, layers, parent=None):
         super().__init__(parent)
-        self.map = map_widget
+        self.layers = getattr(layers, "layers", layers)  # a MapWidget: its layer model
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setIconSize(ICON)
@@ -115,7 +120,13 @@ class LayersPanel(QWidget):
         # Qt is still using)
         self._rebuild_timer = QTimer(self, singleShot=True, interval=0)
         self._rebuild_timer.timeout.connect(self.rebuild)
-        map_widget.layersChanged.connect(self._rebuild_timer.start)
+        model, timer = self.layers, self._rebuild_timer
+
+        def changed(_event) -> None:
+            timer.start()
+
+        model.events.changed.connect(changed)
+        self.destroyed.connect(lambda *_: model.events.changed.disconnect(changed))
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -126,8 +137,8 @@ class LayersPanel(QWidget):
             self.tree.currentItem().data(0, Qt.ItemDataRole.UserRole) if self.tree.currentItem() else None
         )
         self.tree.clear()
-        for key, title, legend in self.map.legend_entries():
-            layer = self.map.layers[key]
+        for key, title, legend in self.layers.legend_entries():
+            layer = self.layers[key]
             item = QTreeWidgetItem([title])
             item.setData(0, Qt.ItemDataRole.UserRole, key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -160,16 +171,16 @@ class LayersPanel(QWidget):
 
     def _show_opacity(self) -> None:
         key = self.current_key()
-        on = key in self.map.layers
+        on = key in self.layers
         self.opacity.setEnabled(on)
         self.opacity.blockSignals(True)
-        self.opacity.setValue(int(round(self.map.layers[key].opacity * 100)) if on else 100)
+        self.opacity.setValue(int(round(self.layers[key].opacity * 100)) if on else 100)
         self.opacity.blockSignals(False)
 
     def _opacity_changed(self, value: int) -> None:
         key = self.current_key()
-        if key in self.map.layers:
-            self.map.set_layer_opacity(key, value / 100)
+        if key in self.layers:
+            self.layers[key].opacity = value / 100
 
     def keys_top_first(self) -> list[str]:
         return [
@@ -181,7 +192,7 @@ class LayersPanel(QWidget):
         if self._building or item.parent() is not None:
             return
         key = item.data(0, Qt.ItemDataRole.UserRole)
-        self.map.set_layer_visible(key, item.checkState(0) == Qt.CheckState.Checked)
+        self.layers[key].visible = item.checkState(0) == Qt.CheckState.Checked
 
     def _move(self, step: int) -> None:
         item = self.tree.currentItem()
@@ -193,7 +204,7 @@ class LayersPanel(QWidget):
         i = keys.index(item.data(0, Qt.ItemDataRole.UserRole))
         j = min(max(i + step, 0), len(keys) - 1)
         keys.insert(j, keys.pop(i))
-        self.map.set_layer_order(list(reversed(keys)))  # the map wants bottom first
+        self.layers.set_order(list(reversed(keys)))  # the model wants bottom first
 
 
 def install_tools(window) -> QActionGroup:
