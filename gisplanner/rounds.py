@@ -563,3 +563,42 @@ def month_sessions(s, round_id: int) -> dict[dt.date, int]:
     for (start,) in s.execute(select(VisitSession.start).where(VisitSession.round_id == round_id)):
         out[start.date()] = out.get(start.date(), 0) + 1
     return out
+
+
+# --------------------------------------------------------------------------- for the UI
+# The windows call these (each opens its own session and returns plain data): the UI runs no SQL.
+
+
+def round_editor(store, round_id: int | None) -> tuple[list[dict], dict | None]:
+    """What the round form shows: the areas a round can cover and the round (None: a new one)."""
+    with store.session() as s:
+        return area_choices(s), (round_dict(s, round_id) if round_id is not None else None)
+
+
+def session_calendar(store, round_id: int) -> tuple[dict, list[dict], HolidayCalendar]:
+    """What the session calendar opens with: the round, its teams and the holiday calendar."""
+    with store.session() as s:
+        return round_dict(s, round_id), round_teams(s, round_id), HolidayCalendar.load(s)
+
+
+def read_sessions(store, round_id: int) -> list[dict]:
+    """The round's sessions (:func:`list_sessions`) in a session of their own."""
+    with store.session() as s:
+        return list_sessions(s, round_id)
+
+
+def count_routes_in_sessions(store, session_ids: Iterable[int]) -> int:
+    """Planned routes in these sessions (what removing them takes along)."""
+    with store.session() as s:
+        return routes_in_sessions(s, session_ids)
+
+
+def read_templates(store) -> list[SessionTemplate]:
+    with store.session() as s:
+        return load_templates(s)
+
+
+def write_templates(store, templates: Sequence[SessionTemplate]) -> None:
+    """Store the session templates (RoundError: nothing written)."""
+    with store.session() as s:
+        save_templates(s, templates)

@@ -279,15 +279,14 @@ class ProblemsPanel(QWidget):
         self.events.setRowCount(0)
         if row is None:
             return
-        with self.window_.store.session() as s:
-            evs = pw.history(s, int(row["id"]))
-            self.events.setRowCount(len(evs))
-            for r, e in enumerate(evs):
-                change = (f"{PROBLEM_STATUS_ZH.get(e.from_status or '', '')} → {PROBLEM_STATUS_ZH.get(e.to_status or '', '')}"
-                          if e.from_status != e.to_status else "")  # fmt: skip
-                for c, v in enumerate([f"{e.at:%Y-%m-%d %H:%M}", e.actor, pw.ACTION_ZH.get(e.action, e.action),
-                                       change, e.note or ""]):  # fmt: skip
-                    self.events.setItem(r, c, QTableWidgetItem(v))
+        evs = pw.read_history(self.window_.store, int(row["id"]))
+        self.events.setRowCount(len(evs))
+        for r, e in enumerate(evs):
+            change = (f"{PROBLEM_STATUS_ZH.get(e['from_status'] or '', '')} → {PROBLEM_STATUS_ZH.get(e['to_status'] or '', '')}"
+                      if e["from_status"] != e["to_status"] else "")  # fmt: skip
+            for c, v in enumerate([f"{e['at']:%Y-%m-%d %H:%M}", e["actor"], pw.ACTION_ZH.get(e["action"], e["action"]),
+                                   change, e["note"] or ""]):  # fmt: skip
+                self.events.setItem(r, c, QTableWidgetItem(v))
 
     def _update_buttons(self, row) -> None:
         status = None if row is None else row["status"]
@@ -407,8 +406,7 @@ class ProblemsPanel(QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        with self.window_.store.session() as s:
-            run = pw.escalate_overdue(s, actor=self.actor, today=self.today)
+        run = pw.escalate_all_overdue(self.window_.store, actor=self.actor, today=self.today)
         QMessageBox.information(
             self, "督办", f"已升级 {len(run.escalated)} 个，跳过 {len(run.skipped)} 个（已在市级）"
         )

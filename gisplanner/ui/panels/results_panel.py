@@ -40,14 +40,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from gisplanner import results as rs
-from gisplanner.model import (
-    OUTCOME_ZH,
-    PROBLEM_CATEGORIES,
-    Route,
-)
+from gisplanner.model import OUTCOME_ZH, PROBLEM_CATEGORIES
 from gisplanner.problems import ProblemError
 from gisplanner.store import StoreError
 from gisplanner.ui import file_dialogs, saving
@@ -213,9 +208,7 @@ class ResultsEntryPanel(QWidget):
         self.route_combo.blockSignals(True)
         self.route_combo.clear()
         if self.store is not None and round_id is not None:
-            with self.store.session() as s:
-                choices = rs.sheet_choices(s, round_id)
-            for ch in choices:
+            for ch in rs.read_sheet_choices(self.store, round_id):
                 self.route_combo.addItem(
                     route_label(ch.route_id, ch.team, ch.start, ch.label, ch.first_code), ch.route_id
                 )
@@ -228,8 +221,7 @@ class ResultsEntryPanel(QWidget):
         rid = self.window_.current_round_id
         if self.store is None or rid is None:
             return
-        with self.store.session() as s:
-            now = list(s.scalars(select(Route.id).where(Route.round_id == rid).order_by(Route.id)))
+        now = rs.route_ids(self.store, rid)
         shown = sorted(self.route_combo.itemData(i) for i in range(self.route_combo.count()))
         if now != shown:
             keep = self.route_id
@@ -249,19 +241,11 @@ class ResultsEntryPanel(QWidget):
         self.stops = []
         self.late_entry.setChecked(False)
         if route_id is not None and self.store is not None:
-            with self.store.session() as s:
-                start, members = rs.entry_defaults(s, route_id)
+            start, members, self.stops = rs.route_entry(self.store, route_id)
             if start is not None:  # the session's date and start: shown, typed over when different
                 self.date_edit.setDate(QDate(start.year, start.month, start.day))
                 self.time_edit.setTime(QTime(start.hour, start.minute))
             self.visitors_edit.setText(members)
-            with self.store.session() as s:
-                done = rs.route_progress(s, route_id)
-                for st in rs.stops_of_route(s, route_id):
-                    self.stops.append(
-                        {"id": st.id, "seq": st.seq, "code": st.code or "", "name": st.target.name,
-                         "address": st.target.address or "", "outcome": done.get(st.id), "problems": 0}
-                    )  # fmt: skip
         self.table.setRowCount(len(self.stops))
         for r in range(len(self.stops)):
             self._fill_row(r)
@@ -304,9 +288,9 @@ class ResultsEntryPanel(QWidget):
             self.outcome_edit.setFocus()
             return
         try:
-            with self.store.session() as s:
-                stop = rs.resolve_stop(s, key, route_id=self.route_id, round_id=self.window_.current_round_id)
-                stop_id, route_id = stop.id, stop.route_id
+            stop_id, route_id = rs.find_stop(
+                self.store, key, route_id=self.route_id, round_id=self.window_.current_round_id
+            )
         except rs.ResultsError as e:
             self._error(str(e))
             self.key_edit.selectAll()

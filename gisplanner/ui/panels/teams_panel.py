@@ -36,8 +36,20 @@ from PySide6.QtWidgets import (
 
 from gisplanner import snapshots as snap
 from gisplanner.team_report import failing_teams, natural_key, round_team_report
-from gisplanner.teams import MIXED, RULE_ZH, FormationRules, form_round_teams, round_team_members
-from gisplanner.territory import assign_targets, restore_assignment, split_round, team_workloads
+from gisplanner.teams import (
+    MIXED,
+    RULE_ZH,
+    FormationRules,
+    form_round_teams,
+    round_team_members,
+)
+from gisplanner.territory import (
+    assign_targets,
+    restore_assignment,
+    round_assignments,
+    split_round,
+    team_workloads,
+)
 
 WEIGHTS = [  # (FormationRules field, label)
     ("w_mixed_gender", "男女"),
@@ -267,18 +279,11 @@ class TeamsPanel(QWidget):
         """The round's workloads, assignments, members and villages (runs in a worker too)."""
         if store is None or rid is None:
             return {"rid": rid, "workloads": [], "assigned": {}, "members": {}, "areas": None, "report": {}}
-        rows = store.read_columns(
-            "SELECT target_id, team_id FROM assignment WHERE round_id = :r", {"r": int(rid)}
-        )
-        areas = store.read_frame(
-            "SELECT DISTINCT ar.code, ar.name FROM assignment a JOIN target t ON t.id = a.target_id "
-            "JOIN area ar ON ar.id = t.area_id WHERE a.round_id = :r ORDER BY ar.code",
-            {"r": int(rid)},
-        )
+        assigned, areas = round_assignments(store, rid)
         return {
             "rid": rid,
             "workloads": team_workloads(store, rid),
-            "assigned": dict(zip(rows["target_id"].astype(int), rows["team_id"], strict=True)),
+            "assigned": assigned,
             "members": round_team_members(store, rid),
             "areas": areas,
             "report": round_team_report(store, rid, rules),
