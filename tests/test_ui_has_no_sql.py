@@ -91,3 +91,15 @@ def test_pending_modules_still_exist_with_sql():
         assert path.exists() and sql_in(path.read_text("utf-8")), (
             f"ui/{rel} no longer holds SQL ({why}): delete it from PENDING"
         )
+
+
+def test_panels_do_not_shadow_qwidget_window():
+    """Panels keep the main window as ``self.main``: ``self.window`` would hide ``QWidget.window()``."""
+    rx = re.compile(r"\bself\.window_?\s*=")
+    found = [
+        f"{p.name}:{source.count(chr(10), 0, m.start()) + 1}"
+        for p in sorted((UI / "panels").glob("*.py"))
+        for source in [p.read_text("utf-8")]
+        for m in rx.finditer(source)
+    ]
+    assert found == []

@@ -95,7 +95,7 @@ class PlanPanel(QWidget):
 
     def __init__(self, window):
         super().__init__(window)
-        self.window = window
+        self.main = window
         self.rows: list[dict] = []
         self.notes: dict[int, str] = {}
         self.overlay: list = []
@@ -157,7 +157,7 @@ class PlanPanel(QWidget):
 
     # -- planning --------------------------------------------------------------------------
     def start_planning(self, confirm: bool = True) -> None:
-        w = self.window
+        w = self.main
         if w.store is None or w.current_round_id is None:
             QMessageBox.information(self, "规划路线", "请先打开数据库并选择走访轮次")
             return
@@ -203,8 +203,8 @@ class PlanPanel(QWidget):
             from gisplanner import snapshots as snap
             from gisplanner.ui.panels.teams_panel import SnapshotCommand
 
-            self.window.undo_stack.push(
-                SnapshotCommand(self.window, "规划路线", snap.restore_plan, before, after)
+            self.main.undo_stack.push(
+                SnapshotCommand(self.main, "规划路线", snap.restore_plan, before, after)
             )
         self.last_result = result
         self.notes = {s.target_id: s.note for r in result.routes for s in r.stops if s.note}
@@ -225,12 +225,12 @@ class PlanPanel(QWidget):
             self._show_capacity(result.capacity, self._cap_generation)
         self.reload(keep_summary=True)
         # other panels (route sheets, result entry) show the new routes
-        self.window.dataChanged.emit()
+        self.main.dataChanged.emit()
 
     # -- capacity --------------------------------------------------------------------------
     def reload_capacity(self) -> None:
         """Recompute the capacity figures off the UI thread (stale answers are dropped)."""
-        w = self.window
+        w = self.main
         self._cap_generation += 1
         generation = self._cap_generation
         if w.store is None or w.current_round_id is None:
@@ -252,7 +252,7 @@ class PlanPanel(QWidget):
     def _show_capacity(self, cap, generation: int) -> None:
         if generation != self._cap_generation:
             return  # a newer computation was asked for meanwhile
-        if cap is not None and cap.round_id != self.window.current_round_id:
+        if cap is not None and cap.round_id != self.main.current_round_id:
             return
         self.capacity = cap
         if cap is None:
@@ -288,11 +288,11 @@ class PlanPanel(QWidget):
     def _data_changed(self) -> None:
         self.reload_capacity()
         last = self.last_result
-        self.reload(keep_summary=last is not None and last.round_id == self.window.current_round_id)
+        self.reload(keep_summary=last is not None and last.round_id == self.main.current_round_id)
 
     # -- showing ---------------------------------------------------------------------------
     def reload(self, keep_summary: bool = False) -> None:
-        w = self.window
+        w = self.main
         rid = w.current_round_id
         self.rows = load_plan(w.store, rid) if (w.store is not None and rid is not None) else []
         # the lines along the roads (office → stops → office), as the planner walked them
@@ -343,21 +343,21 @@ class PlanPanel(QWidget):
 
     def _row_selected(self) -> None:
         items = self.table.selectedItems()
-        if items and hasattr(self.window, "selection"):
+        if items and hasattr(self.main, "selection"):
             tid = items[0].data(Qt.ItemDataRole.UserRole)
             if tid is not None:
-                self.window.selection.select([int(tid)])
+                self.main.selection.select([int(tid)])
 
     # -- map overlay -----------------------------------------------------------------------
     def clear_overlay(self) -> None:
         self.overlay = []
-        self.window.map_widget.add_overlay("plan_routes", PLAN_LAYER, [], [], z=8.0)
+        self.main.map_widget.add_overlay("plan_routes", PLAN_LAYER, [], [], z=8.0)
 
     def draw_overlay(self) -> None:
         """Numbered stops, joined in visiting order, one colour per session (one team at a time;
         all teams only as lines, numbers would be unreadable). A layer of the map's overlay
         registry (规划路线), with one legend row per session."""
-        mw = self.window.map_widget
+        mw = self.main.map_widget
         if mw.data is None or not self.rows or not self._visible_rows():
             self.clear_overlay()
             return

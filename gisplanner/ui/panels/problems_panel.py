@@ -115,7 +115,7 @@ class ProblemsPanel(QWidget):
 
     def __init__(self, window, parent: QWidget | None = None):
         super().__init__(parent)
-        self.window_ = window
+        self.main = window
         self.actor = getpass.getuser() or "办理人"
         self.all = pd.DataFrame()
         self.today = dt.date.today()
@@ -209,7 +209,7 @@ class ProblemsPanel(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     def reload(self) -> None:
-        store = self.window_.store
+        store = self.main.store
         if store is None:
             return
         today = self.today
@@ -279,7 +279,7 @@ class ProblemsPanel(QWidget):
         self.events.setRowCount(0)
         if row is None:
             return
-        evs = pw.read_history(self.window_.store, int(row["id"]))
+        evs = pw.read_history(self.main.store, int(row["id"]))
         self.events.setRowCount(len(evs))
         for r, e in enumerate(evs):
             change = (f"{PROBLEM_STATUS_ZH.get(e['from_status'] or '', '')} → {PROBLEM_STATUS_ZH.get(e['to_status'] or '', '')}"
@@ -309,7 +309,7 @@ class ProblemsPanel(QWidget):
         """Grey out what the signed-in role may not do (the core refuses it anyway)."""
         from gisplanner.roles import allows
 
-        store = self.window_.store
+        store = self.main.store
         if store is None:
             return
         handle, supervise = allows(store, "problems.handle"), allows(store, "problems.supervise")
@@ -332,7 +332,7 @@ class ProblemsPanel(QWidget):
             return fn(s, pid, *args, actor=self.actor, **kw)
 
         try:
-            saving.save_action(self, self.window_.store, Problem, pid, seen_of(row), action,
+            saving.save_action(self, self.main.store, Problem, pid, seen_of(row), action,
                                label=label or getattr(fn, "__name__", ""))  # fmt: skip
         except (pw.ProblemError, StoreError) as e:
             QMessageBox.warning(self, "操作未完成", str(e))
@@ -372,7 +372,7 @@ class ProblemsPanel(QWidget):
         row = self.current_row()
         if row is None:
             return
-        dlg = ProblemDialog(self.window_.store, actor=self.actor, problem_id=int(row["id"]), parent=self)
+        dlg = ProblemDialog(self.main.store, actor=self.actor, problem_id=int(row["id"]), parent=self)
         if dlg.exec():
             self._keep_id = int(row["id"])
             self.reload()
@@ -380,12 +380,12 @@ class ProblemsPanel(QWidget):
     def _new_problem(self) -> None:
         from gisplanner.ui.dialogs.problem_dialog import ProblemDialog
 
-        ids = self.window_.selection.ids
+        ids = self.main.selection.ids
         if len(ids) != 1:
             QMessageBox.information(self, "登记问题", "请先在地图上选中一个走访对象")
             return
-        dlg = ProblemDialog(self.window_.store, actor=self.actor, target_id=int(ids[0]),
-                            round_id=self.window_.current_round_id, parent=self)  # fmt: skip
+        dlg = ProblemDialog(self.main.store, actor=self.actor, target_id=int(ids[0]),
+                            round_id=self.main.current_round_id, parent=self)  # fmt: skip
         if dlg.exec():
             self._keep_id = dlg.result_id
             self.status_filter.setCurrentIndex(self.status_filter.findData(None))
@@ -394,7 +394,7 @@ class ProblemsPanel(QWidget):
     def _deadline_rules(self) -> None:
         from gisplanner.ui.dialogs.problem_dialog import DeadlineRulesDialog
 
-        DeadlineRulesDialog(self.window_.store, parent=self).exec()
+        DeadlineRulesDialog(self.main.store, parent=self).exec()
 
     def _escalate_all(self) -> None:
         n = int(self.all["overdue"].sum()) if not self.all.empty else 0
@@ -406,7 +406,7 @@ class ProblemsPanel(QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        run = pw.escalate_all_overdue(self.window_.store, actor=self.actor, today=self.today)
+        run = pw.escalate_all_overdue(self.main.store, actor=self.actor, today=self.today)
         QMessageBox.information(
             self, "督办", f"已升级 {len(run.escalated)} 个，跳过 {len(run.skipped)} 个（已在市级）"
         )
@@ -414,7 +414,7 @@ class ProblemsPanel(QWidget):
 
     def _show_on_map(self, index) -> None:
         row = self.model.frame.iloc[index.row()]
-        self.window_.selection.select([int(row["target_id"])], "replace", text="显示问题所在对象")
+        self.main.selection.select([int(row["target_id"])], "replace", text="显示问题所在对象")
 
 
 def install(window) -> None:
