@@ -273,6 +273,9 @@ def import_roads(store, preview: RoadPreview, *, append: bool = False, progress:
             ]  # fmt: skip
             conn.execute(Road.__table__.insert(), rows)
             report(0.05 + 0.9 * stop / len(frame), f"已写入 {stop}/{len(frame)}")
+    from gisplanner.roads import invalidate_road_graphs
+
+    invalidate_road_graphs()  # the cached walking / e-bike graphs are of the old roads
     if progress is not None:
         progress(1.0, "完成")
     return {"inserted": int(len(frame)), "replaced": int(deleted), "in_town": int((town_ids >= 0).sum())}
