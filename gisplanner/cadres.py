@@ -107,16 +107,3 @@ def list_cadres(s, area_id: int | None = None) -> list[dict]:
         q = q.where(Cadre.area_id == area_id)
     names = dict(s.execute(select(Area.id, Area.name)).all())
     return [cadre_dict(c, names) for c in s.scalars(q)]
-
-
-# -- for the roster table (the UI runs no SQL) ----------------------------------------------------
-def roster(store) -> tuple[list[dict], dict[int, int]]:
-    """The whole roster (:func:`list_cadres`) and the version each row was read at (an edit
-    saves only over that, :func:`gisplanner.concurrency.save_action`)."""
-    with store.session() as s:
-        return list_cadres(s), dict(s.execute(select(Cadre.id, Cadre.version)).all())
-
-
-def cadre_version(store, cadre_id: int) -> int | None:
-    with store.session() as s:
-        return s.scalar(select(Cadre.version).where(Cadre.id == cadre_id))

@@ -152,16 +152,3 @@ def set_override(session, day: dt.date, workday: bool | None, note: str | None =
         session.add(CalendarDay(day=day, workday=bool(workday), note=note))
     else:
         row.workday, row.note = bool(workday), note
-
-
-def load_calendar(store) -> HolidayCalendar:
-    """The holiday calendar with the overrides stored in the database (its own session)."""
-    with store.session() as s:
-        return HolidayCalendar.load(s)
-
-
-def override_day(store, day: dt.date, workday: bool | None) -> HolidayCalendar:
-    """Store an override of `day` (None: back to the official calendar); the calendar after it."""
-    with store.session() as s:
-        set_override(s, day, workday)
-    return load_calendar(store)

@@ -32,15 +32,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 
 from gisplanner.routing.matrix import RoadGraph
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 Progress = Callable[[float, str], bool] | None
 
@@ -953,17 +949,3 @@ def _share_teams(df, teams, areas, cfg, notes, tolerance: float = 0.10) -> dict:
         groups[g] = (teams[pos : pos + share[g]], df[df["area_id"].map(group_of) == g])
         pos += share[g]
     return groups
-
-
-def round_assignments(store, round_id: int) -> tuple[dict[int, int | None], pd.DataFrame]:
-    """A round's assignments, target id -> team id (None: not given to a team), and the
-    villages they lie in (code, name by code): what the teams panel and its overlay show."""
-    rows = store.read_columns(
-        "SELECT target_id, team_id FROM assignment WHERE round_id = :r", {"r": int(round_id)}
-    )
-    areas = store.read_frame(
-        "SELECT DISTINCT ar.code, ar.name FROM assignment a JOIN target t ON t.id = a.target_id "
-        "JOIN area ar ON ar.id = t.area_id WHERE a.round_id = :r ORDER BY ar.code",
-        {"r": int(round_id)},
-    )
-    return dict(zip(rows["target_id"].astype(int), rows["team_id"], strict=True)), areas

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import problems as pw
 from gisplanner.model import AREA_LEVEL_ZH, HANDLING_ZH, PROBLEM_CATEGORIES, Problem
+from gisplanner.queries import problems as pq
 
 UNIT_LEVELS = {"self": (), "assign": ("village", "town"), "delegate": ("district", "city")}
 
@@ -46,7 +47,7 @@ class ProblemDialog(QDialog):
         self.visit_id, self.round_id = visit_id, round_id
         self.result_id: int | None = None
         self.version: int | None = None
-        form = pw.problem_form(store, target_id=target_id, problem_id=problem_id)
+        form = pq.problem_form(store, target_id=target_id, problem_id=problem_id)
         self.units, self.rules, who = form.units, form.rules, form.who
         self.version, self.seen = form.version, form.seen
         cat, desc, handling, unit = form.category, form.description, form.handling, form.unit_id
@@ -117,7 +118,7 @@ class ProblemDialog(QDialog):
             self._hand_down_existing(handling, unit_id)
             return
         try:
-            self.result_id = pw.register_problem(
+            self.result_id = pq.register_problem(
                 self.store, target_id=self.target_id, category=self.category.currentData(),
                 description=self.description.toPlainText(), actor=self.actor, handling=handling,
                 unit_id=unit_id, visit_id=self.visit_id, round_id=self.round_id, rules=self.rules,
@@ -162,7 +163,7 @@ class DeadlineRulesDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.setWindowTitle("办理时限设置（工作日）")
-        self.rules = pw.read_rules(store)
+        self.rules = pq.read_rules(store)
         form = QFormLayout()
         self.spins = {}
         for cat, zh in PROBLEM_CATEGORIES.items():
@@ -208,5 +209,5 @@ class DeadlineRulesDialog(QDialog):
         self.rules.days = {cat: sp.value() for cat, sp in self.spins.items()}
         self.rules.escalation_days = self.escalation.value()
         self.rules.calendar = WorkCalendar.of(days, self.rules.calendar.extra_workdays)
-        pw.write_rules(self.store, self.rules)
+        pq.write_rules(self.store, self.rules)
         self.accept()

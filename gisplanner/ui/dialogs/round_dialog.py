@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import rounds
 from gisplanner.model import AREA_LEVEL_ZH, ROUND_KIND_ZH, ROUND_STATUS_ZH, SESSION_KIND_ZH, Round
+from gisplanner.queries import rounds as rq
 from gisplanner.store import StoreError
 from gisplanner.ui import saving
 
@@ -39,7 +40,7 @@ class RoundDialog(QDialog):
         self.created: rounds.NewRound | None = None
         self.setWindowTitle(self.tr("新建走访轮次") if round_id is None else self.tr("编辑走访轮次"))
         self.setMinimumWidth(440)
-        areas, cur = rounds.round_editor(store, round_id)
+        areas, cur = rq.round_editor(store, round_id)
         # what the form shows: a later save checks it is still this version (optimistic locking)
         self.seen = saving.snapshot(store, Round, round_id) if round_id is not None else None
         form = QFormLayout()

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner import rounds
-from gisplanner.cncalendar import override_day
 from gisplanner.model import SESSION_KIND_ZH, SESSION_KINDS
+from gisplanner.queries import rounds as rq
 from gisplanner.schedule import WEEKDAY_ZH, SessionTemplate
 
 
@@ -57,7 +57,7 @@ class SessionCalendarDialog(QDialog):
     def __init__(self, store, round_id: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.round_id = store, round_id
-        self.round, self.teams, self.calendar_days = rounds.session_calendar(store, round_id)
+        self.round, self.teams, self.calendar_days = rq.session_calendar(store, round_id)
         self.setWindowTitle(self.tr("走访时段日历：") + self.round["name"])
         self.resize(1000, 640)
         self.cal = QCalendarWidget()
@@ -171,7 +171,7 @@ class SessionCalendarDialog(QDialog):
         return self.cal.selectedDate().toPython()
 
     def reload(self) -> None:
-        self.sessions = rounds.read_sessions(self.store, self.round_id)
+        self.sessions = rq.read_sessions(self.store, self.round_id)
         self._mark_days()
         self._date_changed()
         n = len(self.sessions)
@@ -299,7 +299,7 @@ class SessionCalendarDialog(QDialog):
         if x is None:
             self.message.setText(self.tr("请先在列表中选择一个时段"))
             return False
-        routes = rounds.count_routes_in_sessions(self.store, [x["id"]])
+        routes = rq.count_routes_in_sessions(self.store, [x["id"]])
         done = self.tr("已删除时段") + (
             self.tr("，连同其中已规划的 {n} 条路线").format(n=routes) if routes else ""
         )
@@ -322,7 +322,7 @@ class SessionCalendarDialog(QDialog):
         """Override the holiday calendar for the chosen date (None: back to the official one).
         Sessions already made stay; "按模板生成" adds those the changed day now gets."""
         day = self.selected_date()
-        self.calendar_days = override_day(self.store, day, workday)
+        self.calendar_days = rq.override_day(self.store, day, workday)
         self.message.setStyleSheet("color: #1e7b34")
         self.message.setText(
             f"{day}：{self.calendar_days.describe(day)}" + self.tr("（已有时段不变，可按模板生成补充）")
@@ -342,7 +342,7 @@ class TemplateDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.setWindowTitle(self.tr("走访时段模板"))
-        self.templates = rounds.read_templates(store)
+        self.templates = rq.read_templates(store)
         form = QFormLayout()
         self.rows: list[tuple[SessionTemplate, QTimeEdit, QTimeEdit]] = []
         for t in self.templates:
@@ -374,7 +374,7 @@ class TemplateDialog(QDialog):
             SessionTemplate(t.kind, _pytime(a.time()), _pytime(b.time()), t.label) for t, a, b in self.rows
         ]
         try:
-            rounds.write_templates(self.store, new)
+            rq.write_templates(self.store, new)
         except rounds.RoundError as e:
             self.error.setText(str(e))
             return

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from gisplanner import cadres as cadre_mod
 from gisplanner.model import SESSION_KIND_ZH, SESSION_KINDS, Cadre
+from gisplanner.queries import cadres as cq
 from gisplanner.store import StoreError
 from gisplanner.ui import saving
 
@@ -48,7 +49,7 @@ class CadreTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         # the version each row was read at: an edit saves only over that (gisplanner.ui.saving)
-        self.rows, self.versions = cadre_mod.roster(self.store)
+        self.rows, self.versions = cq.roster(self.store)
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
@@ -121,7 +122,7 @@ class CadreTableModel(QAbstractTableModel):
             if not done:  # the user took the other change: show it
                 self.reload()
                 return False
-            self.versions[r["id"]] = cadre_mod.cadre_version(self.store, r["id"])
+            self.versions[r["id"]] = cq.cadre_version(self.store, r["id"])
         except (cadre_mod.CadreError, StoreError) as e:
             self.editRefused.emit(f"{r['name']}：{e}")
             return False

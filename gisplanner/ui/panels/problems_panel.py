@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import problems as pw
 from gisplanner.model import CLOSED_STATUSES, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
+from gisplanner.queries import problems as pq
 from gisplanner.store import StoreError
 from gisplanner.ui import workers
 from gisplanner.ui.lazy import when_shown
@@ -279,7 +280,7 @@ class ProblemsPanel(QWidget):
         self.events.setRowCount(0)
         if row is None:
             return
-        evs = pw.read_history(self.main.store, int(row["id"]))
+        evs = pq.read_history(self.main.store, int(row["id"]))
         self.events.setRowCount(len(evs))
         for r, e in enumerate(evs):
             change = (f"{PROBLEM_STATUS_ZH.get(e['from_status'] or '', '')} → {PROBLEM_STATUS_ZH.get(e['to_status'] or '', '')}"
@@ -406,7 +407,7 @@ class ProblemsPanel(QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        run = pw.escalate_all_overdue(self.main.store, actor=self.actor, today=self.today)
+        run = pq.escalate_all_overdue(self.main.store, actor=self.actor, today=self.today)
         QMessageBox.information(
             self, "督办", f"已升级 {len(run.escalated)} 个，跳过 {len(run.skipped)} 个（已在市级）"
         )

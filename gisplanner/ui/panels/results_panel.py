@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from gisplanner import results as rs
 from gisplanner.model import OUTCOME_ZH, PROBLEM_CATEGORIES
 from gisplanner.problems import ProblemError
+from gisplanner.queries import results as rq
 from gisplanner.store import StoreError
 from gisplanner.ui import file_dialogs, saving
 from gisplanner.ui.lazy import when_shown
@@ -208,7 +209,7 @@ class ResultsEntryPanel(QWidget):
         self.route_combo.blockSignals(True)
         self.route_combo.clear()
         if self.store is not None and round_id is not None:
-            for ch in rs.read_sheet_choices(self.store, round_id):
+            for ch in rq.read_sheet_choices(self.store, round_id):
                 self.route_combo.addItem(
                     route_label(ch.route_id, ch.team, ch.start, ch.label, ch.first_code), ch.route_id
                 )
@@ -221,7 +222,7 @@ class ResultsEntryPanel(QWidget):
         rid = self.main.current_round_id
         if self.store is None or rid is None:
             return
-        now = rs.route_ids(self.store, rid)
+        now = rq.route_ids(self.store, rid)
         shown = sorted(self.route_combo.itemData(i) for i in range(self.route_combo.count()))
         if now != shown:
             keep = self.route_id
@@ -241,7 +242,7 @@ class ResultsEntryPanel(QWidget):
         self.stops = []
         self.late_entry.setChecked(False)
         if route_id is not None and self.store is not None:
-            start, members, self.stops = rs.route_entry(self.store, route_id)
+            start, members, self.stops = rq.route_entry(self.store, route_id)
             if start is not None:  # the session's date and start: shown, typed over when different
                 self.date_edit.setDate(QDate(start.year, start.month, start.day))
                 self.time_edit.setTime(QTime(start.hour, start.minute))
@@ -288,7 +289,7 @@ class ResultsEntryPanel(QWidget):
             self.outcome_edit.setFocus()
             return
         try:
-            stop_id, route_id = rs.find_stop(
+            stop_id, route_id = rq.find_stop(
                 self.store, key, route_id=self.route_id, round_id=self.main.current_round_id
             )
         except rs.ResultsError as e:

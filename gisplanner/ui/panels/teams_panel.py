@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner import snapshots as snap
+from gisplanner.queries.teams import round_assignments
 from gisplanner.team_report import failing_teams, natural_key, round_team_report
 from gisplanner.teams import (
     MIXED,
@@ -46,7 +47,6 @@ from gisplanner.teams import (
 from gisplanner.territory import (
     assign_targets,
     restore_assignment,
-    round_assignments,
     split_round,
     team_workloads,
 )
