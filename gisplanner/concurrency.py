@@ -306,6 +306,14 @@ def _row_values(obj) -> dict[str, object]:
     return {a.key: getattr(obj, a.key) for a in mapper.column_attrs}
 
 
+def snapshot(store: Store, cls: type, key) -> dict | None:
+    """The row's values as a form shows them (with the version): the `seen` of a later
+    :func:`save_action` / :func:`save_edit`. None if there is no such row."""
+    with store.session() as s:
+        obj = s.get(cls, key)
+        return None if obj is None else _row_values(obj)
+
+
 def save_action(
     store: Store,
     cls: type,

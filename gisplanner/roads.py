@@ -6,10 +6,19 @@
   team, session, order, from/to target ids, metres and minutes: what the map, the web map,
   route sheets and ``export routes`` draw.
 - :func:`road_stats` — segments and kilometres, for ``info``.
+
+Graphs are cached per database, profile and projection (building one nodes every crossing
+of the network: seconds at city scale), so the plan panel, route sheets, route export and the
+web map build it once. The key holds the road table's version (:func:`roads_version`: rows,
+highest id, bytes of geometry and the import generation the importer counts up in the
+database), so roads written by this or another client show up.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,10 +69,52 @@ def graph_from_rows(rows, proj: LocalProjection, profile: str | TravelProfile = 
     return RoadGraph.from_polylines(lines, node_crossings=True, prenoded=ways)
 
 
+GRAPH_CACHE_SIZE = 4  # graphs kept per database (profiles × projections × versions)
+# engine -> (profile, EPSG, road-table version) -> graph; an engine is one
+# database (an in-memory one too) and its graphs go with it
+_graphs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_graphs_lock = threading.Lock()  # workers and the UI thread ask at once: one builds, the other waits
+
+
+def roads_version(store) -> tuple[int, int, int, int]:
+    """(rows, highest id, bytes of geometry, import generation) of the road table: one aggregate
+    query, far cheaper than reading the roads, and different after an import (even one that
+    replaces the roads by as many lines of the same size, whose ids restart), an append or an
+    edit of a line."""
+    from sqlalchemy import func, select
+
+    from gisplanner.io.road_import import ROADS_GENERATION_KEY
+    from gisplanner.model import Road, Setting
+
+    generation = select(Setting.value).where(Setting.key == ROADS_GENERATION_KEY).scalar_subquery()
+    with store.engine.connect() as conn:
+        n, top, size, gen = conn.execute(
+            select(func.count(), func.max(Road.id), func.sum(func.length(Road.geometry)), generation)
+        ).one()
+    return int(n or 0), int(top or 0), int(size or 0), int(gen or 0)
+
+
 def road_graph(store, proj: LocalProjection, profile: str | TravelProfile = WALKING) -> RoadGraph | None:
-    """The profile's road graph, or None when the database has no usable road."""
-    rows = store.read_frame("SELECT geometry, kind, source FROM road")
-    return graph_from_rows(rows.itertuples(index=False, name=None), proj, profile)
+    """The profile's road graph, or None when the database has no usable road.
+
+    Cached per database, profile, projection and road-table version: the graph is shared (read
+    only) by every caller, in any thread."""
+    prof = _profile(profile)
+    version = roads_version(store)
+    with _graphs_lock:
+        graphs = _graphs.setdefault(store.engine, OrderedDict())
+        key = (prof.name, proj.epsg, version)
+        if key in graphs:
+            graphs.move_to_end(key)
+            return graphs[key]
+        for old in [k for k in graphs if k[2:] != key[2:]]:  # of roads as they were: never asked again
+            del graphs[old]
+        rows = store.read_frame("SELECT geometry, kind, source FROM road")
+        graph = graph_from_rows(rows.itertuples(index=False, name=None), proj, prof)
+        graphs[key] = graph
+        while len(graphs) > GRAPH_CACHE_SIZE:
+            graphs.popitem(last=False)
+        return graph
 
 
 def road_stats(store) -> dict:

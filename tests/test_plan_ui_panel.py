@@ -32,7 +32,8 @@ def test_menu_action_plans_and_shows_table_and_numbered_stops(window, qtbot):
     assert panel.table.rowCount() == 0
     panel.time_limit.setValue(2)
     window.plan_action.trigger()
-    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=60_000)
+    # the plan, then its table and lines, read off the UI thread
+    qtbot.waitUntil(lambda: panel.last_result is not None and not panel.loading, timeout=60_000)
     res = panel.last_result
     assert res.saved and res.violations == []
     # one team shown: its stops in the table, numbered 1.. per route on the map
@@ -111,3 +112,31 @@ def test_replanning_over_printed_sheets_asks_first(window, qtbot, monkeypatch):
     panel.start_planning()
     assert asked and "打印" in asked[0]
     assert panel.last_result is first and panel.plan_button.isEnabled()  # nothing re-planned
+
+
+def test_stored_plan_is_read_off_the_ui_thread_and_stale_reads_are_dropped(window, qtbot, monkeypatch):
+    """A data change reads the plan and its road lines in a worker; of two reads in flight
+    only the newer one is shown."""
+    import threading
+
+    from gisplanner.planning import PlanConfig, plan_round
+    from gisplanner.ui.panels import plan_panel as pp
+
+    panel = window.plan_panel
+    rid = window.current_round_id
+    assert plan_round(window.store, rid, PlanConfig(time_limit=2, workers=1)).saved
+    threads, read = [], pp._read_plan  # noqa: SLF001
+    monkeypatch.setattr(
+        pp, "_read_plan", lambda *a, **k: threads.append(threading.current_thread()) or read(*a, **k)
+    )
+    window.dataChanged.emit()
+    assert panel.loading and panel.table.rowCount() == 0  # nothing read on the UI thread yet
+    qtbot.waitUntil(lambda: not panel.loading, timeout=60_000)
+    assert threads and threads[-1] is not threading.main_thread()
+    assert panel.rows and panel.paths and panel.table.rowCount() > 0
+    shown = list(panel.rows)
+
+    # an older read answering after a newer one was asked for changes nothing
+    stale = {"rid": rid, "rows": [], "paths": {}}
+    panel._show_plan(stale, panel._plan_generation - 1)  # noqa: SLF001
+    assert panel.rows == shown and panel.table.rowCount() > 0

@@ -28,6 +28,7 @@ from gisplanner.io.crs import CRS_NAMES, to_wgs84
 from gisplanner.progress import IMPORT_CANCELLED, Progress, finish, reporter
 from gisplanner.routing.roadclass import normalise_kind
 
+ROADS_GENERATION_KEY = "roads.generation"  # counted up by every import (roads.roads_version reads it)
 NAME_FIELDS = (
     "name:zh",
     "name",
@@ -236,7 +237,7 @@ def import_roads(
     """Write the roads in one transaction (replacing the stored ones unless ``append``)."""
     from sqlalchemy import delete, select
 
-    from gisplanner.model import Area, Road
+    from gisplanner.model import Area, Road, Setting
 
     report = reporter(progress, IMPORT_CANCELLED)
     frame = preview.frame
@@ -270,5 +271,10 @@ def import_roads(
             ]  # fmt: skip
             conn.execute(Road.__table__.insert(), rows)
             report(0.05 + 0.9 * stop / len(frame), f"已写入 {stop}/{len(frame)}")
+        # a new generation of roads: cached road graphs (roads.road_graph, in any process) are old
+        key = ROADS_GENERATION_KEY
+        generation = int(conn.scalar(select(Setting.value).where(Setting.key == key)) or 0) + 1
+        conn.execute(delete(Setting).where(Setting.key == key))
+        conn.execute(Setting.__table__.insert(), [{"key": key, "value": str(generation)}])
     finish(progress)
     return {"inserted": int(len(frame)), "replaced": int(deleted), "in_town": int((town_ids >= 0).sum())}

@@ -162,7 +162,7 @@ class StartupBackup(QObject):
             return
         store = self.window.store
         if store is not None and store.sqlite_path == self.path:
-            store.engine.dispose()  # a restore replaces the file: no connection may hold it
+            store.close()  # a restore replaces the file: no connection may hold it
         if offer_restore(self.window, str(self.path), StoreError(message)):
             self.window._switch_to(str(self.path))
 

@@ -10,18 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import inspect
-
 from gisplanner import concurrency as cc
 
-
-def snapshot(store, cls, key) -> dict | None:
-    """The row's values as a form shows them (with the version): the `seen` of a later save."""
-    with store.session() as s:
-        obj = s.get(cls, key)
-        if obj is None:
-            return None
-        return {a.key: getattr(obj, a.key) for a in inspect(cls).column_attrs}
+snapshot = cc.snapshot  # the row as a form shows it: the `seen` of a later save
 
 
 def ask(parent, conflict: cc.Conflict, action: str | None = None) -> tuple[str, dict]:

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import inspect, select
 
 from gisplanner import problems as pw
-from gisplanner.model import AREA_LEVEL_ZH, HANDLING_ZH, PROBLEM_CATEGORIES, Problem, Target, Unit
+from gisplanner.model import AREA_LEVEL_ZH, HANDLING_ZH, PROBLEM_CATEGORIES, Problem
+from gisplanner.queries import problems as pq
 
 UNIT_LEVELS = {"self": (), "assign": ("village", "town"), "delegate": ("district", "city")}
 
@@ -47,20 +47,10 @@ class ProblemDialog(QDialog):
         self.visit_id, self.round_id = visit_id, round_id
         self.result_id: int | None = None
         self.version: int | None = None
-        with store.session() as s:
-            self.units = [
-                (u.id, u.name, u.level) for u in s.scalars(select(Unit).order_by(Unit.level, Unit.name))
-            ]
-            self.rules = pw.DeadlineRules.load(s)
-            if problem_id is not None:
-                p = s.get(Problem, problem_id)
-                who = p.target.name
-                self.version = p.version
-                self.seen = {a.key: getattr(p, a.key) for a in inspect(Problem).column_attrs}
-                cat, desc, handling, unit = p.category, p.description, p.handling, p.unit_id
-            else:
-                who = s.get(Target, target_id).name
-                cat, desc, handling, unit = "other", "", "self", None
+        form = pq.problem_form(store, target_id=target_id, problem_id=problem_id)
+        self.units, self.rules, who = form.units, form.rules, form.who
+        self.version, self.seen = form.version, form.seen
+        cat, desc, handling, unit = form.category, form.description, form.handling, form.unit_id
         self.setWindowTitle(f"交办/委托问题 #{problem_id}" if problem_id else f"登记问题：{who}")
 
         self.category = QComboBox()
@@ -128,19 +118,11 @@ class ProblemDialog(QDialog):
             self._hand_down_existing(handling, unit_id)
             return
         try:
-            with self.store.session() as s:
-                if self.problem_id is None:
-                    p = pw.create_problem(
-                        s, target_id=self.target_id, category=self.category.currentData(),
-                        description=self.description.toPlainText(), actor=self.actor,
-                        visit_id=self.visit_id, round_id=self.round_id, rules=self.rules,
-                    )  # fmt: skip
-                else:
-                    p = s.get(Problem, self.problem_id)
-                if handling != "self":
-                    pw.hand_down(s, p.id, handling=handling, unit_id=unit_id, actor=self.actor,
-                                 expected_version=self.version if self.problem_id else None)  # fmt: skip
-                self.result_id = p.id
+            self.result_id = pq.register_problem(
+                self.store, target_id=self.target_id, category=self.category.currentData(),
+                description=self.description.toPlainText(), actor=self.actor, handling=handling,
+                unit_id=unit_id, visit_id=self.visit_id, round_id=self.round_id, rules=self.rules,
+            )  # fmt: skip
         except pw.ProblemError as e:
             self.error.setText(str(e))
             return
@@ -181,8 +163,7 @@ class DeadlineRulesDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.setWindowTitle("办理时限设置（工作日）")
-        with store.session() as s:
-            self.rules = pw.DeadlineRules.load(s)
+        self.rules = pq.read_rules(store)
         form = QFormLayout()
         self.spins = {}
         for cat, zh in PROBLEM_CATEGORIES.items():
@@ -228,6 +209,5 @@ class DeadlineRulesDialog(QDialog):
         self.rules.days = {cat: sp.value() for cat, sp in self.spins.items()}
         self.rules.escalation_days = self.escalation.value()
         self.rules.calendar = WorkCalendar.of(days, self.rules.calendar.extra_workdays)
-        with self.store.session() as s:
-            self.rules.save(s)
+        pq.write_rules(self.store, self.rules)
         self.accept()

@@ -26,16 +26,9 @@ from PySide6.QtWidgets import (
 
 from gisplanner import rounds
 from gisplanner.model import AREA_LEVEL_ZH, ROUND_KIND_ZH, ROUND_STATUS_ZH, SESSION_KIND_ZH, Round
+from gisplanner.queries import rounds as rq
 from gisplanner.store import StoreError
 from gisplanner.ui import saving
-
-
-def _qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
 
 
 class RoundDialog(QDialog):
@@ -47,9 +40,7 @@ class RoundDialog(QDialog):
         self.created: rounds.NewRound | None = None
         self.setWindowTitle(self.tr("新建走访轮次") if round_id is None else self.tr("编辑走访轮次"))
         self.setMinimumWidth(440)
-        with store.session() as s:
-            areas = rounds.area_choices(s)
-            cur = rounds.round_dict(s, round_id) if round_id is not None else None
+        areas, cur = rq.round_editor(store, round_id)
         # what the form shows: a later save checks it is still this version (optimistic locking)
         self.seen = saving.snapshot(store, Round, round_id) if round_id is not None else None
         form = QFormLayout()
@@ -70,9 +61,9 @@ class RoundDialog(QDialog):
                 )
         form.addRow(self.tr("区域"), self.area)
         today = dt.date.today()
-        self.start = QDateEdit(_qdate(dt.date.fromisoformat(cur["start"]) if cur and cur["start"] else today))
+        self.start = QDateEdit(QDate(dt.date.fromisoformat(cur["start"]) if cur and cur["start"] else today))
         self.end = QDateEdit(
-            _qdate(dt.date.fromisoformat(cur["end"]) if cur and cur["end"] else today + dt.timedelta(days=27))
+            QDate(dt.date.fromisoformat(cur["end"]) if cur and cur["end"] else today + dt.timedelta(days=27))
         )
         for w in (self.start, self.end):
             w.setCalendarPopup(True)
@@ -126,7 +117,7 @@ class RoundDialog(QDialog):
 
     def save(self) -> None:
         """Create or update the round (RoundError: nothing written)."""
-        start, end = _pydate(self.start.date()), _pydate(self.end.date())
+        start, end = self.start.date().toPython(), self.end.date().toPython()
         if self.round_id is None:
             kinds = [k for k, box in self.templates.items() if box.isChecked()]
             self.created = rounds.create_round(

@@ -37,17 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner import rounds
-from gisplanner.cncalendar import HolidayCalendar
 from gisplanner.model import SESSION_KIND_ZH, SESSION_KINDS
+from gisplanner.queries import rounds as rq
 from gisplanner.schedule import WEEKDAY_ZH, SessionTemplate
-
-
-def _qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
 
 
 def _pytime(q: QTime) -> dt.time:
@@ -65,10 +57,7 @@ class SessionCalendarDialog(QDialog):
     def __init__(self, store, round_id: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.round_id = store, round_id
-        with store.session() as s:
-            self.round = rounds.round_dict(s, round_id)
-            self.teams = rounds.round_teams(s, round_id)
-            self.calendar_days = HolidayCalendar.load(s)
+        self.round, self.teams, self.calendar_days = rq.session_calendar(store, round_id)
         self.setWindowTitle(self.tr("走访时段日历：") + self.round["name"])
         self.resize(1000, 640)
         self.cal = QCalendarWidget()
@@ -78,8 +67,8 @@ class SessionCalendarDialog(QDialog):
         if self.round["start"] and self.round["end"]:
             first = dt.date.fromisoformat(self.round["start"])
             last = dt.date.fromisoformat(self.round["end"])
-            self.cal.setDateRange(_qdate(first), _qdate(last))
-            self.cal.setSelectedDate(_qdate(first))
+            self.cal.setDateRange(QDate(first), QDate(last))
+            self.cal.setSelectedDate(QDate(first))
         self.cal.selectionChanged.connect(self._date_changed)
         self.cal.currentPageChanged.connect(lambda *_: self._mark_days())
         self.day_label = QLabel()
@@ -179,11 +168,10 @@ class SessionCalendarDialog(QDialog):
 
     # -- reading ---------------------------------------------------------------------------------
     def selected_date(self) -> dt.date:
-        return _pydate(self.cal.selectedDate())
+        return self.cal.selectedDate().toPython()
 
     def reload(self) -> None:
-        with self.store.session() as s:
-            self.sessions = rounds.list_sessions(s, self.round_id)
+        self.sessions = rq.read_sessions(self.store, self.round_id)
         self._mark_days()
         self._date_changed()
         n = len(self.sessions)
@@ -213,12 +201,12 @@ class SessionCalendarDialog(QDialog):
                 fmt.setToolTip(f"{what}：{counts[day.isoformat()]} 个时段")
             else:
                 fmt.setToolTip(what)
-            self.cal.setDateTextFormat(_qdate(day), fmt)
+            self.cal.setDateTextFormat(QDate(day), fmt)
             day += dt.timedelta(days=1)
 
     def _date_changed(self) -> None:
         day = self.selected_date()
-        self.date.setDate(_qdate(day))
+        self.date.setDate(QDate(day))
         self.day_label.setText(
             f"{day:%Y-%m-%d} {WEEKDAY_ZH[day.weekday()]}（{self.calendar_days.describe(day)}）"
         )
@@ -244,7 +232,7 @@ class SessionCalendarDialog(QDialog):
         x = self.selected_session()
         if x is None:
             return
-        self.date.setDate(_qdate(dt.date.fromisoformat(x["date"])))
+        self.date.setDate(QDate(dt.date.fromisoformat(x["date"])))
         self.start.setTime(QTime.fromString(x["start"], "HH:mm"))
         self.end.setTime(QTime.fromString(x["end"], "HH:mm"))
         self.kind.setCurrentIndex(max(0, self.kind.findData(x["kind"])))
@@ -254,7 +242,7 @@ class SessionCalendarDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
     def _editor(self) -> tuple[dt.datetime, dt.datetime, str | None, list[int]]:
-        day = _pydate(self.date.date())
+        day = self.date.date().toPython()
         start = dt.datetime.combine(day, _pytime(self.start.time()))
         end = dt.datetime.combine(day, _pytime(self.end.time()))
         teams = [
@@ -287,7 +275,7 @@ class SessionCalendarDialog(QDialog):
             lambda s: rounds.add_session(s, self.round_id, start, end, kind, teams), self.tr("已添加时段")
         )
         if ok:
-            self.cal.setSelectedDate(_qdate(start.date()))
+            self.cal.setSelectedDate(QDate(start.date()))
         return ok
 
     def save_session(self) -> bool:
@@ -303,7 +291,7 @@ class SessionCalendarDialog(QDialog):
             self.tr("已保存时段"),
         )
         if ok:
-            self.cal.setSelectedDate(_qdate(start.date()))
+            self.cal.setSelectedDate(QDate(start.date()))
         return ok
 
     def remove_session(self) -> bool:
@@ -311,8 +299,7 @@ class SessionCalendarDialog(QDialog):
         if x is None:
             self.message.setText(self.tr("请先在列表中选择一个时段"))
             return False
-        with self.store.session() as s:
-            routes = rounds.routes_in_sessions(s, [x["id"]])
+        routes = rq.count_routes_in_sessions(self.store, [x["id"]])
         done = self.tr("已删除时段") + (
             self.tr("，连同其中已规划的 {n} 条路线").format(n=routes) if routes else ""
         )
@@ -334,13 +321,8 @@ class SessionCalendarDialog(QDialog):
     def set_day(self, workday: bool | None) -> None:
         """Override the holiday calendar for the chosen date (None: back to the official one).
         Sessions already made stay; "按模板生成" adds those the changed day now gets."""
-        from gisplanner.cncalendar import set_override
-
         day = self.selected_date()
-        with self.store.session() as s:
-            set_override(s, day, workday)
-        with self.store.session() as s:
-            self.calendar_days = HolidayCalendar.load(s)
+        self.calendar_days = rq.override_day(self.store, day, workday)
         self.message.setStyleSheet("color: #1e7b34")
         self.message.setText(
             f"{day}：{self.calendar_days.describe(day)}" + self.tr("（已有时段不变，可按模板生成补充）")
@@ -360,8 +342,7 @@ class TemplateDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.setWindowTitle(self.tr("走访时段模板"))
-        with store.session() as s:
-            self.templates = rounds.load_templates(s)
+        self.templates = rq.read_templates(store)
         form = QFormLayout()
         self.rows: list[tuple[SessionTemplate, QTimeEdit, QTimeEdit]] = []
         for t in self.templates:
@@ -393,8 +374,7 @@ class TemplateDialog(QDialog):
             SessionTemplate(t.kind, _pytime(a.time()), _pytime(b.time()), t.label) for t, a, b in self.rows
         ]
         try:
-            with self.store.session() as s:
-                rounds.save_templates(s, new)
+            rq.write_templates(self.store, new)
         except rounds.RoundError as e:
             self.error.setText(str(e))
             return

@@ -19,9 +19,9 @@ import shapely
 from gisplanner import coverage as cov_mod
 from gisplanner import spatial
 from gisplanner.io.crs import LocalProjection
-from gisplanner.map_queries import overdue_problems_per_target, rounds_with_visits
 from gisplanner.model import SPECIAL_GROUP_TAGS
 from gisplanner.progress import reporter
+from gisplanner.queries.map_layers import overdue_problems_per_target, rounds_with_visits
 from gisplanner.routing.roadclass import display_class
 from gisplanner.store import Store
 

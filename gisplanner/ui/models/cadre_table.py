@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from sqlalchemy import select
 
 from gisplanner import cadres as cadre_mod
 from gisplanner.model import SESSION_KIND_ZH, SESSION_KINDS, Cadre
+from gisplanner.queries import cadres as cq
 from gisplanner.store import StoreError
 from gisplanner.ui import saving
 
@@ -48,10 +48,8 @@ class CadreTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        with self.store.session() as s:
-            self.rows = cadre_mod.list_cadres(s)
-            # the version each row was read at: an edit saves only over that (gisplanner.ui.saving)
-            self.versions = dict(s.execute(select(Cadre.id, Cadre.version)).all())
+        # the version each row was read at: an edit saves only over that (gisplanner.ui.saving)
+        self.rows, self.versions = cq.roster(self.store)
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
@@ -124,8 +122,7 @@ class CadreTableModel(QAbstractTableModel):
             if not done:  # the user took the other change: show it
                 self.reload()
                 return False
-            with self.store.session() as s:
-                self.versions[r["id"]] = s.scalar(select(Cadre.version).where(Cadre.id == r["id"]))
+            self.versions[r["id"]] = cq.cadre_version(self.store, r["id"])
         except (cadre_mod.CadreError, StoreError) as e:
             self.editRefused.emit(f"{r['name']}：{e}")
             return False

@@ -446,7 +446,7 @@ class DashboardPanel(QWidget):
 
     def __init__(self, window):
         super().__init__(window)
-        self.window = window
+        self.main = window
         self._running = False
         self._pending = False
         self._stale = False
@@ -488,16 +488,16 @@ class DashboardPanel(QWidget):
 
     def data_changed(self) -> None:
         self._targets_cache = None
-        if self.window.store is not None:
-            self.scope_bar.load_areas(self.window.store)
+        if self.main.store is not None:
+            self.scope_bar.load_areas(self.main.store)
         self.schedule()
 
     def current_scope(self) -> st.Scope:
-        sel = getattr(self.window, "selection", None)
+        sel = getattr(self.main, "selection", None)
         return self.scope_bar.scope(None if sel is None else sel.ids)
 
     def refresh(self) -> None:
-        store = self.window.store
+        store = self.main.store
         if store is None:
             return
         if not self.isVisible():  # a closed dock costs nothing; it catches up when shown
@@ -514,7 +514,7 @@ class DashboardPanel(QWidget):
             self.charts.coverage_threshold = Thresholds.load(store).coverage_min
         except Exception:  # a bad threshold setting must not stop the charts; supervision reports it
             self.charts.coverage_threshold = None
-        self.window.run_task(
+        self.main.run_task(
             _compute, store, self.current_scope(), self._targets_cache,
             title="刷新统计图表", on_result=self._show, on_error=self._failed,
         )  # fmt: skip

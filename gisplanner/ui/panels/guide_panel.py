@@ -84,7 +84,7 @@ class GuidePanel(QWidget):
 
     def __init__(self, window):
         super().__init__(window)
-        self.window = window
+        self.main = window
         self.state = None
         self.headline = QLabel()
         self.headline.setWordWrap(True)
@@ -125,11 +125,11 @@ class GuidePanel(QWidget):
         window.roundChanged.connect(lambda _rid: self._timer.start())
 
     def refresh(self) -> None:
-        store = self.window.store
+        store = self.main.store
         if store is None:
             self.headline.setText(self.tr("请先打开或新建数据库（文件菜单）。"))
             return
-        self.state = st = loop_state(store, self.window.current_round_id)
+        self.state = st = loop_state(store, self.main.current_round_id)
         for step in st.steps:
             self.marks[step.key].setText(
                 f"<b style='color:{COLOUR[step.state]};font-size:13pt'>{MARK[step.state]}</b>"
@@ -157,7 +157,7 @@ class GuidePanel(QWidget):
 
     def open_step(self, key: str):
         """Open the dialog or panel of one step (returns it, for tests)."""
-        w = self.window
+        w = self.main
         if key in ("areas", "targets"):
             from gisplanner.ui.panels.io_panel import open_import_wizard
 

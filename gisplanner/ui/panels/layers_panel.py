@@ -242,18 +242,18 @@ class CoverageSync:
     """Recolours the areas for the current round (or the last round with visits before it)."""
 
     def __init__(self, window):
-        self.window = window
+        self.main = window
         self.shown: tuple[int, str] | None = None
         window.roundChanged.connect(lambda _rid: self.update())
         window.mapLoaded.connect(self._map_loaded)
 
     def _map_loaded(self) -> None:
-        data = self.window.map_widget.data
+        data = self.main.map_widget.data
         self.shown = getattr(data, "coverage_round", None)
         self.update()
 
     def update(self) -> None:
-        w = self.window
+        w = self.main
         data = w.map_widget.data
         if w.store is None or data is None:
             return
@@ -267,7 +267,7 @@ class CoverageSync:
     def _done(self, result) -> None:
         cov, which = result
         if cov is not None and which == self.shown:
-            self.window.map_widget.set_coverage(cov, which[1])
+            self.main.map_widget.set_coverage(cov, which[1])
 
 
 def _export_dialog(window) -> None:

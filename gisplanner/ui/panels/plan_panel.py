@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -95,11 +95,16 @@ class PlanPanel(QWidget):
 
     def __init__(self, window):
         super().__init__(window)
-        self.window = window
+        self.main = window
         self.rows: list[dict] = []
         self.notes: dict[int, str] = {}
         self.overlay: list = []
+        self.paths: dict[int, dict] = {}
         self.last_result = None
+        self._plan_generation = 0  # a read answered after a newer one was asked for is dropped
+        self._reload_queued = False
+        self._keep_summary = False
+        self.loading = False  # a read of the stored plan is under way
 
         self.time_limit = QDoubleSpinBox()
         self.time_limit.setRange(1, 3600)
@@ -150,14 +155,14 @@ class PlanPanel(QWidget):
         lay.addWidget(self.summary)
         lay.addWidget(self.table)
 
-        window.roundChanged.connect(lambda _rid: self.reload())
+        window.roundChanged.connect(lambda _rid: self.reload_later())
         window.roundChanged.connect(lambda _rid: self.reload_capacity())
         window.mapLoaded.connect(self.draw_overlay)
         window.dataChanged.connect(self._data_changed)
 
     # -- planning --------------------------------------------------------------------------
     def start_planning(self, confirm: bool = True) -> None:
-        w = self.window
+        w = self.main
         if w.store is None or w.current_round_id is None:
             QMessageBox.information(self, "规划路线", "请先打开数据库并选择走访轮次")
             return
@@ -203,8 +208,8 @@ class PlanPanel(QWidget):
             from gisplanner import snapshots as snap
             from gisplanner.ui.panels.teams_panel import SnapshotCommand
 
-            self.window.undo_stack.push(
-                SnapshotCommand(self.window, "规划路线", snap.restore_plan, before, after)
+            self.main.undo_stack.push(
+                SnapshotCommand(self.main, "规划路线", snap.restore_plan, before, after)
             )
         self.last_result = result
         self.notes = {s.target_id: s.note for r in result.routes for s in r.stops if s.note}
@@ -223,14 +228,14 @@ class PlanPanel(QWidget):
         if result.capacity is not None:
             self._cap_generation += 1
             self._show_capacity(result.capacity, self._cap_generation)
-        self.reload(keep_summary=True)
-        # other panels (route sheets, result entry) show the new routes
-        self.window.dataChanged.emit()
+        # this panel (its table and lines: _data_changed, off the UI thread) and the others
+        # (route sheets, result entry) show the new routes
+        self.main.dataChanged.emit()
 
     # -- capacity --------------------------------------------------------------------------
     def reload_capacity(self) -> None:
         """Recompute the capacity figures off the UI thread (stale answers are dropped)."""
-        w = self.window
+        w = self.main
         self._cap_generation += 1
         generation = self._cap_generation
         if w.store is None or w.current_round_id is None:
@@ -252,7 +257,7 @@ class PlanPanel(QWidget):
     def _show_capacity(self, cap, generation: int) -> None:
         if generation != self._cap_generation:
             return  # a newer computation was asked for meanwhile
-        if cap is not None and cap.round_id != self.window.current_round_id:
+        if cap is not None and cap.round_id != self.main.current_round_id:
             return
         self.capacity = cap
         if cap is None:
@@ -288,15 +293,53 @@ class PlanPanel(QWidget):
     def _data_changed(self) -> None:
         self.reload_capacity()
         last = self.last_result
-        self.reload(keep_summary=last is not None and last.round_id == self.window.current_round_id)
+        self.reload_later(keep_summary=last is not None and last.round_id == self.main.current_round_id)
 
     # -- showing ---------------------------------------------------------------------------
     def reload(self, keep_summary: bool = False) -> None:
-        w = self.window
-        rid = w.current_round_id
-        self.rows = load_plan(w.store, rid) if (w.store is not None and rid is not None) else []
-        # the lines along the roads (office → stops → office), as the planner walked them
-        self.paths = route_paths(w.store, rid) if self.rows else {}
+        """Read the stored plan and its road lines now (on this thread) and show them."""
+        w = self.main
+        self._plan_generation += 1
+        self._show_plan(_read_plan(w.store, w.current_round_id), self._plan_generation, keep_summary)
+
+    def reload_later(self, keep_summary: bool = False) -> None:
+        """Read the stored plan and its road lines off the UI thread (round switched, data
+        changed): the window never stalls on the road search. Calls in one turn of the event
+        loop make one read; an answer to an older read is dropped."""
+        self._keep_summary = keep_summary
+        self.loading = True
+        if not self._reload_queued:
+            self._reload_queued = True
+            QTimer.singleShot(0, self._reload_queued_now)
+
+    def _reload_queued_now(self) -> None:
+        self._reload_queued = False
+        w = self.main
+        self._plan_generation += 1
+        generation, keep = self._plan_generation, self._keep_summary
+        if w.store is None or w.current_round_id is None:
+            self._show_plan(_read_plan(None, None), generation, keep)
+            return
+        w.run_task(
+            _read_plan, w.store, w.current_round_id, title="读取路线",
+            on_result=lambda data: self._show_plan(data, generation, keep),
+            on_error=lambda msg: self._plan_failed(msg, generation),
+        )  # fmt: skip
+
+    def _plan_failed(self, message: str, generation: int) -> None:
+        if generation != self._plan_generation:
+            return
+        self.loading = self._reload_queued
+        if message != "已取消":
+            self.summary.setText(self.tr("读取路线失败：") + message)
+
+    def _show_plan(self, data: dict, generation: int, keep_summary: bool = False) -> None:
+        if generation != self._plan_generation:
+            return  # a newer read was asked for meanwhile
+        self.loading = self._reload_queued
+        if data["rid"] != self.main.current_round_id:
+            return
+        self.rows, self.paths = data["rows"], data["paths"]
         if not keep_summary:
             self.notes = {}
             self.summary.setText(
@@ -343,21 +386,21 @@ class PlanPanel(QWidget):
 
     def _row_selected(self) -> None:
         items = self.table.selectedItems()
-        if items and hasattr(self.window, "selection"):
+        if items and hasattr(self.main, "selection"):
             tid = items[0].data(Qt.ItemDataRole.UserRole)
             if tid is not None:
-                self.window.selection.select([int(tid)])
+                self.main.selection.select([int(tid)])
 
     # -- map overlay -----------------------------------------------------------------------
     def clear_overlay(self) -> None:
         self.overlay = []
-        self.window.map_widget.add_overlay("plan_routes", PLAN_LAYER, [], [], z=8.0)
+        self.main.map_widget.add_overlay("plan_routes", PLAN_LAYER, [], [], z=8.0)
 
     def draw_overlay(self) -> None:
         """Numbered stops, joined in visiting order, one colour per session (one team at a time;
         all teams only as lines, numbers would be unreadable). A layer of the map's overlay
         registry (规划路线), with one legend row per session."""
-        mw = self.window.map_widget
+        mw = self.main.map_widget
         if mw.data is None or not self.rows or not self._visible_rows():
             self.clear_overlay()
             return
@@ -375,7 +418,7 @@ class PlanPanel(QWidget):
         self._kinds: dict[int, str] = {}
         for idx in by_route.values():
             colour = SESSION_COLOURS[sessions.index(rows[idx[0]]["session"]) % len(SESSION_COLOURS)]
-            path = getattr(self, "paths", {}).get(rows[idx[0]]["route_id"], {})
+            path = self.paths.get(rows[idx[0]]["route_id"], {})
             lx, ly = _along(mw, path.get("stops"), x[idx], y[idx])
             line = pg.PlotCurveItem(lx, ly, pen=pg.mkPen(colour, width=2))
             items.append(line)
@@ -420,6 +463,15 @@ class PlanPanel(QWidget):
             "office_legs": sum(kinds.get(id(i)) == "legs" for i in self.overlay),
             "labels": [i.textItem.toPlainText() for i in self.overlay if isinstance(i, pg.TextItem)],
         }
+
+
+def _read_plan(store, rid, progress=None) -> dict:
+    """The round's stored plan (:func:`load_plan`) and, per route, its lines along the roads
+    (office → stops → office, as the planner walked them: :func:`route_paths`). Runs in a worker."""
+    if store is None or rid is None:
+        return {"rid": rid, "rows": [], "paths": {}}
+    rows = load_plan(store, rid)
+    return {"rid": rid, "rows": rows, "paths": route_paths(store, rid) if rows else {}}
 
 
 def _plan_with_snapshots(store, rid, cfg, progress=None):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import problems as pw
 from gisplanner.model import CLOSED_STATUSES, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
+from gisplanner.queries import problems as pq
 from gisplanner.store import StoreError
 from gisplanner.ui import workers
 from gisplanner.ui.lazy import when_shown
@@ -115,7 +116,7 @@ class ProblemsPanel(QWidget):
 
     def __init__(self, window, parent: QWidget | None = None):
         super().__init__(parent)
-        self.window_ = window
+        self.main = window
         self.actor = getpass.getuser() or "办理人"
         self.all = pd.DataFrame()
         self.today = dt.date.today()
@@ -209,7 +210,7 @@ class ProblemsPanel(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     def reload(self) -> None:
-        store = self.window_.store
+        store = self.main.store
         if store is None:
             return
         today = self.today
@@ -289,15 +290,14 @@ class ProblemsPanel(QWidget):
         self.events.setRowCount(0)
         if row is None:
             return
-        with self.window_.store.session() as s:
-            evs = pw.history(s, int(row["id"]))
-            self.events.setRowCount(len(evs))
-            for r, e in enumerate(evs):
-                change = (f"{PROBLEM_STATUS_ZH.get(e.from_status or '', '')} → {PROBLEM_STATUS_ZH.get(e.to_status or '', '')}"
-                          if e.from_status != e.to_status else "")  # fmt: skip
-                for c, v in enumerate([f"{e.at:%Y-%m-%d %H:%M}", e.actor, pw.ACTION_ZH.get(e.action, e.action),
-                                       change, e.note or ""]):  # fmt: skip
-                    self.events.setItem(r, c, QTableWidgetItem(v))
+        evs = pq.read_history(self.main.store, int(row["id"]))
+        self.events.setRowCount(len(evs))
+        for r, e in enumerate(evs):
+            change = (f"{PROBLEM_STATUS_ZH.get(e['from_status'] or '', '')} → {PROBLEM_STATUS_ZH.get(e['to_status'] or '', '')}"
+                      if e["from_status"] != e["to_status"] else "")  # fmt: skip
+            for c, v in enumerate([f"{e['at']:%Y-%m-%d %H:%M}", e["actor"], pw.ACTION_ZH.get(e["action"], e["action"]),
+                                   change, e["note"] or ""]):  # fmt: skip
+                self.events.setItem(r, c, QTableWidgetItem(v))
 
     def _update_buttons(self, row) -> None:
         status = None if row is None else row["status"]
@@ -320,7 +320,7 @@ class ProblemsPanel(QWidget):
         """Grey out what the signed-in role may not do (the core refuses it anyway)."""
         from gisplanner.roles import allows
 
-        store = self.window_.store
+        store = self.main.store
         if store is None:
             return
         handle, supervise = allows(store, "problems.handle"), allows(store, "problems.supervise")
@@ -343,7 +343,7 @@ class ProblemsPanel(QWidget):
             return fn(s, pid, *args, actor=self.actor, **kw)
 
         try:
-            saving.save_action(self, self.window_.store, Problem, pid, seen_of(row), action,
+            saving.save_action(self, self.main.store, Problem, pid, seen_of(row), action,
                                label=label or getattr(fn, "__name__", ""))  # fmt: skip
         except (pw.ProblemError, StoreError) as e:
             QMessageBox.warning(self, "操作未完成", str(e))
@@ -383,7 +383,7 @@ class ProblemsPanel(QWidget):
         row = self.current_row()
         if row is None:
             return
-        dlg = ProblemDialog(self.window_.store, actor=self.actor, problem_id=int(row["id"]), parent=self)
+        dlg = ProblemDialog(self.main.store, actor=self.actor, problem_id=int(row["id"]), parent=self)
         if dlg.exec():
             self._keep_id = int(row["id"])
             self.reload()
@@ -391,12 +391,12 @@ class ProblemsPanel(QWidget):
     def _new_problem(self) -> None:
         from gisplanner.ui.dialogs.problem_dialog import ProblemDialog
 
-        ids = self.window_.selection.ids
+        ids = self.main.selection.ids
         if len(ids) != 1:
             QMessageBox.information(self, "登记问题", "请先在地图上选中一个走访对象")
             return
-        dlg = ProblemDialog(self.window_.store, actor=self.actor, target_id=int(ids[0]),
-                            round_id=self.window_.current_round_id, parent=self)  # fmt: skip
+        dlg = ProblemDialog(self.main.store, actor=self.actor, target_id=int(ids[0]),
+                            round_id=self.main.current_round_id, parent=self)  # fmt: skip
         if dlg.exec():
             self._keep_id = dlg.result_id
             self.status_filter.setCurrentIndex(self.status_filter.findData(None))
@@ -405,7 +405,7 @@ class ProblemsPanel(QWidget):
     def _deadline_rules(self) -> None:
         from gisplanner.ui.dialogs.problem_dialog import DeadlineRulesDialog
 
-        DeadlineRulesDialog(self.window_.store, parent=self).exec()
+        DeadlineRulesDialog(self.main.store, parent=self).exec()
 
     def _escalate_all(self) -> None:
         n = int(self.all["overdue"].sum()) if not self.all.empty else 0
@@ -417,8 +417,7 @@ class ProblemsPanel(QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        with self.window_.store.session() as s:
-            run = pw.escalate_overdue(s, actor=self.actor, today=self.today)
+        run = pq.escalate_all_overdue(self.main.store, actor=self.actor, today=self.today)
         QMessageBox.information(
             self, "督办", f"已升级 {len(run.escalated)} 个，跳过 {len(run.skipped)} 个（已在市级）"
         )
@@ -426,7 +425,7 @@ class ProblemsPanel(QWidget):
 
     def _show_on_map(self, index) -> None:
         row = self.model.frame.iloc[index.row()]
-        self.window_.selection.select([int(row["target_id"])], "replace", text="显示问题所在对象")
+        self.main.selection.select([int(row["target_id"])], "replace", text="显示问题所在对象")
 
 
 def install(window) -> None:

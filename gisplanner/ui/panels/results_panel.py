@@ -40,15 +40,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from gisplanner import results as rs
-from gisplanner.model import (
-    OUTCOME_ZH,
-    PROBLEM_CATEGORIES,
-    Route,
-)
+from gisplanner.model import OUTCOME_ZH, PROBLEM_CATEGORIES
 from gisplanner.problems import ProblemError
+from gisplanner.queries import results as rq
 from gisplanner.store import StoreError
 from gisplanner.ui import file_dialogs, saving
 from gisplanner.ui.lazy import when_shown
@@ -95,7 +91,7 @@ class ResultsEntryPanel(QWidget):
 
     def __init__(self, window, parent: QWidget | None = None):
         super().__init__(parent)
-        self.window_ = window
+        self.main = window
         self.actor = getpass.getuser() or "录入员"
         self.stops: list[dict] = []
         self.current: int | None = None  # index into self.stops
@@ -206,16 +202,14 @@ class ResultsEntryPanel(QWidget):
     # -- data --------------------------------------------------------------------------------
     @property
     def store(self):
-        return self.window_.store
+        return self.main.store
 
     def reload_routes(self, round_id: int | None = None) -> None:
-        round_id = round_id if round_id is not None else self.window_.current_round_id
+        round_id = round_id if round_id is not None else self.main.current_round_id
         self.route_combo.blockSignals(True)
         self.route_combo.clear()
         if self.store is not None and round_id is not None:
-            with self.store.session() as s:
-                choices = rs.sheet_choices(s, round_id)
-            for ch in choices:
+            for ch in rq.read_sheet_choices(self.store, round_id):
                 self.route_combo.addItem(
                     route_label(ch.route_id, ch.team, ch.start, ch.label, ch.first_code), ch.route_id
                 )
@@ -225,11 +219,10 @@ class ResultsEntryPanel(QWidget):
     def routes_changed(self) -> None:
         """After a data change (a new plan replaces the routes): reload the list only if it changed,
         so an entry in progress keeps its place."""
-        rid = self.window_.current_round_id
+        rid = self.main.current_round_id
         if self.store is None or rid is None:
             return
-        with self.store.session() as s:
-            now = list(s.scalars(select(Route.id).where(Route.round_id == rid).order_by(Route.id)))
+        now = rq.route_ids(self.store, rid)
         shown = sorted(self.route_combo.itemData(i) for i in range(self.route_combo.count()))
         if now != shown:
             keep = self.route_id
@@ -249,19 +242,11 @@ class ResultsEntryPanel(QWidget):
         self.stops = []
         self.late_entry.setChecked(False)
         if route_id is not None and self.store is not None:
-            with self.store.session() as s:
-                start, members = rs.entry_defaults(s, route_id)
+            start, members, self.stops = rq.route_entry(self.store, route_id)
             if start is not None:  # the session's date and start: shown, typed over when different
                 self.date_edit.setDate(QDate(start.year, start.month, start.day))
                 self.time_edit.setTime(QTime(start.hour, start.minute))
             self.visitors_edit.setText(members)
-            with self.store.session() as s:
-                done = rs.route_progress(s, route_id)
-                for st in rs.stops_of_route(s, route_id):
-                    self.stops.append(
-                        {"id": st.id, "seq": st.seq, "code": st.code or "", "name": st.target.name,
-                         "address": st.target.address or "", "outcome": done.get(st.id), "problems": 0}
-                    )  # fmt: skip
         self.table.setRowCount(len(self.stops))
         for r in range(len(self.stops)):
             self._fill_row(r)
@@ -304,9 +289,9 @@ class ResultsEntryPanel(QWidget):
             self.outcome_edit.setFocus()
             return
         try:
-            with self.store.session() as s:
-                stop = rs.resolve_stop(s, key, route_id=self.route_id, round_id=self.window_.current_round_id)
-                stop_id, route_id = stop.id, stop.route_id
+            stop_id, route_id = rq.find_stop(
+                self.store, key, route_id=self.route_id, round_id=self.main.current_round_id
+            )
         except rs.ResultsError as e:
             self._error(str(e))
             self.key_edit.selectAll()
@@ -385,7 +370,7 @@ class ResultsEntryPanel(QWidget):
             self.go_to(nxt)
         else:  # the sheet is done: coverage colours and counts catch up now, not at every stop
             self.go_to(None)
-            self.window_.refresh()
+            self.main.refresh()
         return vid
 
     def visited_at(self) -> dt.datetime:
@@ -411,7 +396,7 @@ class ResultsEntryPanel(QWidget):
 
     # -- other ways in -----------------------------------------------------------------------
     def _unplanned(self) -> None:
-        ids = self.window_.selection.ids
+        ids = self.main.selection.ids
         if len(ids) != 1:
             self._error("请先在地图上选中一个走访对象")
             return
@@ -421,7 +406,7 @@ class ResultsEntryPanel(QWidget):
             return
         try:
             when = self.visited_at()
-            appt, rid = self.appointment(when), self.window_.current_round_id
+            appt, rid = self.appointment(when), self.main.current_round_id
             notes, visitors = self.note_edit.text(), self.visitors_edit.text()
             planned = saving.run(self.store, lambda s: rs.record_visit(
                 s, target_id=int(ids[0]), outcome=self.outcome, actor=self.actor, round_id=rid, notes=notes,
@@ -442,7 +427,7 @@ class ResultsEntryPanel(QWidget):
     def import_file(self, path: str) -> None:
         def work(progress=None):  # noqa: ARG001 - run_task passes progress
             return rs.import_sheet(self.store, path, actor=self.actor, route_id=self.route_id,
-                                   round_id=self.window_.current_round_id,
+                                   round_id=self.main.current_round_id,
                                    late_entry=self.late_entry.isChecked())  # fmt: skip
 
         def done(res: rs.SheetImportResult) -> None:
@@ -451,9 +436,9 @@ class ResultsEntryPanel(QWidget):
                 f"录入走访 {res.visits} 条（计划外 {res.unplanned}），问题 {res.problems} 个，空白行 {res.blank_rows}。",
             )  # fmt: skip
             self.load_route(self.route_id)
-            self.window_.refresh()
+            self.main.refresh()
 
-        self.window_.run_task(work, title="导入回收表", on_result=done,
+        self.main.run_task(work, title="导入回收表", on_result=done,
                               on_error=lambda msg: QMessageBox.warning(self, "导入失败", msg))  # fmt: skip
 
 

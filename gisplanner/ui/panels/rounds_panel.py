@@ -21,7 +21,7 @@ class RoundsMenu:
     """The actions; kept on the window as ``window.rounds_menu`` (tests drive them)."""
 
     def __init__(self, window):
-        self.window = window
+        self.main = window
         m = window.menus["走访轮次"]
         self.new_action = self._add(m, "新建轮次…", self.new_round)
         self.edit_action = self._add(m, "编辑当前轮次…", self.edit_round)
@@ -30,30 +30,30 @@ class RoundsMenu:
         self.last_dialog = None
 
     def _add(self, menu, text, slot) -> QAction:
-        act = QAction(_tr(text), self.window)
+        act = QAction(_tr(text), self.main)
         act.triggered.connect(slot)
         menu.addAction(act)
         return act
 
     def _ready(self) -> bool:
-        if self.window.store is None:
-            self.window.statusBar().showMessage(_tr("请先打开数据库"), 5000)
+        if self.main.store is None:
+            self.main.statusBar().showMessage(_tr("请先打开数据库"), 5000)
             return False
         return True
 
     def new_round(self) -> None:
         if not self._ready():
             return
-        dlg = RoundDialog(self.window.store, parent=self.window)
+        dlg = RoundDialog(self.main.store, parent=self.main)
         self.last_dialog = dlg
         dlg.accepted.connect(lambda: self._round_saved(dlg))
         dlg.open()
 
     def edit_round(self) -> None:
-        rid = self.window.current_round_id
+        rid = self.main.current_round_id
         if not self._ready() or rid is None:
             return
-        dlg = RoundDialog(self.window.store, rid, parent=self.window)
+        dlg = RoundDialog(self.main.store, rid, parent=self.main)
         self.last_dialog = dlg
         dlg.accepted.connect(lambda: self._round_saved(dlg))
         dlg.open()
@@ -63,23 +63,23 @@ class RoundsMenu:
             msg = _tr("已创建轮次：{t} 个对象，{n} 个走访时段").format(
                 t=dlg.created.targets, n=dlg.created.sessions
             )
-            self.window.statusBar().showMessage(msg, 8000)
-        self.window.select_round(dlg.round_id)
-        self.window.dataChanged.emit()
+            self.main.statusBar().showMessage(msg, 8000)
+        self.main.select_round(dlg.round_id)
+        self.main.dataChanged.emit()
 
     def open_calendar(self) -> None:
-        rid = self.window.current_round_id
+        rid = self.main.current_round_id
         if not self._ready() or rid is None:
             return
-        dlg = SessionCalendarDialog(self.window.store, rid, parent=self.window)
+        dlg = SessionCalendarDialog(self.main.store, rid, parent=self.main)
         self.last_dialog = dlg
-        dlg.sessionsChanged.connect(self.window.dataChanged.emit)
+        dlg.sessionsChanged.connect(self.main.dataChanged.emit)
         dlg.open()
 
     def open_roster(self) -> None:
         if not self._ready():
             return
-        dlg = CadreRosterDialog(self.window.store, parent=self.window)
+        dlg = CadreRosterDialog(self.main.store, parent=self.main)
         self.last_dialog = dlg
         dlg.open()
 

@@ -58,7 +58,7 @@ def search(targets: pd.DataFrame, areas: pd.DataFrame | None, text: str, limit: 
 class SearchBox(QLineEdit):
     def __init__(self, window, parent=None):
         super().__init__(parent)
-        self.window = window
+        self.main = window
         self.setPlaceholderText("搜索 姓名/企业名/地址/编码/村名")
         self.setClearButtonEnabled(True)
         self.setMinimumWidth(240)
@@ -71,7 +71,7 @@ class SearchBox(QLineEdit):
         self.hits: list[Hit] = []
 
     def run(self) -> list[Hit]:
-        d = self.window.map_widget.data
+        d = self.main.map_widget.data
         if d is None:
             return []
         if self.popup.isVisible() and self.popup.currentItem() is not None:
@@ -83,7 +83,7 @@ class SearchBox(QLineEdit):
         elif self.hits:
             self._show_popup()
         else:
-            self.window.statusBar().showMessage(f"没有找到“{self.text()}”", 5000)
+            self.main.statusBar().showMessage(f"没有找到“{self.text()}”", 5000)
         return self.hits
 
     def _show_popup(self) -> None:
@@ -112,13 +112,13 @@ class SearchBox(QLineEdit):
 
     def go(self, hit: Hit) -> None:
         self.popup.hide()
-        mw = self.window.map_widget
+        mw = self.main.map_widget
         if hit.kind == "area":
             mw.zoom_to_area(hit.id)
         else:
             mw.zoom_to_ids([hit.id])
-            self.window.selection.select([hit.id], "replace", f"搜索：{hit.label}")
-        self.window.statusBar().showMessage(f"已定位：{hit.label}", 5000)
+            self.main.selection.select([hit.id], "replace", f"搜索：{hit.label}")
+        self.main.statusBar().showMessage(f"已定位：{hit.label}", 5000)
 
 
 def install(window) -> None:

@@ -175,7 +175,7 @@ class SupervisionPanel(QWidget):
 
     def __init__(self, window):
         super().__init__(window)
-        self.window = window
+        self.main = window
         self.areas = pd.DataFrame()
         self.units = pd.DataFrame()
         self._running = False
@@ -218,12 +218,12 @@ class SupervisionPanel(QWidget):
         self.level.currentIndexChanged.connect(self.refresh)
 
     def data_changed(self) -> None:
-        if self.window.store is not None:
-            self.scope_bar.load_areas(self.window.store)
+        if self.main.store is not None:
+            self.scope_bar.load_areas(self.main.store)
         self.refresh()
 
     def refresh(self) -> None:
-        store = self.window.store
+        store = self.main.store
         if store is None:
             return
         if self._running:  # one more run when this one ends
@@ -231,7 +231,7 @@ class SupervisionPanel(QWidget):
             return
         self._running = True
         self.status.setText("正在统计……")
-        self.window.run_task(
+        self.main.run_task(
             _compare, store, self.scope_bar.scope(), LEVELS[self.level.currentText()],
             title="督查对比", on_result=self._show, on_error=self._failed,
         )  # fmt: skip
@@ -259,7 +259,7 @@ class SupervisionPanel(QWidget):
             self.refresh()
 
     def edit_thresholds(self) -> None:
-        store = self.window.store
+        store = self.main.store
         if store is None:
             return
         dlg = ThresholdsDialog(sv.Thresholds.load(store), self)
@@ -282,7 +282,7 @@ class SupervisionPanel(QWidget):
         return path
 
     def open_summary(self) -> SummaryDialog:
-        dlg = SummaryDialog(self.window, self)
+        dlg = SummaryDialog(self.main, self)
         scope = self.scope_bar.scope()
         dlg.scope_bar.set_area(scope.area_code)
         dlg.scope_bar.set_dates(scope.date_from, scope.date_to)
@@ -305,7 +305,7 @@ class SummaryDialog(QDialog):
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
-        self.window = window
+        self.main = window
         self.report: sm.SummaryReport | None = None
         self.setWindowTitle("工作总结")
         self.resize(900, 700)
@@ -336,8 +336,8 @@ class SummaryDialog(QDialog):
     def build(self) -> None:
         sc = self.scope_bar.scope()
         self.text.setPlainText("正在统计……")
-        self.window.run_task(
-            sm.build_summary, self.window.store, sc.area_code, sc.date_from, sc.date_to,
+        self.main.run_task(
+            sm.build_summary, self.main.store, sc.area_code, sc.date_from, sc.date_to,
             title="工作总结", on_result=self._show, on_error=lambda m: self.text.setPlainText(f"统计失败：{m}"),
         )  # fmt: skip
 
@@ -374,7 +374,7 @@ class SummaryDialog(QDialog):
         if not path:
             path, _ = file_dialogs.getSaveFileName(self, "导出工作总结", "工作总结.pdf", "PDF 文件 (*.pdf)")
         if path:
-            write_summary_pdf(self.report, path, store=self.window.store)
+            write_summary_pdf(self.report, path, store=self.main.store)
         return path or None
 
 

@@ -43,7 +43,7 @@ class TargetsDialog(QDialog):
 
     def __init__(self, window, parent=None):
         super().__init__(parent or window)
-        self.window_ = window
+        self.main = window
         self.setWindowTitle("生成下一轮走访对象")
         self.resize(560, 560)
         self.preview_result: tg.Preview | None = None
@@ -140,7 +140,7 @@ class TargetsDialog(QDialog):
     def _args(self) -> dict:
         ids = None
         if self.use_selection.isChecked():
-            ids = [int(x) for x in self.window_.selection.ids]
+            ids = [int(x) for x in self.main.selection.ids]
         return {
             "area_code": self.area.currentData(),
             "target_ids": ids,
@@ -149,8 +149,8 @@ class TargetsDialog(QDialog):
 
     def run_preview(self) -> None:
         self.preview_button.setEnabled(False)
-        self.window_.run_task(
-            tg.preview, self.window_.store, self.kind.currentData(), title="统计下一轮对象",
+        self.main.run_task(
+            tg.preview, self.main.store, self.kind.currentData(), title="统计下一轮对象",
             on_result=self._show_preview, on_error=self._failed, **self._args(),
         )  # fmt: skip
 
@@ -175,8 +175,8 @@ class TargetsDialog(QDialog):
             return
         self.create_button.setEnabled(False)
         args = self._args()
-        self.window_.run_task(
-            tg.create_round, self.window_.store, self.kind.currentData(), title="创建轮次",
+        self.main.run_task(
+            tg.create_round, self.main.store, self.kind.currentData(), title="创建轮次",
             on_result=self._created, on_error=self._failed, preview_result=self.preview_result,
             name=self.name.text().strip() or None, start=self.start.date().toPython(),
             end=self.end.date().toPython(), rules=args["rules"],
@@ -187,8 +187,8 @@ class TargetsDialog(QDialog):
             f"已创建轮次 [{made.round_id}] {made.name}：{made.targets} 个对象，{made.sessions} 个走访时段"
         )
         self.created.emit(made)
-        self.window_.select_round(made.round_id)
-        self.window_.refresh()
+        self.main.select_round(made.round_id)
+        self.main.refresh()
 
     def _failed(self, message: str) -> None:
         self.preview_button.setEnabled(True)

@@ -35,9 +35,21 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner import snapshots as snap
+from gisplanner.queries.teams import round_assignments
 from gisplanner.team_report import failing_teams, natural_key, round_team_report
-from gisplanner.teams import MIXED, RULE_ZH, FormationRules, form_round_teams, round_team_members
-from gisplanner.territory import assign_targets, restore_assignment, split_round, team_workloads
+from gisplanner.teams import (
+    MIXED,
+    RULE_ZH,
+    FormationRules,
+    form_round_teams,
+    round_team_members,
+)
+from gisplanner.territory import (
+    assign_targets,
+    restore_assignment,
+    split_round,
+    team_workloads,
+)
 
 WEIGHTS = [  # (FormationRules field, label)
     ("w_mixed_gender", "男女"),
@@ -82,7 +94,7 @@ class AssignTargetsCommand(QUndoCommand):
         self.previous: dict[int, int | None] | None = None
 
     def redo(self) -> None:
-        store = self.panel.window.store
+        store = self.panel.main.store
         if self.previous is None:  # the first time: only over the assignments the user saw
             before = self._assign_checked(store)
             if before is None:  # the user took the other planner's assignments
@@ -123,7 +135,7 @@ class AssignTargetsCommand(QUndoCommand):
 
     def undo(self) -> None:
         if self.previous is not None:
-            restore_assignment(self.panel.window.store, self.round_id, self.previous)
+            restore_assignment(self.panel.main.store, self.round_id, self.previous)
         self.panel.reload()
 
 
@@ -133,7 +145,7 @@ class SnapshotCommand(QUndoCommand):
 
     def __init__(self, window, text: str, restore, before, after, done=None):
         super().__init__(text)
-        self.window, self.restore, self.before, self.after = window, restore, before, after
+        self.main, self.restore, self.before, self.after = window, restore, before, after
         self.done = done  # called after undo/redo (reload what shows the data)
         self._applied = True  # the first redo (push) finds the action already done
 
@@ -141,17 +153,17 @@ class SnapshotCommand(QUndoCommand):
         if self._applied:
             self._applied = False
             return
-        self.restore(self.window.store, self.after)
+        self.restore(self.main.store, self.after)
         self._finish()
 
     def undo(self) -> None:
-        self.restore(self.window.store, self.before)
+        self.restore(self.main.store, self.before)
         self._finish()
 
     def _finish(self) -> None:
         if self.done is not None:
             self.done()
-        self.window.dataChanged.emit()
+        self.main.dataChanged.emit()
 
 
 def _split_with_snapshots(store, rid, area_code, progress=None):
@@ -175,7 +187,7 @@ def confirm_replace(parent, title: str, text: str) -> bool:
 class TeamsPanel(QWidget):
     def __init__(self, window):
         super().__init__(window)
-        self.window = window
+        self.main = window
         self.workloads = []
         self.assigned: dict[int, int | None] = {}  # target id -> team id of the current round
         self.members: dict[int, list[str]] = {}
@@ -267,18 +279,11 @@ class TeamsPanel(QWidget):
         """The round's workloads, assignments, members and villages (runs in a worker too)."""
         if store is None or rid is None:
             return {"rid": rid, "workloads": [], "assigned": {}, "members": {}, "areas": None, "report": {}}
-        rows = store.read_columns(
-            "SELECT target_id, team_id FROM assignment WHERE round_id = :r", {"r": int(rid)}
-        )
-        areas = store.read_frame(
-            "SELECT DISTINCT ar.code, ar.name FROM assignment a JOIN target t ON t.id = a.target_id "
-            "JOIN area ar ON ar.id = t.area_id WHERE a.round_id = :r ORDER BY ar.code",
-            {"r": int(rid)},
-        )
+        assigned, areas = round_assignments(store, rid)
         return {
             "rid": rid,
             "workloads": team_workloads(store, rid),
-            "assigned": dict(zip(rows["target_id"].astype(int), rows["team_id"], strict=True)),
+            "assigned": assigned,
             "members": round_team_members(store, rid),
             "areas": areas,
             "report": round_team_report(store, rid, rules),
@@ -288,7 +293,7 @@ class TeamsPanel(QWidget):
         """Re-read the round's teams, workloads and assignments now (after the user's own edits)."""
         self._generation = getattr(self, "_generation", 0) + 1
         self._apply(
-            self._read(self.window.store, self.window.current_round_id, self.current_rules()),
+            self._read(self.main.store, self.main.current_round_id, self.current_rules()),
             self._generation,
         )
 
@@ -302,7 +307,7 @@ class TeamsPanel(QWidget):
 
     def _reload_queued_now(self) -> None:
         self._reload_queued = False
-        w = self.window
+        w = self.main
         self._generation = generation = getattr(self, "_generation", 0) + 1
         if w.store is None or w.current_round_id is None:
             self._apply(self._read(None, None), generation)
@@ -313,7 +318,7 @@ class TeamsPanel(QWidget):
         )  # fmt: skip
 
     def _apply(self, data: dict, generation: int) -> None:
-        if generation != self._generation or data["rid"] != self.window.current_round_id:
+        if generation != self._generation or data["rid"] != self.main.current_round_id:
             return  # a newer read was asked for meanwhile: this one is stale
         self.workloads, self.assigned = data["workloads"], data["assigned"]
         if data["areas"] is not None:
@@ -453,7 +458,7 @@ class TeamsPanel(QWidget):
     # -- actions ---------------------------------------------------------------------------
     def assign_selected(self, unassign: bool = False) -> AssignTargetsCommand | None:
         """The map selection -> the chosen team, as one undoable command."""
-        w = self.window
+        w = self.main
         rid = w.current_round_id
         team_id = None if unassign else self.selected_team_id()
         if rid is None or (team_id is None and not unassign):
@@ -478,7 +483,7 @@ class TeamsPanel(QWidget):
         )
 
     def start_forming(self, confirm: bool = True) -> None:
-        w = self.window
+        w = self.main
         if w.store is None or w.current_round_id is None:
             return
         c = snap.replace_counts(w.store, w.current_round_id)
@@ -508,7 +513,7 @@ class TeamsPanel(QWidget):
                 from gisplanner.workflow import current_round
 
                 lines.append(
-                    f"{what}搭档对照的上一轮：{current_round(self.window.store, stored.previous_round_id)[1]}"
+                    f"{what}搭档对照的上一轮：{current_round(self.main.store, stored.previous_round_id)[1]}"
                 )
             else:
                 lines.append(f"没有上一轮的队伍可{what}")
@@ -519,9 +524,9 @@ class TeamsPanel(QWidget):
             names = failing.get(u.rule, [])
             lines.append(self._unmet_line(u) + (f"——{'、'.join(names)}" if names else ""))
         self.report_label.setText("\n".join(lines))
-        self.window.undo_stack.push(
+        self.main.undo_stack.push(
             SnapshotCommand(
-                self.window,
+                self.main,
                 f"组建 {len(res.teams)} 个队伍",
                 snap.restore_teams,
                 before,
@@ -530,7 +535,7 @@ class TeamsPanel(QWidget):
             )  # fmt: skip
         )
         self.last_formation = stored
-        self.window.dataChanged.emit()  # other panels (routes, statistics) see the new teams
+        self.main.dataChanged.emit()  # other panels (routes, statistics) see the new teams
 
     @staticmethod
     def _unmet_line(u) -> str:
@@ -538,7 +543,7 @@ class TeamsPanel(QWidget):
 
     def start_split(self, confirm: bool = True) -> None:
         """自动划分片区: asks first when it would replace assignments (counted), undoable."""
-        w = self.window
+        w = self.main
         if w.store is None or w.current_round_id is None:
             return
         code = self.area_combo.currentData()
@@ -559,16 +564,16 @@ class TeamsPanel(QWidget):
 
     def _split_done(self, result) -> None:
         split, before, after = result
-        rid = self.window.current_round_id
+        rid = self.main.current_round_id
         self.split_button.setEnabled(True)
         changed = sum(1 for t, team in after.items() if before.get(t) != team)
         self.report_label.setText(
             f"已划分片区：最多/最少 = {split.balance:.2f}，到片区中心平均 {split.mean_dist_to_centroid:.0f} 米；"
             f"{changed} 个对象的分配有变化（可撤销）"
         )
-        self.window.undo_stack.push(
+        self.main.undo_stack.push(
             SnapshotCommand(
-                self.window,
+                self.main,
                 "自动划分片区",
                 lambda store, s: snap.restore_assignment_snapshot(store, rid, s),
                 before,
@@ -577,7 +582,7 @@ class TeamsPanel(QWidget):
             )  # fmt: skip
         )
         self.reload()
-        self.window.dataChanged.emit()
+        self.main.dataChanged.emit()
 
     def team_target_ids(self, team_id: int | None) -> np.ndarray:
         if team_id is None:
@@ -594,7 +599,7 @@ class TeamsPanel(QWidget):
         )
         self._draw_team(ids)
         if len(ids):
-            self.window.statusBar().showMessage(f"该队伍已分配 {len(ids)} 个对象", 4000)
+            self.main.statusBar().showMessage(f"该队伍已分配 {len(ids)} 个对象", 4000)
 
     # -- map overlay -----------------------------------------------------------------------
     # two layers of the map's overlay registry (shown, hidden and faded in the layer panel)
@@ -602,7 +607,7 @@ class TeamsPanel(QWidget):
 
     def draw_overlay(self) -> None:
         """Ring the round's unassigned targets in red (layer 未分配对象)."""
-        mw = self.window.map_widget
+        mw = self.main.map_widget
         self.overlay = mw.overlay_item(
             "unassigned", "未分配对象（本轮）", z=8.5, size=9, symbol="o",
             brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(self.UNASSIGNED_COLOUR, width=1.4),
@@ -624,7 +629,7 @@ class TeamsPanel(QWidget):
 
     def _draw_team(self, ids: np.ndarray) -> None:
         """The team chosen in the table: its targets as orange squares (layer 所选队伍的片区)."""
-        mw = self.window.map_widget
+        mw = self.main.map_widget
         self.team_overlay = mw.overlay_item(
             "team_territory", "所选队伍的片区", z=8.6, size=7, symbol="s",
             brush=pg.mkBrush(255, 140, 0, 170), pen=pg.mkPen("#7f3b08", width=0.8),
