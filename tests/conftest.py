@@ -307,3 +307,41 @@ def raise_panel(panel) -> None:
     assert dock is not None, "the panel is not in a dock"
     dock.show()
     dock.raise_()
+
+
+# -- the main window ---------------------------------------------------------------------------------
+@pytest.fixture
+def open_window(qtbot):
+    """Open the main window, shown, on a store; returns it once its map (and the panels named in
+    ``loaded``) have loaded. ``front``: panels whose dock tab is raised first (panels behind a tab
+    load only when shown); ``before``: called with the window before it is shown."""
+
+    def open_(
+        store, *, size=None, lang=None, front=(), loaded=(), before=None, exposed=False, timeout=60_000
+    ):
+        from gisplanner.ui.application import make_application
+        from gisplanner.ui.main_window import MainWindow
+
+        make_application(lang=lang)
+        w = MainWindow()
+        qtbot.addWidget(w)
+        if size is not None:
+            w.resize(*size)
+        if before is not None:
+            before(w)
+        w.show()
+        if exposed:
+            qtbot.waitExposed(w)
+        for name in front:
+            raise_panel(getattr(w, name))
+        with qtbot.waitSignals([w.mapLoaded, *(getattr(w, n).loaded for n in loaded)], timeout=timeout):
+            w.set_store(store)
+        return w
+
+    return open_
+
+
+@pytest.fixture
+def window(open_window, demo_store_copy):
+    """The main window on a private copy of the demo town (a test may change its data)."""
+    return open_window(demo_store_copy)

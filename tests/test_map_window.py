@@ -8,18 +8,8 @@ pytest.importorskip("pytestqt")
 
 
 @pytest.fixture
-def window(qtbot, demo_store):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=60_000):
-        w.set_store(demo_store)
-    return w
+def window(open_window, demo_store):
+    return open_window(demo_store, size=(1400, 900))
 
 
 def test_tools_toolbar_switches_the_map_tool(window):

@@ -10,20 +10,6 @@ from PySide6.QtCore import QPointF, Qt
 pytest.importorskip("pytestqt")
 
 
-@pytest.fixture
-def window(qtbot, demo_store_copy):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(demo_store_copy)
-    return w
-
-
 def team_of(store, round_id, target_ids):
     rows = store.read_frame(
         f"SELECT target_id, team_id FROM assignment WHERE round_id = {int(round_id)} "

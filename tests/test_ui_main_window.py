@@ -10,17 +10,8 @@ pytest.importorskip("pytestqt")
 
 
 @pytest.fixture
-def window(qtbot, demo_store):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(demo_store)
-    return w
+def window(open_window, demo_store):
+    return open_window(demo_store)
 
 
 def test_window_draws_areas_and_households(window):
