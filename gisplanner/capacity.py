@@ -29,6 +29,7 @@ from gisplanner.routing.matrix import WALKING, TravelProfile
 from gisplanner.schedule import Availability, SessionInfo
 
 Progress = Callable[[float, str], bool] | None
+SPLIT_TOLERANCE = 0.10  # the territory split's balance (territory.split_round's tolerance)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class CapacityConfig:
     min_walk_minutes: float = 1.0  # between two visits, even in one building
     leg_factor: float = 1.3  # office → first visit and last visit → office vs mean office distance
     end_slack: float = 10.0  # minutes at a session's end too short for one more visit (on average)
+    # before teams exist (no offices, no legs): the share of a session a team loses walking out
+    # and back; the demo town's teams lose 10-25 %, and every team must fit, so the high end
+    leg_share: float = 0.3
 
 
 @dataclass
@@ -307,18 +311,19 @@ def teams_for_work(ri: RoundInput, avail: dict[int, Availability], cfg: Capacity
     """How many teams (each able to go out in every session) the round's work needs: the fewest
     N for which one team's share (1/N of the work of each class of targets) flows into the
     sessions, each target only into those where it has a window and for no longer than the
-    window (a team is one pair of feet), as :func:`team_capacity` decides "fits". Each session
-    loses the end slack and a fifth for the walk out and back (no offices are known before the
-    teams; the teams of the demo town lose 10-25 % of a session to it)."""
+    window (a team is one pair of feet), as :func:`team_capacity` decides "fits"; the largest
+    share, as the territory split balances within its tolerance. Each session loses the end
+    slack and ``cfg.leg_share`` for the walk out and back."""
     ids = [t for t in ri.assigned + ri.unassigned if avail[t].windows]
     if not ids or not ri.sessions:
         return 0
     work = _team_work(ri, TeamInput(0, "", np.zeros(2), ids, list(ri.sessions)), avail, cfg)
     total = sum(work.classes.values())
-    one = {s.id: max(0.0, (session_minutes(s) - cfg.end_slack) * 0.8) for s in ri.sessions}
+    one = {s.id: max(0.0, (session_minutes(s) - cfg.end_slack) * (1 - cfg.leg_share)) for s in ri.sessions}
 
-    def fits(n: int) -> bool:
-        return max_flow_minutes({c: d / n for c, d in work.classes.items()}, one) >= total / n - 0.5
+    def fits(n: int) -> bool:  # the largest share: the territory split balances within 10 %
+        share = (1 + SPLIT_TOLERANCE) / n
+        return max_flow_minutes({c: d * share for c, d in work.classes.items()}, one) >= total * share - 0.5
 
     if not fits(len(ids)):
         return 0  # windows too narrow whatever the teams: more sessions are needed, not teams
