@@ -308,22 +308,37 @@ def usable_minutes(sessions: Sequence[SessionInfo], shares: dict[int, float]) ->
 
 
 def teams_for_work(ri: RoundInput, avail: dict[int, Availability], cfg: CapacityConfig) -> int:
-    """How many teams (each able to go out in every session) the round's work needs: the fewest
-    N for which one team's share (1/N of the work of each class of targets) flows into the
-    sessions, each target only into those where it has a window and for no longer than the
-    window (a team is one pair of feet), as :func:`team_capacity` decides "fits"; the largest
-    share, as the territory split balances within its tolerance. Each session loses the end
-    slack and ``cfg.leg_share`` for the walk out and back."""
+    """How many teams (each able to go out in every session) the round's work needs.
+
+    The territory split shares the teams out over the villages in proportion to their work and
+    balances the territories within its tolerance, so every team gets about the mean work, in
+    the mix of its village: an urban community's teams only have households that are home in
+    the evenings and at weekends, a rural village's can also use working hours. So: the fewest
+    N for which, in the urban and in the rural part alike, a team's share of the work (the mean
+    plus the tolerance, in that part's mix of windows) flows into the sessions, each target only
+    into those where it has a window and for no longer than the window (a team is one pair of
+    feet), as :func:`team_capacity` decides "fits". Each session loses the end slack and
+    ``cfg.leg_share`` for the walk out and back (no offices are known before the teams).
+    """
     ids = [t for t in ri.assigned + ri.unassigned if avail[t].windows]
     if not ids or not ri.sessions:
         return 0
-    work = _team_work(ri, TeamInput(0, "", np.zeros(2), ids, list(ri.sessions)), avail, cfg)
-    total = sum(work.classes.values())
+    parts = []
+    for urban in (False, True):
+        part = [t for t in ids if bool(ri.infos[t].urban) == urban]
+        if part:
+            work = _team_work(ri, TeamInput(0, "", np.zeros(2), part, list(ri.sessions)), avail, cfg)
+            parts.append(work.classes)
+    total = sum(sum(c.values()) for c in parts)
     one = {s.id: max(0.0, (session_minutes(s) - cfg.end_slack) * (1 - cfg.leg_share)) for s in ri.sessions}
 
-    def fits(n: int) -> bool:  # the largest share: the territory split balances within 10 %
-        share = (1 + SPLIT_TOLERANCE) / n
-        return max_flow_minutes({c: d * share for c, d in work.classes.items()}, one) >= total * share - 0.5
+    def fits(n: int) -> bool:
+        per_team = total * (1 + SPLIT_TOLERANCE) / n
+        for classes in parts:
+            scale = per_team / sum(classes.values())
+            if max_flow_minutes({c: d * scale for c, d in classes.items()}, one) < per_team - 0.5:
+                return False
+        return True
 
     if not fits(len(ids)):
         return 0  # windows too narrow whatever the teams: more sessions are needed, not teams
