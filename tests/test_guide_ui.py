@@ -33,7 +33,7 @@ def test_empty_database_says_to_import_boundaries_first(qtbot, empty_store):
     assert wizard.kind_combo.currentData() == "areas"
 
 
-def test_steps_follow_the_database_and_buttons_open_their_step(qtbot, demo_store_copy):
+def test_steps_follow_the_database_and_buttons_open_their_step(qtbot, demo_store_copy, demo_facts):
     from gisplanner.model import Team
     from gisplanner.reports.common import PrintContext, log_print
     from gisplanner.ui.printing.batch import describe
@@ -44,7 +44,7 @@ def test_steps_follow_the_database_and_buttons_open_their_step(qtbot, demo_store
     st = g.state
     assert [s.state for s in st.steps[:4]] == ["done", "done", "done", "next"]
     assert st.round_id == w.current_round_id
-    assert "8180" in g.details["targets"].text()
+    assert str(demo_facts.planning_targets) in g.details["targets"].text()
     assert g.headline.text().endswith("组队")
     # teams formed (as the teams panel stores them) -> 组队 done, 规划 next
     with store.session() as s:

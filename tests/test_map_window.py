@@ -33,10 +33,10 @@ def test_planning_round_shows_the_last_rounds_coverage(window, qtbot):
     assert "秋季" in mw.coverage_title
 
 
-def test_selection_reaches_table_and_highlight_and_undoes(window, qtbot):
+def test_selection_reaches_table_and_highlight_and_undoes(window, qtbot, demo_facts):
     mw = window.map_widget
     table = window.table_panel
-    assert table.model.rowCount() == 8_180
+    assert table.model.rowCount() == demo_facts.targets
     aid = int(mw.data.areas["id"].iloc[0])
     ids = mw.data.targets.loc[mw.data.targets["area_id"] == aid, "id"].to_numpy()
     window.selection.select(ids, "replace")
