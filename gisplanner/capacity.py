@@ -29,6 +29,8 @@ from gisplanner.progress import Progress, check
 from gisplanner.routing.matrix import WALKING, TravelProfile
 from gisplanner.schedule import Availability, SessionInfo
 
+SPLIT_TOLERANCE = 0.10  # the territory split's balance (territory.split_round's tolerance)
+
 
 @dataclass(frozen=True)
 class CapacityConfig:
@@ -41,6 +43,9 @@ class CapacityConfig:
     min_walk_minutes: float = 1.0  # between two visits, even in one building
     leg_factor: float = 1.3  # office → first visit and last visit → office vs mean office distance
     end_slack: float = 10.0  # minutes at a session's end too short for one more visit (on average)
+    # before teams exist (no offices, no legs): the share of a session a team loses walking out
+    # and back; the demo town's teams lose 10-25 %, and every team must fit, so the high end
+    leg_share: float = 0.3
 
 
 @dataclass
@@ -281,6 +286,72 @@ def _finish_date(work: _TeamWork, sessions: list[SessionInfo], total: float, fit
     return last + dt.timedelta(days=math.ceil(shortfall / per_day))
 
 
+def session_shares(ri: RoundInput, avail: dict[int, Availability]) -> dict[int, float]:
+    """Session id -> the share of the round's work (service minutes of the targets with a window)
+    that can be done in it: an evening counts for the households home then, working hours only
+    for the enterprises and 名士 (:func:`gisplanner.territory.team_session_hours` weighs alike)."""
+    per: dict[int, float] = dict.fromkeys((s.id for s in ri.sessions), 0.0)
+    total = 0.0
+    for t in ri.assigned + ri.unassigned:
+        a = avail[t]
+        if not a.windows:
+            continue
+        total += a.service_minutes
+        for sid in {c.session_id for c in a.windows}:
+            per[sid] = per.get(sid, 0.0) + a.service_minutes
+    return {sid: v / total for sid, v in per.items()} if total > 0 else {}
+
+
+def usable_minutes(sessions: Sequence[SessionInfo], shares: dict[int, float]) -> float:
+    """Session minutes, each weighed by the share of the work that can use it."""
+    return sum(session_minutes(s) * shares.get(s.id, 0.0) for s in sessions)
+
+
+def teams_for_work(ri: RoundInput, avail: dict[int, Availability], cfg: CapacityConfig) -> int:
+    """How many teams (each able to go out in every session) the round's work needs.
+
+    The territory split shares the teams out over the villages in proportion to their work and
+    balances the territories within its tolerance, so every team gets about the mean work, in
+    the mix of its village: an urban community's teams only have households that are home in
+    the evenings and at weekends, a rural village's can also use working hours. So: the fewest
+    N for which, in the urban and in the rural part alike, a team's share of the work (the mean
+    plus the tolerance, in that part's mix of windows) flows into the sessions, each target only
+    into those where it has a window and for no longer than the window (a team is one pair of
+    feet), as :func:`team_capacity` decides "fits". Each session loses the end slack and
+    ``cfg.leg_share`` for the walk out and back (no offices are known before the teams).
+    """
+    ids = [t for t in ri.assigned + ri.unassigned if avail[t].windows]
+    if not ids or not ri.sessions:
+        return 0
+    parts = []
+    for urban in (False, True):
+        part = [t for t in ids if bool(ri.infos[t].urban) == urban]
+        if part:
+            work = _team_work(ri, TeamInput(0, "", np.zeros(2), part, list(ri.sessions)), avail, cfg)
+            parts.append(work.classes)
+    total = sum(sum(c.values()) for c in parts)
+    one = {s.id: max(0.0, (session_minutes(s) - cfg.end_slack) * (1 - cfg.leg_share)) for s in ri.sessions}
+
+    def fits(n: int) -> bool:
+        per_team = total * (1 + SPLIT_TOLERANCE) / n
+        for classes in parts:
+            scale = per_team / sum(classes.values())
+            if max_flow_minutes({c: d * scale for c, d in classes.items()}, one) < per_team - 0.5:
+                return False
+        return True
+
+    if not fits(len(ids)):
+        return 0  # windows too narrow whatever the teams: more sessions are needed, not teams
+    lo, hi = 1, len(ids)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 def round_capacity_of(
     ri: RoundInput,
     avail: dict[int, Availability],
@@ -317,13 +388,17 @@ def round_capacity_of(
                 1.0, mean_len - (tc.workload_minutes - tc.service_minutes) / max(1, tc.sessions_needed)
             )
             extra_sessions = max(extra_sessions, math.ceil(tc.shortfall_minutes / sess_cap))
-    mean_team = float(np.mean([tc.available_minutes for tc in teams])) if teams else 0.0
-    if not fits:
-        per_team = mean_team if mean_team > 0 else sum(session_minutes(s) for s in ri.sessions)
-        per_team *= 0.9  # walking out and back: no team fills its sessions to the minute
-        extra_teams = math.ceil(shortfall / per_team) if per_team > 0 else 0
-    else:
+    # a team's sessions weighed by the share of the work that can use them (working hours help
+    # only enterprises and 名士), as the territory split weighs its shares
+    shares = session_shares(ri, avail)
+    mean_team = float(np.mean([usable_minutes(t.sessions, shares) for t in ri.teams])) if teams else 0.0
+    if fits:
         extra_teams = 0
+    elif not teams:
+        extra_teams = teams_for_work(ri, avail, cfg)
+    else:
+        per_team = mean_team * 0.9  # walking out and back: no team fills its sessions to the minute
+        extra_teams = math.ceil(shortfall / per_team) if per_team > 0 else 0
     finishes = [tc.finish for tc in teams if tc.plannable]
     if any(f is None for f in finishes) or (un and not teams):
         expected = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -35,17 +36,62 @@ def _background_tasks_end_with_their_test():
     QCoreApplication.processEvents()  # deliver their last signals while the test's objects exist
 
 
+DEMO_HOUSEHOLDS = 8_000  # the demo town every demo_* fixture builds (seed DEMO_SEED)
+DEMO_SEED = 1
+CITY_HOUSEHOLDS = 36_000  # the two-town demo of backend_city_url
+
+
 @pytest.fixture(scope="session")
 def demo_db_path(tmp_path_factory) -> Path:
-    """A demo town database built once per test run (8,000 households, seed 1)."""
+    """A demo town database built once per test run (DEMO_HOUSEHOLDS households, DEMO_SEED)."""
     from gisplanner.demo import build_demo
     from gisplanner.store import Store
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     store = Store.open(path)
-    build_demo(store, households=8_000, seed=1)
+    build_demo(store, households=DEMO_HOUSEHOLDS, seed=DEMO_SEED)
     store.close()
     return path
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoFacts:
+    """What the demo town holds, counted with plain SQL on the file the fixture built (the
+    numbers depend on the seed: tests read them here instead of typing them in)."""
+
+    households: int
+    enterprises: int
+    notables: int
+    targets: int  # every kind
+    located: int  # targets with a position (map points)
+    villages: int
+    areas: int
+    cadres: int  # active
+    planning_round: int  # id of the round being planned (the winter round)
+    planning_targets: int  # targets of that round
+
+
+@pytest.fixture(scope="session")
+def demo_facts(demo_db_path) -> DemoFacts:
+    with contextlib.closing(sqlite3.connect(demo_db_path)) as con:
+
+        def one(sql: str) -> int:
+            return int(con.execute(sql).fetchone()[0])
+
+        kinds = dict(con.execute("SELECT kind, COUNT(*) FROM target GROUP BY kind").fetchall())
+        rid = one("SELECT id FROM round WHERE status = 'planning' ORDER BY id DESC LIMIT 1")
+        return DemoFacts(
+            households=kinds.get("household", 0),
+            enterprises=kinds.get("enterprise", 0),
+            notables=kinds.get("notable", 0),
+            targets=sum(kinds.values()),
+            located=one("SELECT COUNT(*) FROM target WHERE lon IS NOT NULL AND lat IS NOT NULL"),
+            villages=one("SELECT COUNT(*) FROM area WHERE level = 'village'"),
+            areas=one("SELECT COUNT(*) FROM area"),
+            cadres=one("SELECT COUNT(*) FROM cadre WHERE active"),
+            planning_round=rid,
+            planning_targets=one(f"SELECT COUNT(*) FROM assignment WHERE round_id = {rid}"),
+        )
 
 
 @pytest.fixture
@@ -203,20 +249,20 @@ def backend_store(backend_url):
 
 @pytest.fixture(scope="session")
 def backend_city_url(backend, request, tmp_path_factory):
-    """A two-town demo (36,000 households, seed 1) on the backend under test: READ-ONLY."""
+    """A two-town demo (CITY_HOUSEHOLDS households, DEMO_SEED) on the backend under test: READ-ONLY."""
     from gisplanner.demo import build_demo
     from gisplanner.store import Store
 
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('city') / 'city.sqlite'}"
         store = Store.open(url)
-        build_demo(store, households=36_000, seed=1)
+        build_demo(store, households=CITY_HOUSEHOLDS, seed=DEMO_SEED)
         store.close()
         yield url
         return
     with pg_scratch_schema(request.getfixturevalue("pg_url"), "city") as url:
         store = Store.open(url)
-        build_demo(store, households=36_000, seed=1)
+        build_demo(store, households=CITY_HOUSEHOLDS, seed=DEMO_SEED)
         store.close()
         yield url
 
@@ -307,3 +353,41 @@ def raise_panel(panel) -> None:
     assert dock is not None, "the panel is not in a dock"
     dock.show()
     dock.raise_()
+
+
+# -- the main window ---------------------------------------------------------------------------------
+@pytest.fixture
+def open_window(qtbot):
+    """Open the main window, shown, on a store; returns it once its map (and the panels named in
+    ``loaded``) have loaded. ``front``: panels whose dock tab is raised first (panels behind a tab
+    load only when shown); ``before``: called with the window before it is shown."""
+
+    def open_(
+        store, *, size=None, lang=None, front=(), loaded=(), before=None, exposed=False, timeout=60_000
+    ):
+        from gisplanner.ui.application import make_application
+        from gisplanner.ui.main_window import MainWindow
+
+        make_application(lang=lang)
+        w = MainWindow()
+        qtbot.addWidget(w)
+        if size is not None:
+            w.resize(*size)
+        if before is not None:
+            before(w)
+        w.show()
+        if exposed:
+            qtbot.waitExposed(w)
+        for name in front:
+            raise_panel(getattr(w, name))
+        with qtbot.waitSignals([w.mapLoaded, *(getattr(w, n).loaded for n in loaded)], timeout=timeout):
+            w.set_store(store)
+        return w
+
+    return open_
+
+
+@pytest.fixture
+def window(open_window, demo_store_copy):
+    """The main window on a private copy of the demo town (a test may change its data)."""
+    return open_window(demo_store_copy)

@@ -19,26 +19,17 @@ DISTRICT = Polygon([(120.00, 31.60), (120.05, 31.60), (120.05, 31.64), (120.00, 
 
 
 @pytest.fixture
-def window(qtbot, empty_store, monkeypatch):
+def window(open_window, empty_store, monkeypatch):
     import pyqtgraph as pg
     from sqlalchemy import insert
 
     from gisplanner.model import Area
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
 
     monkeypatch.setitem(pg.CONFIG_OPTIONS, "mouseRateLimit", 0)
     with empty_store.session() as s:
         s.execute(insert(Area.__table__).values(id=1, code="320412000000", name="武进区", level="district",
                                                 boundary=shapely.to_wkb(DISTRICT), version=1))  # fmt: skip
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(empty_store)
+    w = open_window(empty_store, size=(1200, 800), exposed=True)
     w.area_editor.ask_name = lambda level, default: {"town": "雪堰镇"}.get(level, default)
     # room around the district: the gestures reach 30 px beyond its outline, whatever the dock sizes
     w.map_widget.view.scaleBy((1.4, 1.4))

@@ -88,7 +88,9 @@ def test_rotation_keeps_the_newest_good_backups(demo_db_path, tmp_path, gisplann
     assert [b.path for b in backup.list_backups(db)] == made[:1:-1]
 
 
-def test_cli_restores_a_database_that_cannot_be_opened(demo_db_path, tmp_path, gisplanner_home, capsys):
+def test_cli_restores_a_database_that_cannot_be_opened(
+    demo_db_path, tmp_path, gisplanner_home, capsys, demo_facts
+):
     db = copy_db(demo_db_path, tmp_path / "gisplanner.sqlite")
     assert run(["backup", "now", "--db", str(db)]) == 0
     capsys.readouterr()
@@ -108,7 +110,7 @@ def test_cli_restores_a_database_that_cannot_be_opened(demo_db_path, tmp_path, g
     out = capsys.readouterr().out
     assert "已从" in out and ".damaged-" in out
     assert run(["info", "--db", str(db), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["households"] == 8000
+    assert json.loads(capsys.readouterr().out)["households"] == demo_facts.households
     # a file that is not a backup of ours is refused, naming it
     bad = tmp_path / "notes.sqlite"
     bad.write_text("hello")
@@ -117,7 +119,7 @@ def test_cli_restores_a_database_that_cannot_be_opened(demo_db_path, tmp_path, g
 
 
 def test_the_app_offers_a_restore_when_the_database_cannot_be_opened(
-    demo_db_path, tmp_path, gisplanner_home, monkeypatch, qtbot
+    demo_db_path, demo_facts, tmp_path, gisplanner_home, monkeypatch, qtbot
 ):
     pytest.importorskip("pytestqt")
     from PySide6.QtWidgets import QInputDialog, QMessageBox
@@ -158,7 +160,7 @@ def test_the_app_offers_a_restore_when_the_database_cannot_be_opened(
     assert reopened == [str(db)]
     assert [b.path for b in backup.list_backups(db)][-1] == good
     restored = Store.open(db)
-    assert restored.counts()["households"] == 8000
+    assert restored.counts()["households"] == demo_facts.households
     assert backup.quick_check(db) is None
     restored.close()
 

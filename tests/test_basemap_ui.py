@@ -110,18 +110,8 @@ def test_gcj02_tiles_are_shifted_onto_their_wgs84_place(canvas, qtbot, tmp_path)
 
 
 @pytest.fixture
-def window(qtbot, demo_store_copy):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=60_000):
-        w.set_store(demo_store_copy)
-    return w
+def window(open_window, demo_store_copy):
+    return open_window(demo_store_copy, size=(1200, 800))
 
 
 def test_dialog_imports_mbtiles_and_the_database_remembers_it(window, qtbot, tmp_path, gisplanner_home):

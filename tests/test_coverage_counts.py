@@ -204,7 +204,7 @@ def _brute_force(db_path, round_id: int, today: dt.date, th: C.NeedThresholds) -
     return totals
 
 
-def test_demo_counts_match_brute_force(demo_store, demo_db_path):
+def test_demo_counts_match_brute_force(demo_store, demo_db_path, demo_facts):
     th = C.NeedThresholds()
     cov = C.coverage(demo_store, 1, today=TODAY, thresholds=th)
     expected = _brute_force(demo_db_path, 1, TODAY, th)
@@ -229,7 +229,7 @@ def test_demo_counts_match_brute_force(demo_store, demo_db_path):
             assert got.need_return == (exp["return_targets"] > 0 and exp["return_targets"] >= th.ret * n)
     village = cov.level("village")
     assert set(village["status"]) >= {"not_started", "partial"}  # the demo has untouched villages
-    assert cov.areas.loc[cov.level("city").index[0], "targets"] == 8_180
+    assert cov.areas.loc[cov.level("city").index[0], "targets"] == demo_facts.targets
 
 
 def test_reusing_the_targets_frame_gives_the_same_result(demo_store):

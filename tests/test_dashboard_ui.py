@@ -75,7 +75,7 @@ def test_empty_database_shows_empty_charts(qtbot, empty_store):
     assert bars(charts.coverage) == [] and bars(charts.overdue) == []
 
 
-def test_panel_follows_the_map_selection(qtbot, demo_store):
+def test_panel_follows_the_map_selection(qtbot, demo_store, demo_facts):
     from gisplanner.ui.application import make_application
     from gisplanner.ui.main_window import MainWindow
 
@@ -87,8 +87,8 @@ def test_panel_follows_the_map_selection(qtbot, demo_store):
     with qtbot.waitSignal(panel.refreshed, timeout=60_000) as first:
         w.set_store(demo_store)
     assert first.args[0].scope.target_ids is None
-    assert first.args[0].totals["households"] == 8000
-    assert "群众家庭 8000 户" in panel.headline.text()
+    assert first.args[0].totals["households"] == demo_facts.households
+    assert f"群众家庭 {demo_facts.households} 户" in panel.headline.text()
     ids = demo_store.read_frame("SELECT id FROM target WHERE area_id = 8 ORDER BY id")["id"].tolist()
     with qtbot.waitSignal(panel.refreshed, timeout=60_000) as sel:
         w.selection.select(ids)

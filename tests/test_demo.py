@@ -8,6 +8,7 @@ import sqlite3
 import numpy as np
 import pytest
 import shapely
+from conftest import DEMO_HOUSEHOLDS
 
 from gisplanner.codes import credit_code_problem, is_mobile
 from gisplanner.demo import LOCAL_CRS, build_demo
@@ -39,7 +40,7 @@ def test_every_target_lies_in_its_area(demo_store):
 
 def test_counts_and_tag_shares(demo_store):
     c = demo_store.counts()
-    assert c["households"] == 8000
+    assert c["households"] == DEMO_HOUSEHOLDS  # as built
     assert 140 <= c["enterprises"] <= 160 and 25 <= c["notable_persons"] <= 35
     assert 140 <= c["cadres"] <= 160  # ~80 town cadres and 4 per village (18 villages)
     hh = demo_store.targets_frame(kinds=["household"])

@@ -14,7 +14,7 @@ def log_rows(db):
         return c.execute("SELECT at, user, what, pages, unmasked FROM print_log ORDER BY id").fetchall()
 
 
-def test_unmasked_exports_are_logged_and_masked_ones_are_not(demo_store_copy, tmp_path, capsys):
+def test_unmasked_exports_are_logged_and_masked_ones_are_not(demo_store_copy, tmp_path, capsys, demo_facts):
     db = str(demo_store_copy.sqlite_path)
     demo_store_copy.close()
     before = log_rows(db)
@@ -28,5 +28,5 @@ def test_unmasked_exports_are_logged_and_masked_ones_are_not(demo_store_copy, tm
     (at1, user1, what1, n1, un1), (_, _, what2, n2, un2) = new
     assert user1 == current_user() and un1 and un2
     assert abs(dt.datetime.fromisoformat(str(at1)) - dt.datetime.now()) < dt.timedelta(minutes=5)
-    assert "全部电话.xlsx" in what1 and "未隐藏" in what1 and n1 == 8180
-    assert "map.html" in what2 and n2 == 8000 + 150
+    assert "全部电话.xlsx" in what1 and "未隐藏" in what1 and n1 == demo_facts.targets
+    assert "map.html" in what2 and n2 == demo_facts.households + demo_facts.enterprises

@@ -7,23 +7,14 @@ import pytest
 pytest.importorskip("pytestqt")
 
 
-def _window(qtbot, store):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application(lang="zh_CN")
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(store)
+def _window(open_window, store):
+    w = open_window(store, size=(1366, 768), lang="zh_CN")
     w.guide_panel.refresh()
     return w
 
 
-def test_empty_database_says_to_import_boundaries_first(qtbot, empty_store):
-    w = _window(qtbot, empty_store)
+def test_empty_database_says_to_import_boundaries_first(qtbot, empty_store, open_window):
+    w = _window(open_window, empty_store)
     g = w.guide_panel
     assert [s.state for s in g.state.steps] == ["next"] + ["todo"] * 6
     assert "导入" in g.headline.text() and "边界" in g.headline.text()
@@ -33,18 +24,20 @@ def test_empty_database_says_to_import_boundaries_first(qtbot, empty_store):
     assert wizard.kind_combo.currentData() == "areas"
 
 
-def test_steps_follow_the_database_and_buttons_open_their_step(qtbot, demo_store_copy):
+def test_steps_follow_the_database_and_buttons_open_their_step(
+    qtbot, demo_store_copy, demo_facts, open_window
+):
     from gisplanner.model import Team
     from gisplanner.printing.batch import describe
     from gisplanner.reports.common import PrintContext, log_print
 
     store = demo_store_copy
-    w = _window(qtbot, store)
+    w = _window(open_window, store)
     g = w.guide_panel
     st = g.state
     assert [s.state for s in st.steps[:4]] == ["done", "done", "done", "next"]
     assert st.round_id == w.current_round_id
-    assert "8180" in g.details["targets"].text()
+    assert str(demo_facts.planning_targets) in g.details["targets"].text()
     assert g.headline.text().endswith("组队")
     # teams formed (as the teams panel stores them) -> 组队 done, 规划 next
     with store.session() as s:
@@ -66,10 +59,10 @@ def test_steps_follow_the_database_and_buttons_open_their_step(qtbot, demo_store
     dlg.reject()
 
 
-def test_f1_opens_the_chinese_user_guide(qtbot, empty_store):
+def test_f1_opens_the_chinese_user_guide(qtbot, empty_store, open_window):
     from PySide6.QtWidgets import QTextBrowser
 
-    w = _window(qtbot, empty_store)
+    w = _window(open_window, empty_store)
     assert w.user_guide_action.shortcut().toString() == "F1"
     assert w.menus["帮助"].actions()[0] is w.user_guide_action
     w.user_guide_action.trigger()

@@ -20,7 +20,7 @@ def counts(db):
 
 
 @pytest.mark.skipif(not (DEMO / "households.xlsx").exists(), reason="run python -m gisplanner.demo_file")
-def test_demo_files_import_into_an_empty_store(empty_store, capsys):
+def test_demo_files_import_into_an_empty_store(empty_store, capsys, demo_facts):
     db = str(empty_store.sqlite_path)
     empty_store.close()
     steps = [
@@ -36,16 +36,23 @@ def test_demo_files_import_into_an_empty_store(empty_store, capsys):
         out = capsys.readouterr().out
         assert "未导入 0 行" in out or argv[1] == "areas", out
     kinds, levels, cadres = counts(db)
-    assert levels == {"town": 1, "village": 18}
-    assert kinds == {"household": 8000, "enterprise": 150, "notable": 30}
-    assert cadres == 152  # 80 town cadres and 4 per village
+    assert levels == {"town": 1, "village": demo_facts.villages}
+    assert kinds == {
+        "household": demo_facts.households,
+        "enterprise": demo_facts.enterprises,
+        "notable": demo_facts.notables,
+    }
+    assert cadres == demo_facts.cadres  # the shipped files are the demo town's (same households and seed)
     with sqlite3.connect(db) as c:
         # villages hang under the town, with their offices from the point layer
         assert (
             c.execute("SELECT COUNT(*) FROM area WHERE level='village' AND parent_id IS NULL").fetchone()[0]
             == 0
         )
-        assert c.execute("SELECT COUNT(*) FROM area WHERE office_name LIKE '%委会'").fetchone()[0] == 18
+        assert (
+            c.execute("SELECT COUNT(*) FROM area WHERE office_name LIKE '%委会'").fetchone()[0]
+            == demo_facts.villages
+        )
 
     # the same villages as a Gauss-Kruger Shapefile and as GeoJSON: nothing changes
     for f in ("villages_4549.shp", "villages.geojson"):

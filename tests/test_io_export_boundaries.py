@@ -156,6 +156,7 @@ def test_failed_export_leaves_old_file(demo_store, tmp_path):
 
 def test_cli_export_and_import_areas(demo_store_copy, tmp_path, capsys):
     db = str(demo_store_copy.sqlite_path)
+    before = area_rows(demo_store_copy)
     assert run(["export", "targets", "--db", db, "--out", str(tmp_path / "t.xlsx")]) == 0
     assert "电话已隐藏" in capsys.readouterr().out
     assert run(["export", "areas", "--db", db, "--out", str(tmp_path / "a.gpkg"), "--level", "village"]) == 0
@@ -178,7 +179,35 @@ def test_cli_export_and_import_areas(demo_store_copy, tmp_path, capsys):
         == 0
     )
     out = capsys.readouterr().out
-    assert "未变 18" in out or "更新" in out
+    # the file holds exactly what the database has: every village unchanged, nothing rewritten
+    n = len(before)
+    assert f"新增 0，更新 0，未变 {n}，跳过 0" in out
+    assert area_rows(demo_store_copy) == before
+    # one village renamed in the file: that one is updated (its version goes up), the rest unchanged
+    gdf = gpd.read_file(tmp_path / "a.gpkg")
+    code = gdf["代码"].iloc[0]
+    gdf.loc[0, "名称"] = "改名村"
+    gdf.to_file(tmp_path / "b.gpkg", driver="GPKG")
+    assert run(["import", "areas", str(tmp_path / "b.gpkg"), "--db", db, "--code-field", "代码",
+                "--name-field", "名称", "--level", "village"]) == 0  # fmt: skip
+    assert f"新增 0，更新 1，未变 {n - 1}，跳过 0" in capsys.readouterr().out
+    after = area_rows(demo_store_copy)
+    name, version, boundary = before[code]
+    assert after[code] == ("改名村", version + 1, boundary)
+    assert {k: v for k, v in after.items() if k != code} == {k: v for k, v in before.items() if k != code}
+
+
+def area_rows(store) -> dict:
+    """Village code -> (name, version, boundary WKB), read from the database."""
+    from sqlalchemy import select
+
+    from gisplanner.model import Area
+
+    with store.session() as s:
+        rows = s.execute(
+            select(Area.code, Area.name, Area.version, Area.boundary).where(Area.level == "village")
+        )
+        return {code: (name, version, bytes(wkb)) for code, name, version, wkb in rows}
 
 
 def test_export_registry_takes_new_kinds(tmp_path, capsys):

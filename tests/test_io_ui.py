@@ -9,20 +9,6 @@ import pytest
 pytest.importorskip("pytestqt")
 
 
-@pytest.fixture
-def window(qtbot, demo_store_copy):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=60_000):
-        w.set_store(demo_store_copy)
-    return w
-
-
 def roster(tmp_path, store):
     v = store.areas_gdf(level="village")
     pts = [g.representative_point() for g in v.geometry[:5]]

@@ -52,13 +52,13 @@ def _colour_share(img: QImage, hex_colour: str, tol: int = 40) -> float:
     return float((np.abs(arr - target).sum(axis=2) < tol).mean())
 
 
-def test_map_screenshot_of_the_demo_town(canvas, tmp_path):
+def test_map_screenshot_of_the_demo_town(canvas, tmp_path, demo_facts):
     """Writes the PNG a person looks at (copied to $GISPLANNER_SHOTS when set)."""
     out = canvas.export_image(tmp_path / "demo-town.png", dpi=120, width_mm=240)
     img = QImage(str(out))
     assert img.width() == round(240 / 25.4 * 120)
     c = canvas.counts()
-    assert c["areas"] == 18 and c["points"] == 8_180 and not c["aggregated"]
+    assert c["areas"] == demo_facts.villages and c["points"] == demo_facts.located and not c["aggregated"]
     assert set(c["area_classes"]) >= {"not_started", "partial"}
     assert c["labels"] >= 10  # village names at the full extent
     # the partially visited villages' teal and the untouched villages' purple, blended on white
@@ -99,7 +99,7 @@ def test_export_without_a_shown_window_png_and_pdf(demo_map_data, tmp_path, qtbo
     assert all(layer.visible == (layer.key != "basemap") for layer in w.layers.values())  # state restored
 
 
-def test_level_of_detail_aggregates_when_too_many_points(canvas, monkeypatch):
+def test_level_of_detail_aggregates_when_too_many_points(canvas, monkeypatch, demo_facts):
     from gisplanner.ui.map import points as points_mod
 
     monkeypatch.setattr(points_mod, "MAX_POINTS_LOADED", 1_500)
@@ -121,7 +121,7 @@ def test_level_of_detail_aggregates_when_too_many_points(canvas, monkeypatch):
 
     canvas.set_selection_model(SelectionModel())
     canvas.selection_model.select(canvas.data.targets["id"].to_numpy())
-    assert canvas.counts()["selected"] == 8_180
+    assert canvas.counts()["selected"] == demo_facts.located
     assert canvas.selection_item.isVisible()  # zoomed in: rings
     canvas.zoom_full()
     canvas._update_lod()
@@ -209,7 +209,7 @@ def test_recolouring_for_another_coverage(canvas, demo_store):
     assert "冬季" in canvas.legend_entries()[-2][1] or any("冬季" in e[1] for e in canvas.legend_entries())
 
 
-def test_base_map_offline_says_so_once(canvas, qtbot, gisplanner_home):
+def test_base_map_offline_says_so_once(canvas, qtbot, gisplanner_home, demo_facts):
     from gisplanner.ui.map.tiles import TileLayer
 
     messages = []
@@ -222,7 +222,7 @@ def test_base_map_offline_says_so_once(canvas, qtbot, gisplanner_home):
     tiles.update()
     qtbot.wait(50)
     assert len([m for m in messages if "底图" in m]) == 1
-    assert canvas.counts()["points"] == 8_180  # the vectors are untouched
+    assert canvas.counts()["points"] == demo_facts.located  # the vectors are untouched
 
 
 def test_base_map_uses_the_disk_cache(canvas, qtbot, gisplanner_home):

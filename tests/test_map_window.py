@@ -8,18 +8,8 @@ pytest.importorskip("pytestqt")
 
 
 @pytest.fixture
-def window(qtbot, demo_store):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=60_000):
-        w.set_store(demo_store)
-    return w
+def window(open_window, demo_store):
+    return open_window(demo_store, size=(1400, 900))
 
 
 def test_tools_toolbar_switches_the_map_tool(window):
@@ -43,10 +33,10 @@ def test_planning_round_shows_the_last_rounds_coverage(window, qtbot):
     assert "秋季" in mw.coverage_title
 
 
-def test_selection_reaches_table_and_highlight_and_undoes(window, qtbot):
+def test_selection_reaches_table_and_highlight_and_undoes(window, qtbot, demo_facts):
     mw = window.map_widget
     table = window.table_panel
-    assert table.model.rowCount() == 8_180
+    assert table.model.rowCount() == demo_facts.targets
     aid = int(mw.data.areas["id"].iloc[0])
     ids = mw.data.targets.loc[mw.data.targets["area_id"] == aid, "id"].to_numpy()
     window.selection.select(ids, "replace")

@@ -11,18 +11,8 @@ pytest.importorskip("pytestqt")
 
 
 @pytest.fixture
-def window(qtbot, demo_store_copy):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application(lang="zh_CN")
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(demo_store_copy)
-    return w
+def window(open_window, demo_store_copy):
+    return open_window(demo_store_copy, size=(1366, 768), lang="zh_CN")
 
 
 def _two_teams_some_assigned(window, n=300):

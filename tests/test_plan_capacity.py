@@ -196,6 +196,43 @@ def test_demo_short_round_does_not_fit(demo_store_copy):
     assert dt.date.fromisoformat(cap["expected_finish"]) > dt.date(2026, 12, 27)  # well past its last session
 
 
+def test_following_the_estimate_before_teams_makes_the_round_fit(demo_store_copy):
+    """The demo's winter round (evenings, weekends and working hours) over one village, no teams
+    yet: forming the number of teams capacity asks for makes it fit, and the plan then schedules
+    ≥ 98 % of the targets with a window (working hours count only for who is home then)."""
+    from sqlalchemy import delete
+
+    from gisplanner.teams import form_round_teams
+    from gisplanner.territory import split_round
+
+    store = demo_store_copy
+    with store.session() as s:
+        rid = s.scalars(select(Round.id).where(Round.status == "planning")).one()
+        village = s.scalars(select(Area.id).where(Area.level == "village").order_by(Area.code)).first()
+        kinds = set(s.scalars(select(VisitSession.kind).where(VisitSession.round_id == rid)))
+        s.execute(
+            delete(Assignment).where(
+                Assignment.round_id == rid,
+                Assignment.target_id.not_in(select(Target.id).where(Target.area_id == village)),
+            )
+        )
+        assert s.scalar(select(Team.id).where(Team.round_id == rid)) is None
+    assert {"evening", "weekend", "workday"} <= kinds
+    before = round_capacity(store, rid)
+    assert not before.fits and before.no_team == before.targets
+    n = before.extra_teams_needed
+    assert n > 0
+    assert len(form_round_teams(store, rid, teams=n).team_ids) == n
+    split_round(store, rid)
+    cap = round_capacity(store, rid)
+    assert cap.fits and cap.extra_teams_needed == 0, cap.summary_zh()
+    assert all(t.fits for t in cap.teams)
+    res = plan_round(store, rid, PlanConfig(time_limit=4, workers=1))
+    assert res.violations == [] and res.saved
+    assert res.with_window == cap.with_window
+    assert res.scheduled >= 0.98 * res.with_window, res.by_reason()
+
+
 @pytest.fixture
 def fitting_round(demo_store_copy):
     rid = village_round(demo_store_copy, 30, weeks_of_sessions(2))

@@ -10,17 +10,9 @@ from test_plan_round import small_round  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, demo_store_copy):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
+def window(open_window, demo_store_copy):
     rid = small_round(demo_store_copy, n_targets=40, teams=2)
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(demo_store_copy)
+    w = open_window(demo_store_copy)
     w.select_round(rid)
     assert w.current_round_id == rid
     return w

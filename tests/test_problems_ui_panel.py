@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import raise_panel
 from sqlalchemy import select
 
 pytest.importorskip("pytestqt")
@@ -19,19 +18,11 @@ TODAY = dt.date(2026, 11, 25)
 
 
 @pytest.fixture
-def window(qtbot, demo_store_copy):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
+def window(open_window, demo_store_copy):
+    def today(w):
+        w.problems_panel.today = TODAY
 
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.problems_panel.today = TODAY
-    w.show()
-    raise_panel(w.problems_panel)  # its tab in front: it loads with the data
-    with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=30_000):
-        w.set_store(demo_store_copy)
-    return w
+    return open_window(demo_store_copy, before=today, front=["problems_panel"], loaded=["problems_panel"])
 
 
 def settle(qtbot, w) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import raise_panel
 from sqlalchemy import select
 
 pytest.importorskip("pytestqt")
@@ -73,19 +72,9 @@ def build_sheets(store, sheets: int = 1, stops: int = 6) -> dict:
 
 
 @pytest.fixture
-def window(qtbot, empty_store):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
+def window(open_window, empty_store):
     ids = build_sheets(empty_store, sheets=2, stops=6)
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    for panel in (w.results_panel, w.problems_panel):  # their tabs in front: they load the data
-        raise_panel(panel)
-    with qtbot.waitSignals([w.mapLoaded, w.problems_panel.loaded], timeout=30_000):
-        w.set_store(empty_store)
+    w = open_window(empty_store, front=["results_panel", "problems_panel"], loaded=["problems_panel"])
     w.ids = ids
     return w
 

@@ -10,21 +10,14 @@ pytest.importorskip("pytestqt")
 from test_plan_round import small_round  # noqa: E402
 
 
-def test_plan_panel_draws_legs_along_the_roads(qtbot, demo_store_copy):
+def test_plan_panel_draws_legs_along_the_roads(qtbot, open_window, demo_store_copy):
 
     from gisplanner.planning import PlanConfig, plan_round
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
 
-    make_application()
     rid = small_round(demo_store_copy, n_targets=40, teams=2)
     res = plan_round(demo_store_copy, rid, PlanConfig(time_limit=2, workers=1))
     assert res.saved
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(demo_store_copy)
+    w = open_window(demo_store_copy)
     w.select_round(rid)
     panel = w.plan_panel
     panel.reload()

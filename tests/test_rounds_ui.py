@@ -128,7 +128,7 @@ def test_template_times_are_settings(qtbot, demo_store_copy):
     assert evenings and {(x["start"], x["end"]) for x in evenings} == {("18:30", "20:30")}
 
 
-def test_cadre_roster_edits_availability(qtbot, demo_store_copy):
+def test_cadre_roster_edits_availability(qtbot, demo_store_copy, demo_facts):
     from gisplanner.ui.dialogs.cadre_roster import CadreRosterDialog
     from gisplanner.ui.models.cadre_table import KIND_COLUMNS, LEAVE_COLUMN
 
@@ -136,7 +136,7 @@ def test_cadre_roster_edits_availability(qtbot, demo_store_copy):
     dlg = CadreRosterDialog(store)
     qtbot.addWidget(dlg)
     model = dlg.model
-    assert model.rowCount() == 152  # 80 town cadres and 4 per village
+    assert model.rowCount() == demo_facts.cadres
     assert model.headerData(LEAVE_COLUMN, Qt.Orientation.Horizontal) == "请假日期"
     cid = model.rows[0]["id"]
     weekend_col = next(c for c, k in KIND_COLUMNS.items() if k == "weekend")
@@ -155,7 +155,7 @@ def test_cadre_roster_edits_availability(qtbot, demo_store_copy):
     assert model.data(model.index(0, LEAVE_COLUMN)) == "2026-12-12:2026-12-13；2026-12-20"
 
 
-def test_menu_entries_open_the_dialogs(qtbot, demo_store_copy):
+def test_menu_entries_open_the_dialogs(qtbot, demo_store_copy, demo_facts):
     from gisplanner.ui.application import make_application
     from gisplanner.ui.main_window import MainWindow
 
@@ -171,7 +171,7 @@ def test_menu_entries_open_the_dialogs(qtbot, demo_store_copy):
     assert menu.last_dialog.isVisible() and menu.last_dialog.round_id == w.current_round_id
     menu.last_dialog.close()
     menu.roster_action.trigger()
-    assert menu.last_dialog.model.rowCount() == 152
+    assert menu.last_dialog.model.rowCount() == demo_facts.cadres
     menu.last_dialog.close()
     menu.new_action.trigger()
     dlg = menu.last_dialog

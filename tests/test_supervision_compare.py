@@ -103,7 +103,7 @@ def test_export_xlsx_is_complete_and_marks_laggards(tiny, tmp_path):
     assert wb["单位对比"].max_row == len(units) + 1
 
 
-def test_demo_comparison_equals_direct_sql(demo_store, demo_db_path):
+def test_demo_comparison_equals_direct_sql(demo_store, demo_db_path, demo_facts):
     scope = st.Scope(area_code="320412101000", date_from=dt.date(2026, 10, 10), date_to=dt.date(2026, 10, 31))
     df = sv.compare_areas(demo_store, scope, thresholds=sv.Thresholds()).set_index("area_id")
     con = sqlite3.connect(demo_db_path)
@@ -123,7 +123,7 @@ def test_demo_comparison_equals_direct_sql(demo_store, demo_db_path):
     )
     households = dict(con.execute("SELECT area_id, COUNT(*) FROM target WHERE kind='household' GROUP BY 1"))
     con.close()
-    assert len(df) == 18
+    assert len(df) == demo_facts.villages
     for aid, r in df.iterrows():
         n, s = per_village.get(aid, (0, 0))
         assert (r.problems, r.solved, r.households) == (n, s, households[aid])

@@ -21,7 +21,7 @@ def settle(qtbot, w) -> None:
         qtbot.wait(50)
 
 
-def test_supervision_dock_summary_dialog_and_exports(qtbot, demo_store_copy, tmp_path):
+def test_supervision_dock_summary_dialog_and_exports(qtbot, demo_store_copy, tmp_path, demo_facts):
     from openpyxl import load_workbook
 
     from gisplanner.ui.application import make_application
@@ -37,7 +37,7 @@ def test_supervision_dock_summary_dialog_and_exports(qtbot, demo_store_copy, tmp
         w.set_store(demo_store_copy)
     settle(qtbot, w)
     model = panel.area_model
-    assert model.rowCount() == 18  # the demo town's villages and communities
+    assert model.rowCount() == demo_facts.villages  # the demo town's villages and communities
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers[:2] == ["区域", "层级"] and "覆盖率" in headers and "督查提示" in headers
     # laggards first, in light red, with their reasons
@@ -53,7 +53,7 @@ def test_supervision_dock_summary_dialog_and_exports(qtbot, demo_store_copy, tmp
     # export
     out = panel.export(str(tmp_path / "督查.xlsx"))
     wb = load_workbook(out)
-    assert wb["区域对比"].max_row == 18 + 3 and "单位对比" in wb.sheetnames
+    assert wb["区域对比"].max_row == demo_facts.villages + 3 and "单位对比" in wb.sheetnames
     # lenient thresholds (as the dialog would save them)
     lenient = sv.Thresholds(coverage_min=0, special_coverage_min=0, resolution_rate_min=0,
                             overdue_max=1000, days_since_visit_max=1000)  # fmt: skip

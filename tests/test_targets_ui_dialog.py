@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import raise_panel
 
 pytest.importorskip("pytestqt")
 
@@ -18,18 +17,8 @@ TOWN = "320412101000"
 
 
 @pytest.fixture
-def window(qtbot, demo_store_copy):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    raise_panel(w.problems_panel)  # its tab in front: it loads with the data
-    with qtbot.waitSignals([w.mapLoaded, w.problems_panel.loaded], timeout=30_000):
-        w.set_store(demo_store_copy)
-    return w
+def window(open_window, demo_store_copy):
+    return open_window(demo_store_copy, front=["problems_panel"], loaded=["problems_panel"])
 
 
 def settle(qtbot, w) -> None:

@@ -10,20 +10,6 @@ from PySide6.QtCore import QPointF, Qt
 pytest.importorskip("pytestqt")
 
 
-@pytest.fixture
-def window(qtbot, demo_store_copy):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(demo_store_copy)
-    return w
-
-
 def team_of(store, round_id, target_ids):
     rows = store.read_frame(
         f"SELECT target_id, team_id FROM assignment WHERE round_id = {int(round_id)} "
@@ -35,7 +21,7 @@ def team_of(store, round_id, target_ids):
     }
 
 
-def test_form_lasso_assign_and_undo(window, qtbot, monkeypatch):
+def test_form_lasso_assign_and_undo(window, qtbot, monkeypatch, demo_facts):
     panel = window.teams_panel
     rid = window.current_round_id
     assert rid is not None
@@ -49,7 +35,7 @@ def test_form_lasso_assign_and_undo(window, qtbot, monkeypatch):
     assert "组建" in panel.report_label.text() and "有带队干部" in panel.report_label.text()
     assert len(teams) >= 30  # ~80 cadres in pairs
     assert panel.table.rowCount() == len(teams) + 1  # + the unassigned row
-    assert len(panel.unassigned_ids()) == 8180
+    assert len(panel.unassigned_ids()) == demo_facts.planning_targets
     assert panel.overlay_count() == 0  # nothing assigned yet: no rings burying the whole map
     # teams you can read: numeric order, members' gender / age band / local, rules per team
     from gisplanner.team_report import failing_teams
@@ -96,13 +82,13 @@ def test_form_lasso_assign_and_undo(window, qtbot, monkeypatch):
     row = next(w for w in panel.workloads if w.team_id == team)
     assert row.households + row.special + row.enterprises + row.notables == len(selected)
     assert row.hours > 0
-    assert len(panel.unassigned_ids()) == 8180 - len(selected)
-    assert panel.overlay_count() == 8180 - len(selected)
+    assert len(panel.unassigned_ids()) == demo_facts.planning_targets - len(selected)
+    assert panel.overlay_count() == demo_facts.planning_targets - len(selected)
     assert len(panel.team_overlay.data) == len(selected)  # the chosen team's territory is drawn
 
     window.undo_stack.undo()
     assert set(team_of(window.store, rid, selected).values()) == {None}
-    assert len(panel.unassigned_ids()) == 8180
+    assert len(panel.unassigned_ids()) == demo_facts.planning_targets
     assert panel.overlay_count() == 0
     assert next(w for w in panel.workloads if w.team_id == team).hours == 0
     assert len(panel.team_overlay.data) == 0

@@ -10,27 +10,18 @@ pytest.importorskip("pytestqt")
 
 
 @pytest.fixture
-def window(qtbot, demo_store):
-    from gisplanner.ui.application import make_application
-    from gisplanner.ui.main_window import MainWindow
-
-    make_application()
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.set_store(demo_store)
-    return w
+def window(open_window, demo_store):
+    return open_window(demo_store)
 
 
-def test_window_draws_areas_and_households(window):
+def test_window_draws_areas_and_households(window, demo_facts):
     counts = window.map_widget.counts()
-    assert counts["areas"] == 18
-    assert counts["points"] == 8000 + 150 + 30
+    assert counts["areas"] == demo_facts.villages
+    assert counts["points"] == demo_facts.located
     assert counts["roads_vertices"] > 100
     assert window.round_combo.count() == 2
     assert "冬季" in window.round_combo.currentText()  # opens on the round being planned
-    assert "住户 8000" in window._counts_label.text()
+    assert f"住户 {demo_facts.households}" in window._counts_label.text()
 
 
 def test_all_panels_install_cleanly(window):
