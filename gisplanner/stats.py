@@ -58,11 +58,13 @@ from gisplanner.model import (
     Visit,
     VisitSession,
 )
+from gisplanner import vocab
 from gisplanner.store import Store
+from gisplanner.vocab import Outcome, ProblemStatus, TargetKind, UnknownValueError, outcome_code
 
 Progress = Callable[[float, str], bool] | None
 
-VISITED_OUTCOMES = ("met", "phone")
+VISITED_OUTCOMES = tuple(o.value for o in vocab.VISITED_OUTCOMES)
 NO_UNIT = "未指定单位"
 NO_TEAM = "未记录小组"
 OUTSIDE_SESSIONS = "其他时段"
@@ -296,7 +298,7 @@ def visited_first_days(conn: Connection, scope: Scope, tree: AreaTree) -> pd.Dat
     rows = conn.execute(
         select(_day(first.c.first), sp, func.count())
         .select_from(first.join(T, T.c.id == first.c.target_id))
-        .where(T.c.kind == "household")
+        .where(T.c.kind == TargetKind.HOUSEHOLD)
         .group_by(_day(first.c.first), sp)
     ).all()
     df = pd.DataFrame(
@@ -310,7 +312,7 @@ def household_counts(conn: Connection, scope: Scope, tree: AreaTree) -> dict:
     special = or_(T.c.elderly_alone, T.c.disabled, T.c.hardship)
     n, sp = conn.execute(
         select(func.count(), func.sum(case((special, 1), else_=0))).where(
-            _where(T.c.kind == "household", _target_in_scope(scope, tree))
+            _where(T.c.kind == TargetKind.HOUSEHOLD, _target_in_scope(scope, tree))
         )
     ).one()
     return {"households": int(n or 0), "special_households": int(sp or 0)}
@@ -372,7 +374,7 @@ def cumulative_table(first_days: pd.DataFrame, problems: dict[str, pd.Series]) -
 
 
 def _solved_condition(scope: Scope):
-    conds = [P.c.status == "resolved"]
+    conds = [P.c.status == ProblemStatus.RESOLVED]
     if scope.end is not None:
         conds.append(or_(P.c.closed_at.is_(None), P.c.closed_at < scope.end))
     return and_(*conds)
@@ -593,8 +595,8 @@ def kind_totals(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
                 func.count(),
                 n(solved),
                 n(and_(solved, P.c.solved_on_spot)),
-                n(and_(P.c.status == "explained", closed_by_end)),
-                n(and_(P.c.status == "rectification", closed_by_end)),
+                n(and_(P.c.status == ProblemStatus.EXPLAINED, closed_by_end)),
+                n(and_(P.c.status == ProblemStatus.RECTIFICATION, closed_by_end)),
                 n(not_(closed_by_end)),
             )
             .select_from(P.join(T, T.c.id == P.c.target_id))
@@ -602,7 +604,7 @@ def kind_totals(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
             .group_by(T.c.kind)
         ).all()
     }
-    kinds = ("household", "enterprise", "notable")
+    kinds = TargetKind.values()
     cols = ["problems", "solved", "solved_on_spot", "explained", "rectification", "open"]
     rows = []
     for k in kinds:
@@ -660,7 +662,7 @@ def households_by_area(conn: Connection, scope: Scope, tree: AreaTree) -> pd.Dat
     were visited (met or phone) in the range. Index: area id."""
     in_scope = _target_in_scope(scope, tree)
     special = or_(T.c.elderly_alone, T.c.disabled, T.c.hardship)
-    hh = _where(T.c.kind == "household", in_scope)
+    hh = _where(T.c.kind == TargetKind.HOUSEHOLD, in_scope)
     counts = conn.execute(
         select(T.c.area_id, func.count(), func.sum(case((special, 1), else_=0)))
         .where(hh)
@@ -773,7 +775,9 @@ def roll_up(tree: AreaTree, per_leaf: pd.DataFrame | pd.Series, area_ids: Iterab
 # it four times (first visits, teams, sessions, coverage). Instead the visits of the scope are
 # read once as numpy arrays, and those figures are computed from them — with the same
 # definitions as the SQL functions above (the tests check both against direct SQL).
-OUTCOME_CODES = ("met", "not_home", "refused", "moved", "phone")  # coverage.OUTCOMES order
+OUTCOME_CODES = Outcome.values()  # the codes are indexes into vocab.OUTCOMES (coverage's too)
+VISITED_CODES = tuple(outcome_code(o) for o in vocab.VISITED_OUTCOMES)  # met, phone
+_UNKNOWN_CODE = 7  # an outcome outside the vocabulary (fits the 3 bits it is packed in): refused
 
 
 @dataclass
@@ -846,9 +850,7 @@ def load_visits(conn: Connection, scope: Scope, tree: AreaTree) -> VisitArrays:
     Read as three numbers a row (target·8 + outcome, team·2^20 + round, julian day): fewer
     Python objects per row, exact in float64 for ids below 2^30.
     """
-    code = case(
-        *[(V.c.outcome == o, i) for i, o in enumerate(OUTCOME_CODES[:-1])], else_=len(OUTCOME_CODES) - 1
-    )
+    code = case(*[(V.c.outcome == o, i) for i, o in enumerate(OUTCOME_CODES)], else_=_UNKNOWN_CODE)
     q = select(
         V.c.target_id * 8 + code,
         func.coalesce(V.c.team_id, 0) * 1_048_576 + func.coalesce(V.c.round_id, 0),
@@ -859,6 +861,9 @@ def load_visits(conn: Connection, scope: Scope, tree: AreaTree) -> VisitArrays:
         a = np.zeros((0, 3))
     tc = a[:, 0].astype(np.int64)
     tr = a[:, 1].astype(np.int64)
+    if ((tc & 7) == _UNKNOWN_CODE).any():
+        bad = conn.execute(select(V.c.outcome).where(V.c.outcome.not_in(OUTCOME_CODES)).distinct()).scalars()
+        raise UnknownValueError(f"走访记录（visit.outcome）中有不认识的走访结果：{'、'.join(map(repr, sorted(bad)))}")
     return VisitArrays(
         target_id=tc >> 3,
         team_id=tr >> 20,
@@ -880,12 +885,12 @@ def _in_range(conn: Connection, v: VisitArrays, scope: Scope) -> np.ndarray:
 
 def first_days_from(conn: Connection, v: VisitArrays, scope: Scope, targets: pd.DataFrame) -> pd.DataFrame:
     """:func:`visited_first_days` from the visit arrays and the target list (id, kind, special)."""
-    ok = _in_range(conn, v, scope) & np.isin(v.outcome, (0, 4))  # met, phone
+    ok = _in_range(conn, v, scope) & np.isin(v.outcome, VISITED_CODES)
     ids = targets["id"].to_numpy(np.int64)
     pos = np.searchsorted(ids, v.target_id[ok])
     pos = np.clip(pos, 0, max(len(ids) - 1, 0))
     known = (ids[pos] == v.target_id[ok]) if len(ids) else np.zeros(0, bool)
-    hh = known & (targets["kind"] == "household").to_numpy()[pos] if len(ids) else known
+    hh = known & (targets["kind"] == TargetKind.HOUSEHOLD.value).to_numpy()[pos] if len(ids) else known
     tid, jd = v.target_id[ok][hh], v.jd[ok][hh]
     special = targets["special"].to_numpy(bool)[pos[hh]] if len(ids) else np.zeros(0, bool)
     if len(tid) == 0:
@@ -904,7 +909,7 @@ def teams_from(conn: Connection, v: VisitArrays, scope: Scope) -> pd.DataFrame:
     """:func:`visits_by_team` from the visit arrays."""
     keep = _in_range(conn, v, scope)
     team = v.team_id[keep]
-    ok = np.isin(v.outcome[keep], (0, 4))
+    ok = np.isin(v.outcome[keep], VISITED_CODES)
     uniq, inv = np.unique(team, return_inverse=True)
     visits = np.bincount(inv, minlength=len(uniq))
     visited = np.bincount(inv, weights=ok, minlength=len(uniq)).astype(np.int64)
@@ -985,7 +990,7 @@ def _collected_mask(conn: Connection, p: pd.DataFrame, scope: Scope) -> tuple[np
         keep &= created >= start
     if end is not None:
         keep &= created < end
-    solved = keep & (p["status"].to_numpy() == "resolved")
+    solved = keep & (p["status"].to_numpy() == ProblemStatus.RESOLVED.value)
     if end is not None:
         closed = p["closed"].to_numpy()
         solved &= np.isnan(closed) | (closed < end)
