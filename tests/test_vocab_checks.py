@@ -52,7 +52,11 @@ def test_migrated_database_has_the_orm_check_constraints(backend_store):
         assert name in checks, (table, checks)
         for v in enum_cls:
             assert f"'{v.value}'" in checks[name]
-        orm = {c.name for c in Base.metadata.tables[table].constraints if c.__class__.__name__ == "CheckConstraint"}
+        orm = {
+            c.name
+            for c in Base.metadata.tables[table].constraints
+            if c.__class__.__name__ == "CheckConstraint"
+        }
         assert name in orm
 
 
@@ -71,7 +75,9 @@ def test_the_database_refuses_an_unknown_outcome_and_status(two_towns):
         with store.engine.begin() as conn:
             conn.execute(text("UPDATE problem SET status = 'done' WHERE id = :p"), {"p": ids["problem_A"]})
     with store.session() as s:
-        assert s.scalar(select(Problem.status).where(Problem.id == ids["problem_A"])) in ProblemStatus.values()
+        assert (
+            s.scalar(select(Problem.status).where(Problem.id == ids["problem_A"])) in ProblemStatus.values()
+        )
         assert "phoned" not in set(s.scalars(select(Visit.outcome)))
 
 
@@ -85,7 +91,9 @@ def test_the_orm_refuses_an_unknown_value_when_it_is_set(two_towns):
         with pytest.raises(UnknownValueError, match="round.kind"):
             Round(name="x", kind="special")
         with pytest.raises(UnknownValueError, match="visit_session.kind"):
-            VisitSession(round_id=1, start=dt.datetime(2026, 1, 1, 19), end=dt.datetime(2026, 1, 1, 21), kind="night")
+            VisitSession(
+                round_id=1, start=dt.datetime(2026, 1, 1, 19), end=dt.datetime(2026, 1, 1, 21), kind="night"
+            )
         # a member or its string is stored as the plain string
         v = Visit(target_id=ids["targets_A"][0], visited_at=dt.datetime(2026, 11, 2), outcome=Outcome.PHONE)
         assert v.outcome == "phone" and type(v.outcome) is str
@@ -93,8 +101,12 @@ def test_the_orm_refuses_an_unknown_value_when_it_is_set(two_towns):
 
 
 def test_coverage_refuses_an_unknown_outcome_instead_of_counting_it_as_a_visit():
-    areas = pd.DataFrame({"id": [1], "code": ["1"], "name": ["村"], "level": ["village"], "parent_id": [None]})
-    targets = pd.DataFrame({"id": [10, 11], "area_id": [1, 1], "kind": ["household"] * 2, "special": [False] * 2})
+    areas = pd.DataFrame(
+        {"id": [1], "code": ["1"], "name": ["村"], "level": ["village"], "parent_id": [None]}
+    )
+    targets = pd.DataFrame(
+        {"id": [10, 11], "area_id": [1, 1], "kind": ["household"] * 2, "special": [False] * 2}
+    )
     problems = pd.DataFrame({"target_id": pd.Series([], dtype="int64"), "status": [], "deadline": []})
     good = pd.DataFrame({"target_id": [10], "outcome": ["phone"]})
     c = cov.compute(cov.CoverageInputs(areas, targets, good, problems))
@@ -145,7 +157,17 @@ def test_upgrade_keeps_rows_indexes_triggers_and_cascades_nothing(tmp_path):
         """
     )
     db.commit()
-    tables = ("round", "visit_session", "team", "session_team", "assignment", "route", "visit", "problem", "problem_event")
+    tables = (
+        "round",
+        "visit_session",
+        "team",
+        "session_team",
+        "assignment",
+        "route",
+        "visit",
+        "problem",
+        "problem_event",
+    )
     before = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     db.close()
@@ -192,9 +214,10 @@ def test_upgrade_refuses_unknown_stored_values_and_changes_nothing(tmp_path):
     raw = Store.open(url, upgrade=False)
     assert raw.current_revision() == "0007_offices"
     with raw.engine.connect() as conn:
-        assert "ck_visit_outcome" not in conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE name = 'visit'"
-        ).scalar()
+        assert (
+            "ck_visit_outcome"
+            not in conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'visit'").scalar()
+        )
     raw.close()
 
 
