@@ -24,6 +24,8 @@ from gisplanner.io import crs
 from gisplanner.model import Area, Cadre, CadreLeave, Round, Team, TeamMember, Unit, VisitSession
 from gisplanner.schedule import calendar_sessions, create_sessions
 from gisplanner.store import Store, bulk_insert
+from gisplanner.vocab import CLOSED_STATUSES, Outcome
+from gisplanner.vocab import ProblemStatus as PS
 
 Progress = Callable[[float, str], bool] | None
 
@@ -704,15 +706,17 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report, seed
         assigns.append((r1_id, tid, team, 0, None))
         when = _visit_time(rng, FIRST_ROUND[1], days, kinds[i])
         u = rng.random()
-        outcome = "met" if u < 0.74 else "not_home" if u < 0.93 else "refused"
-        if special[i] and outcome != "met" and rng.random() < 0.4:
-            outcome = "met"
+        outcome = Outcome.MET if u < 0.74 else Outcome.NOT_HOME if u < 0.93 else Outcome.REFUSED
+        if special[i] and outcome != Outcome.MET and rng.random() < 0.4:
+            outcome = Outcome.MET
         visits.append((r1_id, tid, team, when, outcome))
-        if outcome == "not_home" and rng.random() < 0.5:  # second attempt a few days later
+        if outcome == Outcome.NOT_HOME and rng.random() < 0.5:  # second attempt a few days later
             when2 = when + dt.timedelta(days=int(rng.integers(2, 7)))
             if when2.date() <= FIRST_ROUND[2]:
-                visits.append((r1_id, tid, team, when2, "met" if rng.random() < 0.6 else "not_home"))
-        if visits[-1][4] == "met" and rng.random() < (0.25 if kinds[i] != "enterprise" else 0.4):
+                visits.append(
+                    (r1_id, tid, team, when2, Outcome.MET if rng.random() < 0.6 else Outcome.NOT_HOME)
+                )
+        if visits[-1][4] == Outcome.MET and rng.random() < (0.25 if kinds[i] != "enterprise" else 0.4):
             for _ in range(1 if rng.random() < 0.8 else 2):
                 problems.append(_problem(rng, tid, visits[-1][3], r1_id, tcode, town_unit_ids, upper_ids))
     with store.engine.begin() as conn:
@@ -830,22 +834,22 @@ def _problem(rng, tid, when: dt.datetime, round_id, tcode, town_units, upper_uni
             handling, level, unit = "delegate", "district", int(rng.choice(upper_units))
         else:
             handling, level, unit = "assign", "town", int(rng.choice(town_units[tcode]))
-    path = ["open"]
+    path = [PS.OPEN]
     if on_spot:
-        path.append("resolved")
+        path.append(PS.RESOLVED)
     else:
         v = rng.random()
-        path.append("assigned")
+        path.append(PS.ASSIGNED)
         if v < 0.5:
-            path += ["in_progress", "resolved"]
+            path += [PS.IN_PROGRESS, PS.RESOLVED]
         elif v < 0.62:
-            path.append("explained")
+            path.append(PS.EXPLAINED)
         elif v < 0.67:
-            path.append("rectification")
+            path.append(PS.RECTIFICATION)
         elif v < 0.85:
-            path.append("in_progress")
+            path.append(PS.IN_PROGRESS)
     status = path[-1]
-    closed = status in ("resolved", "explained", "rectification")
+    closed = status in CLOSED_STATUSES
     t = created
     events = [
         {
@@ -853,7 +857,7 @@ def _problem(rng, tid, when: dt.datetime, round_id, tcode, town_units, upper_uni
             "actor": "演示数据",
             "action": "create",
             "from_status": None,
-            "to_status": "open",
+            "to_status": PS.OPEN,
             "note": desc,
         }
     ]

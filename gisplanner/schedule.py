@@ -18,6 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from gisplanner.vocab import Outcome
+
 WEEKDAY_ZH = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 WEEKDAYS = (0, 1, 2, 3, 4)
 WEEKEND = (5, 6)
@@ -455,9 +457,9 @@ class HomeModel:
         self._last_not_home: dict[tuple[int, int, int], dt.datetime] = {}
         met_all = total_all = 0
         for v in visits:
-            if v.outcome not in ("met", "not_home"):
+            if v.outcome not in (Outcome.MET, Outcome.NOT_HOME):
                 continue
-            met = 1 if v.outcome == "met" else 0
+            met = 1 if v.outcome == Outcome.MET else 0
             how = hour_of_week(v.when)
             key_cls = _class_key(v.target_id, v.when)
             for table, key in ((self._pop, how), (self._cls, key_cls), (self._how, (v.target_id, how))):

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gisplanner import paths
 from gisplanner.area_tree import install_orm_guard
 from gisplanner.model import Area, Cadre, Problem, Round, Target, Visit
+from gisplanner.vocab import CLOSED_STATUSES
 
 if TYPE_CHECKING:  # geopandas is imported where a GeoDataFrame is built (keeps start-up fast)
     import geopandas as gpd
@@ -430,7 +431,7 @@ class Store:
         df = df.merge(latest, how="left", left_on="id", right_index=True)
         open_q = (
             select(Problem.target_id, func.count().label("open_problems"))
-            .where(Problem.status.not_in(("resolved", "explained", "rectification")))
+            .where(Problem.status.not_in(CLOSED_STATUSES))
             .group_by(Problem.target_id)
         )
         if area_ids is not None:

@@ -35,6 +35,7 @@ from gisplanner.model import (
     Round,
 )
 from gisplanner.store import Store, bulk_insert
+from gisplanner.vocab import Outcome, ProblemStatus
 
 Progress = Callable[[float, str], bool] | None
 KINDS = ("makeup", "priority", "return")
@@ -106,12 +107,13 @@ def load_frames(
         t[col] = t[col].fillna(False).astype(bool)
     since = dt.datetime.combine(today - dt.timedelta(days=rules.days), dt.time())
     recent = store.read_frame(
-        "SELECT DISTINCT target_id FROM visit WHERE outcome = 'met' AND visited_at >= :since",
-        {"since": since},
+        "SELECT DISTINCT target_id FROM visit WHERE outcome = :met AND visited_at >= :since",
+        {"since": since, "met": Outcome.MET.value},
     )
     uncalled = store.read_frame(
-        "SELECT target_id, COUNT(*) AS n FROM problem WHERE status = 'resolved' AND callback_at IS NULL "
-        "GROUP BY target_id"
+        "SELECT target_id, COUNT(*) AS n FROM problem WHERE status = :resolved AND callback_at IS NULL "
+        "GROUP BY target_id",
+        {"resolved": ProblemStatus.RESOLVED.value},
     ).set_index("target_id")["n"]
     return Frames(t, set(recent["target_id"].astype(int)), uncalled)
 
@@ -136,7 +138,7 @@ def _special_tags(store: Store) -> pd.DataFrame:
 
 
 def _not_moved(t: pd.DataFrame) -> pd.Series:
-    return t["result"].astype(object) != "moved"
+    return t["result"].astype(object) != Outcome.MOVED
 
 
 def _result(ids, priority, reason) -> pd.DataFrame:
@@ -150,7 +152,11 @@ def _result(ids, priority, reason) -> pd.DataFrame:
 
 
 # -- the three rules -----------------------------------------------------------------------------
-_MAKEUP = {"not_home": (2, "未见面：不在家"), "refused": (1, "未见面：拒访"), "phone": (1, "仅电话走访")}
+_MAKEUP = {
+    Outcome.NOT_HOME: (2, "未见面：不在家"),
+    Outcome.REFUSED: (1, "未见面：拒访"),
+    Outcome.PHONE: (1, "仅电话走访"),
+}
 
 
 def makeup_targets(f: Frames) -> pd.DataFrame:

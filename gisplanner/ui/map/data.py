@@ -20,11 +20,11 @@ import shapely
 from gisplanner import coverage as cov_mod
 from gisplanner import spatial
 from gisplanner.io.crs import LocalProjection
-from gisplanner.model import CLOSED_STATUSES, SPECIAL_GROUP_TAGS
+from gisplanner.model import CLOSED_STATUSES, SPECIAL_GROUP_TAGS, Outcome
 from gisplanner.routing.roadclass import display_class
 from gisplanner.store import Store
 
-OUTCOME_CODES = {None: 0, "met": 1, "not_home": 2, "refused": 3, "moved": 4, "phone": 5}
+OUTCOME_CODES = {None: 0, **{o.value: i + 1 for i, o in enumerate(Outcome)}}  # 0: not visited
 DENSITY_BINS = 384  # cells across the longer side of the extent
 
 
