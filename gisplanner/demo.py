@@ -24,7 +24,7 @@ from gisplanner.io import crs
 from gisplanner.model import Area, Cadre, CadreLeave, Round, Team, TeamMember, Unit, VisitSession
 from gisplanner.schedule import calendar_sessions, create_sessions
 from gisplanner.store import Store, bulk_insert
-from gisplanner.vocab import CLOSED_STATUSES, Outcome
+from gisplanner.vocab import CLOSED_STATUSES, Outcome, RoundKind, RoundStatus, SessionKind, TargetKind
 from gisplanner.vocab import ProblemStatus as PS
 
 Progress = Callable[[float, str], bool] | None
@@ -648,9 +648,9 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report, seed
             )
         s.flush()
         town_id = area_ids[plans[0].code] if len(plans) == 1 else area_ids[CITY[0]]
-        r1 = Round(name=FIRST_ROUND[0], kind="regular", status="closed", scope_area_id=town_id,
+        r1 = Round(name=FIRST_ROUND[0], kind=RoundKind.REGULAR, status=RoundStatus.CLOSED, scope_area_id=town_id,
                    start_date=FIRST_ROUND[1], end_date=FIRST_ROUND[2])  # fmt: skip
-        r2 = Round(name=NEXT_ROUND[0], kind="regular", status="planning", scope_area_id=town_id,
+        r2 = Round(name=NEXT_ROUND[0], kind=RoundKind.REGULAR, status=RoundStatus.PLANNING, scope_area_id=town_id,
                    start_date=NEXT_ROUND[1], end_date=NEXT_ROUND[2])  # fmt: skip
         s.add_all([r1, r2])
         s.flush()
@@ -716,7 +716,9 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report, seed
                 visits.append(
                     (r1_id, tid, team, when2, Outcome.MET if rng.random() < 0.6 else Outcome.NOT_HOME)
                 )
-        if visits[-1][4] == Outcome.MET and rng.random() < (0.25 if kinds[i] != "enterprise" else 0.4):
+        if visits[-1][4] == Outcome.MET and rng.random() < (
+            0.25 if kinds[i] != TargetKind.ENTERPRISE else 0.4
+        ):
             for _ in range(1 if rng.random() < 0.8 else 2):
                 problems.append(_problem(rng, tid, visits[-1][3], r1_id, tcode, town_unit_ids, upper_ids))
     with store.engine.begin() as conn:
@@ -802,13 +804,13 @@ def _sessions(s, rnd: Round, first: dt.date, last: dt.date, weeks: int | None = 
             for label, a, b in slots:
                 s.add(VisitSession(round_id=rnd.id, label=label, start=dt.datetime.combine(day, dt.time(*a)),
                                    end=dt.datetime.combine(day, dt.time(*b)), holiday=False,
-                                   kind="weekend" if wd >= 5 else "evening"))  # fmt: skip
+                                   kind=SessionKind.WEEKEND if wd >= 5 else SessionKind.EVENING))  # fmt: skip
         day += dt.timedelta(days=1)
 
 
 def _visit_time(rng, first: dt.date, days: int, kind: str) -> dt.datetime:
     day = first + dt.timedelta(days=int(rng.integers(0, days + 1)))
-    if kind == "enterprise":  # working hours on a weekday
+    if kind == TargetKind.ENTERPRISE:  # working hours on a weekday
         while day.weekday() >= 5:
             day -= dt.timedelta(days=1)
         return dt.datetime.combine(day, dt.time(int(rng.integers(9, 16)), int(rng.integers(0, 60))))

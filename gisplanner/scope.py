@@ -40,7 +40,7 @@ from gisplanner.model import (
     Visit,
 )
 from gisplanner.store import Store, StoreError
-from gisplanner.vocab import Outcome
+from gisplanner.vocab import Outcome, TargetKind
 
 SETTING_PREFIX = "scope:"
 CHILD_LEVEL = {"city": "district", "district": "town", "town": "village"}
@@ -344,7 +344,7 @@ def rollup(store: Store, scope: Scope, round_id: int | None = None, level: str |
         counts = pd.read_sql(
             text(
                 "SELECT t.area_id, COUNT(*) AS targets, "
-                "SUM(CASE WHEN t.kind = 'household' THEN 1 ELSE 0 END) AS households "
+                f"SUM(CASE WHEN t.kind = '{TargetKind.HOUSEHOLD.value}' THEN 1 ELSE 0 END) AS households "
                 f"FROM target t WHERE 1 = 1{area_filter} GROUP BY t.area_id"
             ),
             conn,

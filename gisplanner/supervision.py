@@ -34,6 +34,7 @@ from gisplanner import coverage as cov
 from gisplanner import stats as st
 from gisplanner.model import AREA_LEVEL_ZH, Round, Setting
 from gisplanner.store import Store
+from gisplanner.vocab import TargetKind
 
 Progress = Callable[[float, str], bool] | None
 SETTING_KEY = "supervision.thresholds"
@@ -105,7 +106,7 @@ def scope_rounds(store: Store, scope: st.Scope) -> list[int]:
 
 def household_targets(targets: pd.DataFrame, scope: st.Scope, tree: st.AreaTree) -> pd.DataFrame:
     """The households of the scope from ``coverage.load_targets``' frame (id, area_id, kind, special)."""
-    keep = (targets["kind"] == "household").to_numpy()
+    keep = (targets["kind"] == TargetKind.HOUSEHOLD).to_numpy()
     if scope.target_ids is not None:
         keep = keep & np.isin(targets["id"].to_numpy(), np.fromiter(scope.target_ids, np.int64))
     elif scope.area_code:

@@ -30,15 +30,16 @@ from sqlalchemy import select
 from gisplanner.model import (
     AREA_LEVEL_ZH,
     ROUND_KIND_ZH,
+    SESSION_KINDS,
     SPECIAL_GROUP_TAGS,
     Area,
     Round,
 )
 from gisplanner.store import Store, bulk_insert
-from gisplanner.vocab import Outcome, ProblemStatus
+from gisplanner.vocab import Outcome, ProblemStatus, RoundKind, RoundStatus
 
 Progress = Callable[[float, str], bool] | None
-KINDS = ("makeup", "priority", "return")
+KINDS = (RoundKind.MAKEUP, RoundKind.PRIORITY, RoundKind.RETURN)  # the rounds these rules fill
 
 
 class TargetsError(ValueError):
@@ -209,11 +210,11 @@ def return_targets(f: Frames) -> pd.DataFrame:
 
 
 def select_targets(f: Frames, kind: str, rules: TargetRules = TargetRules()) -> pd.DataFrame:
-    if kind == "makeup":
+    if kind == RoundKind.MAKEUP:
         return makeup_targets(f)
-    if kind == "priority":
+    if kind == RoundKind.PRIORITY:
         return priority_targets(f, rules.days)
-    if kind == "return":
+    if kind == RoundKind.RETURN:
         return return_targets(f)
     raise TargetsError(f"未知的走访类型：{kind}（可选：makeup 补课访 / priority 重点访 / return 回头访）")
 
@@ -336,10 +337,10 @@ def create_round(
     name = name or f"{start:%Y年%m月}{ROUND_KIND_ZH[kind]}（{pv.scope_name}）"
     with store.session() as s:
         parent = s.scalar(
-            select(Round.id).where(Round.status != "planning").order_by(Round.id.desc()).limit(1)
+            select(Round.id).where(Round.status != RoundStatus.PLANNING).order_by(Round.id.desc()).limit(1)
         )
         rnd = Round(
-            name=name, kind=kind, status="planning", scope_area_id=pv.scope_area_id,
+            name=name, kind=kind, status=RoundStatus.PLANNING, scope_area_id=pv.scope_area_id,
             start_date=start, end_date=end, parent_round_id=parent,
         )  # fmt: skip
         s.add(rnd)
@@ -349,7 +350,7 @@ def create_round(
              "priority": pv.targets["priority"].astype(int), "reason": pv.targets["reason"].str.slice(0, 100)}
         )  # fmt: skip
         bulk_insert(s.connection(), "assignment", rows)
-        specs, _ = template_specs(s, start, end, ("evening", "weekend", "workday"))
+        specs, _ = template_specs(s, start, end, SESSION_KINDS)
         sessions = create_sessions(s, rnd.id, specs)
         rid, nsess = rnd.id, len(sessions)
     return CreatedRound(rid, name, kind, pv.total, pv.per_area_dict(), nsess)

@@ -58,6 +58,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gisplanner.vocab import SessionKind
+
 Progress = Callable[[float, str], bool] | None
 
 MIXED = "pairs_then_triples"
@@ -875,7 +877,7 @@ def round_session_sets(s, round_id: int, cadres) -> dict[int, frozenset[int]] | 
             return None
         from gisplanner.rounds import template_specs
 
-        specs, _ = template_specs(s, rnd.start_date, rnd.end_date, ("evening", "weekend", "workday"))
+        specs, _ = template_specs(s, rnd.start_date, rnd.end_date, tuple(SessionKind))
         rows = [(-(n + 1), sp.kind, sp.start.date()) for n, sp in enumerate(specs)]
     out = {}
     for c in cadres:

@@ -23,6 +23,7 @@ from gisplanner.io.crs import LocalProjection
 from gisplanner.model import CLOSED_STATUSES, SPECIAL_GROUP_TAGS, Outcome
 from gisplanner.routing.roadclass import display_class
 from gisplanner.store import Store
+from gisplanner.vocab import TargetKind
 
 OUTCOME_CODES = {None: 0, **{o.value: i + 1 for i, o in enumerate(Outcome)}}  # 0: not visited
 DENSITY_BINS = 384  # cells across the longer side of the extent
@@ -154,7 +155,7 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
     t["outcome_code"] = t["last_outcome"].map(OUTCOME_CODES).fillna(0).astype(np.int8)
     t["special"] = t[list(SPECIAL_GROUP_TAGS)].fillna(False).to_numpy(bool).any(axis=1)
     t["overdue_problems"] = _overdue_per_target(store, t["id"].to_numpy())
-    kc = pd.Categorical(t["kind"], categories=["household", "enterprise", "notable"]).codes.astype(np.int64)
+    kc = pd.Categorical(t["kind"], categories=list(TargetKind.values())).codes.astype(np.int64)
     kc[kc < 0] = 2
     t["kind_code"] = kc
 
@@ -193,7 +194,7 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
     data.x_order = np.argsort(t["x"].to_numpy(), kind="stable")
 
     step(0.65, "统计密度")
-    hh = (t["kind"] == "household").to_numpy()
+    hh = (t["kind"] == TargetKind.HOUSEHOLD).to_numpy()
     data.density = density_grid(t["x"].to_numpy()[hh], t["y"].to_numpy()[hh], data.extent)
     step(0.75, "统计覆盖情况")
     data.coverage, data.coverage_round = compute_coverage(store, t, round_id)
