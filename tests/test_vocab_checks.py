@@ -8,8 +8,9 @@ import sqlite3
 
 import pandas as pd
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from test_results_entry import _write, sheet  # noqa: F401  (the route-sheet fixture)
 
 from gisplanner import coverage as cov
 from gisplanner.model import Base, Household, Problem, Round, Visit, VisitSession
@@ -229,3 +230,26 @@ def test_household_is_refused_by_the_database_with_an_unknown_kind(two_towns):
     with pytest.raises((IntegrityError, DBAPIError)):
         with store.engine.begin() as conn:
             conn.execute(text("UPDATE target SET kind = 'shop' WHERE id = :t"), {"t": ids["targets_A"][0]})
+
+
+# -- the results importer: an unknown outcome is refused at the boundary ---------------------------
+def test_results_import_refuses_an_unknown_outcome_naming_file_row_and_field(sheet, tmp_path, capsys):  # noqa: F811
+    import json
+
+    from gisplanner import cli
+
+    path = _write(tmp_path / "回收.xlsx", [
+        [1, "A001", "户主1", "见面", "", "", "", ""],
+        [2, "A002", "户主2", "phoned", "", "", "", ""],  # row 4: no such outcome
+    ])  # fmt: skip
+    url = sheet.engine.url.render_as_string(hide_password=False)
+    code = cli.run(
+        ["results", "import", str(path), "--route", str(sheet.ids["route"]), "--json", "--db", url]
+    )
+    assert code == 2
+    captured = capsys.readouterr()
+    errors = json.loads(captured.out)["errors"]
+    assert {"row": 4, "field": "走访结果"}.items() <= next(e for e in errors if e["row"] == 4).items()
+    assert "phoned" in captured.err and "回收.xlsx" in captured.err
+    with sheet.session() as s:  # nothing half-written: not even the good first row
+        assert s.scalar(select(func.count()).select_from(Visit)) == 0
