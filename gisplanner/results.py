@@ -450,7 +450,7 @@ def import_sheet(
                     SheetRowError(
                         n,
                         "走访结果",
-                        f"无法识别“{out_text}”（可填 1–5 或 见面/不在家/拒访/已搬离/电话走访）",
+                        f"无法识别“{out_text}”（可填 1–{len(Outcome)} 或 {'/'.join(OUTCOME_ZH.values())}）",
                         sheet_no,
                     )
                 )
