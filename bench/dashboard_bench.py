@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gisplanner import coverage as cov  # noqa: E402
+from gisplanner import dashboard as dash  # noqa: E402
 from gisplanner import stats as st  # noqa: E402
 from gisplanner import supervision as sv  # noqa: E402
 from gisplanner.reports import summary as sm  # noqa: E402
@@ -57,7 +58,7 @@ def timed(fn, *args, **kw):
 def refresh(store, scope, targets, workers):
     if targets is None:
         targets = cov.load_targets(store)
-    return st.dashboard_figures(store, scope, targets=targets, workers=workers)
+    return dash.dashboard_figures(store, scope, targets=targets, workers=workers)
 
 
 def main() -> int:

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import func, select
 
 from gisplanner.model import Assignment, Visit, VisitSession
+from gisplanner.vocab import VISITED_OUTCOMES
 
 SLACK = dt.timedelta(minutes=30)
 P_HOME_APPOINTED = 0.95
@@ -44,7 +45,7 @@ def round_appointments(store, round_id: int) -> dict[int, dt.datetime]:
     for tid, _when, appt, outcome in rows:  # in time order: later visits overrule earlier ones
         if appt is not None:
             out[tid] = appt
-        elif outcome in ("met", "phone"):
+        elif outcome in VISITED_OUTCOMES:
             out.pop(tid, None)
     return out
 

@@ -36,20 +36,30 @@ import numpy as np
 import pandas as pd
 
 from gisplanner.area_tree import subtree_ids
-from gisplanner.model import CLOSED_STATUSES, PROBLEM_STATUS_ZH, SPECIAL_GROUP_TAGS
+from gisplanner.model import SPECIAL_GROUP_TAGS
 from gisplanner.progress import Progress, check, finish
 from gisplanner.store import Store
+from gisplanner.vocab import (
+    CLOSED_STATUSES,
+    Outcome,
+    ProblemStatus,
+    RoundKind,
+    TargetKind,
+    UnknownValueError,
+    outcome_code,
+    sql_code_case,
+)
 
 STATUS_CLASSES = ("not_started", "partial", "complete", "empty")
 STATUS_ZH = {"not_started": "未开始", "partial": "部分完成", "complete": "已完成", "empty": "无走访对象"}
 NEEDS = ("makeup", "priority", "return")
 NEED_ZH = {"makeup": "补课访", "priority": "重点访", "return": "回头访"}
 
-KINDS = ("household", "enterprise", "notable")
-# Visit outcomes as small integer codes; -1 = never visited.
-OUTCOMES = ("met", "not_home", "refused", "moved", "phone")
-_OUTCOME_CODE = {o: i for i, o in enumerate(OUTCOMES)}
-MET, NOT_HOME, REFUSED, MOVED, PHONE = range(len(OUTCOMES))
+KINDS = TargetKind.values()
+# Visit outcomes as small integer codes (their index in vocab.OUTCOMES); -1 = never visited.
+OUTCOMES = Outcome.values()
+MET, NOT_HOME, REFUSED, MOVED, PHONE = (outcome_code(o) for o in Outcome)
+_UNKNOWN = -1  # the SQL code of a value outside the vocabulary: refused, never counted
 
 # Per-area count columns, in the order of the internal matrix.
 COUNT_COLUMNS = (
@@ -184,7 +194,7 @@ def load_targets(store: Store) -> pd.DataFrame:
     )
     rows = _fetch(
         store,
-        "SELECT id, area_id, CASE kind WHEN 'household' THEN 0 WHEN 'enterprise' THEN 1 ELSE 2 END, "
+        f"SELECT id, area_id, {sql_code_case('kind', TargetKind, len(KINDS) - 1)}, "
         f"CASE WHEN {special} THEN 1 ELSE 0 END FROM target {where}ORDER BY id",
     )
     a = np.array(rows, dtype=np.int64).reshape(-1, 4)
@@ -216,7 +226,7 @@ def round_target_mask(
     q = _placeholders(store, len(round_ids))
     rounds = _fetch(store, f"SELECT id, kind, scope_area_id FROM round WHERE id IN ({q})", round_ids)
     for rid, kind, scope in rounds:
-        if kind == "regular" and scope is not None:
+        if kind == RoundKind.REGULAR and scope is not None:
             keep |= np.isin(area, subtree_ids([int(scope)], areas["id"], areas["parent_id"]))
             continue
         mark = _placeholders(store, 1)
@@ -265,14 +275,12 @@ def load_inputs(
         )
         vt, vc = _int_columns(
             store,
-            [
-                "target_id",
-                "CASE outcome WHEN 'met' THEN 0 WHEN 'not_home' THEN 1 WHEN 'refused' THEN 2 "
-                "WHEN 'moved' THEN 3 ELSE 4 END",
-            ],
+            ["target_id", sql_code_case("outcome", Outcome, _UNKNOWN)],
             f"FROM visit WHERE round_id IN ({q}){mine}",
             round_ids,
         )
+        if (vc == _UNKNOWN).any():
+            _refuse_unknown_outcomes(store, f"FROM visit WHERE round_id IN ({q}){mine}", round_ids)
         problems = _load_problems(store, f"FROM problem WHERE round_id IN ({q}){mine}", round_ids)
     else:
         vt = vc = np.empty(0, np.int64)
@@ -286,12 +294,21 @@ def load_inputs(
     )
 
 
+def _refuse_unknown_outcomes(store: Store, table_sql: str, params: Sequence) -> None:
+    """Stored outcomes outside the vocabulary (a database the CHECK constraint does not guard
+    yet): name them and stop, rather than count them as anything."""
+    known = ", ".join(f"'{o.value}'" for o in Outcome)
+    rows = _fetch(store, f"SELECT DISTINCT outcome {table_sql} AND outcome NOT IN ({known})", params)
+    bad = sorted(str(r[0]) for r in rows)
+    raise UnknownValueError(f"走访记录（visit.outcome）中有不认识的走访结果：{'、'.join(map(repr, bad))}")
+
+
 def _load_problems(store: Store, table_sql: str, params: Sequence) -> pd.DataFrame:
     """target_id, status, deadline of the problems ``table_sql`` names (none when empty)."""
     if not table_sql:
         rows: list = []
     elif store.is_sqlite:  # columns as numbers: status by its index, deadline in days since 1970
-        statuses = list(PROBLEM_STATUS_ZH)
+        statuses = list(ProblemStatus.values())
         case = " ".join(f"WHEN '{st}' THEN {i}" for i, st in enumerate(statuses))
         tid, code, day = _int_columns(
             store,
@@ -413,8 +430,16 @@ class _SortedIndex:
         return np.where(self.ids[k] == query, k, -1)
 
 
+_OUTCOME_CODE = {o: i for i, o in enumerate(OUTCOMES)}
+
+
 def _outcome_codes(outcomes: pd.Series) -> np.ndarray:
-    return outcomes.map(_OUTCOME_CODE).fillna(PHONE).to_numpy(np.int8)
+    """Outcome strings as codes; an unknown one is refused (it used to count as a phone visit)."""
+    codes = outcomes.map(_OUTCOME_CODE)
+    if codes.isna().any():
+        bad = sorted({str(o) for o in outcomes[codes.isna()]})
+        raise UnknownValueError(f"走访记录（visit.outcome）中有不认识的走访结果：{'、'.join(map(repr, bad))}")
+    return codes.to_numpy(np.int8)
 
 
 def _direct_counts(tf: pd.DataFrame, aidx: np.ndarray, n_areas: int) -> np.ndarray:

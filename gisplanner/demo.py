@@ -24,6 +24,8 @@ from gisplanner.model import Area, Cadre, CadreLeave, Round, Team, TeamMember, U
 from gisplanner.progress import Progress, reporter
 from gisplanner.schedule import calendar_sessions, create_sessions
 from gisplanner.store import Store, bulk_insert
+from gisplanner.vocab import CLOSED_STATUSES, Outcome, RoundKind, RoundStatus, SessionKind, TargetKind
+from gisplanner.vocab import ProblemStatus as PS
 
 # Local metric CRS: CGCS2000 / 3-degree Gauss-Kruger, central meridian 120°E (Changzhou).
 LOCAL_CRS = "EPSG:4549"
@@ -638,9 +640,9 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report, seed
             )
         s.flush()
         town_id = area_ids[plans[0].code] if len(plans) == 1 else area_ids[CITY[0]]
-        r1 = Round(name=FIRST_ROUND[0], kind="regular", status="closed", scope_area_id=town_id,
+        r1 = Round(name=FIRST_ROUND[0], kind=RoundKind.REGULAR, status=RoundStatus.CLOSED, scope_area_id=town_id,
                    start_date=FIRST_ROUND[1], end_date=FIRST_ROUND[2])  # fmt: skip
-        r2 = Round(name=NEXT_ROUND[0], kind="regular", status="planning", scope_area_id=town_id,
+        r2 = Round(name=NEXT_ROUND[0], kind=RoundKind.REGULAR, status=RoundStatus.PLANNING, scope_area_id=town_id,
                    start_date=NEXT_ROUND[1], end_date=NEXT_ROUND[2])  # fmt: skip
         s.add_all([r1, r2])
         s.flush()
@@ -696,15 +698,19 @@ def _roster_and_rounds(store: Store, rng, plans, area_ids, targets, report, seed
         assigns.append((r1_id, tid, team, 0, None))
         when = _visit_time(rng, FIRST_ROUND[1], days, kinds[i])
         u = rng.random()
-        outcome = "met" if u < 0.74 else "not_home" if u < 0.93 else "refused"
-        if special[i] and outcome != "met" and rng.random() < 0.4:
-            outcome = "met"
+        outcome = Outcome.MET if u < 0.74 else Outcome.NOT_HOME if u < 0.93 else Outcome.REFUSED
+        if special[i] and outcome != Outcome.MET and rng.random() < 0.4:
+            outcome = Outcome.MET
         visits.append((r1_id, tid, team, when, outcome))
-        if outcome == "not_home" and rng.random() < 0.5:  # second attempt a few days later
+        if outcome == Outcome.NOT_HOME and rng.random() < 0.5:  # second attempt a few days later
             when2 = when + dt.timedelta(days=int(rng.integers(2, 7)))
             if when2.date() <= FIRST_ROUND[2]:
-                visits.append((r1_id, tid, team, when2, "met" if rng.random() < 0.6 else "not_home"))
-        if visits[-1][4] == "met" and rng.random() < (0.25 if kinds[i] != "enterprise" else 0.4):
+                visits.append(
+                    (r1_id, tid, team, when2, Outcome.MET if rng.random() < 0.6 else Outcome.NOT_HOME)
+                )
+        if visits[-1][4] == Outcome.MET and rng.random() < (
+            0.25 if kinds[i] != TargetKind.ENTERPRISE else 0.4
+        ):
             for _ in range(1 if rng.random() < 0.8 else 2):
                 problems.append(_problem(rng, tid, visits[-1][3], r1_id, tcode, town_unit_ids, upper_ids))
     with store.engine.begin() as conn:
@@ -790,13 +796,13 @@ def _sessions(s, rnd: Round, first: dt.date, last: dt.date, weeks: int | None = 
             for label, a, b in slots:
                 s.add(VisitSession(round_id=rnd.id, label=label, start=dt.datetime.combine(day, dt.time(*a)),
                                    end=dt.datetime.combine(day, dt.time(*b)), holiday=False,
-                                   kind="weekend" if wd >= 5 else "evening"))  # fmt: skip
+                                   kind=SessionKind.WEEKEND if wd >= 5 else SessionKind.EVENING))  # fmt: skip
         day += dt.timedelta(days=1)
 
 
 def _visit_time(rng, first: dt.date, days: int, kind: str) -> dt.datetime:
     day = first + dt.timedelta(days=int(rng.integers(0, days + 1)))
-    if kind == "enterprise":  # working hours on a weekday
+    if kind == TargetKind.ENTERPRISE:  # working hours on a weekday
         while day.weekday() >= 5:
             day -= dt.timedelta(days=1)
         return dt.datetime.combine(day, dt.time(int(rng.integers(9, 16)), int(rng.integers(0, 60))))
@@ -822,22 +828,22 @@ def _problem(rng, tid, when: dt.datetime, round_id, tcode, town_units, upper_uni
             handling, level, unit = "delegate", "district", int(rng.choice(upper_units))
         else:
             handling, level, unit = "assign", "town", int(rng.choice(town_units[tcode]))
-    path = ["open"]
+    path = [PS.OPEN]
     if on_spot:
-        path.append("resolved")
+        path.append(PS.RESOLVED)
     else:
         v = rng.random()
-        path.append("assigned")
+        path.append(PS.ASSIGNED)
         if v < 0.5:
-            path += ["in_progress", "resolved"]
+            path += [PS.IN_PROGRESS, PS.RESOLVED]
         elif v < 0.62:
-            path.append("explained")
+            path.append(PS.EXPLAINED)
         elif v < 0.67:
-            path.append("rectification")
+            path.append(PS.RECTIFICATION)
         elif v < 0.85:
-            path.append("in_progress")
+            path.append(PS.IN_PROGRESS)
     status = path[-1]
-    closed = status in ("resolved", "explained", "rectification")
+    closed = status in CLOSED_STATUSES
     t = created
     events = [
         {
@@ -845,7 +851,7 @@ def _problem(rng, tid, when: dt.datetime, round_id, tcode, town_units, upper_uni
             "actor": "演示数据",
             "action": "create",
             "from_status": None,
-            "to_status": "open",
+            "to_status": PS.OPEN,
             "note": desc,
         }
     ]

@@ -7,7 +7,6 @@ is needed. Schema changes go through Alembic (gisplanner/migrations).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from sqlalchemy import (
     Boolean,
@@ -27,7 +26,21 @@ from sqlalchemy import (
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+# the vocabularies live in gisplanner.vocab; re-exported here for the ORM's callers
+from gisplanner.vocab import (  # noqa: F401
+    CLOSED_STATUSES,
+    AreaLevel,
+    Outcome,
+    ProblemStatus,
+    RoundKind,
+    RoundStatus,
+    SessionKind,
+    TargetKind,
+    check_in,
+    checked,
+)
 
 # Stable constraint names so Alembic migrations work the same on both backends.
 NAMING = {
@@ -47,16 +60,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class AreaLevel(enum.StrEnum):
-    """四级: 市 city, 辖市/区 district, 镇/街道 town, 村/社区 village."""
-
-    CITY = "city"
-    DISTRICT = "district"
-    TOWN = "town"
-    VILLAGE = "village"
-
-
-AREA_LEVEL_ZH = {"city": "市", "district": "区", "town": "镇/街道", "village": "村/社区"}
+AREA_LEVEL_ZH = AreaLevel.labels()
 
 
 class Area(Base):
@@ -100,13 +104,7 @@ class Road(Base):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)  # the town
 
 
-class TargetKind(enum.StrEnum):
-    HOUSEHOLD = "household"
-    ENTERPRISE = "enterprise"
-    NOTABLE = "notable"
-
-
-TARGET_KIND_ZH = {"household": "群众家庭", "enterprise": "企业", "notable": "名士"}
+TARGET_KIND_ZH = TargetKind.labels()
 
 # Household tags: column name -> Chinese label. Special groups (特殊群体) are the 重点访 targets.
 HOUSEHOLD_TAGS = {
@@ -158,8 +156,17 @@ class Target(Base):
     title: Mapped[str | None] = mapped_column(String(200))
 
     area: Mapped[Area] = relationship()
-    __table_args__ = (UniqueConstraint("kind", "ext_id", name="uq_target_kind_ext_id"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "ext_id", name="uq_target_kind_ext_id"),
+        CheckConstraint(check_in("kind", TargetKind), name="kind"),
+    )
     __mapper_args__ = {"polymorphic_on": kind, "polymorphic_identity": "target", "version_id_col": version}
+
+    @validates("kind")
+    def _check_kind(self, _key, value):
+        if value == "target":  # the base class's identity, set before an explicit kind= (CHECK refuses it)
+            return value
+        return checked(TargetKind, value, "target.kind").value
 
     @property
     def tags(self) -> list[str]:
@@ -188,16 +195,8 @@ class NotablePerson(Target):
     __mapper_args__ = {"polymorphic_identity": "notable"}
 
 
-class SessionKind(enum.StrEnum):
-    """Kinds of visiting session (错时走访): who can go out then, which targets are home."""
-
-    EVENING = "evening"  # 工作日晚上
-    WEEKEND = "weekend"  # 周末/节假日 (any day off, statutory holidays included)
-    WORKDAY = "workday"  # 工作日工作时间 (enterprises, 名士, offices)
-
-
-SESSION_KINDS = tuple(k.value for k in SessionKind)
-SESSION_KIND_ZH = {"evening": "工作日晚上", "weekend": "周末/节假日", "workday": "工作日白天"}
+SESSION_KINDS = SessionKind.values()
+SESSION_KIND_ZH = SessionKind.labels()
 ALL_SESSION_KINDS = ",".join(SESSION_KINDS)
 
 
@@ -315,23 +314,8 @@ class CadreLeave(Base):
     __table_args__ = (CheckConstraint("end_date >= start_date", name="leave_dates"),)
 
 
-class RoundKind(enum.StrEnum):
-    REGULAR = "regular"
-    MAKEUP = "makeup"  # 补课访
-    PRIORITY = "priority"  # 重点访
-    RETURN = "return"  # 回头访
-
-
-ROUND_KIND_ZH = {"regular": "常规走访", "makeup": "补课访", "priority": "重点访", "return": "回头访"}
-
-
-class RoundStatus(enum.StrEnum):
-    PLANNING = "planning"  # 筹备中
-    RUNNING = "running"  # 进行中
-    CLOSED = "closed"  # 已结束
-
-
-ROUND_STATUS_ZH = {"planning": "筹备中", "running": "进行中", "closed": "已结束"}
+ROUND_KIND_ZH = RoundKind.labels()
+ROUND_STATUS_ZH = RoundStatus.labels()
 
 
 class Round(Base):
@@ -340,8 +324,8 @@ class Round(Base):
     __tablename__ = "round"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(10), default="regular")
-    status: Mapped[str] = mapped_column(String(10), default="planning")
+    kind: Mapped[str] = mapped_column(String(10), default=RoundKind.REGULAR.value)
+    status: Mapped[str] = mapped_column(String(10), default=RoundStatus.PLANNING.value)
     scope_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -353,7 +337,19 @@ class Round(Base):
 
     sessions: Mapped[list[VisitSession]] = relationship(back_populates="round", order_by="VisitSession.start")
     teams: Mapped[list[Team]] = relationship(back_populates="round")
+    __table_args__ = (
+        CheckConstraint(check_in("kind", RoundKind), name="kind"),
+        CheckConstraint(check_in("status", RoundStatus), name="status"),
+    )
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("kind")
+    def _check_kind(self, _key, value):
+        return checked(RoundKind, value, "round.kind").value
+
+    @validates("status")
+    def _check_status(self, _key, value):
+        return checked(RoundStatus, value, "round.status").value
 
 
 class VisitSession(Base):
@@ -371,9 +367,13 @@ class VisitSession(Base):
     round: Mapped[Round] = relationship(back_populates="sessions")
     team_links: Mapped[list[SessionTeam]] = relationship(cascade="all, delete-orphan")
     __table_args__ = (
-        CheckConstraint("kind IN ('evening', 'weekend', 'workday')", name="kind"),
+        CheckConstraint(check_in("kind", SessionKind), name="kind"),
         CheckConstraint('"end" > start', name="times"),
     )
+
+    @validates("kind")
+    def _check_kind(self, _key, value):
+        return checked(SessionKind, value, "visit_session.kind").value
 
     @property
     def team_ids(self) -> list[int]:
@@ -478,15 +478,7 @@ class RouteStop(Base):
     target: Mapped[Target] = relationship()
 
 
-class Outcome(enum.StrEnum):
-    MET = "met"
-    NOT_HOME = "not_home"
-    REFUSED = "refused"
-    MOVED = "moved"
-    PHONE = "phone"
-
-
-OUTCOME_ZH = {"met": "见面", "not_home": "不在家", "refused": "拒访", "moved": "已搬离", "phone": "电话走访"}
+OUTCOME_ZH = Outcome.labels()
 
 
 class Visit(Base):
@@ -509,26 +501,14 @@ class Visit(Base):
     stop_code: Mapped[str | None] = mapped_column(String(12))  # the sheet's household code it answers
 
     target: Mapped[Target] = relationship()
+    __table_args__ = (CheckConstraint(check_in("outcome", Outcome), name="outcome"),)
+
+    @validates("outcome")
+    def _check_outcome(self, _key, value):
+        return checked(Outcome, value, "visit.outcome").value
 
 
-class ProblemStatus(enum.StrEnum):
-    OPEN = "open"
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    EXPLAINED = "explained"  # 解释说明: cannot be solved now, explained to the household
-    RECTIFICATION = "rectification"  # 集中整治
-
-
-PROBLEM_STATUS_ZH = {
-    "open": "待处理",
-    "assigned": "已交办",
-    "in_progress": "办理中",
-    "resolved": "已解决",
-    "explained": "已解释说明",
-    "rectification": "纳入集中整治",
-}
-CLOSED_STATUSES = ("resolved", "explained", "rectification")
+PROBLEM_STATUS_ZH = ProblemStatus.labels()
 
 # The eight policy areas of the service mini-program, plus the everyday categories.
 PROBLEM_CATEGORIES = {
@@ -564,7 +544,7 @@ class Problem(Base):
     )  # self / assign (交办) / delegate (委托)
     level: Mapped[str] = mapped_column(String(10), default="village")  # who handles: village..city
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
-    status: Mapped[str] = mapped_column(String(15), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(15), default=ProblemStatus.OPEN.value, index=True)
     deadline: Mapped[dt.date | None] = mapped_column(Date)
     reply: Mapped[str | None] = mapped_column(Text)  # the answer given to the household
     solved_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -580,7 +560,12 @@ class Problem(Base):
     target: Mapped[Target] = relationship()
     unit: Mapped[Unit | None] = relationship()
     events: Mapped[list[ProblemEvent]] = relationship(back_populates="problem", order_by="ProblemEvent.id")
+    __table_args__ = (CheckConstraint(check_in("status", ProblemStatus), name="status"),)
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("status")
+    def _check_status(self, _key, value):
+        return checked(ProblemStatus, value, "problem.status").value
 
 
 class ProblemEvent(Base):

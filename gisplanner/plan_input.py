@@ -41,6 +41,7 @@ from gisplanner.schedule import (
     availability,
     team_session_ids,
 )
+from gisplanner.vocab import RoundKind
 
 
 class PlanInputError(ValueError):
@@ -217,7 +218,7 @@ def load_round(
                     )
                 ).all()
             )
-        priority_round = rnd.kind in ("priority", "return")
+        priority_round = rnd.kind in (RoundKind.PRIORITY, RoundKind.RETURN)
         key_ent = {r.id for r in trows if r.key_enterprise}
         prize_of = {}
         for r in rows:

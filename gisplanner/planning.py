@@ -68,11 +68,13 @@ from gisplanner.routing.vrptw import NO_TIME, NO_WINDOW, Client, Shift
 from gisplanner.routing.vrptw import Problem as RoutingProblem
 from gisplanner.routing.vrptw import validate as validate_vrptw
 from gisplanner.schedule import Availability, ScheduleConfig, SessionInfo, moved_reason
+from gisplanner.vocab import Outcome
 
 __all__ = ["PlanInputError", "PlanConfig", "PlanResult", "plan_round", "REASONS", "REASON_ZH"]
 
 REASON_ZH = REASONS
-VISITED_OUTCOMES = ("met", "refused", "moved", "phone")  # not_home is visited again
+# a target with one of these outcomes in the round is done; not home is visited again
+VISITED_OUTCOMES = tuple(o for o in Outcome if o != Outcome.NOT_HOME)
 
 
 @dataclass

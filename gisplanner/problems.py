@@ -43,6 +43,7 @@ from gisplanner.model import (
     Target,
     Unit,
 )
+from gisplanner.vocab import ProblemStatus
 from gisplanner.workdays import WorkCalendar
 
 LEVELS = ("village", "town", "district", "city")  # 四级联动, bottom to top
@@ -57,22 +58,23 @@ ACTION_ZH = {
 }
 
 # status -> statuses it may move to by change_status (hand_down covers -> assigned)
+_S = ProblemStatus
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "open": ("in_progress", "resolved", "explained"),
-    "assigned": ("in_progress", "open"),
-    "in_progress": ("resolved", "explained", "rectification"),
-    "resolved": ("in_progress",),
-    "explained": ("in_progress",),
-    "rectification": ("in_progress", "resolved"),
+    _S.OPEN: (_S.IN_PROGRESS, _S.RESOLVED, _S.EXPLAINED),
+    _S.ASSIGNED: (_S.IN_PROGRESS, _S.OPEN),
+    _S.IN_PROGRESS: (_S.RESOLVED, _S.EXPLAINED, _S.RECTIFICATION),
+    _S.RESOLVED: (_S.IN_PROGRESS,),
+    _S.EXPLAINED: (_S.IN_PROGRESS,),
+    _S.RECTIFICATION: (_S.IN_PROGRESS, _S.RESOLVED),
 }
 # why a tempting but illegal move is refused (shown to the user)
 _WHY = {
-    ("open", "rectification"): "纳入集中整治前需先受理办理（改为「办理中」）",
-    ("assigned", "resolved"): "已交办的问题需先由承办单位签收办理（改为「办理中」）",
-    ("assigned", "explained"): "已交办的问题需先由承办单位签收办理（改为「办理中」）",
-    ("assigned", "rectification"): "已交办的问题需先由承办单位签收办理（改为「办理中」）",
-    ("resolved", "assigned"): "已办结的问题要重新办理，请先改为「办理中」",
-    ("explained", "assigned"): "已办结的问题要重新办理，请先改为「办理中」",
+    (_S.OPEN, _S.RECTIFICATION): "纳入集中整治前需先受理办理（改为「办理中」）",
+    (_S.ASSIGNED, _S.RESOLVED): "已交办的问题需先由承办单位签收办理（改为「办理中」）",
+    (_S.ASSIGNED, _S.EXPLAINED): "已交办的问题需先由承办单位签收办理（改为「办理中」）",
+    (_S.ASSIGNED, _S.RECTIFICATION): "已交办的问题需先由承办单位签收办理（改为「办理中」）",
+    (_S.RESOLVED, _S.ASSIGNED): "已办结的问题要重新办理，请先改为「办理中」",
+    (_S.EXPLAINED, _S.ASSIGNED): "已办结的问题要重新办理，请先改为「办理中」",
 }
 
 SETTING_KEY = "problems.deadline_rules"
@@ -260,12 +262,12 @@ def create_problem(
     rules = rules or DeadlineRules.load(s)
     p = Problem(
         target_id=target_id, visit_id=visit_id, round_id=round_id, category=category,
-        description=description.strip(), handling="self", level=level, status="open",
+        description=description.strip(), handling="self", level=level, status=_S.OPEN,
         deadline=rules.deadline(category, at.date()), created_at=at,
     )  # fmt: skip
     s.add(p)
     s.flush()
-    _event(s, p, actor, "create", None, "open", p.description, at)
+    _event(s, p, actor, "create", None, _S.OPEN, p.description, at)
     s.flush()
     return p
 
@@ -286,19 +288,19 @@ def hand_down(
     if handling == "self":
         raise ProblemError("本级办理无需交办，请直接改为「办理中」")
     unit = _check_unit(s, handling, unit_id)
-    if p.status not in ("open", "assigned"):
+    if p.status not in (_S.OPEN, _S.ASSIGNED):
         raise ProblemError(f"问题 #{p.id} 当前为「{_zh(p.status)}」，只有待处理或已交办的问题可以交办/委托")
     frm = p.status
-    p.handling, p.unit_id, p.level, p.status = handling, unit.id, unit.level, "assigned"
+    p.handling, p.unit_id, p.level, p.status = handling, unit.id, unit.level, _S.ASSIGNED
     text = f"{HANDLING_ZH[handling]}给 {unit.name}" + (f"：{note}" if note else "")
-    _event(s, p, actor, "assign", frm, "assigned", text, _now(now))
+    _event(s, p, actor, "assign", frm, _S.ASSIGNED, text, _now(now))
     _flush(s, p)
     return p
 
 
 def allowed_next(status: str) -> list[str]:
     """Statuses `change_status` accepts from `status` (hand-down is a separate operation)."""
-    return list(TRANSITIONS.get(status, ()))
+    return [x.value for x in TRANSITIONS.get(status, ())]
 
 
 def change_status(
@@ -316,7 +318,7 @@ def change_status(
     if to not in PROBLEM_STATUS_ZH:
         raise ProblemError(f"未知的状态：{to}")
     frm = p.status
-    if to == "assigned":
+    if to == _S.ASSIGNED:
         raise ProblemError("交办/委托请使用「交办」操作并选择承办单位")
     if to not in TRANSITIONS.get(frm, ()):
         nxt = "、".join(f"「{_zh(x)}」" for x in allowed_next(frm)) or "无"
@@ -328,7 +330,7 @@ def change_status(
     p.status = to
     if to in CLOSED_STATUSES and frm not in CLOSED_STATUSES:
         p.closed_at = at
-        p.solved_on_spot = frm == "open" and to == "resolved"
+        p.solved_on_spot = frm == _S.OPEN and to == _S.RESOLVED
     elif to not in CLOSED_STATUSES and frm in CLOSED_STATUSES:  # reopened: a new answer is owed
         p.closed_at = p.callback_at = p.satisfaction = None
     _event(s, p, actor, "status", frm, to, note, at)

@@ -31,15 +31,17 @@ from gisplanner.model import (
     VisitSession,
 )
 from gisplanner.visit_time import WhenError, parse_when
+from gisplanner.vocab import VISITED_OUTCOMES, Outcome, ProblemStatus
 
 # the keys of the entry screen, in the order of the boxes on the route sheet
-OUTCOME_KEYS = {"1": "met", "2": "not_home", "3": "refused", "4": "moved", "5": "phone"}
+OUTCOME_KEYS = {str(i): o.value for i, o in enumerate(Outcome, start=1)}  # 1 见面 … 5 电话走访
+_O = Outcome
 _OUTCOME_WORDS = {
     **{v: k for k, v in OUTCOME_ZH.items()},
-    "见到": "met", "已见面": "met", "在家": "met", "未见面": "not_home", "不在": "not_home",
-    "拒绝": "refused", "搬离": "moved", "搬走": "moved", "电话": "phone", "电话访": "phone",
+    "见到": _O.MET, "已见面": _O.MET, "在家": _O.MET, "未见面": _O.NOT_HOME, "不在": _O.NOT_HOME,
+    "拒绝": _O.REFUSED, "搬离": _O.MOVED, "搬走": _O.MOVED, "电话": _O.PHONE, "电话访": _O.PHONE,
 }  # fmt: skip
-RAISING_OUTCOMES = ("met", "phone")  # a problem can only be raised by someone reached
+RAISING_OUTCOMES = VISITED_OUTCOMES  # a problem can only be raised by someone reached
 
 
 class ResultsError(ValueError):
@@ -209,7 +211,7 @@ def add_problem(s: Session, visit: Visit, pi: ProblemInput, *, actor: str):
     if pi.solved_on_spot:
         if pi.reply:
             pw.record_reply(s, p.id, pi.reply, actor=actor, now=when)
-        pw.change_status(s, p.id, "resolved", actor=actor, note="当场解决", now=when)
+        pw.change_status(s, p.id, ProblemStatus.RESOLVED, actor=actor, note="当场解决", now=when)
     elif pi.handling != "self":
         pw.hand_down(s, p.id, handling=pi.handling, unit_id=pi.unit_id, actor=actor, now=when)
     return p
@@ -448,7 +450,7 @@ def import_sheet(
                     SheetRowError(
                         n,
                         "走访结果",
-                        f"无法识别“{out_text}”（可填 1–5 或 见面/不在家/拒访/已搬离/电话走访）",
+                        f"无法识别“{out_text}”（可填 1–{len(Outcome)} 或 {'/'.join(OUTCOME_ZH.values())}）",
                         sheet_no,
                     )
                 )

@@ -46,6 +46,7 @@ from gisplanner.schedule import (
     calendar_sessions,
     session_kind,
 )
+from gisplanner.vocab import RoundKind, RoundStatus
 
 TEMPLATES_KEY = "sessions.templates"
 ROUND_STATUSES = tuple(ROUND_STATUS_ZH)
@@ -169,7 +170,7 @@ def create_round(
     kinds = list(template_kinds)
     notes: list[str] = []
     pv = None
-    if kind != "regular":
+    if kind != RoundKind.REGULAR:
         try:
             pv = preview(store, kind, area_code=area_code, today=today)
         except TargetsError as e:
@@ -177,11 +178,11 @@ def create_round(
     with store.session() as s:
         area = _area_by_code(s, area_code)
         parent = s.scalar(
-            select(Round.id).where(Round.status != "planning").order_by(Round.id.desc()).limit(1)
+            select(Round.id).where(Round.status != RoundStatus.PLANNING).order_by(Round.id.desc()).limit(1)
         )
         rnd = Round(
-            name=name.strip(), kind=kind, status="planning", scope_area_id=area.id if area else None,
-            start_date=start, end_date=end, parent_round_id=parent if kind != "regular" else None,
+            name=name.strip(), kind=kind, status=RoundStatus.PLANNING, scope_area_id=area.id if area else None,
+            start_date=start, end_date=end, parent_round_id=parent if kind != RoundKind.REGULAR else None,
         )  # fmt: skip
         s.add(rnd)
         s.flush()

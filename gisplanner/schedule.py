@@ -18,6 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from gisplanner.vocab import Outcome, SessionKind, TargetKind
+
 WEEKDAY_ZH = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 WEEKDAYS = (0, 1, 2, 3, 4)
 WEEKEND = (5, 6)
@@ -69,8 +71,8 @@ def session_kind(start: dt.datetime, holiday: bool = False, workday: bool | None
     if workday is None:
         workday = not holiday and start.weekday() < 5
     if not workday:
-        return "weekend"
-    return "evening" if start.hour >= 17 else "workday"
+        return SessionKind.WEEKEND
+    return SessionKind.EVENING if start.hour >= 17 else SessionKind.WORKDAY
 
 
 def sessions_from_template(
@@ -130,20 +132,24 @@ class SessionTemplate:
 
 
 DEFAULT_TEMPLATES: tuple[SessionTemplate, ...] = (
-    SessionTemplate("evening", dt.time(19, 0), dt.time(21, 0), "工作日晚上"),
-    SessionTemplate("weekend", dt.time(9, 0), dt.time(11, 30), "周末上午"),
-    SessionTemplate("weekend", dt.time(14, 30), dt.time(17, 30), "周末下午"),
-    SessionTemplate("workday", dt.time(9, 0), dt.time(11, 30), "工作日上午"),
-    SessionTemplate("workday", dt.time(14, 0), dt.time(17, 0), "工作日下午"),
+    SessionTemplate(SessionKind.EVENING, dt.time(19, 0), dt.time(21, 0), "工作日晚上"),
+    SessionTemplate(SessionKind.WEEKEND, dt.time(9, 0), dt.time(11, 30), "周末上午"),
+    SessionTemplate(SessionKind.WEEKEND, dt.time(14, 30), dt.time(17, 30), "周末下午"),
+    SessionTemplate(SessionKind.WORKDAY, dt.time(9, 0), dt.time(11, 30), "工作日上午"),
+    SessionTemplate(SessionKind.WORKDAY, dt.time(14, 0), dt.time(17, 0), "工作日下午"),
 )
 #: --template names (CLI) -> session kinds
-TEMPLATE_NAMES = {"evenings": "evening", "weekends": "weekend", "workdays": "workday"}
+TEMPLATE_NAMES = {
+    "evenings": SessionKind.EVENING,
+    "weekends": SessionKind.WEEKEND,
+    "workdays": SessionKind.WORKDAY,
+}
 
 
 def calendar_sessions(
     first: dt.date,
     last: dt.date,
-    kinds: Iterable[str] = ("evening", "weekend", "workday"),
+    kinds: Iterable[str] = tuple(SessionKind),
     templates: Sequence[SessionTemplate] = DEFAULT_TEMPLATES,
     calendar=None,
 ) -> list[SessionSpec]:
@@ -164,7 +170,7 @@ def calendar_sessions(
         what = cal.describe(day)
         holiday = cal.is_holiday(day)
         for t in use:
-            if (t.kind == "weekend") == work:
+            if (t.kind == SessionKind.WEEKEND) == work:
                 continue
             if holiday:
                 label = f"{what}{part_of_day_zh(dt.datetime.combine(day, t.start))}"
@@ -234,7 +240,7 @@ def create_round_sessions(store, round_id: int, template: Sequence[WeeklyWindow]
         if template is None:
             from gisplanner.rounds import template_specs
 
-            specs, _ = template_specs(s, rnd.start_date, rnd.end_date, ("evening", "weekend", "workday"))
+            specs, _ = template_specs(s, rnd.start_date, rnd.end_date, tuple(SessionKind))
         else:
             specs = sessions_from_template(rnd.start_date, rnd.end_date, template)
         rows = create_sessions(s, round_id, specs)
@@ -392,9 +398,9 @@ class TargetInfo:
 
 
 def target_profile(t: TargetInfo) -> str:
-    if t.kind == "enterprise":
+    if t.kind == TargetKind.ENTERPRISE:
         return "enterprise"
-    if t.kind == "notable":
+    if t.kind == TargetKind.NOTABLE:
         return "notable"
     if t.away_business:
         return "away"
@@ -404,9 +410,9 @@ def target_profile(t: TargetInfo) -> str:
 
 
 def service_minutes(t: TargetInfo, cfg: ScheduleConfig) -> int:
-    if t.kind == "enterprise":
+    if t.kind == TargetKind.ENTERPRISE:
         return cfg.service_enterprise
-    if t.kind == "notable":
+    if t.kind == TargetKind.NOTABLE:
         return cfg.service_notable
     return cfg.service_special if t.special else cfg.service_household
 
@@ -455,9 +461,9 @@ class HomeModel:
         self._last_not_home: dict[tuple[int, int, int], dt.datetime] = {}
         met_all = total_all = 0
         for v in visits:
-            if v.outcome not in ("met", "not_home"):
+            if v.outcome not in (Outcome.MET, Outcome.NOT_HOME):
                 continue
-            met = 1 if v.outcome == "met" else 0
+            met = 1 if v.outcome == Outcome.MET else 0
             how = hour_of_week(v.when)
             key_cls = _class_key(v.target_id, v.when)
             for table, key in ((self._pop, how), (self._cls, key_cls), (self._how, (v.target_id, how))):

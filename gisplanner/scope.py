@@ -41,6 +41,7 @@ from gisplanner.model import (
     Visit,
 )
 from gisplanner.store import Store, StoreError
+from gisplanner.vocab import Outcome, TargetKind
 
 SETTING_PREFIX = "scope:"
 CHILD_LEVEL = {"city": "district", "district": "town", "town": "village"}
@@ -307,7 +308,7 @@ def rollup(
         counts = pd.read_sql(
             text(
                 "SELECT t.area_id, COUNT(*) AS targets, "
-                "SUM(CASE WHEN t.kind = 'household' THEN 1 ELSE 0 END) AS households "
+                f"SUM(CASE WHEN t.kind = '{TargetKind.HOUSEHOLD.value}' THEN 1 ELSE 0 END) AS households "
                 f"FROM target t WHERE 1 = 1{area_filter} GROUP BY t.area_id"
             ),
             conn,
@@ -319,7 +320,7 @@ def rollup(
         visits = pd.read_sql(
             text(
                 "SELECT t.area_id, COUNT(*) AS visited, SUM(x.met) AS met FROM ("
-                "  SELECT v.target_id, MAX(CASE WHEN v.outcome = 'met' THEN 1 ELSE 0 END) AS met"
+                f"  SELECT v.target_id, MAX(CASE WHEN v.outcome = '{Outcome.MET.value}' THEN 1 ELSE 0 END) AS met"
                 f"  FROM visit v WHERE 1 = 1{round_filter}{visit_filter} GROUP BY v.target_id"
                 ") x JOIN target t ON t.id = x.target_id GROUP BY t.area_id"
             ),

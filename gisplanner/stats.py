@@ -1,7 +1,11 @@
-"""Progress figures (进度统计) for the dashboard, the supervision table and the summary report.
+"""Progress figures (进度统计) for the supervision table and the summary report, and the pieces
+the dashboard (:mod:`gisplanner.dashboard`) shares: scope, area tree, problem figures.
 
-Every figure is one SQL aggregate over the same tables (portable SQLite / PostgreSQL), so a
-test can recount it with a direct query. What counts (the definitions are the same everywhere):
+Each figure has one implementation: per area, unit and kind an SQL aggregate (portable SQLite /
+PostgreSQL); the problem figures (per category and status, time to resolution, overdue per
+unit, per day) from one read of the scope's problems (:func:`load_problems`,
+:func:`problem_figures_from`). The tests recount every figure with independent SQL
+(``tests/stats_oracle.py``). What counts (the definitions are the same everywhere):
 
 - scope (范围): an area of any level (its villages' targets) or a set of targets (a map
   selection), and a date range ``[date_from, date_to]`` of whole days, both ends inclusive.
@@ -17,20 +21,23 @@ test can recount it with a direct query. What counts (the definitions are the sa
 - time to resolution (办理时长): closed_at − created_at in days, for solved problems.
 - visits per session: a visit belongs to a session of its round when its time falls inside
   the session's start..end; visits outside every session are counted as "其他时段".
+
+Size: about 700 lines, one job (the definitions above, as SQL conditions and the figures built
+on them); the scope conditions are shared by every figure, so a split would export them all.
+``AreaTree`` (80 lines) belongs to the one area-tree module of issue 16 and leaves with it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Column,
+    DateTime,
     Integer,
     MetaData,
     Table,
@@ -46,8 +53,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from gisplanner import vocab
+from gisplanner.area_tree import AreaTree
 from gisplanner.model import (
-    CLOSED_STATUSES,
     PROBLEM_CATEGORIES,
     PROBLEM_STATUS_ZH,
     Area,
@@ -58,11 +66,10 @@ from gisplanner.model import (
     Visit,
     VisitSession,
 )
-from gisplanner.progress import Progress
-from gisplanner.progress import check as _report
 from gisplanner.store import Store
+from gisplanner.vocab import CLOSED_STATUSES, ProblemStatus, TargetKind
 
-VISITED_OUTCOMES = ("met", "phone")
+VISITED_OUTCOMES = tuple(o.value for o in vocab.VISITED_OUTCOMES)
 NO_UNIT = "未指定单位"
 NO_TEAM = "未记录小组"
 OUTSIDE_SESSIONS = "其他时段"
@@ -105,86 +112,6 @@ class Scope:
         return self.as_of or self.date_to or dt.date.today()
 
 
-class AreaTree:
-    """The area table in memory (a few hundred rows even for a city): codes, names, children."""
-
-    def __init__(self, frame: pd.DataFrame):
-        self.frame = frame.set_index("id", drop=False)
-        self.by_code = dict(zip(frame["code"], frame["id"], strict=True))
-        self.children: dict[int | None, list[int]] = {}
-        for aid, parent in zip(frame["id"], frame["parent_id"], strict=True):
-            key = None if pd.isna(parent) else int(parent)
-            self.children.setdefault(key, []).append(int(aid))
-        for kids in self.children.values():
-            kids.sort(key=lambda i: self.frame.at[i, "code"])
-
-    @classmethod
-    def load(cls, conn_or_store) -> AreaTree:
-        q = select(A.c.id, A.c.code, A.c.name, A.c.level, A.c.parent_id).order_by(A.c.code)
-        if isinstance(conn_or_store, Store):
-            scope = conn_or_store.bound_scope
-            if scope is None:
-                return cls(conn_or_store.read_frame(q))
-            # signed in: the user's area is the root of the tree, nothing above or beside it
-            df = conn_or_store.read_frame(q.where(A.c.id.in_(sorted(scope.area_ids))))
-            df.loc[df["id"] == scope.area_id, "parent_id"] = None
-            return cls(df)
-        return cls(pd.read_sql(q, conn_or_store))
-
-    def id_of(self, code: str) -> int:
-        try:
-            return int(self.by_code[code])
-        except KeyError:
-            raise ValueError(f"找不到行政区划代码 {code}") from None
-
-    def name(self, aid: int) -> str:
-        return str(self.frame.at[aid, "name"])
-
-    def code(self, aid: int) -> str:
-        return str(self.frame.at[aid, "code"])
-
-    def level(self, aid: int) -> str:
-        return str(self.frame.at[aid, "level"])
-
-    def roots(self) -> list[int]:
-        return list(self.children.get(None, []))
-
-    def kids(self, aid: int) -> list[int]:
-        return list(self.children.get(aid, []))
-
-    def descendants(self, aid: int) -> list[int]:
-        """The area and every area below it."""
-        out, stack = [], [aid]
-        while stack:
-            a = stack.pop()
-            out.append(a)
-            stack.extend(self.children.get(a, []))
-        return out
-
-    def leaves_under(self, aid: int) -> list[int]:
-        """Ids of the areas targets can belong to (villages) under an area, the area included."""
-        return sorted(self.descendants(aid))
-
-    def compared_areas(self, aid: int | None) -> list[int]:
-        """The areas to show side by side under an area: its children, skipping single-child
-        levels (a database of one town shows its villages); a village shows itself."""
-        ids = self.roots() if aid is None else self.kids(aid)
-        while len(ids) == 1 and self.kids(ids[0]):
-            ids = self.kids(ids[0])
-        if not ids and aid is not None:
-            ids = [aid]
-        return ids
-
-    def ancestor_at(self, aid: int, level: str) -> int | None:
-        a: int | None = aid
-        while a is not None:
-            if self.level(a) == level:
-                return a
-            p = self.frame.at[a, "parent_id"]
-            a = None if pd.isna(p) else int(p)
-        return None
-
-
 def _target_in_scope(scope: Scope, tree: AreaTree):
     """A condition on the target table's columns for the scope (None = no restriction)."""
     if scope.target_ids is not None:
@@ -209,15 +136,6 @@ def _of_targets_in_scope(target_id_col, scope: Scope, tree: AreaTree, use_index:
         areas = tree.leaves_under(tree.id_of(scope.area_code))
         return target_id_col.in_(select(T.c.id).where(T.c.area_id.in_(areas)))
     return None
-
-
-def _small_scope(scope: Scope, tree: AreaTree) -> bool:
-    """Whether the scope holds a small part of the database (a village, a small selection)."""
-    if scope.target_ids is not None:
-        return len(scope.target_ids) < 20_000
-    if scope.area_code:
-        return len(tree.leaves_under(tree.id_of(scope.area_code))) * 10 < len(tree.frame)
-    return False
 
 
 def _between(col, scope: Scope) -> list:
@@ -255,105 +173,11 @@ def _days_between(conn: Connection, a, b):
     return extract("epoch", b - a) / 86400.0
 
 
-def _day(col):
-    """The calendar day of a timestamp (SQLite and PostgreSQL both know date())."""
-    return func.date(col)
-
-
-def _as_date(v) -> dt.date:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v)[:10])
-
-
-# -- the figures ---------------------------------------------------------------------------
-def visited_first_days(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
-    """Households visited in the range, by the day of their first met/phone visit in the range.
-
-    Columns: day (date), special (bool: 特殊群体), households. Summed, it is the number of
-    distinct households visited.
-    """
-    special = or_(T.c.elderly_alone, T.c.disabled, T.c.hardship)
-    first = (
-        select(V.c.target_id, func.min(V.c.visited_at).label("first"))
-        .where(
-            _where(
-                V.c.outcome.in_(VISITED_OUTCOMES),
-                _of_targets_in_scope(V.c.target_id, scope, tree),
-                *_between(V.c.visited_at, scope),
-            )
-        )
-        .group_by(V.c.target_id)
-        .subquery()
-    )
-    sp = case((special, 1), else_=0)
-    rows = conn.execute(
-        select(_day(first.c.first), sp, func.count())
-        .select_from(first.join(T, T.c.id == first.c.target_id))
-        .where(T.c.kind == "household")
-        .group_by(_day(first.c.first), sp)
-    ).all()
-    df = pd.DataFrame(
-        [(_as_date(d), bool(s), int(n)) for d, s, n in rows], columns=["day", "special", "households"]
-    )
-    return df.sort_values(["day", "special"], ignore_index=True)
-
-
-def household_counts(conn: Connection, scope: Scope, tree: AreaTree) -> dict:
-    """Households in scope and how many of them belong to a special group (特殊群体)."""
-    special = or_(T.c.elderly_alone, T.c.disabled, T.c.hardship)
-    n, sp = conn.execute(
-        select(func.count(), func.sum(case((special, 1), else_=0))).where(
-            _where(T.c.kind == "household", _target_in_scope(scope, tree))
-        )
-    ).one()
-    return {"households": int(n or 0), "special_households": int(sp or 0)}
-
-
-def household_totals(conn: Connection, scope: Scope, tree: AreaTree) -> dict:
-    """Households in scope, households visited in the range, and the special-group counts."""
-    return _totals(household_counts(conn, scope, tree), visited_first_days(conn, scope, tree))
-
-
+# -- tables shared by the dashboard and the reports ---------------------------------------------------
 def _totals(counts: dict, first_days: pd.DataFrame) -> dict:
     visited = int(first_days["households"].sum())
     special_visited = int(first_days.loc[first_days["special"], "households"].sum())
     return {**counts, "households_visited": visited, "special_visited": special_visited}
-
-
-def cumulative_progress(
-    conn: Connection, scope: Scope, tree: AreaTree, first_days: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Per day: households newly visited, problems collected, problems solved, and running totals.
-
-    Columns: day, households_visited, problems_collected, problems_solved (daily) and
-    cum_households_visited, cum_problems_collected, cum_problems_solved. Problems of every
-    target kind count; visits count households only.
-    """
-    if first_days is None:
-        first_days = visited_first_days(conn, scope, tree)
-    return cumulative_table(first_days, problem_days(conn, scope, tree))
-
-
-def problem_days(conn: Connection, scope: Scope, tree: AreaTree) -> dict[str, pd.Series]:
-    """Problems collected per day of creation and solved per day of closing (collected in the range)."""
-    collected_where = _where(
-        _of_targets_in_scope(P.c.target_id, scope, tree), *_between(P.c.created_at, scope)
-    )
-    collected = conn.execute(
-        select(_day(P.c.created_at), func.count()).where(collected_where).group_by(_day(P.c.created_at))
-    ).all()
-    solved = conn.execute(
-        select(_day(P.c.closed_at), func.count())
-        .where(_solved_condition(scope), collected_where)
-        .group_by(_day(P.c.closed_at))
-    ).all()
-    return {
-        name: pd.Series({_as_date(d): int(n) for d, n in rows if d is not None}, dtype="int64")
-        for name, rows in (("problems_collected", collected), ("problems_solved", solved))
-    }
 
 
 def cumulative_table(first_days: pd.DataFrame, problems: dict[str, pd.Series]) -> pd.DataFrame:
@@ -368,23 +192,10 @@ def cumulative_table(first_days: pd.DataFrame, problems: dict[str, pd.Series]) -
 
 
 def _solved_condition(scope: Scope):
-    conds = [P.c.status == "resolved"]
+    conds = [P.c.status == ProblemStatus.RESOLVED]
     if scope.end is not None:
         conds.append(or_(P.c.closed_at.is_(None), P.c.closed_at < scope.end))
     return and_(*conds)
-
-
-def problems_by_category_status(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
-    """Problems collected in the range: a category × status table of counts (Chinese labels).
-
-    Rows: categories (问题类别) in PROBLEM_CATEGORIES order, columns: statuses (办理状态).
-    """
-    rows = conn.execute(
-        select(P.c.category, P.c.status, func.count())
-        .where(_where(_of_targets_in_scope(P.c.target_id, scope, tree), *_between(P.c.created_at, scope)))
-        .group_by(P.c.category, P.c.status)
-    ).all()
-    return _category_status_table(rows)
 
 
 def _category_status_table(rows) -> pd.DataFrame:
@@ -398,38 +209,6 @@ def _category_status_table(rows) -> pd.DataFrame:
     df.columns = [PROBLEM_STATUS_ZH.get(s, s) for s in df.columns]
     df.index.name = "问题类别"
     return df
-
-
-def solved_by_category(conn: Connection, scope: Scope, tree: AreaTree) -> dict[str, int]:
-    """Problems collected in the range and solved by its end, per category (Chinese label)."""
-    rows = conn.execute(
-        select(P.c.category, func.count())
-        .where(
-            _solved_condition(scope),
-            _where(_of_targets_in_scope(P.c.target_id, scope, tree), *_between(P.c.created_at, scope)),
-        )
-        .group_by(P.c.category)
-    ).all()
-    return {PROBLEM_CATEGORIES.get(c, c): int(n) for c, n in rows}
-
-
-def resolution_times(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
-    """Solved problems' time to resolution (办理时长), counted per category and whole hour.
-
-    Columns: category (Chinese), hours (int, rounded), count. Grouped in SQL so that 40k
-    problems come back as a few thousand rows.
-    """
-    hours = func.round(_days_between(conn, P.c.created_at, P.c.closed_at) * 24)
-    rows = conn.execute(
-        select(P.c.category, hours, func.count())
-        .where(
-            _solved_condition(scope),
-            P.c.closed_at.is_not(None),
-            _where(_of_targets_in_scope(P.c.target_id, scope, tree), *_between(P.c.created_at, scope)),
-        )
-        .group_by(P.c.category, hours)
-    ).all()
-    return _resolution_table(rows)
 
 
 def _resolution_table(rows) -> pd.DataFrame:
@@ -483,22 +262,6 @@ def _overdue_condition(day: dt.date):
     return and_(P.c.deadline.is_not(None), P.c.deadline < day, P.c.created_at < end, not_(closed_by_then))
 
 
-def overdue_by_unit(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
-    """Overdue problems (逾期问题) per handling unit as of scope.overdue_day, most first.
-
-    Columns: unit, level, overdue.
-    """
-    rows = conn.execute(
-        select(U.c.name, U.c.level, func.count())
-        .select_from(P.outerjoin(U, U.c.id == P.c.unit_id))
-        .where(
-            _where(_overdue_condition(scope.overdue_day), _of_targets_in_scope(P.c.target_id, scope, tree))
-        )
-        .group_by(U.c.id, U.c.name, U.c.level)
-    ).all()
-    return _overdue_table(rows)
-
-
 def _overdue_table(rows) -> pd.DataFrame:
     df = pd.DataFrame(
         [(n or NO_UNIT, lvl or "", int(c)) for n, lvl, c in rows], columns=["unit", "level", "overdue"]
@@ -506,55 +269,7 @@ def _overdue_table(rows) -> pd.DataFrame:
     return df.sort_values(["overdue", "unit"], ascending=[False, True], ignore_index=True)
 
 
-def visits_by_team(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
-    """Visits per team (走访小组) in the range: columns team, visits, visited (met or phone)."""
-    ok = func.sum(case((V.c.outcome.in_(VISITED_OUTCOMES), 1), else_=0))
-    rows = conn.execute(
-        select(TM.c.id, TM.c.name, func.count(), ok)
-        .select_from(V.outerjoin(TM, TM.c.id == V.c.team_id))
-        .where(_where(_of_targets_in_scope(V.c.target_id, scope, tree), *_between(V.c.visited_at, scope)))
-        .group_by(TM.c.id, TM.c.name)
-    ).all()
-    df = pd.DataFrame(
-        {
-            "team_id": pd.Series([None if tid is None else int(tid) for tid, *_ in rows], dtype=object),
-            "team": [name or NO_TEAM for _, name, _, _ in rows],
-            "visits": np.array([int(n) for *_, n, _ in rows], np.int64),
-            "visited": np.array([int(k or 0) for *_, k in rows], np.int64),
-        }
-    )
-    return df.sort_values(["visits", "team"], ascending=[False, True], ignore_index=True)
-
-
-def visits_by_session(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
-    """Visits per session (走访时段) of their round, plus one row for visits outside every session.
-
-    Columns: session_id (None for the outside row), label, start, visits. In time order.
-    """
-    # a small scope is fastest driven by its targets' visits, a large one by each session's time range
-    by_target = _small_scope(scope, tree)
-    base = _where(
-        _of_targets_in_scope(V.c.target_id, scope, tree, use_index=by_target),
-        *_between(V.c.visited_at, scope),
-    )
-    # one count per session through the visited_at index; `round_id + 0` keeps SQLite from
-    # walking the whole round through the round_id index instead
-    inside = and_(V.c.visited_at >= S.c.start, V.c.visited_at <= S.c.end, (V.c.round_id + 0) == S.c.round_id)
-    per_session = select(func.count()).where(inside, base).correlate(S).scalar_subquery()
-    rows = conn.execute(select(S.c.id, S.c.label, S.c.start, per_session).order_by(S.c.start, S.c.id)).all()
-    total = conn.execute(select(func.count()).select_from(V).where(base)).scalar()
-    # a round's sessions do not overlap (schedule.py makes them so): the rest is outside them
-    in_sessions = sum(int(r[3]) for r in rows)
-    data = [(int(sid), label or "", start, int(n)) for sid, label, start, n in rows if n]
-    df = pd.DataFrame(data, columns=["session_id", "label", "start", "visits"]).astype(
-        {"session_id": "object"}
-    )
-    outside = int(total or 0) - int(in_sessions or 0)
-    if outside:
-        df.loc[len(df)] = [None, OUTSIDE_SESSIONS, None, outside]
-    return df
-
-
+# -- figures per kind, area and unit (SQL aggregates) -------------------------------------------
 def kind_totals(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
     """Per target kind (群众家庭 / 企业 / 名士): targets, visited, problems and how they ended.
 
@@ -589,8 +304,8 @@ def kind_totals(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
                 func.count(),
                 n(solved),
                 n(and_(solved, P.c.solved_on_spot)),
-                n(and_(P.c.status == "explained", closed_by_end)),
-                n(and_(P.c.status == "rectification", closed_by_end)),
+                n(and_(P.c.status == ProblemStatus.EXPLAINED, closed_by_end)),
+                n(and_(P.c.status == ProblemStatus.RECTIFICATION, closed_by_end)),
                 n(not_(closed_by_end)),
             )
             .select_from(P.join(T, T.c.id == P.c.target_id))
@@ -598,7 +313,7 @@ def kind_totals(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
             .group_by(T.c.kind)
         ).all()
     }
-    kinds = ("household", "enterprise", "notable")
+    kinds = TargetKind.values()
     cols = ["problems", "solved", "solved_on_spot", "explained", "rectification", "open"]
     rows = []
     for k in kinds:
@@ -656,7 +371,7 @@ def households_by_area(conn: Connection, scope: Scope, tree: AreaTree) -> pd.Dat
     were visited (met or phone) in the range. Index: area id."""
     in_scope = _target_in_scope(scope, tree)
     special = or_(T.c.elderly_alone, T.c.disabled, T.c.hardship)
-    hh = _where(T.c.kind == "household", in_scope)
+    hh = _where(T.c.kind == TargetKind.HOUSEHOLD, in_scope)
     counts = conn.execute(
         select(T.c.area_id, func.count(), func.sum(case((special, 1), else_=0)))
         .where(hh)
@@ -764,29 +479,7 @@ def roll_up(tree: AreaTree, per_leaf: pd.DataFrame | pd.Series, area_ids: Iterab
     )
 
 
-# -- the dashboard's fast path: one read of the visits serves several figures ------------------
-# At 250k households SQLite needs ~0.15 s per scan of the visit table; the dashboard would scan
-# it four times (first visits, teams, sessions, coverage). Instead the visits of the scope are
-# read once as numpy arrays, and those figures are computed from them — with the same
-# definitions as the SQL functions above (the tests check both against direct SQL).
-OUTCOME_CODES = ("met", "not_home", "refused", "moved", "phone")  # coverage.OUTCOMES order
-
-
-@dataclass
-class VisitArrays:
-    """The scope's visits as columns: target_id, team_id (0: none), round_id (0: none), jd
-    (julian day of visited_at, computed by the database), outcome (index into OUTCOME_CODES)."""
-
-    target_id: np.ndarray
-    team_id: np.ndarray
-    round_id: np.ndarray
-    jd: np.ndarray
-    outcome: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.target_id)
-
-
+# -- problem figures from one read of the problems ---------------------------------------------------
 def _julian(conn: Connection, col):
     if conn.dialect.name == "sqlite":
         return func.julianday(col)
@@ -797,27 +490,7 @@ def _jd_of(conn: Connection, when: dt.datetime | None) -> float | None:
     """A time as the database's own julian day (so comparisons match the stored values exactly)."""
     if when is None:
         return None
-    from sqlalchemy import DateTime
-    from sqlalchemy import literal as lit
-
-    return float(conn.execute(select(_julian(conn, lit(when, DateTime)))).scalar())
-
-
-def _jd_date(jd: np.ndarray) -> list[dt.date]:
-    ordinals = np.floor(np.asarray(jd) - 1721424.5).astype(np.int64)
-    return [dt.date.fromordinal(int(o)) for o in ordinals]
-
-
-def _raw_rows(conn: Connection, query) -> np.ndarray:
-    """All rows of a numeric query as one float64 array, straight from the DBAPI cursor
-    (SQLAlchemy's Row objects cost ~10× more at 200k rows)."""
-    res = conn.execute(query)
-    rows = res.cursor.fetchall()
-    res.close()
-    if not rows:
-        return np.zeros((0, 0))
-    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64, count=len(rows) * len(rows[0]))
-    return flat.reshape(len(rows), -1)
+    return float(conn.execute(select(_julian(conn, literal(when, DateTime)))).scalar())
 
 
 def _raw_tuples(conn: Connection, query) -> list[tuple]:
@@ -826,124 +499,6 @@ def _raw_tuples(conn: Connection, query) -> list[tuple]:
     rows = res.cursor.fetchall()
     res.close()
     return rows
-
-
-def counts_from(targets: pd.DataFrame, scope: Scope, tree: AreaTree) -> dict:
-    """:func:`household_counts` from the target list (id, area_id, kind, special)."""
-    from gisplanner.supervision import household_targets
-
-    hh = household_targets(targets, scope, tree)
-    return {"households": int(len(hh)), "special_households": int(hh["special"].sum())}
-
-
-def load_visits(conn: Connection, scope: Scope, tree: AreaTree) -> VisitArrays:
-    """Every visit of the scope's targets (all dates: coverage counts whole rounds).
-
-    Read as three numbers a row (target·8 + outcome, team·2^20 + round, julian day): fewer
-    Python objects per row, exact in float64 for ids below 2^30.
-    """
-    code = case(
-        *[(V.c.outcome == o, i) for i, o in enumerate(OUTCOME_CODES[:-1])], else_=len(OUTCOME_CODES) - 1
-    )
-    q = select(
-        V.c.target_id * 8 + code,
-        func.coalesce(V.c.team_id, 0) * 1_048_576 + func.coalesce(V.c.round_id, 0),
-        _julian(conn, V.c.visited_at),
-    ).where(_where(_of_targets_in_scope(V.c.target_id, scope, tree)))
-    a = _raw_rows(conn, q)
-    if a.size == 0:
-        a = np.zeros((0, 3))
-    tc = a[:, 0].astype(np.int64)
-    tr = a[:, 1].astype(np.int64)
-    return VisitArrays(
-        target_id=tc >> 3,
-        team_id=tr >> 20,
-        round_id=tr & 1_048_575,
-        jd=a[:, 2],
-        outcome=(tc & 7).astype(np.int8),
-    )
-
-
-def _in_range(conn: Connection, v: VisitArrays, scope: Scope) -> np.ndarray:
-    keep = np.ones(len(v), bool)
-    start, end = _jd_of(conn, scope.start), _jd_of(conn, scope.end)
-    if start is not None:
-        keep &= v.jd >= start
-    if end is not None:
-        keep &= v.jd < end
-    return keep
-
-
-def first_days_from(conn: Connection, v: VisitArrays, scope: Scope, targets: pd.DataFrame) -> pd.DataFrame:
-    """:func:`visited_first_days` from the visit arrays and the target list (id, kind, special)."""
-    ok = _in_range(conn, v, scope) & np.isin(v.outcome, (0, 4))  # met, phone
-    ids = targets["id"].to_numpy(np.int64)
-    pos = np.searchsorted(ids, v.target_id[ok])
-    pos = np.clip(pos, 0, max(len(ids) - 1, 0))
-    known = (ids[pos] == v.target_id[ok]) if len(ids) else np.zeros(0, bool)
-    hh = known & (targets["kind"] == "household").to_numpy()[pos] if len(ids) else known
-    tid, jd = v.target_id[ok][hh], v.jd[ok][hh]
-    special = targets["special"].to_numpy(bool)[pos[hh]] if len(ids) else np.zeros(0, bool)
-    if len(tid) == 0:
-        return pd.DataFrame({"day": [], "special": [], "households": []})
-    order = np.lexsort((jd, tid))
-    tid, jd, special = tid[order], jd[order], special[order]
-    first = np.r_[True, tid[1:] != tid[:-1]]
-    day_ord = np.floor(jd[first] - 1721424.5).astype(np.int64)
-    frame = pd.DataFrame({"ord": day_ord, "special": special[first]})
-    g = frame.groupby(["ord", "special"]).size().reset_index(name="households")
-    g["day"] = [dt.date.fromordinal(int(o)) for o in g["ord"]]
-    return g[["day", "special", "households"]].sort_values(["day", "special"], ignore_index=True)
-
-
-def teams_from(conn: Connection, v: VisitArrays, scope: Scope) -> pd.DataFrame:
-    """:func:`visits_by_team` from the visit arrays."""
-    keep = _in_range(conn, v, scope)
-    team = v.team_id[keep]
-    ok = np.isin(v.outcome[keep], (0, 4))
-    uniq, inv = np.unique(team, return_inverse=True)
-    visits = np.bincount(inv, minlength=len(uniq))
-    visited = np.bincount(inv, weights=ok, minlength=len(uniq)).astype(np.int64)
-    names = dict(
-        conn.execute(select(TM.c.id, TM.c.name).where(TM.c.id.in_([int(t) for t in uniq if t]))).all()
-    )
-    df = pd.DataFrame(
-        {
-            "team_id": pd.Series([int(t) if t else None for t in uniq], dtype=object),
-            "team": [names.get(int(t), NO_TEAM) if t else NO_TEAM for t in uniq],
-            "visits": visits.astype(np.int64),
-            "visited": visited,
-        }
-    )
-    return df.sort_values(["visits", "team"], ascending=[False, True], ignore_index=True)
-
-
-def sessions_from(conn: Connection, v: VisitArrays, scope: Scope) -> pd.DataFrame:
-    """:func:`visits_by_session` from the visit arrays (sessions compared in julian days)."""
-    keep = _in_range(conn, v, scope)
-    rnd, jd = v.round_id[keep], v.jd[keep]
-    rows = conn.execute(
-        select(
-            S.c.id, S.c.round_id, S.c.label, S.c.start, _julian(conn, S.c.start), _julian(conn, S.c.end)
-        ).order_by(S.c.start, S.c.id)
-    ).all()
-    by_round: dict[int, np.ndarray] = {}
-    data, inside = [], 0
-    for sid, rid, label, start, a, b in rows:
-        if rid not in by_round:
-            by_round[rid] = np.sort(jd[rnd == rid])
-        t = by_round[rid]
-        n = int(np.searchsorted(t, b, side="right") - np.searchsorted(t, a, side="left"))
-        if n:
-            data.append((int(sid), label or "", start, n))
-            inside += n
-    df = pd.DataFrame(data, columns=["session_id", "label", "start", "visits"]).astype(
-        {"session_id": "object"}
-    )
-    outside = int(keep.sum()) - inside
-    if outside:
-        df.loc[len(df)] = [None, OUTSIDE_SESSIONS, None, outside]
-    return df
 
 
 def load_problems(conn: Connection, scope: Scope, tree: AreaTree) -> pd.DataFrame:
@@ -981,7 +536,7 @@ def _collected_mask(conn: Connection, p: pd.DataFrame, scope: Scope) -> tuple[np
         keep &= created >= start
     if end is not None:
         keep &= created < end
-    solved = keep & (p["status"].to_numpy() == "resolved")
+    solved = keep & (p["status"].to_numpy() == ProblemStatus.RESOLVED.value)
     if end is not None:
         closed = p["closed"].to_numpy()
         solved &= np.isnan(closed) | (closed < end)
@@ -997,8 +552,18 @@ def _per_day(jd: np.ndarray) -> pd.Series:
 
 
 def problem_figures_from(conn: Connection, p: pd.DataFrame, scope: Scope) -> dict:
-    """:func:`problem_days`, :func:`problems_by_category_status`, :func:`resolution_times` and
-    :func:`overdue_by_unit` from one read of the problems."""
+    """The problem figures from one read of the problems (:func:`load_problems`):
+
+    - ``problem_days``: problems collected per day of creation and solved per day of closing
+      (of those collected in the range);
+    - ``by_category_status``: problems collected in the range, a category × status table of
+      counts (Chinese labels; rows in PROBLEM_CATEGORIES order, columns in ProblemStatus order);
+    - ``solved_by_category``: of those, solved by the end of the range, per category (Chinese);
+    - ``resolution``: solved problems' time to resolution (办理时长) per category and whole
+      hour (columns category, hours, count);
+    - ``overdue``: overdue problems (逾期) per handling unit as of scope.overdue_day, most
+      first (columns unit, level, overdue).
+    """
     collected, solved = _collected_mask(conn, p, scope)
     out = {
         "problem_days": {
@@ -1008,6 +573,8 @@ def problem_figures_from(conn: Connection, p: pd.DataFrame, scope: Scope) -> dic
     }
     cs = p[collected].groupby(["category", "status"]).size()
     out["by_category_status"] = _category_status_table([(c, st_, n) for (c, st_), n in cs.items()])
+    per_cat = p[solved].groupby("category").size()
+    out["solved_by_category"] = {PROBLEM_CATEGORIES.get(c, c): int(n) for c, n in per_cat.items()}
     done = p[solved & p["closed"].notna().to_numpy()]
     # SQL round(): half away from zero (durations are never negative)
     hours = np.floor((done["closed"].to_numpy() - done["created"].to_numpy()) * 24 + 0.5).astype(np.int64)
@@ -1035,160 +602,9 @@ def problem_figures_from(conn: Connection, p: pd.DataFrame, scope: Scope) -> dic
     return out
 
 
-def coverage_from(
-    store: Store,
-    conn: Connection,
-    v: VisitArrays,
-    problems: pd.DataFrame,
-    scope: Scope,
-    tree: AreaTree,
-    targets: pd.DataFrame,
-) -> pd.DataFrame:
-    """The dashboard's coverage bars: coverage.py's arithmetic (``coverage.compute``) on inputs
-    gathered here from the visit arrays already read (see supervision.coverage_rows for the columns)."""
-    from gisplanner import coverage as cov
-    from gisplanner.supervision import coverage_table, household_targets, scope_rounds
-
-    rounds = scope_rounds(store, scope)
-    areas = cov.load_areas(store)
-    hh = household_targets(targets, scope, tree)
-    in_round = np.isin(v.round_id, rounds)
-    keep = cov.round_target_mask(store, rounds, areas, hh)
-    keep |= np.isin(hh["id"].to_numpy(), v.target_id[in_round])  # visited in the rounds: always counted
-    visits = pd.DataFrame({"target_id": v.target_id[in_round], "outcome_code": v.outcome[in_round]})
-    in_rounds = problems[problems["round_id"].isin(rounds)]
-    probs = pd.DataFrame(
-        {
-            "target_id": in_rounds["target_id"].to_numpy(np.int64),
-            "status": in_rounds["status"].to_numpy(),
-            "deadline": pd.to_datetime(in_rounds["deadline_date"]),
-        }
-    )
-    inp = cov.CoverageInputs(
-        areas=areas,
-        targets=hh[keep].reset_index(drop=True),
-        visits=visits,
-        problems=probs,
-        round_ids=tuple(rounds),
-    )
-    return coverage_table(cov.compute(inp, today=scope.overdue_day), scope, tree)
-
-
-# -- everything the dashboard shows, in one pass ------------------------------------------------
-@dataclass
-class DashboardFigures:
-    """All dashboard figures for one scope (plain data: DataFrames and dicts)."""
-
-    scope: Scope
-    totals: dict
-    cumulative: pd.DataFrame
-    coverage: pd.DataFrame  # per area: area, code, households, visited, coverage, special …
-    by_category_status: pd.DataFrame
-    resolution: pd.DataFrame
-    resolution_median: pd.DataFrame
-    overdue: pd.DataFrame
-    teams: pd.DataFrame
-    sessions: pd.DataFrame
-    seconds: float = 0.0
-    timings: dict = field(default_factory=dict)
-
-
-# lanes of work that can run side by side on their own connections: (key, message) steps
-_LANES: tuple[tuple[tuple[str, str], ...], ...] = (
-    (
-        ("visits", "读取走访记录"),
-        ("first_days", "首次走访"),
-        ("teams", "小组走访量"),
-        ("sessions", "时段走访量"),
-    ),
-    (("counts", "统计户数"), ("problems", "读取问题"), ("problem_figures", "问题类别、时长与逾期")),
-)
-_LAST = (("coverage", "覆盖率"),)  # needs the visits and the problems that the two lanes read
-
-
-def dashboard_figures(
-    store: Store,
-    scope: Scope,
-    progress: Progress | None = None,
-    *,
-    targets: pd.DataFrame | None = None,
-    workers: int = 1,
-) -> DashboardFigures:
-    """Compute every dashboard figure for a scope (safe in a worker thread).
-
-    ``targets``: ``coverage.load_targets(store)`` kept between refreshes (the target list changes
-    far less often than visits; read here when not given). ``workers`` > 1 runs the two lanes
-    on separate connections at once (SQLite readers do not block each other in WAL mode).
-    """
-    from gisplanner import coverage as cov
-
-    t0 = time.perf_counter()
-    timings: dict[str, float] = {}
-    out: dict = {}
-    tree = AreaTree.load(store)
-    if targets is None:
-        t = time.perf_counter()
-        targets = cov.load_targets(store)
-        timings["targets"] = time.perf_counter() - t
-    total_steps = sum(len(lane) for lane in _LANES) + len(_LAST)
-    done = [0]
-
-    def step(conn, key: str):
-        t = time.perf_counter()
-        if key == "visits":
-            out[key] = load_visits(conn, scope, tree)
-        elif key == "first_days":
-            out[key] = first_days_from(conn, out["visits"], scope, targets)
-        elif key == "teams":
-            out[key] = teams_from(conn, out["visits"], scope)
-        elif key == "sessions":
-            out[key] = sessions_from(conn, out["visits"], scope)
-        elif key == "coverage":
-            out[key] = coverage_from(store, conn, out["visits"], out["problems"], scope, tree, targets)
-        elif key == "counts":
-            out[key] = counts_from(targets, scope, tree)
-        elif key == "problems":
-            out[key] = load_problems(conn, scope, tree)
-        elif key == "problem_figures":
-            out.update(problem_figures_from(conn, out["problems"], scope))
-        else:
-            raise KeyError(key)
-        timings[key] = time.perf_counter() - t
-
-    def run_lane(lane, check: bool) -> None:
-        with store.engine.connect() as conn:
-            prepare_scope(conn, scope)
-            for key, msg in lane:
-                if check:
-                    _report(progress, done[0] / total_steps, msg)
-                step(conn, key)
-                done[0] += 1
-            conn.rollback()
-
-    if workers > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _report(progress, 0.0, "统计中")
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for f in [pool.submit(run_lane, lane, False) for lane in _LANES]:
-                f.result()
-    else:
-        for lane in _LANES:
-            run_lane(lane, True)
-    run_lane(_LAST, True)
-    _report(progress, 1.0, "完成")
-    out.pop("visits")
-    out.pop("problems")
-    first = out.pop("first_days")
-    return DashboardFigures(
-        scope=scope,
-        totals=_totals(out.pop("counts"), first),
-        cumulative=cumulative_table(first, out.pop("problem_days")),
-        resolution_median=resolution_medians(out["resolution"]),
-        seconds=time.perf_counter() - t0,
-        timings=timings,
-        **out,
-    )
+def problem_figures(conn: Connection, scope: Scope, tree: AreaTree) -> dict:
+    """:func:`problem_figures_from` after reading the scope's problems (a figure for :func:`run_figures`)."""
+    return problem_figures_from(conn, load_problems(conn, scope, tree), scope)
 
 
 def run_figures(store: Store, scope: Scope, fns: Iterable[Callable]) -> list:

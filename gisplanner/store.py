@@ -28,6 +28,7 @@ from gisplanner.area_tree import install_orm_guard
 from gisplanner.bulk import sqlite_insert
 from gisplanner.errors import StoreError  # re-exported: callers catch it as gisplanner.store.StoreError
 from gisplanner.model import Area, Base, Cadre, Problem, Round, Target, Visit
+from gisplanner.vocab import CLOSED_STATUSES
 
 if TYPE_CHECKING:  # geopandas is imported where a GeoDataFrame is built (keeps start-up fast)
     import geopandas as gpd
@@ -248,16 +249,34 @@ class Store:
 
     def _migrate(self, head: str) -> None:
         cfg = _alembic_config()
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # one client migrates, the others wait here and then find the schema at head
-                conn.execute(text("SELECT pg_advisory_xact_lock(4711006001)"))
-                if _revision_of(conn) == head:
-                    return
-            from alembic import command
+        with self.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                # a migration that rebuilds a table (batch mode) drops the old one: with foreign
+                # keys on, that would cascade into the rows referring to it. Off (only possible
+                # outside a transaction) and checked before the commit instead, as SQLite advises.
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            try:
+                with conn.begin():
+                    if not sqlite:
+                        # one client migrates, the others wait here and then find the schema at head
+                        conn.execute(text("SELECT pg_advisory_xact_lock(4711006001)"))
+                        if _revision_of(conn) == head:
+                            return
+                    from alembic import command
 
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise StoreError(f"升级数据库结构后外键不一致（{broken[:5]}），未做任何改动")
+            finally:
+                if sqlite:
+                    conn.rollback()
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
 
     def _wait_for_revision(self, head: str, timeout: float = 60.0) -> bool:
         """Poll until another client's migration reaches `head` (SQLite has no advisory lock)."""
@@ -410,7 +429,7 @@ class Store:
         df = df.merge(latest, how="left", left_on="id", right_index=True)
         open_q = (
             select(Problem.target_id, func.count().label("open_problems"))
-            .where(Problem.status.not_in(("resolved", "explained", "rectification")))
+            .where(Problem.status.not_in(CLOSED_STATUSES))
             .group_by(Problem.target_id)
         )
         if area_ids is not None:

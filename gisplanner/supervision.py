@@ -33,8 +33,9 @@ from sqlalchemy import select
 from gisplanner import coverage as cov
 from gisplanner import stats as st
 from gisplanner.model import AREA_LEVEL_ZH, Round, Setting
-from gisplanner.progress import Progress
+from gisplanner.progress import Progress, check
 from gisplanner.store import Store
+from gisplanner.vocab import TargetKind
 
 SETTING_KEY = "supervision.thresholds"
 
@@ -105,7 +106,7 @@ def scope_rounds(store: Store, scope: st.Scope) -> list[int]:
 
 def household_targets(targets: pd.DataFrame, scope: st.Scope, tree: st.AreaTree) -> pd.DataFrame:
     """The households of the scope from ``coverage.load_targets``' frame (id, area_id, kind, special)."""
-    keep = (targets["kind"] == "household").to_numpy()
+    keep = (targets["kind"] == TargetKind.HOUSEHOLD).to_numpy()
     if scope.target_ids is not None:
         keep = keep & np.isin(targets["id"].to_numpy(), np.fromiter(scope.target_ids, np.int64))
     elif scope.area_code:
@@ -226,12 +227,12 @@ def compare_areas(
     """
     scope = scope or st.Scope()
     th = thresholds or Thresholds.load(store)
-    st._report(progress, 0.0, "读取区划")
+    check(progress, 0.0, "读取区划")
     tree = st.AreaTree.load(store)
     ids = compared_ids(scope, tree, level)
-    st._report(progress, 0.1, "统计覆盖率")
+    check(progress, 0.1, "统计覆盖率")
     df = coverage_rows(store, scope, tree, area_ids=ids, targets=targets)
-    st._report(progress, 0.6, "统计问题与走访")
+    check(progress, 0.6, "统计问题与走访")
     probs, last = st.run_figures(store, scope, [st.problems_by_area, st.last_visit_by_area])
     pr = st.roll_up(tree, probs, ids)
     lv = st.roll_up(tree, last, ids, how="max")
@@ -248,7 +249,7 @@ def compare_areas(
     )
     df["level"] = df["level"].map(lambda v: AREA_LEVEL_ZH.get(v, v))
     _flag(df, th)
-    st._report(progress, 1.0, "完成")
+    check(progress, 1.0, "完成")
     return _sorted(df, sort_by, ascending)
 
 

@@ -31,14 +31,16 @@ from gisplanner.area_tree import AreaTree, subtree_ids
 from gisplanner.model import (
     AREA_LEVEL_ZH,
     ROUND_KIND_ZH,
+    SESSION_KINDS,
     SPECIAL_GROUP_TAGS,
     Area,
     Round,
 )
 from gisplanner.progress import Progress, check
 from gisplanner.store import Store, bulk_insert
+from gisplanner.vocab import Outcome, ProblemStatus, RoundKind, RoundStatus
 
-KINDS = ("makeup", "priority", "return")
+KINDS = (RoundKind.MAKEUP, RoundKind.PRIORITY, RoundKind.RETURN)  # the rounds these rules fill
 
 
 class TargetsError(ValueError):
@@ -103,12 +105,13 @@ def load_frames(
         t[col] = t[col].fillna(False).astype(bool)
     since = dt.datetime.combine(today - dt.timedelta(days=rules.days), dt.time())
     recent = store.read_frame(
-        "SELECT DISTINCT target_id FROM visit WHERE outcome = 'met' AND visited_at >= :since",
-        {"since": since},
+        "SELECT DISTINCT target_id FROM visit WHERE outcome = :met AND visited_at >= :since",
+        {"since": since, "met": Outcome.MET.value},
     )
     uncalled = store.read_frame(
-        "SELECT target_id, COUNT(*) AS n FROM problem WHERE status = 'resolved' AND callback_at IS NULL "
-        "GROUP BY target_id"
+        "SELECT target_id, COUNT(*) AS n FROM problem WHERE status = :resolved AND callback_at IS NULL "
+        "GROUP BY target_id",
+        {"resolved": ProblemStatus.RESOLVED.value},
     ).set_index("target_id")["n"]
     return Frames(t, set(recent["target_id"].astype(int)), uncalled)
 
@@ -133,7 +136,7 @@ def _special_tags(store: Store) -> pd.DataFrame:
 
 
 def _not_moved(t: pd.DataFrame) -> pd.Series:
-    return t["result"].astype(object) != "moved"
+    return t["result"].astype(object) != Outcome.MOVED
 
 
 def _result(ids, priority, reason) -> pd.DataFrame:
@@ -147,7 +150,11 @@ def _result(ids, priority, reason) -> pd.DataFrame:
 
 
 # -- the three rules -----------------------------------------------------------------------------
-_MAKEUP = {"not_home": (2, "未见面：不在家"), "refused": (1, "未见面：拒访"), "phone": (1, "仅电话走访")}
+_MAKEUP = {
+    Outcome.NOT_HOME: (2, "未见面：不在家"),
+    Outcome.REFUSED: (1, "未见面：拒访"),
+    Outcome.PHONE: (1, "仅电话走访"),
+}
 
 
 def makeup_targets(f: Frames) -> pd.DataFrame:
@@ -200,11 +207,11 @@ def return_targets(f: Frames) -> pd.DataFrame:
 
 
 def select_targets(f: Frames, kind: str, rules: TargetRules = TargetRules()) -> pd.DataFrame:
-    if kind == "makeup":
+    if kind == RoundKind.MAKEUP:
         return makeup_targets(f)
-    if kind == "priority":
+    if kind == RoundKind.PRIORITY:
         return priority_targets(f, rules.days)
-    if kind == "return":
+    if kind == RoundKind.RETURN:
         return return_targets(f)
     raise TargetsError(f"未知的走访类型：{kind}（可选：makeup 补课访 / priority 重点访 / return 回头访）")
 
@@ -307,10 +314,10 @@ def create_round(
     name = name or f"{start:%Y年%m月}{ROUND_KIND_ZH[kind]}（{pv.scope_name}）"
     with store.session() as s:
         parent = s.scalar(
-            select(Round.id).where(Round.status != "planning").order_by(Round.id.desc()).limit(1)
+            select(Round.id).where(Round.status != RoundStatus.PLANNING).order_by(Round.id.desc()).limit(1)
         )
         rnd = Round(
-            name=name, kind=kind, status="planning", scope_area_id=pv.scope_area_id,
+            name=name, kind=kind, status=RoundStatus.PLANNING, scope_area_id=pv.scope_area_id,
             start_date=start, end_date=end, parent_round_id=parent,
         )  # fmt: skip
         s.add(rnd)
@@ -320,7 +327,7 @@ def create_round(
              "priority": pv.targets["priority"].astype(int), "reason": pv.targets["reason"].str.slice(0, 100)}
         )  # fmt: skip
         bulk_insert(s.connection(), "assignment", rows)
-        specs, _ = template_specs(s, start, end, ("evening", "weekend", "workday"))
+        specs, _ = template_specs(s, start, end, SESSION_KINDS)
         sessions = create_sessions(s, rnd.id, specs)
         rid, nsess = rnd.id, len(sessions)
     return CreatedRound(rid, name, kind, pv.total, pv.per_area_dict(), nsess)

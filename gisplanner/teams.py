@@ -59,6 +59,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gisplanner.progress import Progress, check, finish
+from gisplanner.vocab import SessionKind
 
 MIXED = "pairs_then_triples"
 ENUMERATE_MAX = 5000  # candidate triples up to which a roster is solved by plain set partitioning
@@ -861,7 +862,7 @@ def round_session_sets(s, round_id: int, cadres) -> dict[int, frozenset[int]] | 
             return None
         from gisplanner.rounds import template_specs
 
-        specs, _ = template_specs(s, rnd.start_date, rnd.end_date, ("evening", "weekend", "workday"))
+        specs, _ = template_specs(s, rnd.start_date, rnd.end_date, tuple(SessionKind))
         rows = [(-(n + 1), sp.kind, sp.start.date()) for n, sp in enumerate(specs)]
     out = {}
     for c in cadres:

@@ -38,6 +38,7 @@ import shapely
 
 from gisplanner.progress import Progress, check, finish
 from gisplanner.routing.matrix import RoadGraph
+from gisplanner.vocab import SessionKind, TargetKind
 
 
 class TerritoryError(ValueError):
@@ -56,9 +57,9 @@ class WorkloadConfig:
     detour: float = 1.3  # straight line -> walking distance where no road is known
 
     def service_minutes(self, kind: str, special: bool) -> float:
-        if kind == "enterprise":
+        if kind == TargetKind.ENTERPRISE:
             return self.enterprise_minutes
-        if kind == "notable":
+        if kind == TargetKind.NOTABLE:
             return self.notable_minutes
         return self.special_minutes if special else self.household_minutes
 
@@ -577,7 +578,9 @@ def _round_targets(s, round_id: int):
             *SPECIAL_GROUP_TAGS,
         ],
     )
-    df["special"] = df[list(SPECIAL_GROUP_TAGS)].astype(bool).any(axis=1) & (df["kind"] == "household")
+    df["special"] = df[list(SPECIAL_GROUP_TAGS)].astype(bool).any(axis=1) & (
+        df["kind"] == TargetKind.HOUSEHOLD
+    )
     return df
 
 
@@ -625,12 +628,14 @@ def team_workloads(store, round_id: int, cfg: WorkloadConfig | None = None) -> l
     x, y = proj.forward(df["lon"].to_numpy(float), df["lat"].to_numpy(float)) if len(df) else ([], [])
     x, y = np.atleast_1d(np.asarray(x, float)), np.atleast_1d(np.asarray(y, float))
     kind = df["kind"].to_numpy(object)
-    spec = df["special"].fillna(0).astype(bool).to_numpy() & (kind == "household")
+    spec = df["special"].fillna(0).astype(bool).to_numpy() & (kind == TargetKind.HOUSEHOLD)
     minutes = np.where(
-        kind == "enterprise",
+        kind == TargetKind.ENTERPRISE,
         cfg.enterprise_minutes,
         np.where(
-            kind == "notable", cfg.notable_minutes, np.where(spec, cfg.special_minutes, cfg.household_minutes)
+            kind == TargetKind.NOTABLE,
+            cfg.notable_minutes,
+            np.where(spec, cfg.special_minutes, cfg.household_minutes),
         ),
     )
     team_col = df["team_id"].to_numpy(dtype=float)  # NaN = unassigned
@@ -651,10 +656,10 @@ def team_workloads(store, round_id: int, cfg: WorkloadConfig | None = None) -> l
             TeamWorkload(
                 tid,
                 name,
-                int(((k == "household") & ~spec[m]).sum()),
-                int((k == "enterprise").sum()),
+                int(((k == TargetKind.HOUSEHOLD) & ~spec[m]).sum()),
+                int((k == TargetKind.ENTERPRISE).sum()),
                 int(spec[m].sum()),
-                int((k == "notable").sum()),
+                int((k == TargetKind.NOTABLE).sum()),
                 round(svc + walk, 2),
                 office_area,
             )
@@ -775,7 +780,7 @@ def team_session_hours(s, round_id: int, workday_weight: float = 1.0) -> dict[in
     from gisplanner.schedule import team_session_ids
 
     dur = {
-        sid: (b - a).total_seconds() / 3600 * (workday_weight if kind == "workday" else 1.0)
+        sid: (b - a).total_seconds() / 3600 * (workday_weight if kind == SessionKind.WORKDAY else 1.0)
         for sid, a, b, kind in s.execute(
             select(VisitSession.id, VisitSession.start, VisitSession.end, VisitSession.kind).where(
                 VisitSession.round_id == round_id
@@ -836,7 +841,7 @@ def split_round(
         proj = _projection(df)
         graph = _road_graph(store, proj)
         minutes = _minutes(df, cfg)
-        daytime = df["kind"].isin(["enterprise", "notable"]).to_numpy()
+        daytime = df["kind"].isin([TargetKind.ENTERPRISE, TargetKind.NOTABLE]).to_numpy()
         workday_weight = float(minutes[daytime].sum() / max(minutes.sum(), 1))
         capacity = team_session_hours(s, round_id, workday_weight)
         if capacity and len(set(capacity.values())) > 1:

@@ -26,6 +26,7 @@ from gisplanner.coverage import STATUS_ZH, coverage
 from gisplanner.model import HOUSEHOLD_TAGS, OUTCOME_ZH, Round, Route, RouteStop, Target, Team, VisitSession
 from gisplanner.progress import Progress, check
 from gisplanner.store import Store
+from gisplanner.vocab import TargetKind
 
 INLINE = "gisplanner-inline://"
 # Coverage classes by the share of targets met in person (见面率), light to dark green.
@@ -77,8 +78,8 @@ def build_webmap(
     _coverage_layer(m, areas, cov.areas)
     check(progress, 0.35, "走访对象")
     targets = store.targets_frame(kinds=["household", "enterprise"])
-    _points_layer(m, targets[targets["kind"] == "household"], "群众家庭", unmasked)
-    _points_layer(m, targets[targets["kind"] == "enterprise"], "企业", unmasked)
+    _points_layer(m, targets[targets["kind"] == TargetKind.HOUSEHOLD], "群众家庭", unmasked)
+    _points_layer(m, targets[targets["kind"] == TargetKind.ENTERPRISE], "企业", unmasked)
     n_routes = n_stops = 0
     if round_id is not None:
         check(progress, 0.7, "路线")
@@ -87,8 +88,8 @@ def build_webmap(
     _legend(m, title)
     m._gisplanner_counts = {  # noqa: SLF001 - what export_webmap reports
         "areas": len(areas),
-        "households": int((targets["kind"] == "household").sum()),
-        "enterprises": int((targets["kind"] == "enterprise").sum()),
+        "households": int((targets["kind"] == TargetKind.HOUSEHOLD).sum()),
+        "enterprises": int((targets["kind"] == TargetKind.ENTERPRISE).sum()),
         "routes": n_routes,
         "stops": n_stops,
     }
@@ -165,7 +166,7 @@ def _points_layer(m, df: pd.DataFrame, name: str, unmasked: bool) -> None:
                 "name": _h(row.name), "address": _h(row.address or ""),
                 "phone": _h(phone if unmasked else mask_phone(phone)),
                 "tags": _h(tags or "—"), "last": _h(last), "problems": int(row.open_problems),
-                "color": ENTERPRISE_COLOR if row.kind == "enterprise" else (SPECIAL_COLOR if special else HOUSEHOLD_COLOR),
+                "color": ENTERPRISE_COLOR if row.kind == TargetKind.ENTERPRISE else (SPECIAL_COLOR if special else HOUSEHOLD_COLOR),
             },
         })  # fmt: skip
     folium.GeoJson(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from gisplanner.model import Area, PrintLog, Round, Route, Target, Team, Visit
+from gisplanner.vocab import RoundStatus
 
 STEPS = (
     ("areas", "导入边界"),
@@ -56,7 +57,9 @@ def current_round(store, round_id: int | None = None) -> tuple[int | None, str |
             r = s.get(Round, int(round_id))
             if r is not None:
                 return r.id, r.name
-        r = s.scalars(select(Round).where(Round.status != "closed").order_by(Round.id.desc())).first()
+        r = s.scalars(
+            select(Round).where(Round.status != RoundStatus.CLOSED).order_by(Round.id.desc())
+        ).first()
         return (r.id, r.name) if r is not None else (None, None)
 
 

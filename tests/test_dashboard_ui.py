@@ -7,6 +7,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from gisplanner import dashboard as dash  # noqa: E402
 from gisplanner import stats as st  # noqa: E402
 
 
@@ -35,7 +36,7 @@ def test_charts_show_the_figures(qtbot, demo_store, tmp_path):
     charts = DashboardCharts()
     qtbot.addWidget(charts)
     charts.resize(1300, 1800)
-    figs = st.dashboard_figures(demo_store, st.Scope())
+    figs = dash.dashboard_figures(demo_store, st.Scope())
     charts.show_figures(figs)
     # cumulative: the households curve ends at the number of households visited
     curves = charts.cumulative.getPlotItem().listDataItems()
@@ -71,7 +72,7 @@ def test_empty_database_shows_empty_charts(qtbot, empty_store):
 
     charts = DashboardCharts()
     qtbot.addWidget(charts)
-    charts.show_figures(st.dashboard_figures(empty_store, st.Scope()))
+    charts.show_figures(dash.dashboard_figures(empty_store, st.Scope()))
     assert bars(charts.coverage) == [] and bars(charts.overdue) == []
 
 

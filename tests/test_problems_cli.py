@@ -78,7 +78,7 @@ def test_results_sheet_round_trip(empty_store, tmp_path, capsys):
     tid, _ = _world(empty_store)
     sat = (dt.datetime.now() - dt.timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
     with empty_store.session() as s:
-        rnd = Round(name="冬季", status="active")
+        rnd = Round(name="冬季", status="running")
         s.add(rnd)
         s.flush()
         team = Team(round_id=rnd.id, name="第1组")

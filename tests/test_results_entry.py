@@ -35,7 +35,7 @@ def sheet(backend_store):
         vil = Area(code="320412100201", name="潘家村", level="village")
         s.add(vil)
         s.flush()
-        rnd = Round(name="冬季大走访", status="active")
+        rnd = Round(name="冬季大走访", status="running")
         s.add(rnd)
         s.flush()
         team = Team(round_id=rnd.id, name="第1组")

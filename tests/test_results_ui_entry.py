@@ -45,7 +45,7 @@ def build_sheets(store, sheets: int = 1, stops: int = 6) -> dict:
                    boundary=shapely.to_wkb(box(119.9, 31.4, 120.1, 31.6)))  # fmt: skip
         s.add(vil)
         s.flush()
-        rnd = Round(name="冬季大走访", status="active", scope_area_id=town.id)
+        rnd = Round(name="冬季大走访", status="running", scope_area_id=town.id)
         s.add(rnd)
         s.flush()
         sess = VisitSession(round_id=rnd.id, label="周末上午", start=SAT, end=SAT + dt.timedelta(hours=3))

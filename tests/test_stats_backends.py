@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import stats_oracle as oracle
 from test_stats_tinydb import OCT, TODAY, build_tiny
 
+from gisplanner import dashboard as dash
 from gisplanner import stats as st
 from gisplanner import supervision as sv
 from gisplanner.reports import summary as sm
@@ -15,7 +17,7 @@ from gisplanner.reports import summary as sm
 def test_figures_summary_and_supervision_on_both_backends(backend_store):
     store = backend_store
     ids = build_tiny(store)
-    figs = st.dashboard_figures(store, OCT)
+    figs = dash.dashboard_figures(store, OCT)
     assert figs.totals == {
         "households": 6,
         "special_households": 3,
@@ -46,12 +48,17 @@ def test_figures_summary_and_supervision_on_both_backends(backend_store):
     tot, teams, cats, res = st.run_figures(
         store,
         OCT,
-        [st.household_totals, st.visits_by_team, st.problems_by_category_status, st.resolution_times],
+        [
+            oracle.household_totals,
+            oracle.visits_by_team,
+            oracle.problems_by_category_status,
+            oracle.resolution_times,
+        ],
     )
     assert tot == figs.totals and teams.equals(figs.teams)
     assert cats.equals(figs.by_category_status) and res.equals(figs.resolution)
     sel = st.Scope(target_ids=(ids["h1"], ids["h4"]), date_from=OCT.date_from, date_to=OCT.date_to)
-    assert st.dashboard_figures(store, sel).totals["households_visited"] == 2
+    assert dash.dashboard_figures(store, sel).totals["households_visited"] == 2
     r = sm.build_summary(store, "320412101000", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     assert (
         "甲镇累计走访群众家庭3户，收集梳理各类问题4个，帮助解决具体问题2个（其中当场解决1个）" in r.paragraph

@@ -7,7 +7,9 @@ import sqlite3
 import statistics
 
 import pytest
+import stats_oracle as oracle
 
+from gisplanner import dashboard as dash
 from gisplanner import stats as st
 from gisplanner.progress import Cancelled
 
@@ -58,7 +60,7 @@ def end_of(scope: st.Scope) -> str:
 @pytest.mark.parametrize("name", list(SCOPES))
 def test_households_and_cumulative_curves(demo_store, sql, name):
     scope = SCOPES[name]
-    tot, cum = st.run_figures(demo_store, scope, [st.household_totals, st.cumulative_progress])
+    tot, cum = st.run_figures(demo_store, scope, [oracle.household_totals, oracle.cumulative_progress])
     af, tf = area_filter(sql, scope), time_filter("v.visited_at", scope)
     visited = sql.execute(
         "SELECT COUNT(DISTINCT v.target_id) FROM visit v JOIN target t ON t.id = v.target_id "
@@ -103,7 +105,7 @@ def test_households_and_cumulative_curves(demo_store, sql, name):
 @pytest.mark.parametrize("name", list(SCOPES))
 def test_problems_by_category_and_status(demo_store, sql, name):
     scope = SCOPES[name]
-    (table,) = st.run_figures(demo_store, scope, [st.problems_by_category_status])
+    (table,) = st.run_figures(demo_store, scope, [oracle.problems_by_category_status])
     rows = sql.execute(
         "SELECT p.category, p.status, COUNT(*) FROM problem p JOIN target t ON t.id = p.target_id "
         f"WHERE {area_filter(sql, scope)} AND {time_filter('p.created_at', scope)} GROUP BY 1, 2"
@@ -119,7 +121,7 @@ def test_problems_by_category_and_status(demo_store, sql, name):
 @pytest.mark.parametrize("name", list(SCOPES))
 def test_resolution_medians_per_category(demo_store, sql, name):
     scope = SCOPES[name]
-    (times,) = st.run_figures(demo_store, scope, [st.resolution_times])
+    (times,) = st.run_figures(demo_store, scope, [oracle.resolution_times])
     med = st.resolution_medians(times).set_index("category")
     rows = sql.execute(
         "SELECT p.category, ROUND((julianday(p.closed_at) - julianday(p.created_at)) * 24) "
@@ -141,7 +143,7 @@ def test_resolution_medians_per_category(demo_store, sql, name):
 @pytest.mark.parametrize("name", list(SCOPES))
 def test_overdue_by_unit(demo_store, sql, name):
     scope = SCOPES[name]
-    (od,) = st.run_figures(demo_store, scope, [st.overdue_by_unit])
+    (od,) = st.run_figures(demo_store, scope, [oracle.overdue_by_unit])
     day = scope.overdue_day
     nxt = (day + dt.timedelta(days=1)).isoformat()
     rows = sql.execute(
@@ -159,7 +161,7 @@ def test_overdue_by_unit(demo_store, sql, name):
 @pytest.mark.parametrize("name", list(SCOPES))
 def test_visits_per_team_and_session(demo_store, sql, name):
     scope = SCOPES[name]
-    teams, sessions = st.run_figures(demo_store, scope, [st.visits_by_team, st.visits_by_session])
+    teams, sessions = st.run_figures(demo_store, scope, [oracle.visits_by_team, oracle.visits_by_session])
     af, tf = area_filter(sql, scope), time_filter("v.visited_at", scope)
     rows = sql.execute(
         "SELECT tm.name, COUNT(*), SUM(v.outcome IN ('met','phone')) FROM visit v JOIN target t ON t.id = v.target_id "
@@ -211,13 +213,13 @@ def test_kind_totals_and_per_area_counts(demo_store, sql):
 
 def test_dashboard_figures_in_one_call(demo_store):
     calls = []
-    figs = st.dashboard_figures(demo_store, SCOPES["all"], progress=lambda f, m: calls.append(f) or True)
+    figs = dash.dashboard_figures(demo_store, SCOPES["all"], progress=lambda f, m: calls.append(f) or True)
     assert figs.totals["households"] == 8000
     assert figs.cumulative["cum_households_visited"].iloc[-1] == figs.totals["households_visited"]
     assert len(figs.coverage) == 18  # the demo town's villages and communities
     assert calls[0] == 0.0 and calls[-1] == 1.0
     with pytest.raises(Cancelled):
-        st.dashboard_figures(demo_store, SCOPES["all"], progress=lambda f, m: f < 0.3)
+        dash.dashboard_figures(demo_store, SCOPES["all"], progress=lambda f, m: f < 0.3)
 
 
 @pytest.mark.parametrize("name", list(SCOPES))
@@ -226,12 +228,12 @@ def test_dashboard_fast_path_equals_the_sql_figures(demo_store, name):
     from gisplanner.supervision import coverage_rows
 
     scope = SCOPES[name]
-    figs = st.dashboard_figures(demo_store, scope)
+    figs = dash.dashboard_figures(demo_store, scope)
     tot, cum, teams, sessions, cats, res, od = st.run_figures(
         demo_store,
         scope,
-        [st.household_totals, st.cumulative_progress, st.visits_by_team, st.visits_by_session,
-         st.problems_by_category_status, st.resolution_times, st.overdue_by_unit],
+        [oracle.household_totals, oracle.cumulative_progress, oracle.visits_by_team, oracle.visits_by_session,
+         oracle.problems_by_category_status, oracle.resolution_times, oracle.overdue_by_unit],
     )  # fmt: skip
     assert figs.by_category_status.equals(cats)
     assert figs.resolution.equals(res)
@@ -241,7 +243,11 @@ def test_dashboard_fast_path_equals_the_sql_figures(demo_store, name):
     assert figs.teams.equals(teams)
     assert figs.sessions.equals(sessions)
     assert figs.coverage.equals(coverage_rows(demo_store, scope))
-    par = st.dashboard_figures(demo_store, scope, workers=2)
+    # the summary report's problem figures: the same one read of the problems
+    pf, solved = st.run_figures(demo_store, scope, [st.problem_figures, oracle.solved_by_category])
+    assert pf["by_category_status"].equals(cats) and pf["resolution"].equals(res)
+    assert pf["solved_by_category"] == solved and sum(solved.values()) > 0
+    par = dash.dashboard_figures(demo_store, scope, workers=2)
     assert (
         par.totals == figs.totals
         and par.coverage.equals(figs.coverage)

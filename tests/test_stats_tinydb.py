@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import stats_oracle as oracle
 
+from gisplanner import dashboard as dash
 from gisplanner import stats as st
 from gisplanner.model import (
     Area,
@@ -139,16 +141,16 @@ def figures(store, scope, *fns):
 
 def test_households_visited_count_met_or_phone_once_per_household(tiny):
     store, _ = tiny
-    (tot,) = figures(store, OCT, st.household_totals)
+    (tot,) = figures(store, OCT, oracle.household_totals)
     # h1 met, h2 met on the second try, h4 phone then met (once); h3 refused, h5 never, h6 in November
     assert tot == {"households": 6, "special_households": 3, "households_visited": 3, "special_visited": 1}
-    (all_time,) = figures(store, st.Scope(), st.household_totals)
+    (all_time,) = figures(store, st.Scope(), oracle.household_totals)
     assert all_time["households_visited"] == 4
 
 
 def test_cumulative_curves_step_on_first_visits_and_problem_days(tiny):
     store, _ = tiny
-    (cum,) = figures(store, OCT, st.cumulative_progress)
+    (cum,) = figures(store, OCT, oracle.cumulative_progress)
     by_day = cum.set_index("day")
     assert by_day.loc[dt.date(2026, 10, 3), "households_visited"] == 1  # h1
     assert by_day.loc[dt.date(2026, 10, 4), "households_visited"] == 1  # h4 by phone
@@ -178,23 +180,23 @@ def test_solved_means_resolved_by_the_end_of_the_range(tiny):
 
 def test_overdue_is_judged_on_the_day(tiny):
     store, ids = tiny
-    (od,) = figures(store, OCT, st.overdue_by_unit)
+    (od,) = figures(store, OCT, oracle.overdue_by_unit)
     assert dict(zip(od["unit"], od["overdue"], strict=True)) == {"镇城建办": 1, "区交通运输局": 1}
-    (od_now,) = figures(store, st.Scope(as_of=TODAY), st.overdue_by_unit)
+    (od_now,) = figures(store, st.Scope(as_of=TODAY), oracle.overdue_by_unit)
     # on 25 November: h2's housing problem and h6's health problem; e1's was closed on 2 November
     assert dict(zip(od_now["unit"], od_now["overdue"], strict=True)) == {"镇城建办": 1, "区交通运输局": 1}
-    (od_town2,) = figures(store, st.Scope(area_code="320412102000", as_of=TODAY), st.overdue_by_unit)
+    (od_town2,) = figures(store, st.Scope(area_code="320412102000", as_of=TODAY), oracle.overdue_by_unit)
     assert od_town2.to_dict("records") == [{"unit": "区交通运输局", "level": "district", "overdue": 1}]
 
 
 def test_visits_per_team_and_session(tiny):
     store, _ = tiny
-    teams, sessions = figures(store, OCT, st.visits_by_team, st.visits_by_session)
+    teams, sessions = figures(store, OCT, oracle.visits_by_team, oracle.visits_by_session)
     assert {r.team: (r.visits, r.visited) for r in teams.itertuples()} == {"第一组": (5, 4), "第二组": (3, 2)}
     assert list(zip(sessions["label"], sessions["visits"], strict=True)) == [
         ("周末上午", 2), ("工作日晚上", 2), (st.OUTSIDE_SESSIONS, 4)
     ]  # fmt: skip
-    (village2,) = figures(store, st.Scope(area_code="320412101202"), st.visits_by_session)
+    (village2,) = figures(store, st.Scope(area_code="320412101202"), oracle.visits_by_session)
     assert list(zip(village2["label"], village2["visits"], strict=True)) == [
         ("工作日晚上", 1), (st.OUTSIDE_SESSIONS, 2)
     ]  # fmt: skip
@@ -202,7 +204,7 @@ def test_visits_per_team_and_session(tiny):
 
 def test_categories_statuses_and_resolution_times(tiny):
     store, _ = tiny
-    table, times = figures(store, OCT, st.problems_by_category_status, st.resolution_times)
+    table, times = figures(store, OCT, oracle.problems_by_category_status, oracle.resolution_times)
     assert table.loc["住房与基础设施", "办理中"] == 1 and table.loc["住房与基础设施", "已解释说明"] == 1
     assert table.loc["交通出行", "已解决"] == 2  # both transport problems are resolved today …
     assert int(table.to_numpy().sum()) == 6
@@ -215,7 +217,7 @@ def test_categories_statuses_and_resolution_times(tiny):
 def test_a_map_selection_scopes_every_figure(tiny):
     store, ids = tiny
     sel = st.Scope(target_ids=(ids["h1"], ids["h4"], ids["e1"]), date_from=OCT.date_from, date_to=OCT.date_to)
-    tot, teams, k = figures(store, sel, st.household_totals, st.visits_by_team, st.kind_totals)
+    tot, teams, k = figures(store, sel, oracle.household_totals, oracle.visits_by_team, st.kind_totals)
     assert tot["households"] == 2 and tot["households_visited"] == 2
     assert teams["visits"].sum() == 4  # h1, h4 twice, e1
     assert k["problems"].sum() == 4  # h1 ×2, h4, e1
@@ -224,7 +226,7 @@ def test_a_map_selection_scopes_every_figure(tiny):
 def test_unknown_area_code_is_named(tiny):
     store, _ = tiny
     with pytest.raises(ValueError, match="找不到行政区划代码 999"):
-        figures(store, st.Scope(area_code="999"), st.household_totals)
+        figures(store, st.Scope(area_code="999"), oracle.household_totals)
 
 
 def test_compared_areas_skip_single_child_levels(tiny):
@@ -254,10 +256,10 @@ def test_dashboard_fast_path_equals_the_sql_figures(tiny, scope):
             target_ids=(ids["h2"], ids["h4"], ids["n1"]), date_from=scope.date_from, date_to=scope.date_to
         ),
     ):
-        figs = st.dashboard_figures(store, sc)
+        figs = dash.dashboard_figures(store, sc)
         tot, cum, teams, sessions, cats, res, od = figures(
-            store, sc, st.household_totals, st.cumulative_progress, st.visits_by_team, st.visits_by_session,
-            st.problems_by_category_status, st.resolution_times, st.overdue_by_unit,
+            store, sc, oracle.household_totals, oracle.cumulative_progress, oracle.visits_by_team, oracle.visits_by_session,
+            oracle.problems_by_category_status, oracle.resolution_times, oracle.overdue_by_unit,
         )  # fmt: skip
         assert figs.by_category_status.equals(cats)
         assert figs.resolution.equals(res)

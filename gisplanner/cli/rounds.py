@@ -19,6 +19,7 @@ import datetime as dt
 import sys
 
 from gisplanner.cli.common import add_actions, add_subcommand, open_store, print_json, subcommand
+from gisplanner.vocab import RoundKind, RoundStatus, SessionKind
 
 EXIT_BAD_INPUT = 2
 
@@ -49,8 +50,8 @@ def register(sub) -> None:
     with subcommand(rsub, "new", run_new, help="新建轮次（筹备中），按模板生成走访时段",
                     json_help="输出 JSON：{round, sessions}") as n:  # fmt: skip
         n.add_argument("--name", required=True, help="轮次名称")
-        n.add_argument("--kind", required=True, choices=["regular", "makeup", "priority", "return"],
-                       help="regular 常规走访 / makeup 补课访 / priority 重点访 / return 回头访")  # fmt: skip
+        n.add_argument("--kind", required=True, choices=RoundKind.values(),
+                       help=" / ".join(f"{k.value} {k.zh}" for k in RoundKind))  # fmt: skip
         n.add_argument("--area", default=None, help="区划代码（镇或村，默认全部）")
         n.add_argument("--start", required=True, type=_date, help="开始日期 YYYY-MM-DD")
         n.add_argument("--end", required=True, type=_date, help="结束日期 YYYY-MM-DD")
@@ -62,8 +63,8 @@ def register(sub) -> None:
     with subcommand(rsub, "set", run_set, help="修改轮次：状态（筹备中→进行中→已结束）、日期、名称",
                     json_help="输出 JSON") as st:  # fmt: skip
         _round_arg(st)
-        st.add_argument("--status", choices=["planning", "running", "closed"],
-                        help="planning 筹备中 / running 进行中 / closed 已结束")  # fmt: skip
+        st.add_argument("--status", choices=RoundStatus.values(),
+                        help=" / ".join(f"{k.value} {k.zh}" for k in RoundStatus))  # fmt: skip
         st.add_argument("--start", type=_date, default=None, help="新的开始日期")
         st.add_argument("--end", type=_date, default=None, help="新的结束日期")
         st.add_argument("--name", default=None, help="新的名称")
@@ -78,7 +79,7 @@ def register(sub) -> None:
         sa.add_argument("--date", required=True, type=_date, help="日期 YYYY-MM-DD")
         sa.add_argument("--start", required=True, type=_time, help="开始时间 HH:MM")
         sa.add_argument("--end", required=True, type=_time, help="结束时间 HH:MM")
-        sa.add_argument("--kind", choices=["evening", "weekend", "workday"], default=None,
+        sa.add_argument("--kind", choices=SessionKind.values(), default=None,
                         help="evening 工作日晚上 / weekend 周末节假日 / workday 工作日白天（默认按日期和时间）")  # fmt: skip
         sa.add_argument("--team", type=int, action="append", default=[],
                         help="只给这个小组（编号，可重复）；默认所有小组")  # fmt: skip

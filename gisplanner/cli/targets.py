@@ -11,13 +11,16 @@ import sys
 
 from gisplanner.cli.common import add_db_argument, open_store, print_json
 from gisplanner.model import ROUND_KIND_ZH
+from gisplanner.vocab import RoundKind
+
+NEXT_ROUND_KINDS = (RoundKind.MAKEUP, RoundKind.PRIORITY, RoundKind.RETURN)  # gisplanner.targets.KINDS
 
 
 def register(sub) -> None:
     p = sub.add_parser("targets", help="按补课访/重点访/回头访规则生成下一轮走访对象并创建轮次")
     add_db_argument(p)
-    p.add_argument("--kind", required=True, choices=["makeup", "priority", "return"],
-                   help="makeup 补课访 / priority 重点访 / return 回头访")  # fmt: skip
+    p.add_argument("--kind", required=True, choices=[k.value for k in NEXT_ROUND_KINDS],
+                   help=" / ".join(f"{k.value} {k.zh}" for k in NEXT_ROUND_KINDS))  # fmt: skip
     p.add_argument("--area", default=None, help="区划代码（任一级），默认全部")
     p.add_argument("--days", type=int, default=30, help="重点访：多少天内未见面（默认 30）")
     p.add_argument("--min-problems", type=int, default=2, help="回头访：问题数达到多少（默认 2）")

@@ -24,7 +24,8 @@ import pandas as pd
 
 from gisplanner.io import crs
 from gisplanner.io.xlsx_writer import write_xlsx
-from gisplanner.model import HOUSEHOLD_TAGS
+from gisplanner.model import HOUSEHOLD_TAGS, SESSION_KIND_ZH
+from gisplanner.vocab import SessionKind, TargetKind
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "maps" / "demo"
 GBK_SAMPLE = 400
@@ -72,7 +73,7 @@ def write_files(store, out: Path, *, gbk_sample: int = GBK_SAMPLE) -> dict[str, 
     counts["villages"] = len(villages)
 
     tf = store.targets_frame()
-    hh = tf[tf["kind"] == "household"]
+    hh = tf[tf["kind"] == TargetKind.HOUSEHOLD]
     households = pd.DataFrame(
         {
             "户编号": hh["ext_id"],
@@ -110,7 +111,7 @@ def write_files(store, out: Path, *, gbk_sample: int = GBK_SAMPLE) -> dict[str, 
     _replace(out / "households_gbk.csv", lambda p: gbk.to_csv(p, index=False, encoding="gbk"))
     counts["households_gbk"] = len(gbk)
 
-    ent = tf[tf["kind"] == "enterprise"]
+    ent = tf[tf["kind"] == TargetKind.ENTERPRISE]
     contacts = store.read_frame("SELECT id, contact FROM target WHERE kind = 'enterprise'").set_index("id")[
         "contact"
     ]
@@ -130,7 +131,7 @@ def write_files(store, out: Path, *, gbk_sample: int = GBK_SAMPLE) -> dict[str, 
     _replace(out / "enterprises.xlsx", lambda p: write_xlsx(p, [("企业名册", enterprises)]))
     counts["enterprises"] = len(enterprises)
 
-    nb = tf[tf["kind"] == "notable"]
+    nb = tf[tf["kind"] == TargetKind.NOTABLE]
     notables = pd.DataFrame(
         {
             "编号": nb["ext_id"],
@@ -158,7 +159,7 @@ def write_files(store, out: Path, *, gbk_sample: int = GBK_SAMPLE) -> dict[str, 
         .groupby("ext_id")["t"]
         .agg("；".join)
     )
-    kinds_zh = {"evening": "工作日晚上", "weekend": "周末", "workday": "工作日白天"}
+    kinds_zh = {**SESSION_KIND_ZH, SessionKind.WEEKEND: "周末"}  # the roster file's own wording
     cadres = pd.DataFrame(
         {
             "编号": cad["ext_id"],

@@ -29,6 +29,7 @@ from gisplanner.model import (
 from gisplanner.reports.common import PrintContext
 from gisplanner.reports.plan_order import chunked
 from gisplanner.store import Store
+from gisplanner.vocab import TargetKind
 
 ROLE_ZH = {"leader": "组长", "member": "组员"}
 GENDER_ZH = {"M": "男", "F": "女"}
@@ -113,7 +114,7 @@ def targets(store: Store, ids, ctx: PrintContext) -> dict[int, TargetInfo]:
 
 def _tags(t: Target) -> list[str]:
     tags = list(t.tags)
-    if t.kind == "enterprise" and t.key_enterprise:
+    if t.kind == TargetKind.ENTERPRISE and t.key_enterprise:
         tags.append("重点企业")
     return tags
 

@@ -30,6 +30,7 @@ from gisplanner.reports.selection import selected_routes
 from gisplanner.roads import road_graph
 from gisplanner.routing.legs import leg_geometries
 from gisplanner.store import Store
+from gisplanner.vocab import TargetKind
 
 OUTCOME_BOXES = ("见面", "不在家", "拒访", "已搬离", "电话走访")
 TWO_CARRIES = ("工作证", "鞋套")  # 两个带
@@ -214,7 +215,7 @@ class _Geography:
         with store.session() as s:
             ents = s.execute(
                 select(Target.name, Target.lon, Target.lat, Target.key_enterprise)
-                .where(Target.kind == "enterprise")
+                .where(Target.kind == TargetKind.ENTERPRISE)
                 .order_by(Target.key_enterprise.desc(), Target.id)
             ).all()
         if ents:

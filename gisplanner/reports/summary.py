@@ -126,11 +126,10 @@ def build_summary(
         roots = tree.roots()
         area_name = tree.name(roots[0]) if len(roots) == 1 else "全部区域"
     check(progress, 0.1, "统计走访与问题")
-    kinds, hh_areas, probs_areas, cats, res = st.run_figures(
-        store,
-        scope,
-        [st.kind_totals, st.households_by_area, st.problems_by_area, _category_table, st.resolution_times],
+    kinds, hh_areas, probs_areas, pf = st.run_figures(
+        store, scope, [st.kind_totals, st.households_by_area, st.problems_by_area, st.problem_figures]
     )
+    cats, res = _category_table(pf), pf["resolution"]
     check(progress, 0.8, "整理表格")
     f = _figures(kinds, hh_areas, probs_areas)
     report = SummaryReport(
@@ -258,10 +257,9 @@ def _area_table(
     return df
 
 
-def _category_table(conn, scope: st.Scope, tree: st.AreaTree) -> pd.DataFrame:
-    """Problems collected and solved per category (a stats-style figure on the same connection)."""
-    table = st.problems_by_category_status(conn, scope, tree)
-    solved = st.solved_by_category(conn, scope, tree)
+def _category_table(pf: dict) -> pd.DataFrame:
+    """Problems collected and solved per category (from :func:`stats.problem_figures`)."""
+    table, solved = pf["by_category_status"], pf["solved_by_category"]
     out = pd.DataFrame({"问题类别": table.index, "收集问题": table.sum(axis=1).to_numpy()})
     out["已解决"] = out["问题类别"].map(solved).fillna(0).astype("int64")
     out["解决率"] = [_rate(a, b) for a, b in zip(out["已解决"], out["收集问题"], strict=True)]

@@ -27,6 +27,7 @@ from gisplanner.reports import details
 from gisplanner.reports.common import PrintContext
 from gisplanner.reports.plan_order import chunked, planned_visits, round_name
 from gisplanner.store import Store
+from gisplanner.vocab import Outcome
 
 # Questions of the household form: (section, [question, ...]); each gets a line to write on.
 HOUSEHOLD_QUESTIONS = (
@@ -143,7 +144,7 @@ def build_village_forms(
             met_q = (
                 select(func.count(func.distinct(Visit.target_id)))
                 .join(Target, Target.id == Visit.target_id)
-                .where(Target.area_id == area_id, Visit.outcome == "met")
+                .where(Target.area_id == area_id, Visit.outcome == Outcome.MET)
             )
             if rstart is not None:
                 met_q = met_q.where(Visit.visited_at < rstart)

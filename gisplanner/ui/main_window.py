@@ -38,6 +38,7 @@ from gisplanner.ui import file_dialogs, live, panels, signin, workers
 from gisplanner.ui.map.canvas import MapWidget
 from gisplanner.ui.map.data import load_map_data
 from gisplanner.ui.selection import SelectionModel
+from gisplanner.vocab import RoundStatus
 
 log = logging.getLogger(__name__)
 
@@ -345,7 +346,7 @@ class MainWindow(QMainWindow):
             status = self.tr(ROUND_STATUS_ZH.get(r["status"], r["status"]))
             self.round_combo.addItem(f"{r['name']}（{kind}·{status}）", r["id"])
         # open on the round being planned, else the newest
-        planning = [i for i, r in enumerate(rounds) if r["status"] != "closed"]
+        planning = [i for i, r in enumerate(rounds) if r["status"] != RoundStatus.CLOSED]
         idx = planning[0] if planning else len(rounds) - 1
         self.round_combo.setCurrentIndex(idx)
         self.round_combo.blockSignals(False)

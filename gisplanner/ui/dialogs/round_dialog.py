@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner import rounds
-from gisplanner.model import AREA_LEVEL_ZH, ROUND_KIND_ZH, ROUND_STATUS_ZH, SESSION_KIND_ZH, Round
+from gisplanner.model import (
+    AREA_LEVEL_ZH,
+    ROUND_KIND_ZH,
+    ROUND_STATUS_ZH,
+    SESSION_KIND_ZH,
+    SESSION_KINDS,
+    Round,
+)
 from gisplanner.queries import rounds as rq
 from gisplanner.store import StoreError
 from gisplanner.ui import saving
@@ -80,7 +87,7 @@ class RoundDialog(QDialog):
         self.templates: dict[str, QCheckBox] = {}
         if cur is None:
             row = QHBoxLayout()
-            for kind in ("evening", "weekend", "workday"):
+            for kind in SESSION_KINDS:
                 box = QCheckBox(self.tr(SESSION_KIND_ZH[kind]))
                 box.setChecked(True)
                 self.templates[kind] = box

@@ -19,13 +19,14 @@ import shapely
 from gisplanner import coverage as cov_mod
 from gisplanner import spatial
 from gisplanner.io.crs import LocalProjection
-from gisplanner.model import SPECIAL_GROUP_TAGS
+from gisplanner.model import SPECIAL_GROUP_TAGS, Outcome
 from gisplanner.progress import reporter
 from gisplanner.queries.map_layers import overdue_problems_per_target, rounds_with_visits
 from gisplanner.routing.roadclass import display_class
 from gisplanner.store import Store
+from gisplanner.vocab import TargetKind
 
-OUTCOME_CODES = {None: 0, "met": 1, "not_home": 2, "refused": 3, "moved": 4, "phone": 5}
+OUTCOME_CODES = {None: 0, **{o.value: i + 1 for i, o in enumerate(Outcome)}}  # 0: not visited
 DENSITY_BINS = 384  # cells across the longer side of the extent
 
 
@@ -145,7 +146,7 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
     t["outcome_code"] = t["last_outcome"].map(OUTCOME_CODES).fillna(0).astype(np.int8)
     t["special"] = t[list(SPECIAL_GROUP_TAGS)].fillna(False).to_numpy(bool).any(axis=1)
     t["overdue_problems"] = overdue_problems_per_target(store, t["id"].to_numpy())
-    kc = pd.Categorical(t["kind"], categories=["household", "enterprise", "notable"]).codes.astype(np.int64)
+    kc = pd.Categorical(t["kind"], categories=list(TargetKind.values())).codes.astype(np.int64)
     kc[kc < 0] = 2
     t["kind_code"] = kc
 
@@ -184,7 +185,7 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
     data.x_order = np.argsort(t["x"].to_numpy(), kind="stable")
 
     step(0.65, "统计密度")
-    hh = (t["kind"] == "household").to_numpy()
+    hh = (t["kind"] == TargetKind.HOUSEHOLD).to_numpy()
     data.density = density_grid(t["x"].to_numpy()[hh], t["y"].to_numpy()[hh], data.extent)
     step(0.75, "统计覆盖情况")
     data.coverage, data.coverage_round = compute_coverage(store, t, round_id)

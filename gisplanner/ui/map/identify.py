@@ -11,7 +11,7 @@ import math
 
 from PySide6.QtCore import QCoreApplication
 
-from gisplanner.model import OUTCOME_ZH, TARGET_KIND_ZH
+from gisplanner.model import OUTCOME_ZH, TARGET_KIND_ZH, Outcome
 
 
 def _tr(text: str) -> str:
@@ -98,7 +98,7 @@ def describe_area(data, area_id: int, coverage=None) -> dict:
     t = data.targets
     inside = t[t["area_id"] == int(area_id)]
     if len(inside):
-        met = int((inside["last_outcome"] == "met").sum()) if "last_outcome" in inside else 0
+        met = int((inside["last_outcome"] == Outcome.MET).sum()) if "last_outcome" in inside else 0
         rows.append((_tr("走访对象"), str(len(inside))))
         rows.append((_tr("已见面"), f"{met}（{met / len(inside):.0%}）"))
     return {"kind": "area", "id": int(area_id), "title": str(r["name"]), "rows": rows}

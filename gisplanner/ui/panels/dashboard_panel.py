@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gisplanner import dashboard as dash
 from gisplanner import stats as st
 from gisplanner.model import AREA_LEVEL_ZH
 from gisplanner.printing.canvas import cjk_family
@@ -222,7 +223,7 @@ class DashboardCharts(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.figures: st.DashboardFigures | None = None
+        self.figures: dash.DashboardFigures | None = None
         self.coverage_threshold: float | None = None
         self.sort_key = "覆盖率从低到高"
         grid = QGridLayout(self)
@@ -241,7 +242,7 @@ class DashboardCharts(QWidget):
             grid.addWidget(w, k // 2, k % 2)
 
     # -- drawing -------------------------------------------------------------------------
-    def show_figures(self, figs: st.DashboardFigures) -> None:
+    def show_figures(self, figs: dash.DashboardFigures) -> None:
         self.figures = figs
         for draw in (self._draw_cumulative, self._draw_coverage, self._draw_categories, self._draw_resolution,
                      self._draw_overdue, self._draw_teams, self._draw_sessions):  # fmt: skip
@@ -273,7 +274,7 @@ class DashboardCharts(QWidget):
         ti.setPos(0.5, 0.5)
         w.getPlotItem().setRange(xRange=(0, 1), yRange=(0, 1))
 
-    def _draw_cumulative(self, f: st.DashboardFigures) -> None:
+    def _draw_cumulative(self, f: dash.DashboardFigures) -> None:
         w = self.cumulative
         self._reset(w)
         c = f.cumulative
@@ -294,7 +295,7 @@ class DashboardCharts(QWidget):
         _label(w, "left", "累计数")
         w.getPlotItem().enableAutoRange()
 
-    def _draw_coverage(self, f: st.DashboardFigures) -> None:
+    def _draw_coverage(self, f: dash.DashboardFigures) -> None:
         w = self.coverage
         self._reset(w)
         cov = f.coverage
@@ -318,7 +319,7 @@ class DashboardCharts(QWidget):
         w.getPlotItem().setXRange(0, 112, padding=0)
         _label(w, "bottom", "覆盖率（%）")
 
-    def _draw_categories(self, f: st.DashboardFigures) -> None:
+    def _draw_categories(self, f: dash.DashboardFigures) -> None:
         w = self.categories
         self._reset(w)
         t = f.by_category_status
@@ -343,7 +344,7 @@ class DashboardCharts(QWidget):
         w.getPlotItem().setXRange(0, left.max() * 1.35, padding=0)
         _label(w, "bottom", "问题数（个）")
 
-    def _draw_resolution(self, f: st.DashboardFigures) -> None:
+    def _draw_resolution(self, f: dash.DashboardFigures) -> None:
         w = self.resolution
         self._reset(w)
         hist = st.resolution_histogram(f.resolution)
@@ -374,7 +375,7 @@ class DashboardCharts(QWidget):
         m.getPlotItem().setXRange(0, max(vals.max() * 1.45, 1), padding=0)
         _label(m, "bottom", "中位数（天）")
 
-    def _draw_overdue(self, f: st.DashboardFigures) -> None:
+    def _draw_overdue(self, f: dash.DashboardFigures) -> None:
         w = self.overdue
         self._reset(w)
         od = f.overdue.head(TOP_N)
@@ -388,7 +389,7 @@ class DashboardCharts(QWidget):
         more = len(f.overdue) - len(od)
         _label(w, "bottom", "逾期问题数（个）" + (f"　另有{more}个单位未列出" if more > 0 else ""))
 
-    def _draw_teams(self, f: st.DashboardFigures) -> None:
+    def _draw_teams(self, f: dash.DashboardFigures) -> None:
         w = self.teams
         self._reset(w)
         t = f.teams.head(TOP_N)
@@ -410,7 +411,7 @@ class DashboardCharts(QWidget):
         more = len(f.teams) - len(t)
         _label(w, "bottom", "走访次数" + (f"　（前{TOP_N}组，共{len(f.teams)}组）" if more > 0 else ""))
 
-    def _draw_sessions(self, f: st.DashboardFigures) -> None:
+    def _draw_sessions(self, f: dash.DashboardFigures) -> None:
         w = self.sessions
         self._reset(w)
         s = f.sessions
@@ -545,10 +546,10 @@ def _compute(store, scope, targets, progress=None):
 
     if targets is None:
         targets = cov.load_targets(store)
-    return st.dashboard_figures(store, scope, progress, targets=targets), targets
+    return dash.dashboard_figures(store, scope, progress, targets=targets), targets
 
 
-def headline(f: st.DashboardFigures) -> str:
+def headline(f: dash.DashboardFigures) -> str:
     t = f.totals
     rate = t["households_visited"] / t["households"] if t["households"] else float("nan")
     sp = t["special_visited"] / t["special_households"] if t["special_households"] else float("nan")

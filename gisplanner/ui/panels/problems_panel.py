@@ -36,6 +36,7 @@ from gisplanner.queries import problems as pq
 from gisplanner.store import StoreError
 from gisplanner.ui import workers
 from gisplanner.ui.lazy import when_shown
+from gisplanner.vocab import ProblemStatus
 
 COLUMNS = [
     ("id", "编号"), ("target_name", "对象"), ("area_name", "村/社区"), ("category_zh", "类别"),
@@ -44,8 +45,9 @@ COLUMNS = [
 ]  # fmt: skip
 OVERDUE_BRUSH = QBrush(QColor("#f8d0d0"))
 STATUS_BUTTONS = [  # (label, target status)
-    ("签收办理", "in_progress"), ("已解决", "resolved"), ("解释说明", "explained"),
-    ("集中整治", "rectification"), ("重新办理", "in_progress"), ("退回", "open"),
+    ("签收办理", ProblemStatus.IN_PROGRESS), ("已解决", ProblemStatus.RESOLVED),
+    ("解释说明", ProblemStatus.EXPLAINED), ("集中整治", ProblemStatus.RECTIFICATION),
+    ("重新办理", ProblemStatus.IN_PROGRESS), ("退回", ProblemStatus.OPEN),
 ]  # fmt: skip
 
 
@@ -303,7 +305,7 @@ class ProblemsPanel(QWidget):
         status = None if row is None else row["status"]
         nxt = set(pw.allowed_next(status)) if status else set()
         closed = status in CLOSED_STATUSES
-        self.buttons["assign"].setEnabled(status in ("open", "assigned"))
+        self.buttons["assign"].setEnabled(status in (ProblemStatus.OPEN, ProblemStatus.ASSIGNED))
         for label, to in STATUS_BUTTONS:
             ok = to in nxt
             if label == "重新办理":
@@ -356,7 +358,10 @@ class ProblemsPanel(QWidget):
 
     def _status(self, to: str, label: str) -> bool:
         note = None
-        if to in ("explained", "rectification", "open") or label == "重新办理":
+        if (
+            to in (ProblemStatus.EXPLAINED, ProblemStatus.RECTIFICATION, ProblemStatus.OPEN)
+            or label == "重新办理"
+        ):
             note, ok = QInputDialog.getText(self, label, "说明：")
             if not ok:
                 return False

@@ -49,14 +49,15 @@ from gisplanner.store import StoreError
 from gisplanner.ui import file_dialogs, saving
 from gisplanner.ui.lazy import when_shown
 from gisplanner.visit_time import WhenError, parse_when
+from gisplanner.vocab import Outcome
 
 CATEGORY_KEYS = list(PROBLEM_CATEGORIES)  # 1-based numbers shown in the hint
 OUTCOME_COLOURS = {
-    "met": "#d9f2d9",
-    "phone": "#dde8f7",
-    "not_home": "#fff2cc",
-    "refused": "#f8d7d7",
-    "moved": "#e6e6e6",
+    Outcome.MET: "#d9f2d9",
+    Outcome.PHONE: "#dde8f7",
+    Outcome.NOT_HOME: "#fff2cc",
+    Outcome.REFUSED: "#f8d7d7",
+    Outcome.MOVED: "#e6e6e6",
 }
 
 
