@@ -317,11 +317,11 @@ def dashboard_figures(
             raise KeyError(key)
         timings[key] = time.perf_counter() - t
 
-    def run_lane(lane, check: bool) -> None:
+    def run_lane(lane, report: bool) -> None:
         with store.engine.connect() as conn:
             prepare_scope(conn, scope)
             for key, msg in lane:
-                if check:
+                if report:  # one thread reports (and may be cancelled); the others just work
                     check(progress, done[0] / total_steps, msg)
                 step(conn, key)
                 done[0] += 1
