@@ -149,3 +149,42 @@ def test_empty_database_card_in_english(english_empty_window):
     assert w.empty_state.isVisible()
     assert not han_left(w, texts), han_left(w, texts)
     assert "empty" in w.empty_state.title.text()
+
+
+def test_every_dock_panel_speaks_english(english_window, qtbot):
+    """Each dock raised as a user would (its tab clicked): labels, buttons, tips, placeholders,
+    list items, tabs and table headers carry no Chinese but the data's names."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDockWidget, QLineEdit, QTabWidget
+
+    from gisplanner.ui import workers
+
+    w = english_window
+    docks = w.findChildren(QDockWidget)
+    assert len(docks) >= 8
+    for dock in docks:
+        dock.show()
+        dock.raise_()
+    qtbot.waitUntil(lambda: workers.active() == 0, timeout=60_000)  # lazily loaded panels read their data
+    texts = []
+    for dock in docks:
+        where = dock.windowTitle()
+        texts += widget_texts(dock, where)
+        texts += [(where, x.placeholderText()) for x in dock.findChildren(QLineEdit)]
+        for combo in dock.findChildren(QComboBox):
+            texts += [(where, combo.itemText(i)) for i in range(min(combo.count(), 40))]
+        for tabs in dock.findChildren(QTabWidget):
+            texts += [(where, tabs.tabText(i)) for i in range(tabs.count())]
+        for view in dock.findChildren(QAbstractItemView):
+            model = view.model()
+            if model is None:
+                continue
+            for c in range(model.columnCount()):
+                texts.append((f"{where} header", str(model.headerData(c, Qt.Orientation.Horizontal) or "")))
+    level_suffixes = [" (City)", " (District)", " (Town/subdistrict)", " (Village/community)"]
+    texts = [(where, text.strip("\u3000")) for where, text in texts]
+    for suffix in level_suffixes:  # an area's name (data) with its level (translated)
+        texts = [(where, text.removesuffix(suffix)) for where, text in texts]
+    assert not han_left(w, texts), han_left(w, texts)
+    titles = {d.windowTitle() for d in docks}
+    assert {"Attribute table", "Problems", "Statistics", "Supervision"} <= titles

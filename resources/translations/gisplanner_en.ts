@@ -323,6 +323,132 @@ Too many tiles: choose a smaller extent or fewer levels</translation>
   </message>
 </context>
 <context>
+  <name>DashboardCharts</name>
+  <message>
+    <source>累计进度</source>
+    <translation>Progress to date</translation>
+  </message>
+  <message>
+    <source>各区域走访覆盖率（%）</source>
+    <translation>Visit coverage by area (%)</translation>
+  </message>
+  <message>
+    <source>问题类别与办理状态</source>
+    <translation>Problems by category and status</translation>
+  </message>
+  <message>
+    <source>办理时长分布（已解决问题）</source>
+    <translation>Time to resolve (resolved problems)</translation>
+  </message>
+  <message>
+    <source>各类问题办理时长中位数（天）</source>
+    <translation>Median days to resolve, by category</translation>
+  </message>
+  <message>
+    <source>逾期问题（按承办单位）</source>
+    <translation>Overdue problems (by handling unit)</translation>
+  </message>
+  <message>
+    <source>各走访小组走访量</source>
+    <translation>Visits per team</translation>
+  </message>
+  <message>
+    <source>各走访时段走访量</source>
+    <translation>Visits per session</translation>
+  </message>
+  <message>
+    <source>暂无数据</source>
+    <translation>No data yet</translation>
+  </message>
+  <message>
+    <source>走访群众家庭（户）</source>
+    <translation>Households visited</translation>
+  </message>
+  <message>
+    <source>收集问题（个）</source>
+    <translation>Problems collected</translation>
+  </message>
+  <message>
+    <source>解决问题（个）</source>
+    <translation>Problems solved</translation>
+  </message>
+  <message>
+    <source>累计数</source>
+    <translation>Total</translation>
+  </message>
+  <message>
+    <source>全部户</source>
+    <translation>All households</translation>
+  </message>
+  <message>
+    <source>特殊群体</source>
+    <translation>Special groups</translation>
+  </message>
+  <message>
+    <source>覆盖率（%）</source>
+    <translation>Coverage (%)</translation>
+  </message>
+  <message>
+    <source>问题数（个）</source>
+    <translation>Problems</translation>
+  </message>
+  <message>
+    <source>中位数（天）</source>
+    <translation>Median (days)</translation>
+  </message>
+  <message>
+    <source>无逾期问题</source>
+    <translation>No overdue problems</translation>
+  </message>
+  <message>
+    <source>走访次数</source>
+    <translation>Visits</translation>
+  </message>
+</context>
+<context>
+  <name>DashboardPanel</name>
+  <message>
+    <source>所选 {n} 个对象</source>
+    <translation>{n} selected targets</translation>
+  </message>
+  <message>
+    <source>统计范围</source>
+    <translation>In scope</translation>
+  </message>
+  <message>
+    <source>{what}：群众家庭 {hh} 户，已走访 {visited} 户（{rate}），特殊群体 {special}；收集问题 {collected} 个，解决 {solved} 个，逾期 {overdue} 个。　统计用时 {seconds} 秒</source>
+    <translation>{what}: {hh} households, {visited} visited ({rate}), special groups {special}; {collected} problems collected, {solved} solved, {overdue} overdue.  Counted in {seconds} s</translation>
+  </message>
+  <message>
+    <source>覆盖率从低到高</source>
+    <translation>Coverage, lowest first</translation>
+  </message>
+  <message>
+    <source>覆盖率从高到低</source>
+    <translation>Coverage, highest first</translation>
+  </message>
+  <message>
+    <source>特殊群体覆盖率从低到高</source>
+    <translation>Special groups' coverage, lowest first</translation>
+  </message>
+  <message>
+    <source>按区划代码</source>
+    <translation>By area code</translation>
+  </message>
+  <message>
+    <source>刷新</source>
+    <translation>Refresh</translation>
+  </message>
+  <message>
+    <source>覆盖率排序</source>
+    <translation>Sort coverage</translation>
+  </message>
+  <message>
+    <source>正在统计……</source>
+    <translation>Counting…</translation>
+  </message>
+</context>
+<context>
   <name>GuidePanel</name>
   <message>
     <source>导入边界</source>
@@ -1658,6 +1784,14 @@ Then open this dialog again. You can also import your own boundary file with Fil
     <translation>Saved routes: {n} stops</translation>
   </message>
   <message>
+    <source>读取路线失败：</source>
+    <translation>Reading the routes failed: </translation>
+  </message>
+  <message>
+    <source>（全部小组）</source>
+    <translation>(all teams)</translation>
+  </message>
+  <message>
     <source>本轮尚未规划路线</source>
     <translation>No routes planned for this round yet</translation>
   </message>
@@ -1710,6 +1844,164 @@ Then open this dialog again. You can also import your own boundary file with Fil
   <message>
     <source>纸张</source>
     <translation>Paper</translation>
+  </message>
+</context>
+<context>
+  <name>ProblemsPanel</name>
+  <message>
+    <source>签收办理</source>
+    <translation>Accept</translation>
+  </message>
+  <message>
+    <source>已解决</source>
+    <translation>Resolved</translation>
+  </message>
+  <message>
+    <source>解释说明</source>
+    <translation>Explained</translation>
+  </message>
+  <message>
+    <source>集中整治</source>
+    <translation>Rectification campaign</translation>
+  </message>
+  <message>
+    <source>重新办理</source>
+    <translation>Reopen</translation>
+  </message>
+  <message>
+    <source>退回</source>
+    <translation>Send back</translation>
+  </message>
+  <message>
+    <source>答复群众…</source>
+    <translation>Reply to the resident…</translation>
+  </message>
+  <message>
+    <source>电话回访…</source>
+    <translation>Call-back…</translation>
+  </message>
+  <message>
+    <source>督办升级</source>
+    <translation>Escalate</translation>
+  </message>
+  <message>
+    <source>未办结</source>
+    <translation>Not closed</translation>
+  </message>
+  <message>
+    <source>超期督办</source>
+    <translation>Overdue</translation>
+  </message>
+  <message>
+    <source>全部</source>
+    <translation>All</translation>
+  </message>
+  <message>
+    <source>全部类别</source>
+    <translation>All categories</translation>
+  </message>
+  <message>
+    <source>搜索对象、单位或描述</source>
+    <translation>Search target, unit or description</translation>
+  </message>
+  <message>
+    <source>登记问题…</source>
+    <translation>Register a problem…</translation>
+  </message>
+  <message>
+    <source>为地图上选中的一个对象登记问题</source>
+    <translation>Register a problem for the target selected on the map</translation>
+  </message>
+  <message>
+    <source>交办/委托…</source>
+    <translation>Hand down / delegate…</translation>
+  </message>
+  <message>
+    <source>时限设置…</source>
+    <translation>Deadlines…</translation>
+  </message>
+  <message>
+    <source>超期问题一键升级</source>
+    <translation>Escalate all overdue</translation>
+  </message>
+  <message>
+    <source>时间</source>
+    <translation>Time</translation>
+  </message>
+  <message>
+    <source>操作人</source>
+    <translation>By</translation>
+  </message>
+  <message>
+    <source>操作</source>
+    <translation>Action</translation>
+  </message>
+  <message>
+    <source>状态变化</source>
+    <translation>Status change</translation>
+  </message>
+  <message>
+    <source>说明</source>
+    <translation>Note</translation>
+  </message>
+  <message>
+    <source>加载问题失败：</source>
+    <translation>Loading the problems failed: </translation>
+  </message>
+  <message>
+    <source>共 0 个</source>
+    <translation>0 problems</translation>
+  </message>
+  <message>
+    <source>共 {n} 个，超期 {late} 个</source>
+    <translation>{n} problems, {late} overdue</translation>
+  </message>
+</context>
+<context>
+  <name>ProblemsTableModel</name>
+  <message>
+    <source>编号</source>
+    <translation>No.</translation>
+  </message>
+  <message>
+    <source>对象</source>
+    <translation>Target</translation>
+  </message>
+  <message>
+    <source>村/社区</source>
+    <translation>Village/community</translation>
+  </message>
+  <message>
+    <source>类别</source>
+    <translation>Category</translation>
+  </message>
+  <message>
+    <source>状态</source>
+    <translation>Status</translation>
+  </message>
+  <message>
+    <source>办理方式</source>
+    <translation>Handling</translation>
+  </message>
+  <message>
+    <source>承办单位</source>
+    <translation>Handling unit</translation>
+  </message>
+  <message>
+    <source>期限</source>
+    <translation>Deadline</translation>
+  </message>
+  <message>
+    <source>升级</source>
+    <translation>Escalations</translation>
+  </message>
+  <message>
+    <source>问题描述</source>
+    <translation>Description</translation>
+  </message>
+  <message>
+    <source>已超期（期限 {d}）</source>
+    <translation>Overdue (deadline {d})</translation>
   </message>
 </context>
 <context>
@@ -1773,6 +2065,102 @@ Then open this dialog again. You can also import your own boundary file with Fil
     <source>约定回访时间</source>
     <translation>Agreed return visit</translation>
   </message>
+  <message>
+    <source>路线单</source>
+    <translation>Route sheet</translation>
+  </message>
+  <message>
+    <source>导入回收表…</source>
+    <translation>Import returned sheets…</translation>
+  </message>
+  <message>
+    <source>序号</source>
+    <translation>No.</translation>
+  </message>
+  <message>
+    <source>户码</source>
+    <translation>Code</translation>
+  </message>
+  <message>
+    <source>户主/单位</source>
+    <translation>Head / unit</translation>
+  </message>
+  <message>
+    <source>地址</source>
+    <translation>Address</translation>
+  </message>
+  <message>
+    <source>结果</source>
+    <translation>Outcome</translation>
+  </message>
+  <message>
+    <source>问题</source>
+    <translation>Problems</translation>
+  </message>
+  <message>
+    <source>站序号或户码，回车跳转</source>
+    <translation>Stop number or household code, Enter to jump</translation>
+  </message>
+  <message>
+    <source>1见面 2不在家 3拒访 4已搬离 5电话</source>
+    <translation>1 met 2 not home 3 refused 4 moved 5 phone</translation>
+  </message>
+  <message>
+    <source>民情日记（可空），回车保存并到下一站</source>
+    <translation>Diary note (optional), Enter saves and goes to the next stop</translation>
+  </message>
+  <message>
+    <source>问题类别：序号或名称</source>
+    <translation>Problem category: number or name</translation>
+  </message>
+  <message>
+    <source>问题描述，回车添加；空白时回车保存本站</source>
+    <translation>Problem description, Enter adds it; Enter on an empty line saves the stop</translation>
+  </message>
+  <message>
+    <source>当场解决</source>
+    <translation>Solved on the spot</translation>
+  </message>
+  <message>
+    <source>类别：</source>
+    <translation>Categories: </translation>
+  </message>
+  <message>
+    <source>跳到</source>
+    <translation>Go to</translation>
+  </message>
+  <message>
+    <source>当前站</source>
+    <translation>Current stop</translation>
+  </message>
+  <message>
+    <source>走访结果</source>
+    <translation>Outcome</translation>
+  </message>
+  <message>
+    <source>民情日记</source>
+    <translation>Diary note</translation>
+  </message>
+  <message>
+    <source>反映问题</source>
+    <translation>Problems raised</translation>
+  </message>
+  <message>
+    <source>为地图所选对象录入计划外走访</source>
+    <translation>Enter an unplanned visit for the target selected on the map</translation>
+  </message>
+  <message>
+    <source>本路线单已录完</source>
+    <translation>This route sheet is done</translation>
+  </message>
+  <message>
+    <source>已保存走访</source>
+    <translation>Visit saved</translation>
+  </message>
+  <message>
+    <source>已保存计划外走访</source>
+    <translation>Unplanned visit saved</translation>
+  </message>
 </context>
 <context>
   <name>RoundDialog</name>
@@ -1827,6 +2215,37 @@ Then open this dialog again. You can also import your own boundary file with Fil
   <message>
     <source>取消</source>
     <translation>Cancel</translation>
+  </message>
+</context>
+<context>
+  <name>ScopeBar</name>
+  <message>
+    <source>跟随地图选择</source>
+    <translation>Follow the map selection</translation>
+  </message>
+  <message>
+    <source>地图上有选择时，统计所选对象；否则统计下面选定的区域</source>
+    <translation>With a selection on the map, count the selected targets; otherwise the area chosen below</translation>
+  </message>
+  <message>
+    <source>时段</source>
+    <translation>Dates</translation>
+  </message>
+  <message>
+    <source>区域</source>
+    <translation>Area</translation>
+  </message>
+  <message>
+    <source>至</source>
+    <translation>to</translation>
+  </message>
+  <message>
+    <source>全部区域</source>
+    <translation>All areas</translation>
+  </message>
+  <message>
+    <source>{name}（{level}）</source>
+    <translation>{name} ({level})</translation>
   </message>
 </context>
 <context>
@@ -1944,6 +2363,166 @@ Then open this dialog again. You can also import your own boundary file with Fil
   <message>
     <source>（已有时段不变，可按模板生成补充）</source>
     <translation>(existing sessions stay; a template can add more)</translation>
+  </message>
+</context>
+<context>
+  <name>SummaryDialog</name>
+  <message>
+    <source>工作总结</source>
+    <translation>Work summary</translation>
+  </message>
+  <message>
+    <source>生成</source>
+    <translation>Build</translation>
+  </message>
+  <message>
+    <source>复制段落</source>
+    <translation>Copy the paragraph</translation>
+  </message>
+  <message>
+    <source>导出Excel…</source>
+    <translation>Export Excel…</translation>
+  </message>
+  <message>
+    <source>导出PDF…</source>
+    <translation>Export PDF…</translation>
+  </message>
+</context>
+<context>
+  <name>SupervisionPanel</name>
+  <message>
+    <source>下一级</source>
+    <translation>Next level down</translation>
+  </message>
+  <message>
+    <source>区</source>
+    <translation>Districts</translation>
+  </message>
+  <message>
+    <source>镇/街道</source>
+    <translation>Towns/subdistricts</translation>
+  </message>
+  <message>
+    <source>村/社区</source>
+    <translation>Villages/communities</translation>
+  </message>
+  <message>
+    <source>对比</source>
+    <translation>Compare</translation>
+  </message>
+  <message>
+    <source>刷新</source>
+    <translation>Refresh</translation>
+  </message>
+  <message>
+    <source>阈值设置…</source>
+    <translation>Thresholds…</translation>
+  </message>
+  <message>
+    <source>导出Excel…</source>
+    <translation>Export Excel…</translation>
+  </message>
+  <message>
+    <source>工作总结…</source>
+    <translation>Work summary…</translation>
+  </message>
+  <message>
+    <source>区域对比</source>
+    <translation>Areas</translation>
+  </message>
+  <message>
+    <source>单位对比</source>
+    <translation>Units</translation>
+  </message>
+  <message>
+    <source>正在统计……</source>
+    <translation>Counting…</translation>
+  </message>
+</context>
+<context>
+  <name>TablePanel</name>
+  <message>
+    <source>全部类型</source>
+    <translation>All kinds</translation>
+  </message>
+  <message>
+    <source>全部标签</source>
+    <translation>All tags</translation>
+  </message>
+  <message>
+    <source>特殊群体</source>
+    <translation>Special groups</translation>
+  </message>
+  <message>
+    <source>全部走访结果</source>
+    <translation>All outcomes</translation>
+  </message>
+  <message>
+    <source>未走访</source>
+    <translation>Not visited</translation>
+  </message>
+  <message>
+    <source>全部村/社区</source>
+    <translation>All villages</translation>
+  </message>
+  <message>
+    <source>仅显示选中</source>
+    <translation>Selected only</translation>
+  </message>
+  <message>
+    <source>显示 {shown} / {total} 行，选中 {selected}</source>
+    <translation>Showing {shown} / {total} rows, {selected} selected</translation>
+  </message>
+  <message>
+    <source>表格选择 {n} 个对象</source>
+    <translation>Table selection of {n} targets</translation>
+  </message>
+</context>
+<context>
+  <name>TargetTableModel</name>
+  <message>
+    <source>编号</source>
+    <translation>No.</translation>
+  </message>
+  <message>
+    <source>类型</source>
+    <translation>Kind</translation>
+  </message>
+  <message>
+    <source>名称/户主</source>
+    <translation>Name / head</translation>
+  </message>
+  <message>
+    <source>地址</source>
+    <translation>Address</translation>
+  </message>
+  <message>
+    <source>所属村/社区</source>
+    <translation>Village/community</translation>
+  </message>
+  <message>
+    <source>标签</source>
+    <translation>Tags</translation>
+  </message>
+  <message>
+    <source>最近走访</source>
+    <translation>Last outcome</translation>
+  </message>
+  <message>
+    <source>走访时间</source>
+    <translation>Visited</translation>
+  </message>
+  <message>
+    <source>未办结问题</source>
+    <translation>Open problems</translation>
+  </message>
+  <message>
+    <source>未走访</source>
+    <translation>Not visited</translation>
+  </message>
+  <message>
+    <source>重点企业</source>
+    <translation>Key enterprise</translation>
   </message>
 </context>
 <context>
@@ -2106,6 +2685,232 @@ Then open this dialog again. You can also import your own boundary file with Fil
   <message>
     <source>取消</source>
     <translation>Cancel</translation>
+  </message>
+</context>
+<context>
+  <name>ThresholdsDialog</name>
+  <message>
+    <source>督查阈值设置</source>
+    <translation>Supervision thresholds</translation>
+  </message>
+</context>
+<context>
+  <name>Vocab</name>
+  <message>
+    <source>市</source>
+    <translation>City</translation>
+  </message>
+  <message>
+    <source>区</source>
+    <translation>District</translation>
+  </message>
+  <message>
+    <source>镇/街道</source>
+    <translation>Town/subdistrict</translation>
+  </message>
+  <message>
+    <source>村/社区</source>
+    <translation>Village/community</translation>
+  </message>
+  <message>
+    <source>群众家庭</source>
+    <translation>Household</translation>
+  </message>
+  <message>
+    <source>企业</source>
+    <translation>Enterprise</translation>
+  </message>
+  <message>
+    <source>名士</source>
+    <translation>Notable</translation>
+  </message>
+  <message>
+    <source>工作日晚上</source>
+    <translation>Weekday evening</translation>
+  </message>
+  <message>
+    <source>周末/节假日</source>
+    <translation>Weekend/holiday</translation>
+  </message>
+  <message>
+    <source>工作日白天</source>
+    <translation>Weekday daytime</translation>
+  </message>
+  <message>
+    <source>常规走访</source>
+    <translation>Regular visits</translation>
+  </message>
+  <message>
+    <source>补课访</source>
+    <translation>Make-up visits</translation>
+  </message>
+  <message>
+    <source>重点访</source>
+    <translation>Priority visits</translation>
+  </message>
+  <message>
+    <source>回头访</source>
+    <translation>Return visits</translation>
+  </message>
+  <message>
+    <source>筹备中</source>
+    <translation>Preparing</translation>
+  </message>
+  <message>
+    <source>进行中</source>
+    <translation>Under way</translation>
+  </message>
+  <message>
+    <source>已结束</source>
+    <translation>Closed</translation>
+  </message>
+  <message>
+    <source>见面</source>
+    <translation>Met</translation>
+  </message>
+  <message>
+    <source>不在家</source>
+    <translation>Not home</translation>
+  </message>
+  <message>
+    <source>拒访</source>
+    <translation>Refused</translation>
+  </message>
+  <message>
+    <source>已搬离</source>
+    <translation>Moved away</translation>
+  </message>
+  <message>
+    <source>电话走访</source>
+    <translation>By phone</translation>
+  </message>
+  <message>
+    <source>待处理</source>
+    <translation>Open</translation>
+  </message>
+  <message>
+    <source>已交办</source>
+    <translation>Handed down</translation>
+  </message>
+  <message>
+    <source>办理中</source>
+    <translation>In progress</translation>
+  </message>
+  <message>
+    <source>已解决</source>
+    <translation>Resolved</translation>
+  </message>
+  <message>
+    <source>已解释说明</source>
+    <translation>Explained</translation>
+  </message>
+  <message>
+    <source>纳入集中整治</source>
+    <translation>In a rectification campaign</translation>
+  </message>
+  <message>
+    <source>独居老人</source>
+    <translation>Elderly living alone</translation>
+  </message>
+  <message>
+    <source>残疾</source>
+    <translation>Disabled</translation>
+  </message>
+  <message>
+    <source>困难家庭</source>
+    <translation>Hardship</translation>
+  </message>
+  <message>
+    <source>常年在外经商</source>
+    <translation>Away on business</translation>
+  </message>
+  <message>
+    <source>退役军人</source>
+    <translation>Ex-serviceman</translation>
+  </message>
+  <message>
+    <source>新居民</source>
+    <translation>New resident</translation>
+  </message>
+  <message>
+    <source>农村农业</source>
+    <translation>Agriculture</translation>
+  </message>
+  <message>
+    <source>就业创业</source>
+    <translation>Jobs and enterprise</translation>
+  </message>
+  <message>
+    <source>人才政策</source>
+    <translation>Talent policy</translation>
+  </message>
+  <message>
+    <source>帮困助残</source>
+    <translation>Hardship and disability aid</translation>
+  </message>
+  <message>
+    <source>教育就学</source>
+    <translation>Education</translation>
+  </message>
+  <message>
+    <source>医疗卫生</source>
+    <translation>Health</translation>
+  </message>
+  <message>
+    <source>社会保障</source>
+    <translation>Social security</translation>
+  </message>
+  <message>
+    <source>养老服务</source>
+    <translation>Elderly care</translation>
+  </message>
+  <message>
+    <source>交通出行</source>
+    <translation>Transport</translation>
+  </message>
+  <message>
+    <source>环境卫生</source>
+    <translation>Environment and sanitation</translation>
+  </message>
+  <message>
+    <source>社会治安</source>
+    <translation>Public safety</translation>
+  </message>
+  <message>
+    <source>住房与基础设施</source>
+    <translation>Housing and infrastructure</translation>
+  </message>
+  <message>
+    <source>其他</source>
+    <translation>Other</translation>
+  </message>
+  <message>
+    <source>本级办理</source>
+    <translation>Handled here</translation>
+  </message>
+  <message>
+    <source>交办</source>
+    <translation>Handed down</translation>
+  </message>
+  <message>
+    <source>委托办理</source>
+    <translation>Delegated</translation>
+  </message>
+  <message>
+    <source>未开始</source>
+    <translation>Not started</translation>
+  </message>
+  <message>
+    <source>部分完成</source>
+    <translation>Partly done</translation>
+  </message>
+  <message>
+    <source>已完成</source>
+    <translation>Complete</translation>
+  </message>
+  <message>
+    <source>无走访对象</source>
+    <translation>No targets</translation>
   </message>
 </context>
 </TS>

@@ -174,7 +174,7 @@ EN = {
         "；不够的小组：": "; teams short of time: ",
         " 秒": " s", "规划路线": "Plan routes", "求解时间": "Solver time", "小组": "Team", "尚未规划": "Not planned yet",
         "时段": "Session", "序号": "No.", "预计到达": "ETA", "走访对象": "Target", "说明": "Note",
-        "已保存的路线：{n} 个走访点": "Saved routes: {n} stops", "本轮尚未规划路线": "No routes planned for this round yet",
+        "已保存的路线：{n} 个走访点": "Saved routes: {n} stops", "读取路线失败：": "Reading the routes failed: ", "（全部小组）": "(all teams)", "本轮尚未规划路线": "No routes planned for this round yet",
     },
     "LayersPanel": {
         "不透明度": "Opacity", "所选图层的不透明度（0 = 透明，100 = 不透明）": "Opacity of the chosen layer (0 = clear, 100 = opaque)",
@@ -300,6 +300,30 @@ EN = {
         "走访人（默认本组成员）": "Visitors (default: the team's members)",
         "约定回访时间，如 12-12 19:30 或 12-12 晚上（可空）": "Agreed time for the return visit, e.g. 12-12 19:30 or 12-12 evening (optional)",
         "走访日期/时间": "Visit date/time", "走访人": "Visitors", "约定回访时间": "Agreed return visit",
+        "路线单": "Route sheet",
+        "导入回收表…": "Import returned sheets…",
+        "序号": "No.",
+        "户码": "Code",
+        "户主/单位": "Head / unit",
+        "地址": "Address",
+        "结果": "Outcome",
+        "问题": "Problems",
+        "站序号或户码，回车跳转": "Stop number or household code, Enter to jump",
+        "1见面 2不在家 3拒访 4已搬离 5电话": "1 met 2 not home 3 refused 4 moved 5 phone",
+        "民情日记（可空），回车保存并到下一站": "Diary note (optional), Enter saves and goes to the next stop",
+        "问题类别：序号或名称": "Problem category: number or name",
+        "问题描述，回车添加；空白时回车保存本站": "Problem description, Enter adds it; Enter on an empty line saves the stop",
+        "当场解决": "Solved on the spot",
+        "类别：": "Categories: ",
+        "跳到": "Go to",
+        "当前站": "Current stop",
+        "走访结果": "Outcome",
+        "民情日记": "Diary note",
+        "反映问题": "Problems raised",
+        "为地图所选对象录入计划外走访": "Enter an unplanned visit for the target selected on the map",
+        "本路线单已录完": "This route sheet is done",
+        "已保存走访": "Visit saved",
+        "已保存计划外走访": "Unplanned visit saved",
     },
     "RoundDialog": {
         "新建走访轮次": "New round", "编辑走访轮次": "Edit round", "如：2027年春季大走访": "e.g. Spring 2027 visits",
@@ -326,6 +350,85 @@ EN = {
         "选择备份（最新的完好备份在最前；当前文件会先保存在旁边）：": "Choose a backup (the newest good one first; the current file is kept beside it):",
     },
     "TemplateDialog": {"走访时段模板": "Session templates", "保存": "Save", "取消": "Cancel"},
+    # the domain's labels (gisplanner.vocab and the model's label tables), shown through
+    # gisplanner.ui.vocab_text.vocab(); vocabulary_sources() lists them so none is forgotten
+    "Vocab": {
+        "市": "City", "区": "District", "镇/街道": "Town/subdistrict", "村/社区": "Village/community",
+        "群众家庭": "Household", "企业": "Enterprise", "名士": "Notable",
+        "工作日晚上": "Weekday evening", "周末/节假日": "Weekend/holiday", "工作日白天": "Weekday daytime",
+        "常规走访": "Regular visits", "补课访": "Make-up visits", "重点访": "Priority visits", "回头访": "Return visits",
+        "筹备中": "Preparing", "进行中": "Under way", "已结束": "Closed",
+        "见面": "Met", "不在家": "Not home", "拒访": "Refused", "已搬离": "Moved away", "电话走访": "By phone",
+        "待处理": "Open", "已交办": "Handed down", "办理中": "In progress", "已解决": "Resolved",
+        "已解释说明": "Explained", "纳入集中整治": "In a rectification campaign",
+        "独居老人": "Elderly living alone", "残疾": "Disabled", "困难家庭": "Hardship",
+        "常年在外经商": "Away on business", "退役军人": "Ex-serviceman", "新居民": "New resident",
+        "农村农业": "Agriculture", "就业创业": "Jobs and enterprise", "人才政策": "Talent policy",
+        "帮困助残": "Hardship and disability aid", "教育就学": "Education", "医疗卫生": "Health",
+        "社会保障": "Social security", "养老服务": "Elderly care", "交通出行": "Transport",
+        "环境卫生": "Environment and sanitation", "社会治安": "Public safety",
+        "住房与基础设施": "Housing and infrastructure", "其他": "Other",
+        "本级办理": "Handled here", "交办": "Handed down", "委托办理": "Delegated",
+        "未开始": "Not started", "部分完成": "Partly done", "已完成": "Complete", "无走访对象": "No targets",
+    },
+    "DashboardCharts": {
+        "累计进度": "Progress to date", "各区域走访覆盖率（%）": "Visit coverage by area (%)",
+        "问题类别与办理状态": "Problems by category and status", "办理时长分布（已解决问题）": "Time to resolve (resolved problems)",
+        "各类问题办理时长中位数（天）": "Median days to resolve, by category", "逾期问题（按承办单位）": "Overdue problems (by handling unit)",
+        "各走访小组走访量": "Visits per team", "各走访时段走访量": "Visits per session", "暂无数据": "No data yet",
+        "走访群众家庭（户）": "Households visited", "收集问题（个）": "Problems collected", "解决问题（个）": "Problems solved",
+        "累计数": "Total", "全部户": "All households", "特殊群体": "Special groups", "覆盖率（%）": "Coverage (%)",
+        "问题数（个）": "Problems", "中位数（天）": "Median (days)", "无逾期问题": "No overdue problems", "走访次数": "Visits",
+    },
+    "DashboardPanel": {
+        "所选 {n} 个对象": "{n} selected targets", "统计范围": "In scope",
+        "{what}：群众家庭 {hh} 户，已走访 {visited} 户（{rate}），特殊群体 {special}；收集问题 {collected} 个，解决 {solved} 个，逾期 {overdue} 个。　统计用时 {seconds} 秒":
+            "{what}: {hh} households, {visited} visited ({rate}), special groups {special}; {collected} problems collected, "
+            "{solved} solved, {overdue} overdue.  Counted in {seconds} s",
+        "覆盖率从低到高": "Coverage, lowest first", "覆盖率从高到低": "Coverage, highest first",
+        "特殊群体覆盖率从低到高": "Special groups' coverage, lowest first", "按区划代码": "By area code",
+        "刷新": "Refresh", "覆盖率排序": "Sort coverage", "正在统计……": "Counting…",
+    },
+    "ProblemsPanel": {
+        "签收办理": "Accept", "已解决": "Resolved", "解释说明": "Explained", "集中整治": "Rectification campaign",
+        "重新办理": "Reopen", "退回": "Send back", "答复群众…": "Reply to the resident…", "电话回访…": "Call-back…",
+        "督办升级": "Escalate", "未办结": "Not closed", "超期督办": "Overdue", "全部": "All", "全部类别": "All categories",
+        "搜索对象、单位或描述": "Search target, unit or description", "登记问题…": "Register a problem…",
+        "为地图上选中的一个对象登记问题": "Register a problem for the target selected on the map",
+        "交办/委托…": "Hand down / delegate…", "时限设置…": "Deadlines…", "超期问题一键升级": "Escalate all overdue",
+        "时间": "Time", "操作人": "By", "操作": "Action", "状态变化": "Status change", "说明": "Note",
+        "加载问题失败：": "Loading the problems failed: ", "共 0 个": "0 problems",
+        "共 {n} 个，超期 {late} 个": "{n} problems, {late} overdue",
+    },
+    "ProblemsTableModel": {
+        "编号": "No.", "对象": "Target", "村/社区": "Village/community", "类别": "Category", "状态": "Status",
+        "办理方式": "Handling", "承办单位": "Handling unit", "期限": "Deadline", "升级": "Escalations",
+        "问题描述": "Description", "已超期（期限 {d}）": "Overdue (deadline {d})",
+    },
+    "ScopeBar": {
+        "跟随地图选择": "Follow the map selection",
+        "地图上有选择时，统计所选对象；否则统计下面选定的区域": "With a selection on the map, count the selected targets; otherwise the area chosen below",
+        "时段": "Dates", "区域": "Area", "至": "to", "全部区域": "All areas", "{name}（{level}）": "{name} ({level})",
+    },
+    "SummaryDialog": {"工作总结": "Work summary", "生成": "Build", "复制段落": "Copy the paragraph",
+                      "导出Excel…": "Export Excel…", "导出PDF…": "Export PDF…"},
+    "SupervisionPanel": {
+        "下一级": "Next level down", "区": "Districts", "镇/街道": "Towns/subdistricts", "村/社区": "Villages/communities",
+        "对比": "Compare", "刷新": "Refresh", "阈值设置…": "Thresholds…", "导出Excel…": "Export Excel…",
+        "工作总结…": "Work summary…", "区域对比": "Areas", "单位对比": "Units", "正在统计……": "Counting…",
+    },
+    "TablePanel": {
+        "全部类型": "All kinds", "全部标签": "All tags", "特殊群体": "Special groups", "全部走访结果": "All outcomes",
+        "未走访": "Not visited", "全部村/社区": "All villages", "仅显示选中": "Selected only",
+        "显示 {shown} / {total} 行，选中 {selected}": "Showing {shown} / {total} rows, {selected} selected",
+        "表格选择 {n} 个对象": "Table selection of {n} targets",
+    },
+    "TargetTableModel": {
+        "编号": "No.", "类型": "Kind", "名称/户主": "Name / head", "地址": "Address", "所属村/社区": "Village/community",
+        "标签": "Tags", "最近走访": "Last outcome", "走访时间": "Visited", "未办结问题": "Open problems",
+        "未走访": "Not visited", "重点企业": "Key enterprise",
+    },
+    "ThresholdsDialog": {"督查阈值设置": "Supervision thresholds"},
 }  # fmt: skip
 
 
@@ -338,8 +441,19 @@ def tool(name: str) -> str:
     return shutil.which(name) or str(Path(sys.executable).with_name(name))
 
 
+def vocabulary_sources() -> list[str]:
+    """Every Chinese label of the domain's vocabulary the UI shows through vocab_text.vocab()."""
+    from gisplanner import coverage, model, vocab
+
+    tables = [e.labels() for e in (vocab.AreaLevel, vocab.TargetKind, vocab.SessionKind, vocab.RoundKind,
+                                    vocab.RoundStatus, vocab.Outcome, vocab.ProblemStatus)]  # fmt: skip
+    tables += [model.HOUSEHOLD_TAGS, model.PROBLEM_CATEGORIES, model.HANDLING_ZH, coverage.STATUS_ZH]
+    return list(dict.fromkeys(zh for table in tables for zh in table.values()))
+
+
 def extracted() -> dict[str, list[str]]:
-    """Context -> source strings of every tr() call in gisplanner/ui (pyside6-lupdate)."""
+    """Context -> source strings of every tr() call in gisplanner/ui (pyside6-lupdate), and the
+    vocabulary's labels (context "Vocab")."""
     files = sorted(str(p) for p in UI.rglob("*.py"))
     with tempfile.TemporaryDirectory() as tmp:
         ts = Path(tmp) / "found.ts"
@@ -353,6 +467,7 @@ def extracted() -> dict[str, list[str]]:
             src = m.findtext("source")
             if src and src not in out.setdefault(name, []):
                 out[name].append(src)
+    out["Vocab"] = vocabulary_sources()
     return out
 
 

@@ -9,36 +9,45 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from gisplanner.model import HOUSEHOLD_TAGS, OUTCOME_ZH, SPECIAL_GROUP_TAGS, TARGET_KIND_ZH
+from gisplanner.ui.vocab_text import vocab
 
 # (key, header); key names a column of the frame or a derived one
 COLUMNS = [
-    ("id", "编号"),
-    ("kind", "类型"),
-    ("name", "名称/户主"),
-    ("address", "地址"),
-    ("area_name", "所属村/社区"),
-    ("tags", "标签"),
-    ("last_outcome", "最近走访"),
-    ("last_visit", "走访时间"),
-    ("open_problems", "未办结问题"),
+    ("id", QT_TRANSLATE_NOOP("TargetTableModel", "编号")),
+    ("kind", QT_TRANSLATE_NOOP("TargetTableModel", "类型")),
+    ("name", QT_TRANSLATE_NOOP("TargetTableModel", "名称/户主")),
+    ("address", QT_TRANSLATE_NOOP("TargetTableModel", "地址")),
+    ("area_name", QT_TRANSLATE_NOOP("TargetTableModel", "所属村/社区")),
+    ("tags", QT_TRANSLATE_NOOP("TargetTableModel", "标签")),
+    ("last_outcome", QT_TRANSLATE_NOOP("TargetTableModel", "最近走访")),
+    ("last_visit", QT_TRANSLATE_NOOP("TargetTableModel", "走访时间")),
+    ("open_problems", QT_TRANSLATE_NOOP("TargetTableModel", "未办结问题")),
 ]
-NOT_VISITED = "未走访"
+NOT_VISITED = QT_TRANSLATE_NOOP("TargetTableModel", "未走访")
+KEY_ENTERPRISE = QT_TRANSLATE_NOOP("TargetTableModel", "重点企业")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TargetTableModel", text)
+
+
 SELECTED_BG = QBrush(QColor("#c9f6fb"))
 
 
 def _tags_text(df: pd.DataFrame) -> np.ndarray:
     out = np.full(len(df), "", dtype=object)
+    sep = "、" if vocab("残疾") == "残疾" else ", "  # the list separator of the UI language
     for col, zh in HOUSEHOLD_TAGS.items():
         if col in df:
             m = df[col].fillna(False).to_numpy(bool)
-            out[m] = out[m] + np.where(out[m] == "", "", "、") + zh
+            out[m] = out[m] + np.where(out[m] == "", "", sep) + vocab(zh)
     if "key_enterprise" in df:
         m = df["key_enterprise"].fillna(False).to_numpy(bool)
-        out[m] = out[m] + np.where(out[m] == "", "", "、") + "重点企业"
+        out[m] = out[m] + np.where(out[m] == "", "", sep) + _tr(KEY_ENTERPRISE)
     return out
 
 
@@ -65,12 +74,14 @@ class TargetTableModel(QAbstractTableModel):
         outcome = t["last_outcome"] if "last_outcome" in t else pd.Series([None] * len(t))
         self._cols = {
             "id": self.ids,
-            "kind": t["kind"].map(TARGET_KIND_ZH).fillna(t["kind"]).to_numpy(object),
+            "kind": t["kind"].map({k: vocab(zh) for k, zh in TARGET_KIND_ZH.items()}).fillna(t["kind"]).to_numpy(object),
             "name": t["name"].fillna("").to_numpy(object) if "name" in t else np.full(len(t), "", object),
             "address": t["address"].fillna("").to_numpy(object) if "address" in t else np.full(len(t), "", object),
             "area_name": t["area_id"].map(names).fillna("").to_numpy(object),
             "tags": _tags_text(t),
-            "last_outcome": outcome.map(OUTCOME_ZH).fillna(NOT_VISITED).to_numpy(object),
+            "last_outcome": outcome.map({k: vocab(zh) for k, zh in OUTCOME_ZH.items()})
+            .fillna(_tr(NOT_VISITED))
+            .to_numpy(object),
             # kept as datetime64 (sortable); formatted only for the cells Qt shows
             "last_visit": (
                 pd.to_datetime(t["last_visit"]).to_numpy("datetime64[m]")
@@ -185,7 +196,7 @@ class TargetTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1]
+            return _tr(COLUMNS[section][1])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):

@@ -16,7 +16,7 @@ import logging
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,6 +36,7 @@ from gisplanner import dashboard as dash
 from gisplanner import stats as st
 from gisplanner.model import AREA_LEVEL_ZH
 from gisplanner.printing.canvas import cjk_family
+from gisplanner.ui.vocab_text import vocab
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,11 @@ STATUS_COLORS = {
     "待处理": "#c23b3b", "已交办": "#e07b39", "办理中": "#e8b33a",
     "已解决": "#3a9a5b", "已解释说明": "#2f6db5", "纳入集中整治": "#8a62b8",
 }  # fmt: skip
-SORTS = {
-    "覆盖率从低到高": ("coverage", True),
-    "覆盖率从高到低": ("coverage", False),
-    "特殊群体覆盖率从低到高": ("special_coverage", True),
-    "按区划代码": ("code", True),
+SORTS = {  # the key is the sort's name (shown translated, context DashboardPanel)
+    QT_TRANSLATE_NOOP("DashboardPanel", "覆盖率从低到高"): ("coverage", True),
+    QT_TRANSLATE_NOOP("DashboardPanel", "覆盖率从高到低"): ("coverage", False),
+    QT_TRANSLATE_NOOP("DashboardPanel", "特殊群体覆盖率从低到高"): ("special_coverage", True),
+    QT_TRANSLATE_NOOP("DashboardPanel", "按区划代码"): ("code", True),
 }
 TOP_N = 15
 
@@ -67,15 +68,15 @@ class ScopeBar(QWidget):
         super().__init__(parent)
         lay = QGridLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.follow = QCheckBox("跟随地图选择")
+        self.follow = QCheckBox(self.tr("跟随地图选择"))
         self.follow.setChecked(True)
-        self.follow.setToolTip("地图上有选择时，统计所选对象；否则统计下面选定的区域")
+        self.follow.setToolTip(self.tr("地图上有选择时，统计所选对象；否则统计下面选定的区域"))
         self.follow.setVisible(follow_selection)
         self._follow_enabled = follow_selection
         self.area = QComboBox()
         self.area.setMinimumContentsLength(8)
         self.area.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.use_dates = QCheckBox("时段")
+        self.use_dates = QCheckBox(self.tr("时段"))
         self.date_from = QDateEdit(calendarPopup=True)
         self.date_to = QDateEdit(calendarPopup=True)
         for d in (self.date_from, self.date_to):
@@ -87,12 +88,12 @@ class ScopeBar(QWidget):
         # two short rows, so that the dock can be narrow
         area_row = QHBoxLayout()
         area_row.addWidget(self.follow)
-        area_row.addWidget(QLabel("区域"))
+        area_row.addWidget(QLabel(self.tr("区域")))
         area_row.addWidget(self.area, 1)
         date_row = QHBoxLayout()
         date_row.addWidget(self.use_dates)
         date_row.addWidget(self.date_from, 1)
-        date_row.addWidget(QLabel("至"))
+        date_row.addWidget(QLabel(self.tr("至")))
         date_row.addWidget(self.date_to, 1)
         lay.addLayout(area_row, 0, 0)
         lay.addLayout(date_row, 1, 0)
@@ -113,12 +114,15 @@ class ScopeBar(QWidget):
         self.area.blockSignals(True)
         self.area.clear()
         bound = store.bound_scope  # signed in: "all" is the user's own area
-        self.area.addItem("全部区域", None if bound is None else tree.code(bound.area_id))
+        self.area.addItem(self.tr("全部区域"), None if bound is None else tree.code(bound.area_id))
         depth = {"city": 0, "district": 1, "town": 2, "village": 3}
 
         def add(aid: int) -> None:
             lvl = tree.level(aid)
-            label = "　" * depth.get(lvl, 0) + f"{tree.name(aid)}（{AREA_LEVEL_ZH.get(lvl, lvl)}）"
+            level = vocab(AREA_LEVEL_ZH.get(lvl, lvl))
+            label = "　" * depth.get(lvl, 0) + self.tr("{name}（{level}）").format(
+                name=tree.name(aid), level=level
+            )
             self.area.addItem(label, tree.code(aid))
             for k in tree.kids(aid):
                 add(k)
@@ -228,14 +232,14 @@ class DashboardCharts(QWidget):
         self.sort_key = "覆盖率从低到高"
         grid = QGridLayout(self)
         grid.setContentsMargins(2, 2, 2, 2)
-        self.cumulative = _plot("累计进度")
-        self.coverage = _plot("各区域走访覆盖率（%）")
-        self.categories = _plot("问题类别与办理状态")
-        self.resolution = _plot("办理时长分布（已解决问题）")
-        self.medians = _plot("各类问题办理时长中位数（天）")
-        self.overdue = _plot("逾期问题（按承办单位）")
-        self.teams = _plot("各走访小组走访量")
-        self.sessions = _plot("各走访时段走访量")
+        self.cumulative = _plot(self.tr("累计进度"))
+        self.coverage = _plot(self.tr("各区域走访覆盖率（%）"))
+        self.categories = _plot(self.tr("问题类别与办理状态"))
+        self.resolution = _plot(self.tr("办理时长分布（已解决问题）"))
+        self.medians = _plot(self.tr("各类问题办理时长中位数（天）"))
+        self.overdue = _plot(self.tr("逾期问题（按承办单位）"))
+        self.teams = _plot(self.tr("各走访小组走访量"))
+        self.sessions = _plot(self.tr("各走访时段走访量"))
         order = [self.cumulative, self.coverage, self.categories, self.overdue,
                  self.resolution, self.medians, self.teams, self.sessions]  # fmt: skip
         for k, w in enumerate(order):
@@ -267,7 +271,8 @@ class DashboardCharts(QWidget):
         p.getAxis("left").setWidth(None)
         w.setMinimumHeight(250)
 
-    def _empty(self, w: pg.PlotWidget, text: str = "暂无数据") -> None:
+    def _empty(self, w: pg.PlotWidget, text: str = "") -> None:
+        text = text or self.tr("暂无数据")
         ti = pg.TextItem(text, color="#888", anchor=(0.5, 0.5))
         ti.setFont(chart_font(10))
         w.addItem(ti)
@@ -283,16 +288,16 @@ class DashboardCharts(QWidget):
             return
         x = np.array([(d - c["day"].iloc[0]).days for d in c["day"]], float)
         leg = _legend(w, offset=(10, 10))
-        series = [("cum_households_visited", "走访群众家庭（户）", PALETTE[0]),
-                  ("cum_problems_collected", "收集问题（个）", PALETTE[1]),
-                  ("cum_problems_solved", "解决问题（个）", PALETTE[2])]  # fmt: skip
+        series = [("cum_households_visited", self.tr("走访群众家庭（户）"), PALETTE[0]),
+                  ("cum_problems_collected", self.tr("收集问题（个）"), PALETTE[1]),
+                  ("cum_problems_solved", self.tr("解决问题（个）"), PALETTE[2])]  # fmt: skip
         for col, name, color in series:
             w.plot(x, c[col].to_numpy(float), pen=pg.mkPen(color, width=2), name=name, stepMode=None)
         _legend_font(leg)
         step = max(1, len(x) // 3)  # about four short dates ("10/16"): longer ones ran together
         ticks = [(x[i], f"{c['day'].iloc[i].month}/{c['day'].iloc[i].day}") for i in range(0, len(x), step)]
         w.getPlotItem().getAxis("bottom").setTicks([ticks])
-        _label(w, "left", "累计数")
+        _label(w, "left", self.tr("累计数"))
         w.getPlotItem().enableAutoRange()
 
     def _draw_coverage(self, f: dash.DashboardFigures) -> None:
@@ -308,8 +313,8 @@ class DashboardCharts(QWidget):
         overall = (cov["coverage"].fillna(0) * 100).to_numpy()
         special = (cov["special_coverage"].fillna(0) * 100).to_numpy()
         leg = _legend(w)
-        _hbars(w, labels, overall, color=PALETTE[0], offset=-0.19, height=0.36, name="全部户")
-        _hbars(w, labels, special, color=PALETTE[1], offset=0.19, height=0.36, name="特殊群体")
+        _hbars(w, labels, overall, color=PALETTE[0], offset=-0.19, height=0.36, name=self.tr("全部户"))
+        _hbars(w, labels, special, color=PALETTE[1], offset=0.19, height=0.36, name=self.tr("特殊群体"))
         _legend_font(leg)
         _bar_text(w, overall + 1, np.arange(len(labels)) - 0.19, [f"{v:.0f}%" for v in overall])
         if self.coverage_threshold is not None:
@@ -317,7 +322,7 @@ class DashboardCharts(QWidget):
                                    pen=pg.mkPen("#c23b3b", width=1, style=Qt.PenStyle.DashLine))  # fmt: skip
             w.addItem(line)
         w.getPlotItem().setXRange(0, 112, padding=0)
-        _label(w, "bottom", "覆盖率（%）")
+        _label(w, "bottom", self.tr("覆盖率（%）"))
 
     def _draw_categories(self, f: dash.DashboardFigures) -> None:
         w = self.categories
@@ -327,7 +332,7 @@ class DashboardCharts(QWidget):
             self._empty(w)
             return
         t = t.loc[t.sum(axis=1).sort_values(ascending=False).index]
-        labels = list(t.index)
+        labels = [vocab(c) for c in t.index]  # problem categories
         left = np.zeros(len(labels))
         leg = _legend(w)
         for k, status in enumerate(t.columns):
@@ -336,13 +341,13 @@ class DashboardCharts(QWidget):
                 continue
             item = pg.BarGraphItem(x0=left, y=np.arange(len(labels)), height=0.7, width=vals,
                                    brush=pg.mkBrush(STATUS_COLORS.get(status, PALETTE[k % len(PALETTE)])),
-                                   pen=pg.mkPen(None), name=status)  # fmt: skip
+                                   pen=pg.mkPen(None), name=vocab(status))  # fmt: skip
             w.addItem(item)
             left = left + vals
         _legend_font(leg)
         _category_axis(w, labels)
         w.getPlotItem().setXRange(0, left.max() * 1.35, padding=0)
-        _label(w, "bottom", "问题数（个）")
+        _label(w, "bottom", self.tr("问题数（个）"))
 
     def _draw_resolution(self, f: dash.DashboardFigures) -> None:
         w = self.resolution
@@ -356,7 +361,7 @@ class DashboardCharts(QWidget):
                                       brush=pg.mkBrush(PALETTE[2]), pen=pg.mkPen(None)))  # fmt: skip
             w.getPlotItem().getAxis("bottom").setTicks([list(enumerate(hist["label"]))])
             _bar_text(w, x, hist["count"].to_numpy(float), [str(v) for v in hist["count"]], anchor=(0.5, 1))
-            _label(w, "left", "问题数（个）")
+            _label(w, "left", self.tr("问题数（个）"))
             w.getPlotItem().enableAutoRange()
         m = self.medians
         self._reset(m)
@@ -373,14 +378,14 @@ class DashboardCharts(QWidget):
             [f"{v:.1f}天（{n}个）" for v, n in zip(vals, med["count"], strict=True)],
         )
         m.getPlotItem().setXRange(0, max(vals.max() * 1.45, 1), padding=0)
-        _label(m, "bottom", "中位数（天）")
+        _label(m, "bottom", self.tr("中位数（天）"))
 
     def _draw_overdue(self, f: dash.DashboardFigures) -> None:
         w = self.overdue
         self._reset(w)
         od = f.overdue.head(TOP_N)
         if od.empty:
-            self._empty(w, "无逾期问题")
+            self._empty(w, self.tr("无逾期问题"))
             return
         vals = od["overdue"].to_numpy(float)
         _hbars(w, od["unit"].tolist(), vals, color=PALETTE[3])
@@ -397,7 +402,7 @@ class DashboardCharts(QWidget):
             self._empty(w)
             return
         leg = _legend(w)
-        _hbars(w, t["team"].tolist(), t["visits"].to_numpy(float), color="#9db8dc", name="走访次数")
+        _hbars(w, t["team"].tolist(), t["visits"].to_numpy(float), color="#9db8dc", name=self.tr("走访次数"))
         _hbars(
             w,
             t["team"].tolist(),
@@ -434,7 +439,7 @@ class DashboardCharts(QWidget):
             if lbl in set(inside["label"]):
                 leg.addItem(pg.BarGraphItem(x=[0], height=[0], width=0, brush=pg.mkBrush(c)), lbl)
         _legend_font(leg)
-        _label(w, "left", "走访次数")
+        _label(w, "left", self.tr("走访次数"))
         _label(w, "bottom", f"时段（另有 {outside} 次走访不在任何时段内）" if outside else "时段")
         w.getPlotItem().enableAutoRange()
 
@@ -457,9 +462,10 @@ class DashboardPanel(QWidget):
         lay.addWidget(self.scope_bar)
         row = QHBoxLayout()
         self.sort_combo = QComboBox()
-        self.sort_combo.addItems(list(SORTS))
-        self.refresh_button = QPushButton("刷新")
-        row.addWidget(QLabel("覆盖率排序"))
+        for key in SORTS:
+            self.sort_combo.addItem(self.tr(key), key)
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        row.addWidget(QLabel(self.tr("覆盖率排序")))
         row.addWidget(self.sort_combo, 1)
         row.addWidget(self.refresh_button)
         lay.addLayout(row)
@@ -475,7 +481,9 @@ class DashboardPanel(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=300)
         self._debounce.timeout.connect(self.refresh)
         self.scope_bar.scopeChanged.connect(self.schedule)
-        self.sort_combo.currentTextChanged.connect(self.charts.set_sort)
+        self.sort_combo.currentIndexChanged.connect(
+            lambda _i: self.charts.set_sort(self.sort_combo.currentData())
+        )
         self.refresh_button.clicked.connect(self.refresh)
 
     def schedule(self) -> None:
@@ -508,7 +516,7 @@ class DashboardPanel(QWidget):
             self._pending = True
             return
         self._running = True
-        self.headline.setText("正在统计……")
+        self.headline.setText(self.tr("正在统计……"))
         try:
             from gisplanner.supervision import Thresholds
 
@@ -556,12 +564,30 @@ def headline(f: dash.DashboardFigures) -> str:
     last = f.cumulative.iloc[-1] if len(f.cumulative) else None
     collected = int(last["cum_problems_collected"]) if last is not None else 0
     solved = int(last["cum_problems_solved"]) if last is not None else 0
-    what = f"所选 {len(f.scope.target_ids)} 个对象" if f.scope.target_ids is not None else "统计范围"
+    what = (
+        QCoreApplication.translate("DashboardPanel", "所选 {n} 个对象").format(n=len(f.scope.target_ids))
+        if f.scope.target_ids is not None
+        else QCoreApplication.translate("DashboardPanel", "统计范围")
+    )
     return (
-        f"{what}：群众家庭 {t['households']} 户，已走访 {t['households_visited']} 户"
-        f"（{rate:.1%}），特殊群体 {sp:.1%}；收集问题 {collected} 个，解决 {solved} 个，"
-        f"逾期 {int(f.overdue['overdue'].sum())} 个。　统计用时 {f.seconds:.2f} 秒"
-    ).replace("nan%", "—")
+        QCoreApplication.translate(
+            "DashboardPanel",
+            "{what}：群众家庭 {hh} 户，已走访 {visited} 户（{rate}），特殊群体 {special}；"
+            "收集问题 {collected} 个，解决 {solved} 个，逾期 {overdue} 个。　统计用时 {seconds} 秒",
+        )
+        .format(
+            what=what,
+            hh=t["households"],
+            visited=t["households_visited"],
+            rate=f"{rate:.1%}",
+            special=f"{sp:.1%}",
+            collected=collected,
+            solved=solved,
+            overdue=int(f.overdue["overdue"].sum()),
+            seconds=f"{f.seconds:.2f}",
+        )
+        .replace("nan%", "—")
+    )
 
 
 def install(window) -> None:

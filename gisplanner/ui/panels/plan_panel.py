@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,7 @@ from gisplanner.roads import route_paths
 
 SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 COLUMNS = ["小组", "时段", "序号", "预计到达", "走访对象", "说明"]
-ALL_TEAMS = "（全部小组）"
+ALL_TEAMS = QT_TRANSLATE_NOOP("PlanPanel", "（全部小组）")  # the combo item (shown translated)
 PLAN_LAYER = "规划路线（按时段着色）"
 
 
@@ -351,7 +351,7 @@ class PlanPanel(QWidget):
         current = self.team_combo.currentText()
         self.team_combo.blockSignals(True)
         self.team_combo.clear()
-        self.team_combo.addItem(ALL_TEAMS)
+        self.team_combo.addItem(self.tr(ALL_TEAMS), ALL_TEAMS)
         self.team_combo.addItems(teams)
         if current in teams:
             self.team_combo.setCurrentText(current)
@@ -363,7 +363,7 @@ class PlanPanel(QWidget):
 
     def _visible_rows(self) -> list[dict]:
         team = self.team_combo.currentText()
-        if team in ("", ALL_TEAMS):
+        if team in ("", ALL_TEAMS, self.tr(ALL_TEAMS)):
             return self.rows
         return [r for r in self.rows if r["team"] == team]
 
@@ -409,7 +409,7 @@ class PlanPanel(QWidget):
             np.array([r["lon"] for r in rows]), np.array([r["lat"] for r in rows])
         )
         x, y = np.atleast_1d(x), np.atleast_1d(y)
-        single_team = self.team_combo.currentText() not in ("", ALL_TEAMS)
+        single_team = self.team_combo.currentIndex() > 0  # 0: all teams
         by_route: dict[int, list[int]] = {}
         for i, r in enumerate(rows):
             by_route.setdefault(r["route_id"], []).append(i)

@@ -10,7 +10,15 @@ import datetime as dt
 import getpass
 
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,19 +44,29 @@ from gisplanner.queries import problems as pq
 from gisplanner.store import StoreError
 from gisplanner.ui import workers
 from gisplanner.ui.lazy import when_shown
+from gisplanner.ui.vocab_text import vocab
 from gisplanner.vocab import ProblemStatus
 
+_M = "ProblemsTableModel"  # the translation context of the headers
 COLUMNS = [
-    ("id", "编号"), ("target_name", "对象"), ("area_name", "村/社区"), ("category_zh", "类别"),
-    ("status_zh", "状态"), ("handling_zh", "办理方式"), ("unit_name", "承办单位"), ("deadline", "期限"),
-    ("escalations", "升级"), ("description", "问题描述"),
+    ("id", QT_TRANSLATE_NOOP("ProblemsTableModel", "编号")), ("target_name", QT_TRANSLATE_NOOP("ProblemsTableModel", "对象")),
+    ("area_name", QT_TRANSLATE_NOOP("ProblemsTableModel", "村/社区")), ("category_zh", QT_TRANSLATE_NOOP("ProblemsTableModel", "类别")),
+    ("status_zh", QT_TRANSLATE_NOOP("ProblemsTableModel", "状态")), ("handling_zh", QT_TRANSLATE_NOOP("ProblemsTableModel", "办理方式")),
+    ("unit_name", QT_TRANSLATE_NOOP("ProblemsTableModel", "承办单位")), ("deadline", QT_TRANSLATE_NOOP("ProblemsTableModel", "期限")),
+    ("escalations", QT_TRANSLATE_NOOP("ProblemsTableModel", "升级")), ("description", QT_TRANSLATE_NOOP("ProblemsTableModel", "问题描述")),
 ]  # fmt: skip
+_VOCAB_COLUMNS = ("category_zh", "status_zh", "handling_zh")  # labels of the vocabulary: vocab()
 OVERDUE_BRUSH = QBrush(QColor("#f8d0d0"))
-STATUS_BUTTONS = [  # (label, target status)
-    ("签收办理", ProblemStatus.IN_PROGRESS), ("已解决", ProblemStatus.RESOLVED),
-    ("解释说明", ProblemStatus.EXPLAINED), ("集中整治", ProblemStatus.RECTIFICATION),
-    ("重新办理", ProblemStatus.IN_PROGRESS), ("退回", ProblemStatus.OPEN),
+STATUS_BUTTONS = [  # (label, target status); the label is the button's key, shown translated
+    (QT_TRANSLATE_NOOP("ProblemsPanel", "签收办理"), ProblemStatus.IN_PROGRESS), (QT_TRANSLATE_NOOP("ProblemsPanel", "已解决"), ProblemStatus.RESOLVED),
+    (QT_TRANSLATE_NOOP("ProblemsPanel", "解释说明"), ProblemStatus.EXPLAINED), (QT_TRANSLATE_NOOP("ProblemsPanel", "集中整治"), ProblemStatus.RECTIFICATION),
+    (QT_TRANSLATE_NOOP("ProblemsPanel", "重新办理"), ProblemStatus.IN_PROGRESS), (QT_TRANSLATE_NOOP("ProblemsPanel", "退回"), ProblemStatus.OPEN),
 ]  # fmt: skip
+OTHER_BUTTONS = (
+    QT_TRANSLATE_NOOP("ProblemsPanel", "答复群众…"),
+    QT_TRANSLATE_NOOP("ProblemsPanel", "电话回访…"),
+    QT_TRANSLATE_NOOP("ProblemsPanel", "督办升级"),
+)
 
 
 SEEN_COLUMNS = ("category", "description", "handling", "level", "unit_id", "status", "deadline", "reply",
@@ -90,18 +108,19 @@ class ProblemsTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1]
+            return QCoreApplication.translate(_M, COLUMNS[section][1])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         row = self.frame.iloc[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            v = row[COLUMNS[index.column()][0]]
+            key = COLUMNS[index.column()][0]
+            v = row[key]
             if v is None or (isinstance(v, float) and pd.isna(v)):
                 return ""
-            if COLUMNS[index.column()][0] == "escalations":
+            if key == "escalations":
                 return str(int(v)) if v else ""
-            return str(v)
+            return vocab(str(v)) if key in _VOCAB_COLUMNS else str(v)
         if role == Qt.ItemDataRole.BackgroundRole and bool(row["overdue"]):
             return OVERDUE_BRUSH
         if role == Qt.ItemDataRole.FontRole and bool(row["overdue"]):
@@ -109,7 +128,9 @@ class ProblemsTableModel(QAbstractTableModel):
             f.setBold(True)
             return f
         if role == Qt.ItemDataRole.ToolTipRole and bool(row["overdue"]):
-            return f"已超期（期限 {row['deadline']}）"
+            return QCoreApplication.translate("ProblemsTableModel", "已超期（期限 {d}）").format(
+                d=row["deadline"]
+            )
         return None
 
 
@@ -129,17 +150,17 @@ class ProblemsPanel(QWidget):
 
     def _build(self) -> None:
         self.status_filter = QComboBox()
-        self.status_filter.addItem("未办结", "open_all")
-        self.status_filter.addItem("超期督办", "overdue")
-        self.status_filter.addItem("全部", None)
+        self.status_filter.addItem(self.tr("未办结"), "open_all")
+        self.status_filter.addItem(self.tr("超期督办"), "overdue")
+        self.status_filter.addItem(self.tr("全部"), None)
         for k, zh in PROBLEM_STATUS_ZH.items():
-            self.status_filter.addItem(zh, k)
+            self.status_filter.addItem(vocab(zh), k)
         self.category_filter = QComboBox()
-        self.category_filter.addItem("全部类别", None)
+        self.category_filter.addItem(self.tr("全部类别"), None)
         for k, zh in PROBLEM_CATEGORIES.items():
-            self.category_filter.addItem(zh, k)
+            self.category_filter.addItem(vocab(zh), k)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索对象、单位或描述")
+        self.search.setPlaceholderText(self.tr("搜索对象、单位或描述"))
         for w in (self.status_filter, self.category_filter):
             w.currentIndexChanged.connect(self.apply_filter)
         self.search.textChanged.connect(self.apply_filter)
@@ -160,39 +181,37 @@ class ProblemsPanel(QWidget):
 
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
-        new = QPushButton("登记问题…")
-        new.setToolTip("为地图上选中的一个对象登记问题")
+        new = QPushButton(self.tr("登记问题…"))
+        new.setToolTip(self.tr("为地图上选中的一个对象登记问题"))
         new.clicked.connect(self._new_problem)
         bar.addWidget(new)
-        hand = QPushButton("交办/委托…")
+        hand = QPushButton(self.tr("交办/委托…"))
         hand.clicked.connect(self._hand_down)
         self.buttons["assign"] = hand
         bar.addWidget(hand)
         for label, to in STATUS_BUTTONS:
-            b = QPushButton(label)
+            b = QPushButton(self.tr(label))
             b.clicked.connect(lambda _=False, to=to, label=label: self._status(to, label))
             self.buttons[label] = b
             bar.addWidget(b)
-        for label, slot in (
-            ("答复群众…", self._reply),
-            ("电话回访…", self._callback),
-            ("督办升级", self._escalate),
-        ):
-            b = QPushButton(label)
+        for label, slot in zip(OTHER_BUTTONS, (self._reply, self._callback, self._escalate), strict=True):
+            b = QPushButton(self.tr(label))
             b.clicked.connect(slot)
             self.buttons[label] = b
             bar.addWidget(b)
         bar.addStretch(1)
-        rules = QPushButton("时限设置…")
+        rules = QPushButton(self.tr("时限设置…"))
         rules.clicked.connect(self._deadline_rules)
         bar.addWidget(rules)
         self.rules_button = rules
-        self.escalate_all = QPushButton("超期问题一键升级")
+        self.escalate_all = QPushButton(self.tr("超期问题一键升级"))
         self.escalate_all.clicked.connect(self._escalate_all)
         bar.addWidget(self.escalate_all)
 
         self.events = QTableWidget(0, 5)
-        self.events.setHorizontalHeaderLabels(["时间", "操作人", "操作", "状态变化", "说明"])
+        self.events.setHorizontalHeaderLabels(
+            [self.tr("时间"), self.tr("操作人"), self.tr("操作"), self.tr("状态变化"), self.tr("说明")]
+        )
         self.events.verticalHeader().hide()
         self.events.verticalHeader().setDefaultSectionSize(22)
         for c in range(4):
@@ -232,7 +251,7 @@ class ProblemsPanel(QWidget):
 
     @Slot(str, str)
     def _load_failed(self, message: str, _tb: str) -> None:
-        self.count_label.setText(f"加载问题失败：{message}")
+        self.count_label.setText(self.tr("加载问题失败：") + message)
 
     @Slot()
     def _load_finished(self) -> None:
@@ -252,7 +271,7 @@ class ProblemsPanel(QWidget):
         df = self.all
         if df.empty:
             self.model.set_frame(df)
-            self.count_label.setText("共 0 个")
+            self.count_label.setText(self.tr("共 0 个"))
             return
         st = self.status_filter.currentData()
         if st == "open_all":
@@ -271,7 +290,9 @@ class ProblemsPanel(QWidget):
         if st == "overdue":
             df = df.sort_values(["deadline", "id"])
         self.model.set_frame(df)
-        self.count_label.setText(f"共 {len(df)} 个，超期 {int(df['overdue'].sum())} 个")
+        self.count_label.setText(
+            self.tr("共 {n} 个，超期 {late} 个").format(n=len(df), late=int(df["overdue"].sum()))
+        )
         if self._keep_id is not None:
             self.select_problem(self._keep_id)
 
@@ -295,7 +316,7 @@ class ProblemsPanel(QWidget):
         evs = pq.read_history(self.main.store, int(row["id"]))
         self.events.setRowCount(len(evs))
         for r, e in enumerate(evs):
-            change = (f"{PROBLEM_STATUS_ZH.get(e['from_status'] or '', '')} → {PROBLEM_STATUS_ZH.get(e['to_status'] or '', '')}"
+            change = (f"{vocab(PROBLEM_STATUS_ZH.get(e['from_status'] or '', ''))} → {vocab(PROBLEM_STATUS_ZH.get(e['to_status'] or '', ''))}"
                       if e["from_status"] != e["to_status"] else "")  # fmt: skip
             for c, v in enumerate([f"{e['at']:%Y-%m-%d %H:%M}", e["actor"], pw.ACTION_ZH.get(e["action"], e["action"]),
                                    change, e["note"] or ""]):  # fmt: skip

@@ -48,6 +48,7 @@ from gisplanner.queries import results as rq
 from gisplanner.store import StoreError
 from gisplanner.ui import file_dialogs, saving
 from gisplanner.ui.lazy import when_shown
+from gisplanner.ui.vocab_text import vocab
 from gisplanner.visit_time import WhenError, parse_when
 from gisplanner.vocab import Outcome
 
@@ -108,14 +109,23 @@ class ResultsEntryPanel(QWidget):
         self.route_combo.currentIndexChanged.connect(
             lambda _i: self.load_route(self.route_combo.currentData())
         )
-        top.addWidget(QLabel("路线单"))
+        top.addWidget(QLabel(self.tr("路线单")))
         top.addWidget(self.route_combo, 1)
-        self.import_button = QPushButton("导入回收表…")
+        self.import_button = QPushButton(self.tr("导入回收表…"))
         self.import_button.clicked.connect(self._import_sheet)
         top.addWidget(self.import_button)
 
         self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["序号", "户码", "户主/单位", "地址", "结果", "问题"])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("序号"),
+                self.tr("户码"),
+                self.tr("户主/单位"),
+                self.tr("地址"),
+                self.tr("结果"),
+                self.tr("问题"),
+            ]
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -127,24 +137,24 @@ class ResultsEntryPanel(QWidget):
         self.table.cellClicked.connect(lambda r, _c: self.go_to(r))
 
         self.key_edit = QLineEdit()
-        self.key_edit.setPlaceholderText("站序号或户码，回车跳转")
+        self.key_edit.setPlaceholderText(self.tr("站序号或户码，回车跳转"))
         self.key_edit.returnPressed.connect(self._jump)
         self.stop_label = QLabel("—")
         self.outcome_edit = _OutcomeEdit()
-        self.outcome_edit.setPlaceholderText("1见面 2不在家 3拒访 4已搬离 5电话")
+        self.outcome_edit.setPlaceholderText(self.tr("1见面 2不在家 3拒访 4已搬离 5电话"))
         self.outcome_edit.accepted.connect(self._outcome_typed)
         self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText("民情日记（可空），回车保存并到下一站")
+        self.note_edit.setPlaceholderText(self.tr("民情日记（可空），回车保存并到下一站"))
         self.note_edit.returnPressed.connect(self.save_current)
         self.cat_edit = QLineEdit()
-        self.cat_edit.setPlaceholderText("问题类别：序号或名称")
+        self.cat_edit.setPlaceholderText(self.tr("问题类别：序号或名称"))
         self.cat_edit.setToolTip(
             "  ".join(f"{i} {zh}" for i, zh in enumerate(PROBLEM_CATEGORIES.values(), 1))
         )
         self.desc_edit = QLineEdit()
-        self.desc_edit.setPlaceholderText("问题描述，回车添加；空白时回车保存本站")
+        self.desc_edit.setPlaceholderText(self.tr("问题描述，回车添加；空白时回车保存本站"))
         self.desc_edit.returnPressed.connect(self._problem_enter)
-        self.on_spot = QCheckBox("当场解决")
+        self.on_spot = QCheckBox(self.tr("当场解决"))
         self.date_edit = QDateEdit()
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setCalendarPopup(True)
@@ -161,13 +171,16 @@ class ResultsEntryPanel(QWidget):
         self.pending_label.setWordWrap(True)
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        hint = QLabel("类别：" + " ".join(f"{i}{zh}" for i, zh in enumerate(PROBLEM_CATEGORIES.values(), 1)))
+        hint = QLabel(
+            self.tr("类别：")
+            + " ".join(f"{i}{vocab(zh)}" for i, zh in enumerate(PROBLEM_CATEGORIES.values(), 1))
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
 
         form = QFormLayout()
-        form.addRow("跳到", self.key_edit)
-        form.addRow("当前站", self.stop_label)
+        form.addRow(self.tr("跳到"), self.key_edit)
+        form.addRow(self.tr("当前站"), self.stop_label)
         when = QHBoxLayout()
         when.addWidget(self.date_edit)
         when.addWidget(self.time_edit)
@@ -175,18 +188,18 @@ class ResultsEntryPanel(QWidget):
         when.addStretch(1)
         form.addRow(self.tr("走访日期/时间"), when)
         form.addRow(self.tr("走访人"), self.visitors_edit)
-        form.addRow("走访结果", self.outcome_edit)
-        form.addRow("民情日记", self.note_edit)
+        form.addRow(self.tr("走访结果"), self.outcome_edit)
+        form.addRow(self.tr("民情日记"), self.note_edit)
         form.addRow(self.tr("约定回访时间"), self.appt_edit)
         prob = QHBoxLayout()
         prob.addWidget(self.cat_edit, 1)
         prob.addWidget(self.desc_edit, 3)
         prob.addWidget(self.on_spot)
-        form.addRow("反映问题", prob)
+        form.addRow(self.tr("反映问题"), prob)
         form.addRow("", self.pending_label)
         form.addRow("", hint)
 
-        self.unplanned_button = QPushButton("为地图所选对象录入计划外走访")
+        self.unplanned_button = QPushButton(self.tr("为地图所选对象录入计划外走访"))
         self.unplanned_button.clicked.connect(self._unplanned)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
@@ -274,7 +287,7 @@ class ResultsEntryPanel(QWidget):
         self.on_spot.setChecked(False)
         self.pending_label.clear()
         if index is None or not self.stops:
-            self.stop_label.setText("本路线单已录完" if self.stops else "—")
+            self.stop_label.setText(self.tr("本路线单已录完") if self.stops else "—")
             self.key_edit.setFocus()
             return
         st = self.stops[index]
@@ -416,7 +429,7 @@ class ResultsEntryPanel(QWidget):
             self._error(str(e))
             return
         self.message.setStyleSheet("color: #2a7a2a;")
-        self.message.setText("已保存" + ("" if planned else "计划外") + "走访")
+        self.message.setText(self.tr("已保存走访") if planned else self.tr("已保存计划外走访"))
         self.go_to(self.current)
 
     def _import_sheet(self) -> None:

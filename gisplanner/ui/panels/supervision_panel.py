@@ -15,7 +15,7 @@ import logging
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,7 +44,12 @@ from gisplanner.ui.panels.dashboard_panel import ScopeBar
 
 log = logging.getLogger(__name__)
 LAGGARD_BRUSH = QBrush(QColor("#ffe0e0"))
-LEVELS = {"下一级": None, "区": "district", "镇/街道": "town", "村/社区": "village"}
+LEVELS = {  # shown translated (context SupervisionPanel) -> the level compared
+    QT_TRANSLATE_NOOP("SupervisionPanel", "下一级"): None,
+    QT_TRANSLATE_NOOP("SupervisionPanel", "区"): "district",
+    QT_TRANSLATE_NOOP("SupervisionPanel", "镇/街道"): "town",
+    QT_TRANSLATE_NOOP("SupervisionPanel", "村/社区"): "village",
+}
 
 
 class ComparisonTableModel(QAbstractTableModel):
@@ -136,7 +141,7 @@ class ThresholdsDialog(QDialog):
 
     def __init__(self, th: sv.Thresholds, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("督查阈值设置")
+        self.setWindowTitle(self.tr("督查阈值设置"))
         form = QFormLayout(self)
         self.fields: dict[str, QDoubleSpinBox | QSpinBox] = {}
         for name, label in sv.Thresholds.LABELS.items():
@@ -185,15 +190,16 @@ class SupervisionPanel(QWidget):
         lay.setSpacing(2)
         self.scope_bar = ScopeBar(self)
         self.level = QComboBox()
-        self.level.addItems(list(LEVELS))
+        for key, level in LEVELS.items():
+            self.level.addItem(self.tr(key), level)
         buttons = QHBoxLayout()  # scope and buttons on one line: the table keeps the height
         buttons.addWidget(self.scope_bar, 1)
-        buttons.addWidget(QLabel("对比"))
+        buttons.addWidget(QLabel(self.tr("对比")))
         buttons.addWidget(self.level)
-        self.refresh_button = QPushButton("刷新")
-        self.thresholds_button = QPushButton("阈值设置…")
-        self.export_button = QPushButton("导出Excel…")
-        self.summary_button = QPushButton("工作总结…")
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.thresholds_button = QPushButton(self.tr("阈值设置…"))
+        self.export_button = QPushButton(self.tr("导出Excel…"))
+        self.summary_button = QPushButton(self.tr("工作总结…"))
         self.status = QLabel("")
         for b in (self.refresh_button, self.thresholds_button, self.export_button, self.summary_button):
             buttons.addWidget(b)
@@ -205,8 +211,8 @@ class SupervisionPanel(QWidget):
         self.unit_model = ComparisonTableModel(sv.UNIT_COLUMNS_ZH, self)
         self.area_view = _table(self.area_model)
         self.unit_view = _table(self.unit_model)
-        self.tabs.addTab(self.area_view, "区域对比")
-        self.tabs.addTab(self.unit_view, "单位对比")
+        self.tabs.addTab(self.area_view, self.tr("区域对比"))
+        self.tabs.addTab(self.unit_view, self.tr("单位对比"))
         lay.addWidget(self.tabs, 1)
         row = self.area_view.verticalHeader().defaultSectionSize()
         self.tabs.setMinimumHeight(self.tabs.tabBar().sizeHint().height() + 28 + 4 * row)  # ≥ 4 rows
@@ -230,9 +236,9 @@ class SupervisionPanel(QWidget):
             self._pending = True
             return
         self._running = True
-        self.status.setText("正在统计……")
+        self.status.setText(self.tr("正在统计……"))
         self.main.run_task(
-            _compare, store, self.scope_bar.scope(), LEVELS[self.level.currentText()],
+            _compare, store, self.scope_bar.scope(), self.level.currentData(),
             title="督查对比", on_result=self._show, on_error=self._failed,
         )  # fmt: skip
 
@@ -307,22 +313,22 @@ class SummaryDialog(QDialog):
         super().__init__(parent)
         self.main = window
         self.report: sm.SummaryReport | None = None
-        self.setWindowTitle("工作总结")
+        self.setWindowTitle(self.tr("工作总结"))
         self.resize(900, 700)
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
         self.scope_bar = ScopeBar(self)
         self.scope_bar.load_areas(window.store)
-        self.build_button = QPushButton("生成")
+        self.build_button = QPushButton(self.tr("生成"))
         top.addWidget(self.scope_bar, 1)
         top.addWidget(self.build_button)
         lay.addLayout(top)
         self.text = QTextBrowser()
         lay.addWidget(self.text, 1)
         row = QHBoxLayout()
-        self.copy_button = QPushButton("复制段落")
-        self.xlsx_button = QPushButton("导出Excel…")
-        self.pdf_button = QPushButton("导出PDF…")
+        self.copy_button = QPushButton(self.tr("复制段落"))
+        self.xlsx_button = QPushButton(self.tr("导出Excel…"))
+        self.pdf_button = QPushButton(self.tr("导出PDF…"))
         for b in (self.copy_button, self.xlsx_button, self.pdf_button):
             b.setEnabled(False)
             row.addWidget(b)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner.model import HOUSEHOLD_TAGS, OUTCOME_ZH, TARGET_KIND_ZH
 from gisplanner.ui.models.target_table import TargetTableModel
+from gisplanner.ui.vocab_text import vocab
 
 MIRROR_LIMIT = 5_000  # above this many selected rows the view marks them by colour only
 
@@ -42,22 +43,22 @@ class TablePanel(QWidget):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(self._zoom_to_row)
         self.kind = QComboBox()
-        self.kind.addItem("全部类型", None)
+        self.kind.addItem(self.tr("全部类型"), None)
         for k, zh in TARGET_KIND_ZH.items():
-            self.kind.addItem(zh, k)
+            self.kind.addItem(vocab(zh), k)
         self.tag = QComboBox()
-        self.tag.addItem("全部标签", None)
-        self.tag.addItem("特殊群体", "special")
+        self.tag.addItem(self.tr("全部标签"), None)
+        self.tag.addItem(self.tr("特殊群体"), "special")
         for k, zh in HOUSEHOLD_TAGS.items():
-            self.tag.addItem(zh, k)
+            self.tag.addItem(vocab(zh), k)
         self.outcome = QComboBox()
-        self.outcome.addItem("全部走访结果", None)
-        self.outcome.addItem("未走访", "none")
+        self.outcome.addItem(self.tr("全部走访结果"), None)
+        self.outcome.addItem(self.tr("未走访"), "none")
         for k, zh in OUTCOME_ZH.items():
-            self.outcome.addItem(zh, k)
+            self.outcome.addItem(vocab(zh), k)
         self.area = QComboBox()
-        self.area.addItem("全部村/社区", None)
-        self.only_selected = QCheckBox("仅显示选中")
+        self.area.addItem(self.tr("全部村/社区"), None)
+        self.only_selected = QCheckBox(self.tr("仅显示选中"))
         self.count = QLabel()
         for w in (self.kind, self.tag, self.outcome, self.area):
             w.currentIndexChanged.connect(self._filter_changed)
@@ -82,7 +83,7 @@ class TablePanel(QWidget):
         try:
             self.area.blockSignals(True)
             self.area.clear()
-            self.area.addItem("全部村/社区", None)
+            self.area.addItem(self.tr("全部村/社区"), None)
             for aid, name in sorted(names.items(), key=lambda kv: kv[1]):
                 self.area.addItem(name, int(aid))
             self.area.blockSignals(False)
@@ -107,7 +108,9 @@ class TablePanel(QWidget):
 
     def _update_count(self) -> None:
         self.count.setText(
-            f"显示 {self.model.rowCount()} / {len(self.model.frame)} 行，选中 {len(self.selection)}"
+            self.tr("显示 {shown} / {total} 行，选中 {selected}").format(
+                shown=self.model.rowCount(), total=len(self.model.frame), selected=len(self.selection)
+            )
         )
 
     # -- table -> map ----------------------------------------------------------------------------
@@ -118,7 +121,7 @@ class TablePanel(QWidget):
         ids = self.model.ids_of_rows(sorted(rows))
         self._syncing = True
         try:
-            self.selection.select(ids, "replace", f"表格选择 {len(ids)} 个对象")
+            self.selection.select(ids, "replace", self.tr("表格选择 {n} 个对象").format(n=len(ids)))
         finally:
             self._syncing = False
         self._update_count()

@@ -1,0 +1,21 @@
+"""The domain's words (outcomes, statuses, kinds, tags, problem categories …) in the UI language.
+
+The core keeps one Chinese label per value (:mod:`gisplanner.vocab` and the label tables of
+the model); the UI shows them through :func:`vocab`, which looks the label up in the "Vocab"
+translation context (resources/translations/make_ts.py lists every label with its English).
+Printed paper and exports stay in Chinese: they are for the town.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+
+def vocab(label: str) -> str:
+    """A Chinese vocabulary label in the language the UI speaks (unchanged in Chinese)."""
+    return QCoreApplication.translate("Vocab", label) if label else label
+
+
+def vocab_items(labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(value, shown label) pairs of a value -> Chinese label table, in its order."""
+    return [(value, vocab(zh)) for value, zh in labels.items()]
