@@ -2154,6 +2154,46 @@ Then open this dialog again. You can also import your own boundary file with Fil
     <translation>This route sheet is done</translation>
   </message>
   <message>
+    <source>（已录：{outcome}，再录即更正）</source>
+    <translation>(entered: {outcome}; enter again to correct)</translation>
+  </message>
+  <message>
+    <source>第 {seq} 站 {code} {name} {done}</source>
+    <translation>Stop {seq} {code} {name} {done}</translation>
+  </message>
+  <message>
+    <source>问题类别“{text}”无法识别（填 1–{n} 或类别名称）</source>
+    <translation>Problem category “{text}” not recognised (type 1–{n} or a category name)</translation>
+  </message>
+  <message>
+    <source>待保存问题：</source>
+    <translation>Problems to save: </translation>
+  </message>
+  <message>
+    <source>（当场解决）</source>
+    <translation> (solved on the spot)</translation>
+  </message>
+  <message>
+    <source>已保存：第 {seq} 站 {name} · {outcome}</source>
+    <translation>Saved: stop {seq} {name} · {outcome}</translation>
+  </message>
+  <message>
+    <source> · 问题 {n} 个</source>
+    <translation> · {n} problems</translation>
+  </message>
+  <message>
+    <source>没有选中站点：输入站序号或户码</source>
+    <translation>No stop chosen: type a stop number or household code</translation>
+  </message>
+  <message>
+    <source>请先在地图上选中一个走访对象</source>
+    <translation>Select a target on the map first</translation>
+  </message>
+  <message>
+    <source>请先按 1–5 选择走访结果</source>
+    <translation>Press 1–5 for the outcome first</translation>
+  </message>
+  <message>
     <source>已保存走访</source>
     <translation>Visit saved</translation>
   </message>

@@ -1,6 +1,10 @@
 """Write gisplanner_en.ts (English for the Chinese UI strings) and compile it to .qm.
 
-    make ts   # = python resources/translations/make_ts.py [--missing]; needs pyside6-lupdate/lrelease
+    make ts   # = python resources/translations/make_ts.py [--missing] [--literals]; needs pyside6-lupdate/lrelease
+
+``--missing`` lists the tr() strings without English; ``--literals`` counts, per file, the Chinese
+string literals of gisplanner/ui that reach the screen without tr()/translate()/vocab() (what is
+left to wrap; docstrings aside, dict keys and log lines included, so it over-counts a little).
 
 Every tr() string of gisplanner/ui is collected with pyside6-lupdate, so the .ts lists them all;
 those without an entry below are written as unfinished and counted (``--missing`` lists them).
@@ -322,6 +326,13 @@ EN = {
         "反映问题": "Problems raised",
         "为地图所选对象录入计划外走访": "Enter an unplanned visit for the target selected on the map",
         "本路线单已录完": "This route sheet is done",
+        "（已录：{outcome}，再录即更正）": "(entered: {outcome}; enter again to correct)",
+        "第 {seq} 站 {code} {name} {done}": "Stop {seq} {code} {name} {done}",
+        "问题类别“{text}”无法识别（填 1–{n} 或类别名称）": "Problem category “{text}” not recognised (type 1–{n} or a category name)",
+        "待保存问题：": "Problems to save: ", "（当场解决）": " (solved on the spot)",
+        "已保存：第 {seq} 站 {name} · {outcome}": "Saved: stop {seq} {name} · {outcome}", " · 问题 {n} 个": " · {n} problems",
+        "没有选中站点：输入站序号或户码": "No stop chosen: type a stop number or household code",
+        "请先在地图上选中一个走访对象": "Select a target on the map first", "请先按 1–5 选择走访结果": "Press 1–5 for the outcome first",
         "已保存走访": "Visit saved",
         "已保存计划外走访": "Unplanned visit saved",
     },
@@ -498,7 +509,45 @@ def write_ts(path: Path, found: dict[str, list[str]] | None = None) -> dict[str,
     return missing
 
 
+def untranslated_literals() -> dict[str, list[tuple[int, str]]]:
+    """File -> (line, text) of Chinese string literals in gisplanner/ui outside a translation call."""
+    import ast
+    import re
+
+    han = re.compile(r"[\u3400-\u9fff]")
+    wrappers = {"tr", "translate", "QT_TRANSLATE_NOOP", "vocab", "_tr"}
+    out: dict[str, list[tuple[int, str]]] = {}
+    for path in sorted(UI.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        parent = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        docs = {
+            node.body[0].value
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        }  # fmt: skip
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and han.search(node.value)):
+                continue
+            if node in docs:
+                continue
+            up = parent.get(node)
+            up = parent.get(up) if isinstance(up, ast.JoinedStr) else up
+            if isinstance(up, ast.Call):
+                f = up.func
+                if (f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")) in wrappers:
+                    continue
+            out.setdefault(str(path.relative_to(UI.parent.parent)), []).append((node.lineno, node.value))
+    return out
+
+
 def main() -> int:
+    if "--literals" in sys.argv:
+        found = untranslated_literals()
+        for path, hits in sorted(found.items(), key=lambda kv: -len(kv[1])):
+            print(f"{len(hits):4d}  {path}")
+        print(f"{sum(len(h) for h in found.values()):4d}  Chinese literals outside tr() in gisplanner/ui")
+        return 0
     ts = HERE / "gisplanner_en.ts"
     missing = write_ts(ts, extracted())
     total = sum(len(v) for v in EN.values())

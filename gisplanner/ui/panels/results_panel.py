@@ -293,8 +293,16 @@ class ResultsEntryPanel(QWidget):
         st = self.stops[index]
         self.table.selectRow(index)
         self.table.scrollToItem(self.table.item(index, 0))
-        done = f"（已录：{OUTCOME_ZH[st['outcome']]}，再录即更正）" if st["outcome"] else ""
-        self.stop_label.setText(f"第 {st['seq']} 站 {st['code']} {st['name']} {done}")
+        done = (
+            self.tr("（已录：{outcome}，再录即更正）").format(outcome=vocab(OUTCOME_ZH[st["outcome"]]))
+            if st["outcome"]
+            else ""
+        )
+        self.stop_label.setText(
+            self.tr("第 {seq} 站 {code} {name} {done}").format(
+                seq=st["seq"], code=st["code"], name=st["name"], done=done
+            )
+        )
         self.outcome_edit.setFocus()
 
     def _jump(self) -> None:
@@ -327,13 +335,18 @@ class ResultsEntryPanel(QWidget):
             return
         cat = parse_category_key(self.cat_edit.text())
         if cat is None:
-            self._error(f"问题类别“{self.cat_edit.text()}”无法识别（填 1–{len(CATEGORY_KEYS)} 或类别名称）")
+            self._error(
+                self.tr("问题类别“{text}”无法识别（填 1–{n} 或类别名称）").format(
+                    text=self.cat_edit.text(), n=len(CATEGORY_KEYS)
+                )
+            )
             self.cat_edit.setFocus()
             return
         self.pending.append(rs.ProblemInput(cat, desc, solved_on_spot=self.on_spot.isChecked()))
         self.pending_label.setText(
-            "待保存问题：" + "；".join(
-                f"{PROBLEM_CATEGORIES[p.category]}·{p.description}{'（当场解决）' if p.solved_on_spot else ''}"
+            self.tr("待保存问题：") + "；".join(
+                f"{vocab(PROBLEM_CATEGORIES[p.category])}·{p.description}"
+                + (self.tr("（当场解决）") if p.solved_on_spot else "")
                 for p in self.pending
             )
         )  # fmt: skip
@@ -344,10 +357,10 @@ class ResultsEntryPanel(QWidget):
     def save_current(self) -> int | None:
         """Save the current stop and move to the next one; returns the visit id."""
         if self.current is None:
-            self._error("没有选中站点：输入站序号或户码")
+            self._error(self.tr("没有选中站点：输入站序号或户码"))
             return None
         if self.outcome is None:
-            self._error("请先按 1–5 选择走访结果")
+            self._error(self.tr("请先按 1–5 选择走访结果"))
             self.outcome_edit.setFocus()
             return None
         # a problem typed but not yet added with Enter is added too
@@ -376,8 +389,12 @@ class ResultsEntryPanel(QWidget):
         st["outcome"], st["problems"] = self.outcome, st["problems"] + len(self.pending)
         self._fill_row(self.current)
         self.message.setStyleSheet("color: #2a7a2a;")
-        self.message.setText(f"已保存：第 {st['seq']} 站 {st['name']} · {OUTCOME_ZH[self.outcome]}"
-                             + (f" · 问题 {len(self.pending)} 个" if self.pending else ""))  # fmt: skip
+        self.message.setText(
+            self.tr("已保存：第 {seq} 站 {name} · {outcome}").format(
+                seq=st["seq"], name=st["name"], outcome=vocab(OUTCOME_ZH[self.outcome])
+            )
+            + (self.tr(" · 问题 {n} 个").format(n=len(self.pending)) if self.pending else "")
+        )
         self.saved.emit(vid)
         nxt = self.current + 1
         if nxt < len(self.stops):
@@ -412,10 +429,10 @@ class ResultsEntryPanel(QWidget):
     def _unplanned(self) -> None:
         ids = self.main.selection.ids
         if len(ids) != 1:
-            self._error("请先在地图上选中一个走访对象")
+            self._error(self.tr("请先在地图上选中一个走访对象"))
             return
         if self.outcome is None:
-            self._error("请先按 1–5 选择走访结果")
+            self._error(self.tr("请先按 1–5 选择走访结果"))
             self.outcome_edit.setFocus()
             return
         try:
