@@ -1068,6 +1068,14 @@ Only the first {n} rows with problems are shown; all are in the not-imported fil
     <translation>Building demo town</translation>
   </message>
   <message>
+    <source>读取路线</source>
+    <translation>Reading the routes</translation>
+  </message>
+  <message>
+    <source>读取路线走向</source>
+    <translation>Reading the route lines</translation>
+  </message>
+  <message>
     <source>住户 {h} · 企业 {e} · 名士 {n} · 走访 {v} · 问题 {p}</source>
     <translation>Households {h} · Enterprises {e} · Notables {n} · Visits {v} · Problems {p}</translation>
   </message>
@@ -1790,6 +1798,10 @@ Then open this dialog again. You can also import your own boundary file with Fil
   <message>
     <source>（全部小组）</source>
     <translation>(all teams)</translation>
+  </message>
+  <message>
+    <source>正在读取已保存的路线…</source>
+    <translation>Reading the saved routes…</translation>
   </message>
   <message>
     <source>本轮尚未规划路线</source>

@@ -35,6 +35,7 @@ EN = {
         "撤销": "Undo", "重做": "Redo", "全图": "Full extent", "关于": "About", "界面语言": "Language",
         "主工具栏": "Main toolbar", " 走访轮次：": " Round: ", "取消": "Cancel", "数据库：": "Database: ",
         "加载地图": "Loading map", "生成演示镇": "Building demo town",
+        "读取路线": "Reading the routes", "读取路线走向": "Reading the route lines",
         "住户 {h} · 企业 {e} · 名士 {n} · 走访 {v} · 问题 {p}":
             "Households {h} · Enterprises {e} · Notables {n} · Visits {v} · Problems {p}",
         "部分功能面板加载失败，详见日志：": "Some panels failed to load, see the log: ",
@@ -178,7 +179,7 @@ EN = {
         "；不够的小组：": "; teams short of time: ",
         " 秒": " s", "规划路线": "Plan routes", "求解时间": "Solver time", "小组": "Team", "尚未规划": "Not planned yet",
         "时段": "Session", "序号": "No.", "预计到达": "ETA", "走访对象": "Target", "说明": "Note",
-        "已保存的路线：{n} 个走访点": "Saved routes: {n} stops", "读取路线失败：": "Reading the routes failed: ", "（全部小组）": "(all teams)", "本轮尚未规划路线": "No routes planned for this round yet",
+        "已保存的路线：{n} 个走访点": "Saved routes: {n} stops", "读取路线失败：": "Reading the routes failed: ", "（全部小组）": "(all teams)", "正在读取已保存的路线…": "Reading the saved routes…", "本轮尚未规划路线": "No routes planned for this round yet",
     },
     "LayersPanel": {
         "不透明度": "Opacity", "所选图层的不透明度（0 = 透明，100 = 不透明）": "Opacity of the chosen layer (0 = clear, 100 = opaque)",

@@ -320,11 +320,21 @@ class PlanPanel(QWidget):
         if w.store is None or w.current_round_id is None:
             self._show_plan(_read_plan(None, None), generation, keep)
             return
+        if not keep:
+            self.summary.setText(self.tr("正在读取已保存的路线…"))
+        # the table first (a fraction of a second), then the road lines the map draws
         w.run_task(
-            _read_plan, w.store, w.current_round_id, title="读取路线",
-            on_result=lambda data: self._show_plan(data, generation, keep),
+            _read_plan, w.store, w.current_round_id, title="读取路线", with_paths=False,
+            on_result=lambda data: self._show_plan(data, generation, keep, paths_follow=True),
             on_error=lambda msg: self._plan_failed(msg, generation),
         )  # fmt: skip
+
+    def _show_paths(self, paths: dict, generation: int) -> None:
+        if generation != self._plan_generation:
+            return
+        self.loading = self._reload_queued
+        self.paths = paths
+        self.draw_overlay()  # the stops were drawn straight; now along the roads
 
     def _plan_failed(self, message: str, generation: int) -> None:
         if generation != self._plan_generation:
@@ -333,13 +343,23 @@ class PlanPanel(QWidget):
         if message != "已取消":
             self.summary.setText(self.tr("读取路线失败：") + message)
 
-    def _show_plan(self, data: dict, generation: int, keep_summary: bool = False) -> None:
+    def _show_plan(
+        self, data: dict, generation: int, keep_summary: bool = False, paths_follow: bool = False
+    ) -> None:
         if generation != self._plan_generation:
             return  # a newer read was asked for meanwhile
-        self.loading = self._reload_queued
         if data["rid"] != self.main.current_round_id:
+            self.loading = self._reload_queued
             return
         self.rows, self.paths = data["rows"], data["paths"]
+        self.loading = self._reload_queued or (paths_follow and bool(self.rows))
+        if paths_follow and self.rows:
+            w = self.main
+            w.run_task(
+                _read_paths, w.store, data["rid"], title="读取路线走向",
+                on_result=lambda paths: self._show_paths(paths, generation),
+                on_error=lambda msg: self._plan_failed(msg, generation),
+            )  # fmt: skip
         if not keep_summary:
             self.notes = {}
             self.summary.setText(
@@ -465,13 +485,19 @@ class PlanPanel(QWidget):
         }
 
 
-def _read_plan(store, rid, progress=None) -> dict:
+def _read_plan(store, rid, progress=None, with_paths: bool = True) -> dict:
     """The round's stored plan (:func:`load_plan`) and, per route, its lines along the roads
-    (office → stops → office, as the planner walked them: :func:`route_paths`). Runs in a worker."""
+    (office → stops → office, as the planner walked them: :func:`route_paths`). Runs in a worker.
+    Without ``with_paths`` only the table (fast); the road lines follow in a second read."""
     if store is None or rid is None:
         return {"rid": rid, "rows": [], "paths": {}}
     rows = load_plan(store, rid)
-    return {"rid": rid, "rows": rows, "paths": route_paths(store, rid) if rows else {}}
+    return {"rid": rid, "rows": rows, "paths": route_paths(store, rid) if rows and with_paths else {}}
+
+
+def _read_paths(store, rid, progress=None) -> dict:
+    """The road lines of the round's stored routes (seconds for a whole town: a worker's job)."""
+    return route_paths(store, rid)
 
 
 def _plan_with_snapshots(store, rid, cfg, progress=None):
