@@ -38,6 +38,7 @@ TABLE_ZH = {
     "team": "走访小组",
     "problem": "问题",
     "assignment": "走访安排",
+    "visit_session": "走访时段",
 }
 FIELD_ZH = {
     "name": "名称",
@@ -65,6 +66,17 @@ FIELD_ZH = {
     "disabled": "残疾",
     "hardship": "困难家庭",
     "satisfaction": "满意度",
+    "start": "开始时间",
+    "end": "结束时间",
+    "teams": "小组",
+    "label": "名称",
+    "holiday": "节假日",
+    "code": "区划代码",
+    "parent_id": "上级区域",
+    "urban": "城镇",
+    "office_lon": "驻地经度",
+    "office_lat": "驻地纬度",
+    "office_name": "驻地名称",
 }
 
 
