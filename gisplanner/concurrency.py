@@ -77,6 +77,7 @@ FIELD_ZH = {
     "office_lon": "驻地经度",
     "office_lat": "驻地纬度",
     "office_name": "驻地名称",
+    "version": "版本",
 }
 
 
@@ -171,6 +172,12 @@ def show_value(key: str, v) -> str:
     names = {"status": PROBLEM_STATUS_ZH | ROUND_STATUS_ZH, "handling": HANDLING_ZH, "kind": ROUND_KIND_ZH}
     if isinstance(v, str) and v in names.get(key, {}):
         return names[key][v]
+    if key == "boundary" and isinstance(v, bytes):  # an area's polygon: its size, not its bytes
+        import shapely
+
+        g = shapely.from_wkb(v)
+        c = g.centroid
+        return f"多边形（{shapely.get_num_coordinates(g)} 个点，中心 {c.x:.5f}, {c.y:.5f}）"
     return _show(v)
 
 
