@@ -123,3 +123,80 @@ def test_taking_theirs_leaves_the_other_move_and_removing_a_moved_session_asks(a
     assert a.save_session()
     assert c.remove_session()
     assert session_row(store_a, sid) is None
+
+
+# -- area edits on the map --------------------------------------------------------------------------
+@pytest.fixture
+def two_maps(two_stores, open_window):
+    store_a, store_b, ids = two_stores
+    return open_window(store_a), open_window(store_b), ids
+
+
+def scaled(w, aid, factor):
+    """The area's shape on w's map, grown or shrunk about its centre (map coordinates)."""
+    from shapely import affinity
+
+    return affinity.scale(w.map_widget.data.area_index.geometry(aid), factor, factor)
+
+
+def boundary(store, aid):
+    import shapely
+
+    from gisplanner.model import Area
+
+    with store.session() as s:
+        a = s.get(Area, aid)
+        return shapely.from_wkb(a.boundary), a.version, a.updated_by
+
+
+def test_two_officials_reshape_one_village(two_maps, qtbot, monkeypatch):
+    a, b, ids = two_maps
+    aid = ids["A1"]
+    original = boundary(a.store, aid)[0]
+    with qtbot.waitSignal(a.mapLoaded, timeout=30_000):  # A grows the village and saves first
+        assert a.area_editor.reshape(aid, scaled(a, aid, 1.2)) is not None
+    grown = boundary(a.store, aid)[0]
+    assert grown.area > original.area * 1.3
+    # B, on a map drawn before A's save, shrinks it: shown A's change, keeps their own shape
+    shown: list = []
+    answer(monkeypatch, "keep_button", shown)
+    with qtbot.waitSignal(b.mapLoaded, timeout=30_000):
+        assert b.area_editor.reshape(aid, scaled(b, aid, 0.8)) is not None
+    assert len(shown) == 1
+    assert "王主任 于 " in shown[0] and "（UTC）" in shown[0]  # who and when
+    assert "边界" in shown[0] and "多边形" in shown[0]  # what: the shape A saved, the shape B drew
+    shape, version, by = boundary(a.store, aid)
+    assert (version, by) == (3, "李干事") and shape.area < original.area * 0.7
+    # A undoes their edit, unaware of B's: asked first, takes B's version: B's shape stays
+    answer(monkeypatch, "take_button", shown)
+    with qtbot.waitSignal(a.mapLoaded, timeout=30_000):
+        a.undo_stack.undo()
+    assert len(shown) == 2 and "李干事 于 " in shown[1] and "撤销" in shown[1]
+    assert boundary(a.store, aid)[:2] == (shape, 3)
+    assert "已被其他人修改" in a.area_editor.last_error
+
+
+def test_a_split_planned_after_another_save_keeps_both(two_maps, qtbot, monkeypatch):
+    a, b, ids = two_maps
+    aid = ids["A1"]
+    shown: list = []
+    answer(monkeypatch, "take_button", shown)
+    with qtbot.waitSignal(a.mapLoaded, timeout=30_000):  # A grows 潘家村 …
+        assert a.area_editor.reshape(aid, scaled(a, aid, 1.2)) is not None
+    grown = boundary(a.store, aid)[0]
+    # … B splits it on a map drawn before: the pieces are cut from A's saved shape, nothing to ask
+    c = b.map_widget.data.area_index.geometry(aid).centroid
+    with qtbot.waitSignal(b.mapLoaded, timeout=30_000):
+        assert b.area_editor.split_with([(c.x, c.y - 5000), (c.x, c.y + 5000)]) is not None, (
+            b.area_editor.last_error
+        )
+    assert shown == []
+    from gisplanner.model import Area
+
+    with a.store.session() as s:
+        kids = [r for r in s.query(Area).filter(Area.parent_id == ids["A"])]
+        assert len(kids) == 3  # 潘家村 in two pieces, and 城湾村
+    import shapely
+
+    pieces = [shapely.from_wkb(k.boundary) for k in kids if k.id != ids["A2"]]
+    assert abs(shapely.union_all(pieces).area - grown.area) < grown.area * 1e-6

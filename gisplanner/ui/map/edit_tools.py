@@ -160,7 +160,7 @@ class AreaEditor(QObject):
         return a[a["id"] == area_id].iloc[0]
 
     # -- edits ---------------------------------------------------------------------------------------
-    def _run(self, plan) -> E.Edit | None:
+    def _run(self, plan, shown: bool = False) -> E.Edit | None:
         if self.store is None:
             self._fail("没有打开数据库")
             return None
@@ -169,7 +169,10 @@ class AreaEditor(QObject):
         except E.AreaEditError as e:
             self._fail(str(e))
             return None
-        versions = self.write(edit.after, edit.before, self.opened_versions(edit), edit.label)
+        # an edit of the shape the map shows checks the version the map showed; the others are
+        # computed from the rows as planned and check those
+        expected = self.opened_versions(edit) if shown else dict(edit.versions)
+        versions = self.write(edit.after, edit.before, expected, edit.label)
         if versions is None:
             return None
         self.last_error = ""
@@ -185,9 +188,7 @@ class AreaEditor(QObject):
             shown = dict(zip(a["id"].to_numpy().tolist(), a["version"].tolist(), strict=True))
         own = self.own_versions if self._own_data is self.canvas.data else {}
         shown.update({k: v for k, v in own.items() if v is not None})  # saved here, map not yet reloaded
-        return {
-            aid: (None if v is None else int(shown.get(aid, v))) for aid, v in edit.versions.items()
-        }
+        return {aid: (None if v is None else int(shown.get(aid, v))) for aid, v in edit.versions.items()}
 
     def write(self, to: E.State, frm: E.State | None = None, expected=None, label: str = "") -> dict | None:
         """Write `to` over the versions `expected` (the one save path's optimistic check); on a
@@ -270,7 +271,23 @@ class AreaEditor(QObject):
 
     def reshape(self, area_id: int, geom_xy) -> E.Edit | None:
         geom = self.to_lonlat(geom_xy)
-        return self._run(lambda: E.plan_reshape(self.store, area_id, geom))
+
+        def plan() -> E.Edit:
+            edit = E.plan_reshape(self.store, area_id, geom)
+            if self.opened_versions(edit).get(area_id) != edit.versions.get(area_id):
+                # saved by someone else since the map was drawn: the conflict compares with
+                # what the map showed (the rows as planned already hold their change)
+                row = self.area_row(area_id)
+                shape = self.to_lonlat(self.canvas.data.area_index.geometry(area_id))
+                edit.before.areas[area_id] = dict(
+                    edit.before.areas[area_id],
+                    name=row["name"],
+                    code=row["code"],
+                    boundary=shapely.to_wkb(shape),
+                )
+            return edit
+
+        return self._run(plan, shown=True)
 
 
 class EditTool(MapTool):
