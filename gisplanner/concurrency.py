@@ -173,11 +173,14 @@ def show_value(key: str, v) -> str:
     if isinstance(v, str) and v in names.get(key, {}):
         return names[key][v]
     if key == "boundary" and isinstance(v, bytes):  # an area's polygon: its size, not its bytes
+        import math
+
         import shapely
 
         g = shapely.from_wkb(v)
         c = g.centroid
-        return f"多边形（{shapely.get_num_coordinates(g)} 个点，中心 {c.x:.5f}, {c.y:.5f}）"
+        ha = g.area * 111_320.0**2 * math.cos(math.radians(c.y)) / 10_000  # lon/lat degrees² → 公顷
+        return f"多边形（{shapely.get_num_coordinates(g)} 个点，约 {ha:.2f} 公顷，中心 {c.x:.5f}, {c.y:.5f}）"
     return _show(v)
 
 
@@ -198,7 +201,7 @@ class _Pending:
 
 
 def _label(obj) -> str:
-    for attr in ("name", "description"):
+    for attr in ("name", "description", "label"):
         v = getattr(obj, attr, None)
         if v:
             v = str(v)
