@@ -272,7 +272,7 @@ class SessionCalendarDialog(QDialog):
             return False
         if not saved:
             self.message.setStyleSheet("color: #c0392b")
-            self.message.setText(self.tr("未保存：时段已被其他人修改，现在显示的是对方保存的版本"))
+            self.message.setText(self.tr("未保存：时段已被其他人修改或删除，现在显示的是对方保存的版本"))
             self.reload()
             self.sessionsChanged.emit()
             return False
@@ -311,7 +311,8 @@ class SessionCalendarDialog(QDialog):
         def apply(s, v, ch):
             return rounds.update_session(
                 s, v.id, round_id=self.round_id, start=ch.get("start"), end=ch.get("end"),
-                kind=ch.get("kind"), team_ids=ch.get("teams"),
+                # a move keeps the session's kind (theirs, if they changed it), unless 按日期自动
+                kind=ch.get("kind") or (None if kind is None else v.kind), team_ids=ch.get("teams"),
             )  # fmt: skip
 
         ok = self._save(
