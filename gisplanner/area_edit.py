@@ -170,6 +170,9 @@ class Edit:
     before: State
     after: State
     area_ids: list[int] = field(default_factory=list)  # the areas to show after the edit
+    # the version of each area in ``before`` when the edit was planned (None: must not exist);
+    # ``apply(..., expected=…)`` writes only over these versions (optimistic locking)
+    versions: dict[int, int | None] = field(default_factory=dict)
 
 
 def _references() -> list[tuple[str, str]]:
@@ -264,7 +267,7 @@ def plan_add(store: Store, geom, *, level: str, name: str, parent_id: int | None
             "boundary": shapely.to_wkb(geom), "office_lon": None, "office_lat": None, "office_name": None,
         }  # fmt: skip
     label = f"绘制{AREA_LEVEL_ZH.get(level, level)}「{name}」"
-    return Edit(label, State({new_id: None}), State({new_id: row}), [new_id])
+    return Edit(label, State({new_id: None}), State({new_id: row}), [new_id], {new_id: None})
 
 
 def plan_reshape(store: Store, area_id: int, geom, fit: bool = True) -> Edit:
@@ -272,12 +275,14 @@ def plan_reshape(store: Store, area_id: int, geom, fit: bool = True) -> Edit:
     check_polygon(geom, "修改后的边界")
     with store.session() as s:
         row = _row(s, area_id)
+        versions = area_versions(s, [area_id])
         if fit:
             parent = _row(s, row["parent_id"]) if row["parent_id"] is not None else None
             geom = _fit(geom, _geom(parent) if parent else None,
                         _siblings(s, row["parent_id"], row["level"], {area_id}))  # fmt: skip
     after = dict(row, boundary=shapely.to_wkb(geom))
-    return Edit(f"修改「{row['name']}」的边界", State({area_id: row}), State({area_id: after}), [area_id])
+    return Edit(f"修改「{row['name']}」的边界", State({area_id: row}), State({area_id: after}), [area_id],
+                versions)  # fmt: skip
 
 
 def _inside(lon: np.ndarray, lat: np.ndarray, geom) -> np.ndarray:
@@ -323,7 +328,8 @@ def plan_split(store: Store, area_id: int, line, names: list[str] | None = None)
                     before.refs[("area", "parent_id", int(kid))] = area_id
                     after.refs[("area", "parent_id", int(kid))] = nid
             new_ids.append(nid)
-    return Edit(f"分割「{row['name']}」为 {len(pieces)} 块", before, after, [area_id, *new_ids])
+        versions = area_versions(s, [area_id]) | dict.fromkeys(new_ids)
+    return Edit(f"分割「{row['name']}」为 {len(pieces)} 块", before, after, [area_id, *new_ids], versions)
 
 
 def plan_merge(store: Store, keep_id: int, other_id: int) -> Edit:
@@ -348,31 +354,150 @@ def plan_merge(store: Store, keep_id: int, other_id: int) -> Edit:
             for (rid,) in s.execute(select(pk).where(tbl.c[column] == other_id)).all():
                 before.refs[(table, column, int(rid))] = other_id
                 after.refs[(table, column, int(rid))] = keep_id
-    return Edit(f"合并「{other['name']}」到「{keep['name']}」", before, after, [keep_id])
+        versions = area_versions(s, [keep_id, other_id])
+    return Edit(f"合并「{other['name']}」到「{keep['name']}」", before, after, [keep_id], versions)
 
 
-def apply(store: Store, state: State) -> None:
-    """Write a state in one transaction: areas that must exist, the references, then deletions."""
+def area_versions(s, ids=None) -> dict[int, int]:
+    """Area id → version (all areas, or those of `ids`): what a map or an edit was read at."""
+    area = Area.__table__
+    q = select(area.c.id, area.c.version)
+    if ids is not None:
+        q = q.where(area.c.id.in_(list(ids)))
+    return {int(i): int(v) for i, v in s.execute(q).all()}
+
+
+def read_area_versions(store: Store) -> dict[int, int]:
     with store.session() as s:
+        return area_versions(s)
+
+
+def apply(
+    store: Store,
+    state: State,
+    *,
+    expected: dict[int, int | None] | None = None,
+    frm: State | None = None,
+) -> dict[int, int | None]:
+    """Write a state in one transaction: areas that must exist, the references, then deletions.
+
+    `expected` (area id → version, None: must not exist yet): write only over these versions,
+    the ones the user's edit started from (``frm``, the state the user saw). An area another
+    official saved (or deleted) meanwhile is a :class:`gisplanner.concurrency.ConflictError`
+    saying who, when and what (their change against `frm`, the user's against `state`), and
+    nothing is written. Returns each area's version after the write (None: it does not exist),
+    the `expected` of the next write (undo / redo).
+    """
+    from gisplanner import concurrency as cc
+
+    expected = dict(expected or {})
+    cols = [Area.__table__.c[c] for c in (*AREA_COLUMNS, "version", "updated_by", "updated_at")]
+
+    def work(s):
         conn = s.connection()
         area = Area.__table__
-        present = set(conn.execute(select(area.c.id).where(area.c.id.in_(list(state.areas)))).scalars())
+        ids = list(dict.fromkeys([*state.areas, *expected]))
+        q = select(*cols).where(area.c.id.in_(ids)) if ids else None
+        if q is not None and store.engine.dialect.name == "postgresql":
+            q = q.with_for_update()
+        now: dict[int, dict] = {}
+        if q is not None:
+            for r in conn.execute(q.add_columns(area.c.id)).all():
+                d = dict(zip([c.name for c in cols], r[:-1], strict=True))
+                now[int(r[-1])] = d
+        present = set(now)
+        conflicts = []
+        for aid, want in expected.items():
+            cur = now.get(aid)
+            if want is None:
+                if cur is not None:
+                    raise AreaEditError(
+                        f"区域编号 {aid} 已被其他人新建的区域「{cur['name']}」占用，本次修改没有保存，请重新操作"
+                    )
+                continue
+            if cur is not None and cur["version"] == want:
+                continue
+            seen = (frm.areas.get(aid) if frm is not None else None) or {}
+            mine_row = state.areas.get(aid)
+            mine = {k: (seen.get(k), mine_row[k]) for k in AREA_COLUMNS
+                    if mine_row is not None and seen and seen.get(k) != mine_row[k]}  # fmt: skip
+            label = f"「{(seen or cur or {}).get('name') or aid}」"
+            if cur is None:
+                conflicts.append(cc.Conflict("area", (aid,), label, want, None, {}, mine))
+                continue
+            theirs = {k: (seen.get(k), cur[k]) for k in AREA_COLUMNS if seen and seen.get(k) != cur[k]}
+            if not theirs:  # changed before this edit was planned: the versions say so
+                theirs = {"version": (want, cur["version"])}
+            conflicts.append(cc.Conflict("area", (aid,), label, want, cur["version"], theirs, mine,
+                                         cur["updated_by"], cur["updated_at"], cur))  # fmt: skip
+        if conflicts:
+            raise cc.ConflictError(conflicts)
+        who = s.info.get("user")
+        if who is None:
+            from gisplanner.audit import current_user
+
+            who = current_user()
+        stamp = {"updated_by": who[:63], "updated_at": cc.utcnow().replace(microsecond=0)}
+        after: dict[int, int | None] = {}
         for aid, row in state.areas.items():
             if row is None:
                 continue
             if aid in present:
-                conn.execute(update(area).where(area.c.id == aid).values(**row, version=area.c.version + 1))
+                q = update(area).where(area.c.id == aid)
+                if aid in expected:
+                    q = q.where(area.c.version == expected[aid])
+                res = conn.execute(q.values(**row, **stamp, version=area.c.version + 1))
+                if res.rowcount != 1:  # saved by someone else between the check and the write
+                    raise cc.ConflictError([])
+                after[aid] = int(now[aid]["version"]) + 1
             else:
                 # a new area without its parent link first (a parent may be created in the same edit)
                 conn.execute(insert(area).values(id=aid, **row, version=1))
+                after[aid] = 1
         for (table, column, rid), value in state.refs.items():
             tbl = Base.metadata.tables[table]
             pk = next(iter(tbl.primary_key.columns))
             conn.execute(update(tbl).where(pk == rid).values({column: value}))
         gone = [aid for aid, row in state.areas.items() if row is None and aid in present]
-        if gone:
-            conn.execute(delete(area).where(area.c.id.in_(gone)))
+        for aid in gone:
+            q = delete(area).where(area.c.id == aid)
+            if aid in expected:
+                q = q.where(area.c.version == expected[aid])
+            if conn.execute(q).rowcount != 1:
+                raise cc.ConflictError([])
+        after.update(dict.fromkeys([aid for aid, row in state.areas.items() if row is None]))
+        return after
+
+    out = cc.unit_of_work(store, work)
     _fix_sequence(store)
+    return out
+
+
+def rebase(to: State, frm: State, expected: dict, conflict, choice: str, picks: dict | None = None) -> bool:
+    """After a conflict on one area: write `to` over the other official's version instead of the
+    one the edit started from. KEEP_MINE: the user's changed columns over their row (their other
+    changes stay); MERGE: the same, but for a column both changed `picks` says whose
+    (``{"name": "theirs"}``); TAKE_THEIRS, or an area deleted meanwhile: False (write nothing).
+    `frm` (what undo writes back) becomes their row, `expected` their version."""
+    from gisplanner import concurrency as cc
+
+    if choice == cc.TAKE_THEIRS or conflict.their_version is None:
+        return False
+    if choice not in (cc.KEEP_MINE, cc.MERGE):
+        raise ValueError(f"unknown choice {choice!r}")
+    aid = conflict.key[0]
+    theirs = {c: conflict.current[c] for c in AREA_COLUMNS}
+    mine_row = to.areas.get(aid)
+    if mine_row is not None:
+        row = dict(theirs)
+        for k in conflict.mine:
+            if choice == cc.MERGE and k in conflict.both and (picks or {}).get(k) == cc.TAKE_THEIRS:
+                continue
+            row[k] = mine_row[k]
+        to.areas[aid] = row
+    frm.areas[aid] = theirs
+    expected[aid] = conflict.their_version
+    return True
 
 
 def _fix_sequence(store: Store) -> None:

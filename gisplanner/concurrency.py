@@ -38,6 +38,7 @@ TABLE_ZH = {
     "team": "走访小组",
     "problem": "问题",
     "assignment": "走访安排",
+    "visit_session": "走访时段",
 }
 FIELD_ZH = {
     "name": "名称",
@@ -65,6 +66,18 @@ FIELD_ZH = {
     "disabled": "残疾",
     "hardship": "困难家庭",
     "satisfaction": "满意度",
+    "start": "开始时间",
+    "end": "结束时间",
+    "teams": "小组",
+    "label": "名称",
+    "holiday": "节假日",
+    "code": "区划代码",
+    "parent_id": "上级区域",
+    "urban": "城镇",
+    "office_lon": "驻地经度",
+    "office_lat": "驻地纬度",
+    "office_name": "驻地名称",
+    "version": "版本",
 }
 
 
@@ -159,6 +172,15 @@ def show_value(key: str, v) -> str:
     names = {"status": PROBLEM_STATUS_ZH | ROUND_STATUS_ZH, "handling": HANDLING_ZH, "kind": ROUND_KIND_ZH}
     if isinstance(v, str) and v in names.get(key, {}):
         return names[key][v]
+    if key == "boundary" and isinstance(v, bytes):  # an area's polygon: its size, not its bytes
+        import math
+
+        import shapely
+
+        g = shapely.from_wkb(v)
+        c = g.centroid
+        ha = g.area * 111_320.0**2 * math.cos(math.radians(c.y)) / 10_000  # lon/lat degrees² → 公顷
+        return f"多边形（{shapely.get_num_coordinates(g)} 个点，约 {ha:.2f} 公顷，中心 {c.x:.5f}, {c.y:.5f}）"
     return _show(v)
 
 
@@ -179,7 +201,7 @@ class _Pending:
 
 
 def _label(obj) -> str:
-    for attr in ("name", "description"):
+    for attr in ("name", "description", "label"):
         v = getattr(obj, attr, None)
         if v:
             v = str(v)

@@ -363,6 +363,9 @@ class VisitSession(Base):
     end: Mapped[dt.datetime] = mapped_column(DateTime)
     holiday: Mapped[bool] = mapped_column(Boolean, default=False)
     kind: Mapped[str] = mapped_column(String(10), default="evening", server_default="evening")  # SessionKind
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_by: Mapped[str | None] = mapped_column(String(63))  # who saved last (conflict dialogs)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     round: Mapped[Round] = relationship(back_populates="sessions")
     team_links: Mapped[list[SessionTeam]] = relationship(cascade="all, delete-orphan")
@@ -370,6 +373,7 @@ class VisitSession(Base):
         CheckConstraint(check_in("kind", SessionKind), name="kind"),
         CheckConstraint('"end" > start', name="times"),
     )
+    __mapper_args__ = {"version_id_col": version}
 
     @validates("kind")
     def _check_kind(self, _key, value):

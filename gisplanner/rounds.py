@@ -417,8 +417,11 @@ def update_session(
     if moved_day:
         v.holiday = HolidayCalendar.load(s).is_holiday(new_start.date())
     v.start, v.end, v.kind = new_start, new_end, new_kind
-    if team_ids is not None:
+    if team_ids is not None and teams != v.team_ids:
         v.team_links = [SessionTeam(session_id=v.id, team_id=t) for t in teams]
+        from sqlalchemy.orm.attributes import flag_modified
+
+        flag_modified(v, "kind")  # the marks are the session's too: a new version (optimistic locking)
     s.flush()
     return v
 

@@ -31,9 +31,19 @@ def session_calendar(store, round_id: int) -> tuple[dict, list[dict], HolidayCal
 
 
 def read_sessions(store, round_id: int) -> list[dict]:
-    """The round's sessions (:func:`list_sessions`) in a session of their own."""
+    """The round's sessions (:func:`list_sessions`) in a session of their own, each with
+    ``seen``: its row as read, with the version (what a later save checks against)."""
+    from sqlalchemy import inspect
+
+    from gisplanner.model import VisitSession
+
+    cols = [a.key for a in inspect(VisitSession).column_attrs]
     with store.session() as s:
-        return list_sessions(s, round_id)
+        out = list_sessions(s, round_id)
+        for d in out:
+            v = s.get(VisitSession, d["id"])  # loaded by list_sessions: no query
+            d["seen"] = {k: getattr(v, k) for k in cols}
+        return out
 
 
 def count_routes_in_sessions(store, session_ids: Iterable[int]) -> int:

@@ -54,6 +54,28 @@ def save_action(parent, store, cls, key, seen: dict, action: Callable, *, label:
             seen = dict(conflict.current)
 
 
+def save_changes(parent, store, cls, key, seen: dict, changes: dict, apply: Callable, *, label: str):
+    """Save `changes` (field -> the user's value) with a domain function, ``apply(session, row,
+    changes)`` (its rules checked), on the version the user `seen`. On a conflict the user keeps
+    theirs (all their changes over the other version), takes the other version, or merges field
+    by field (:func:`gisplanner.concurrency.resolve`). Returns (saved, result)."""
+    while True:
+        mine = {k: (seen.get(k), v) for k, v in changes.items() if seen.get(k) != v}
+        try:
+            return True, cc.save_action(
+                store, cls, key, seen, lambda s, row, ch=changes: apply(s, row, ch), mine=mine
+            )
+        except cc.ConflictError as e:
+            conflict = e.conflicts[0]
+            choice, picks = ask(parent, conflict, action=label)
+            if conflict.their_version is None:
+                return False, None
+            nxt = cc.resolve(conflict, changes, choice, picks)
+            if nxt is None:
+                return False, None
+            seen, changes = nxt
+
+
 def run(store, work: Callable):
     """A unit of work that adds rows (visits, new problems …): scope checks and reconnects."""
     return cc.unit_of_work(store, work)

@@ -254,14 +254,27 @@ class SessionCalendarDialog(QDialog):
 
     # -- changing ------------------------------------------------------------------------------
     def _apply(self, change, done: str) -> bool:
-        from gisplanner.store import StoreError
         from gisplanner.ui import saving
 
+        # the save path: scope and role checks, reconnects
+        return self._save(lambda: (saving.run(self.store, change), True)[1], done)
+
+    def _save(self, save, done: str) -> bool:
+        """``save()`` → True when stored, False when the user took another official's version
+        after a conflict (the calendar then shows that version)."""
+        from gisplanner.store import StoreError
+
         try:
-            saving.run(self.store, change)  # the save path: scope and role checks, reconnects
+            saved = save()
         except (rounds.RoundError, StoreError) as e:
             self.message.setStyleSheet("color: #c0392b")
             self.message.setText(str(e))
+            return False
+        if not saved:
+            self.message.setStyleSheet("color: #c0392b")
+            self.message.setText(self.tr("未保存：时段已被其他人修改或删除，现在显示的是对方保存的版本"))
+            self.reload()
+            self.sessionsChanged.emit()
             return False
         self.message.setStyleSheet("color: #1e7b34")
         self.message.setText(done)
@@ -283,11 +296,29 @@ class SessionCalendarDialog(QDialog):
         if x is None:
             self.message.setText(self.tr("请先在列表中选择一个时段"))
             return False
+        from gisplanner.model import VisitSession
+        from gisplanner.ui import saving
+
         start, end, kind, teams = self._editor()
-        ok = self._apply(
-            lambda s: rounds.update_session(
-                s, x["id"], round_id=self.round_id, start=start, end=end, kind=kind, team_ids=teams
-            ),
+        seen = dict(x["seen"], teams=x["teams"])  # the version the user opened
+        # kind None (按日期自动): the day decides
+        changes = {
+            k: v for k, v in (("start", start), ("end", end), ("kind", kind)) if v not in (None, seen[k])
+        }
+        if sorted(teams) != sorted(x["teams"]):
+            changes["teams"] = sorted(teams)
+
+        def apply(s, v, ch):
+            return rounds.update_session(
+                s, v.id, round_id=self.round_id, start=ch.get("start"), end=ch.get("end"),
+                # a move keeps the session's kind (theirs, if they changed it), unless 按日期自动
+                kind=ch.get("kind") or (None if kind is None else v.kind), team_ids=ch.get("teams"),
+            )  # fmt: skip
+
+        ok = self._save(
+            lambda: saving.save_changes(
+                self, self.store, VisitSession, x["id"], seen, changes, apply, label=self.tr("移动/标记时段")
+            )[0],
             self.tr("已保存时段"),
         )
         if ok:
@@ -303,7 +334,17 @@ class SessionCalendarDialog(QDialog):
         done = self.tr("已删除时段") + (
             self.tr("，连同其中已规划的 {n} 条路线").format(n=routes) if routes else ""
         )
-        return self._apply(lambda s: rounds.remove_sessions(s, self.round_id, [x["id"]]), done)
+        from gisplanner.model import VisitSession
+        from gisplanner.ui import saving
+
+        # only the version the user sees is removed: a session moved meanwhile shows the conflict
+        return self._save(
+            lambda: saving.save_action(
+                self, self.store, VisitSession, x["id"], x["seen"],
+                lambda s, v: rounds.remove_sessions(s, self.round_id, [v.id]), label=self.tr("删除时段"),
+            )[0],
+            done,
+        )  # fmt: skip
 
     def generate(self) -> bool:
         notes: list[str] = []

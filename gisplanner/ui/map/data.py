@@ -127,7 +127,11 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
 
     step = reporter(progress)
     step(0.05, "读取行政区划")
+    from gisplanner.area_edit import read_area_versions
+
+    opened = read_area_versions(store)  # first: a save in between is a conflict, never lost
     areas = store.areas_gdf()
+    areas["version"] = areas["id"].map(opened).fillna(0).astype("int64")
     if len(areas):
         b = areas.total_bounds
         lon0, lat0 = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2

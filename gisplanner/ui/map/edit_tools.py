@@ -32,19 +32,30 @@ EDIT_COLOR = "#d81b60"
 class AreaEditCommand(QUndoCommand):
     """One edit on the undo stack: redo writes ``edit.after``, undo ``edit.before``."""
 
-    def __init__(self, editor: AreaEditor, edit: E.Edit, applied: bool = True):
+    def __init__(self, editor: AreaEditor, edit: E.Edit, applied: bool = True, versions=None):
         super().__init__(edit.label)
         self.editor, self.edit = editor, edit
         self._skip_first_redo = applied  # already written when it was pushed
+        # the areas' versions as this command left them: undo / redo write only over these
+        self.versions = dict(versions) if versions is not None else dict(edit.versions)
+
+    def _write(self, to: E.State, frm: E.State, label: str) -> None:
+        own = self.editor.own_versions  # this window's later edits of the same areas
+        expected = {aid: own.get(aid, v) if aid in own else v for aid, v in self.versions.items()}
+        versions = self.editor.write(to, frm, expected, label)
+        if versions is None:  # refused, or the user took the other official's version
+            self.setObsolete(True)
+        else:
+            self.versions = versions
 
     def redo(self) -> None:
         if self._skip_first_redo:
             self._skip_first_redo = False
             return
-        self.editor.write(self.edit.after)
+        self._write(self.edit.after, self.edit.before, self.text())
 
     def undo(self) -> None:
-        self.editor.write(self.edit.before)
+        self._write(self.edit.before, self.edit.after, "撤销：" + self.text())
 
 
 class AreaEditor(QObject):
@@ -64,6 +75,8 @@ class AreaEditor(QObject):
         self.level = "village"
         self.ask_name = lambda level, default: default
         self.last_error = ""
+        self.own_versions: dict[int, int | None] = {}  # area versions this window's edits left
+        self._own_data = None
         self._snapper = None
         self._snap_data = None
         self.snap_item = pg.ScatterPlotItem(
@@ -147,23 +160,66 @@ class AreaEditor(QObject):
         return a[a["id"] == area_id].iloc[0]
 
     # -- edits ---------------------------------------------------------------------------------------
-    def _run(self, plan) -> E.Edit | None:
+    def _run(self, plan, shown: bool = False) -> E.Edit | None:
         if self.store is None:
             self._fail("没有打开数据库")
             return None
         try:
             edit = plan()
-            self.write(edit.after)
         except E.AreaEditError as e:
             self._fail(str(e))
             return None
+        # an edit of the shape the map shows checks the version the map showed; the others are
+        # computed from the rows as planned and check those
+        expected = self.opened_versions(edit) if shown else dict(edit.versions)
+        versions = self.write(edit.after, edit.before, expected, edit.label)
+        if versions is None:
+            return None
         self.last_error = ""
-        self.undo_stack.push(AreaEditCommand(self, edit, applied=True))
+        self.undo_stack.push(AreaEditCommand(self, edit, applied=True, versions=versions))
         return edit
 
-    def write(self, state: E.State) -> None:
-        E.apply(self.store, state)
+    def opened_versions(self, edit: E.Edit) -> dict:
+        """The versions of the edited areas as the map showed them (what the user edited), else
+        as the edit was planned; new areas must not exist yet."""
+        a = self.canvas.data.all_areas if self.canvas.data is not None else None
+        shown = {}
+        if a is not None and "version" in a:
+            shown = dict(zip(a["id"].to_numpy().tolist(), a["version"].tolist(), strict=True))
+        own = self.own_versions if self._own_data is self.canvas.data else {}
+        shown.update({k: v for k, v in own.items() if v is not None})  # saved here, map not yet reloaded
+        return {aid: (None if v is None else int(shown.get(aid, v))) for aid, v in edit.versions.items()}
+
+    def write(self, to: E.State, frm: E.State | None = None, expected=None, label: str = "") -> dict | None:
+        """Write `to` over the versions `expected` (the one save path's optimistic check); on a
+        conflict show it (who, when, what) and let the user keep theirs, take the other version
+        or merge. Returns the versions after the write, None when nothing was written."""
+        from gisplanner import concurrency as cc
+        from gisplanner.ui import saving
+
+        expected = dict(expected or {})
+        frm = frm if frm is not None else E.State()
+        while True:
+            try:
+                versions = E.apply(self.store, to, expected=expected, frm=frm)
+                break
+            except E.AreaEditError as e:
+                self._fail(str(e))
+                return None
+            except cc.ConflictError as e:
+                if not e.conflicts:
+                    self._fail(str(e))
+                    return None
+                for c in e.conflicts:
+                    choice, picks = saving.ask(self.canvas, c, action=label)
+                    if not E.rebase(to, frm, expected, c, choice, picks):
+                        self._fail(f"未保存「{label}」：{c.label}已被其他人修改，地图现在显示对方的版本")
+                        self.changed.emit()  # reload: the map shows their version
+                        return None
+        self.own_versions.update(versions)
+        self._own_data = self.canvas.data
         self.changed.emit()
+        return versions
 
     def _fail(self, message: str) -> None:
         self.last_error = message
@@ -215,7 +271,23 @@ class AreaEditor(QObject):
 
     def reshape(self, area_id: int, geom_xy) -> E.Edit | None:
         geom = self.to_lonlat(geom_xy)
-        return self._run(lambda: E.plan_reshape(self.store, area_id, geom))
+
+        def plan() -> E.Edit:
+            edit = E.plan_reshape(self.store, area_id, geom)
+            if self.opened_versions(edit).get(area_id) != edit.versions.get(area_id):
+                # saved by someone else since the map was drawn: the conflict compares with
+                # what the map showed (the rows as planned already hold their change)
+                row = self.area_row(area_id)
+                shape = self.to_lonlat(self.canvas.data.area_index.geometry(area_id))
+                edit.before.areas[area_id] = dict(
+                    edit.before.areas[area_id],
+                    name=row["name"],
+                    code=row["code"],
+                    boundary=shapely.to_wkb(shape),
+                )
+            return edit
+
+        return self._run(plan, shown=True)
 
 
 class EditTool(MapTool):
