@@ -55,7 +55,7 @@ def two_offices(two_towns, backend, qtbot):
 
 
 def test_two_windows_edit_one_problem_nothing_is_lost(two_offices, qtbot, monkeypatch):
-    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
+    from gisplanner.ui.conflict_dialog import ConflictDialog
 
     a, b, ids = two_offices
     pid = ids["problem_A"]
@@ -90,7 +90,7 @@ def test_two_windows_edit_one_problem_nothing_is_lost(two_offices, qtbot, monkey
 
 
 def test_taking_theirs_drops_only_my_unsaved_step(two_offices, qtbot, monkeypatch):
-    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
+    from gisplanner.ui.conflict_dialog import ConflictDialog
 
     a, b, ids = two_offices
     pid = ids["problem_A"]

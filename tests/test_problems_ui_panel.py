@@ -67,7 +67,7 @@ def test_overdue_list_history_and_workflow_buttons(window, qtbot, monkeypatch):
     # someone else resolves it meanwhile: our click is refused with a message naming the change
     with window.store.session() as s:
         pw.change_status(s, pid, "resolved", actor="张伟")
-    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
+    from gisplanner.ui.conflict_dialog import ConflictDialog
 
     shown = []
 

@@ -37,6 +37,8 @@ from gisplanner.store import Store
 from gisplanner.ui import file_dialogs, live, panels, signin, workers
 from gisplanner.ui.map.canvas import MapWidget
 from gisplanner.ui.map.data import load_map_data
+from gisplanner.ui.messages import show_error
+from gisplanner.ui.opening import open_or_offer_restore
 from gisplanner.ui.selection import SelectionModel
 from gisplanner.vocab import RoundStatus
 
@@ -448,8 +450,6 @@ class MainWindow(QMainWindow):
             self._switch_to(path)
 
     def _switch_to(self, db: str) -> None:
-        from gisplanner.ui.application import open_or_offer_restore
-
         opened = open_or_offer_restore(db, self)
         if opened is None:
             return
@@ -516,13 +516,3 @@ class MainWindow(QMainWindow):
                 "大走访规划 GIS {v}\n走访对象上图、三搭配组队、错时路线、打印走访单、问题跟踪到底。\n日志：{log}"
             ).format(v=__version__, log=logs.log_file()),
         )
-
-
-def show_error(parent, title: str, message: str) -> None:
-    """An error dialog that says what failed and where the log is — never a silent crash."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(title)
-    box.setText(f"{title}\n\n{message}")
-    box.setInformativeText(f"详细信息已写入日志：{logs.log_file()}")
-    box.open()

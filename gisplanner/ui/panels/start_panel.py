@@ -72,7 +72,7 @@ def open_new_district_dialog(window, ask_path: bool | None = None):
 def new_district(window, code: str, path: str | Path | None = None):
     """Create the district (and its city) in the database at ``path`` (None: the open, empty one)."""
     from gisplanner.store import Store
-    from gisplanner.ui.main_window import show_error
+    from gisplanner.ui.messages import show_error
 
     if path is None:
         store = window.store
