@@ -20,7 +20,7 @@ TODAY = dt.date(2026, 11, 25)
 @pytest.fixture
 def window(open_window, demo_store_copy):
     def today(w):
-        w.problems_panel.today = TODAY
+        w.panels.problems.today = TODAY
 
     return open_window(demo_store_copy, before=today, front=["problems_panel"], loaded=["problems_panel"])
 
@@ -28,12 +28,12 @@ def window(open_window, demo_store_copy):
 def settle(qtbot, w) -> None:
     """Let the window's background tasks end inside the test (pytest-qt closes it before fixtures end)."""
     for _ in range(3):  # a finished task may have started another
-        qtbot.waitUntil(lambda: not w._tasks and not w.problems_panel.busy, timeout=30_000)
+        qtbot.waitUntil(lambda: not w._tasks and not w.panels.problems.busy, timeout=30_000)
         qtbot.wait(50)
 
 
 def test_overdue_list_history_and_workflow_buttons(window, qtbot, monkeypatch):
-    panel = window.problems_panel
+    panel = window.panels.problems
     with window.store.session() as s:
         expected = {o.id for o in pw.overdue(s, TODAY)}
     assert expected

@@ -158,14 +158,14 @@ class TablePanel(QWidget):
             self.map.zoom_to_ids([self.model.ids_of_rows([index.row()])[0]])
 
 
-def install(window) -> None:
-    panel = TablePanel(window.selection, window.map_widget)
-    window.table_panel = panel
-    window.add_dock(panel, "属性表", Qt.DockWidgetArea.BottomDockWidgetArea)
+def install(ctx) -> None:
+    panel = TablePanel(ctx.selection, ctx.map_widget)
+    ctx.panels.table = panel
+    ctx.add_dock(panel, "属性表", Qt.DockWidgetArea.BottomDockWidgetArea)
 
     def loaded():
-        d = window.map_widget.data
+        d = ctx.map_widget.data
         if d is not None:
             panel.set_data(d.targets, d.areas)
 
-    window.mapLoaded.connect(loaded)
+    ctx.map_loaded.connect(loaded)

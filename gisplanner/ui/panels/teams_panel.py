@@ -94,7 +94,7 @@ class AssignTargetsCommand(QUndoCommand):
         self.previous: dict[int, int | None] | None = None
 
     def redo(self) -> None:
-        store = self.panel.main.store
+        store = self.panel.ctx.store
         if self.previous is None:  # the first time: only over the assignments the user saw
             before = self._assign_checked(store)
             if before is None:  # the user took the other planner's assignments
@@ -135,7 +135,7 @@ class AssignTargetsCommand(QUndoCommand):
 
     def undo(self) -> None:
         if self.previous is not None:
-            restore_assignment(self.panel.main.store, self.round_id, self.previous)
+            restore_assignment(self.panel.ctx.store, self.round_id, self.previous)
         self.panel.reload()
 
 
@@ -143,9 +143,9 @@ class SnapshotCommand(QUndoCommand):
     """A replacing action already done (split, formation, plan): undo restores the snapshot taken
     before it, redo the one taken after it (gisplanner.snapshots)."""
 
-    def __init__(self, window, text: str, restore, before, after, done=None):
+    def __init__(self, ctx, text: str, restore, before, after, done=None):
         super().__init__(text)
-        self.main, self.restore, self.before, self.after = window, restore, before, after
+        self.ctx, self.restore, self.before, self.after = ctx, restore, before, after
         self.done = done  # called after undo/redo (reload what shows the data)
         self._applied = True  # the first redo (push) finds the action already done
 
@@ -153,17 +153,17 @@ class SnapshotCommand(QUndoCommand):
         if self._applied:
             self._applied = False
             return
-        self.restore(self.main.store, self.after)
+        self.restore(self.ctx.store, self.after)
         self._finish()
 
     def undo(self) -> None:
-        self.restore(self.main.store, self.before)
+        self.restore(self.ctx.store, self.before)
         self._finish()
 
     def _finish(self) -> None:
         if self.done is not None:
             self.done()
-        self.main.dataChanged.emit()
+        self.ctx.data_changed.emit()
 
 
 def _split_with_snapshots(store, rid, area_code, progress=None):
@@ -185,9 +185,9 @@ def confirm_replace(parent, title: str, text: str) -> bool:
 
 
 class TeamsPanel(QWidget):
-    def __init__(self, window):
-        super().__init__(window)
-        self.main = window
+    def __init__(self, ctx):
+        super().__init__(ctx.window)
+        self.ctx = ctx
         self.workloads = []
         self.assigned: dict[int, int | None] = {}  # target id -> team id of the current round
         self.members: dict[int, list[str]] = {}
@@ -269,9 +269,9 @@ class TeamsPanel(QWidget):
         lay.addWidget(self.balance_label)
         lay.addWidget(self.report_label)
 
-        window.roundChanged.connect(lambda _rid: self.reload_later())
-        window.dataChanged.connect(self.reload_later)
-        window.mapLoaded.connect(self.draw_overlay)
+        ctx.round_changed.connect(lambda _rid: self.reload_later())
+        ctx.data_changed.connect(self.reload_later)
+        ctx.map_loaded.connect(self.draw_overlay)
 
     # -- data ------------------------------------------------------------------------------
     @staticmethod
@@ -293,7 +293,7 @@ class TeamsPanel(QWidget):
         """Re-read the round's teams, workloads and assignments now (after the user's own edits)."""
         self._generation = getattr(self, "_generation", 0) + 1
         self._apply(
-            self._read(self.main.store, self.main.current_round_id, self.current_rules()),
+            self._read(self.ctx.store, self.ctx.current_round_id, self.current_rules()),
             self._generation,
         )
 
@@ -307,7 +307,7 @@ class TeamsPanel(QWidget):
 
     def _reload_queued_now(self) -> None:
         self._reload_queued = False
-        w = self.main
+        w = self.ctx
         self._generation = generation = getattr(self, "_generation", 0) + 1
         if w.store is None or w.current_round_id is None:
             self._apply(self._read(None, None), generation)
@@ -318,7 +318,7 @@ class TeamsPanel(QWidget):
         )  # fmt: skip
 
     def _apply(self, data: dict, generation: int) -> None:
-        if generation != self._generation or data["rid"] != self.main.current_round_id:
+        if generation != self._generation or data["rid"] != self.ctx.current_round_id:
             return  # a newer read was asked for meanwhile: this one is stale
         self.workloads, self.assigned = data["workloads"], data["assigned"]
         if data["areas"] is not None:
@@ -458,7 +458,7 @@ class TeamsPanel(QWidget):
     # -- actions ---------------------------------------------------------------------------
     def assign_selected(self, unassign: bool = False) -> AssignTargetsCommand | None:
         """The map selection -> the chosen team, as one undoable command."""
-        w = self.main
+        w = self.ctx
         rid = w.current_round_id
         team_id = None if unassign else self.selected_team_id()
         if rid is None or (team_id is None and not unassign):
@@ -483,7 +483,7 @@ class TeamsPanel(QWidget):
         )
 
     def start_forming(self, confirm: bool = True) -> None:
-        w = self.main
+        w = self.ctx
         if w.store is None or w.current_round_id is None:
             return
         c = snap.replace_counts(w.store, w.current_round_id)
@@ -513,7 +513,7 @@ class TeamsPanel(QWidget):
                 from gisplanner.workflow import current_round
 
                 lines.append(
-                    f"{what}搭档对照的上一轮：{current_round(self.main.store, stored.previous_round_id)[1]}"
+                    f"{what}搭档对照的上一轮：{current_round(self.ctx.store, stored.previous_round_id)[1]}"
                 )
             else:
                 lines.append(f"没有上一轮的队伍可{what}")
@@ -524,9 +524,9 @@ class TeamsPanel(QWidget):
             names = failing.get(u.rule, [])
             lines.append(self._unmet_line(u) + (f"——{'、'.join(names)}" if names else ""))
         self.report_label.setText("\n".join(lines))
-        self.main.undo_stack.push(
+        self.ctx.undo_stack.push(
             SnapshotCommand(
-                self.main,
+                self.ctx,
                 f"组建 {len(res.teams)} 个队伍",
                 snap.restore_teams,
                 before,
@@ -535,7 +535,7 @@ class TeamsPanel(QWidget):
             )  # fmt: skip
         )
         self.last_formation = stored
-        self.main.dataChanged.emit()  # other panels (routes, statistics) see the new teams
+        self.ctx.data_changed.emit()  # other panels (routes, statistics) see the new teams
 
     @staticmethod
     def _unmet_line(u) -> str:
@@ -543,7 +543,7 @@ class TeamsPanel(QWidget):
 
     def start_split(self, confirm: bool = True) -> None:
         """自动划分片区: asks first when it would replace assignments (counted), undoable."""
-        w = self.main
+        w = self.ctx
         if w.store is None or w.current_round_id is None:
             return
         code = self.area_combo.currentData()
@@ -564,16 +564,16 @@ class TeamsPanel(QWidget):
 
     def _split_done(self, result) -> None:
         split, before, after = result
-        rid = self.main.current_round_id
+        rid = self.ctx.current_round_id
         self.split_button.setEnabled(True)
         changed = sum(1 for t, team in after.items() if before.get(t) != team)
         self.report_label.setText(
             f"已划分片区：最多/最少 = {split.balance:.2f}，到片区中心平均 {split.mean_dist_to_centroid:.0f} 米；"
             f"{changed} 个对象的分配有变化（可撤销）"
         )
-        self.main.undo_stack.push(
+        self.ctx.undo_stack.push(
             SnapshotCommand(
-                self.main,
+                self.ctx,
                 "自动划分片区",
                 lambda store, s: snap.restore_assignment_snapshot(store, rid, s),
                 before,
@@ -582,7 +582,7 @@ class TeamsPanel(QWidget):
             )  # fmt: skip
         )
         self.reload()
-        self.main.dataChanged.emit()
+        self.ctx.data_changed.emit()
 
     def team_target_ids(self, team_id: int | None) -> np.ndarray:
         if team_id is None:
@@ -599,7 +599,7 @@ class TeamsPanel(QWidget):
         )
         self._draw_team(ids)
         if len(ids):
-            self.main.statusBar().showMessage(f"该队伍已分配 {len(ids)} 个对象", 4000)
+            self.ctx.show_status(f"该队伍已分配 {len(ids)} 个对象", 4000)
 
     # -- map overlay -----------------------------------------------------------------------
     # two layers of the map's overlay registry (shown, hidden and faded in the layer panel)
@@ -607,7 +607,7 @@ class TeamsPanel(QWidget):
 
     def draw_overlay(self) -> None:
         """Ring the round's unassigned targets in red (layer 未分配对象)."""
-        mw = self.main.map_widget
+        mw = self.ctx.map_widget
         self.overlay = mw.overlay_item(
             "unassigned", "未分配对象（本轮）", z=8.5, size=9, symbol="o",
             brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(self.UNASSIGNED_COLOUR, width=1.4),
@@ -629,7 +629,7 @@ class TeamsPanel(QWidget):
 
     def _draw_team(self, ids: np.ndarray) -> None:
         """The team chosen in the table: its targets as orange squares (layer 所选队伍的片区)."""
-        mw = self.main.map_widget
+        mw = self.ctx.map_widget
         self.team_overlay = mw.overlay_item(
             "team_territory", "所选队伍的片区", z=8.6, size=7, symbol="s",
             brush=pg.mkBrush(255, 140, 0, 170), pen=pg.mkPen("#7f3b08", width=0.8),
@@ -649,15 +649,15 @@ class TeamsPanel(QWidget):
         return 0 if self.overlay is None else len(self.overlay.data)
 
 
-def install(window) -> None:
-    mw = window.map_widget
+def install(ctx) -> None:
+    mw = ctx.map_widget
     if getattr(mw, "selection_model", None) is None:
         # the map's rectangle / lasso / area tools feed the window's selection (what we assign)
-        mw.set_selection_model(window.selection)
-    panel = TeamsPanel(window)
-    window.teams_panel = panel
-    dock = window.add_dock(panel, "走访小组")
-    action = window.menus["走访轮次"].addAction("组建队伍")
+        mw.set_selection_model(ctx.selection)
+    panel = TeamsPanel(ctx)
+    ctx.panels.teams = panel
+    dock = ctx.add_dock(panel, "走访小组")
+    action = ctx.menus["走访轮次"].addAction("组建队伍")
 
     def run():
         dock.show()
@@ -665,4 +665,4 @@ def install(window) -> None:
         panel.start_forming()
 
     action.triggered.connect(run)
-    window.teams_form_action = action
+    ctx.panels.teams_form_action = action
