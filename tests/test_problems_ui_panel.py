@@ -22,7 +22,7 @@ def window(open_window, demo_store_copy):
     def today(w):
         w.panels.problems.today = TODAY
 
-    return open_window(demo_store_copy, before=today, front=["problems_panel"], loaded=["problems_panel"])
+    return open_window(demo_store_copy, before=today, front=["problems"], loaded=["problems"])
 
 
 def settle(qtbot, w) -> None:

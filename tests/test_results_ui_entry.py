@@ -74,7 +74,7 @@ def build_sheets(store, sheets: int = 1, stops: int = 6) -> dict:
 @pytest.fixture
 def window(open_window, empty_store):
     ids = build_sheets(empty_store, sheets=2, stops=6)
-    w = open_window(empty_store, front=["results_panel", "problems_panel"], loaded=["problems_panel"])
+    w = open_window(empty_store, front=["results", "problems"], loaded=["problems"])
     w.ids = ids
     return w
 

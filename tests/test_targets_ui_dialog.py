@@ -18,7 +18,7 @@ TOWN = "320412101000"
 
 @pytest.fixture
 def window(open_window, demo_store_copy):
-    return open_window(demo_store_copy, front=["problems_panel"], loaded=["problems_panel"])
+    return open_window(demo_store_copy, front=["problems"], loaded=["problems"])
 
 
 def settle(qtbot, w) -> None:
