@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.dialogs.basemap_dialog import BasemapDialog, current_source
 
 
-def open_basemap_dialog(ctx) -> BasemapDialog:
+def open_basemap_dialog(ctx: PanelContext) -> BasemapDialog:
     dlg = BasemapDialog(ctx.window)
     ctx.panels.basemap_dialog = dlg
     dlg.open()
     return dlg
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     mw = ctx.map_widget
     shown = {"db": None}
 

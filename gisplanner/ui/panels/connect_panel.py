@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from gisplanner.store import Store
+from gisplanner.ui.context import PanelContext
 
 
-def open_server(ctx, url: str, on_opened=None) -> None:
+def open_server(ctx: PanelContext, url: str, on_opened=None) -> None:
     """Open the server's database in the background, then show it (errors shown, not raised)."""
 
     def opened(store: Store) -> None:
@@ -31,7 +32,7 @@ def _open(url: str, progress=None) -> Store:  # noqa: ARG001 - run_task passes p
     return store
 
 
-def show_connect_dialog(ctx) -> None:
+def show_connect_dialog(ctx: PanelContext) -> None:
     from gisplanner.ui.dialogs.connect_dialog import ConnectDialog
 
     dialog = ConnectDialog(ctx.window)
@@ -40,7 +41,7 @@ def show_connect_dialog(ctx) -> None:
         open_server(ctx, url)
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     menu = ctx.menus["文件"]
     action = menu.addAction(ctx.tr("连接数据库服务器…"))
     action.triggered.connect(lambda: show_connect_dialog(ctx))

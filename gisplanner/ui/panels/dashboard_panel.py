@@ -36,6 +36,7 @@ from gisplanner import dashboard as dash
 from gisplanner import stats as st
 from gisplanner.model import AREA_LEVEL_ZH
 from gisplanner.printing.canvas import cjk_family
+from gisplanner.ui.context import PanelContext
 
 log = logging.getLogger(__name__)
 
@@ -445,7 +446,7 @@ class DashboardPanel(QWidget):
 
     refreshed = Signal(object)  # DashboardFigures
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: PanelContext):
         super().__init__(ctx.window)
         self.ctx = ctx
         self._running = False
@@ -564,7 +565,7 @@ def headline(f: dash.DashboardFigures) -> str:
     ).replace("nan%", "—")
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     panel = DashboardPanel(ctx)
     ctx.panels.dashboard = panel
     ctx.add_dock(panel, "统计图表", Qt.DockWidgetArea.RightDockWidgetArea)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gisplanner.ui.context import PanelContext
 from gisplanner.workflow import STEPS, loop_state
 
 GUIDE_DIR = Path(__file__).resolve().parents[2] / "resources" / "guide"
@@ -82,7 +83,7 @@ def raise_dock_of(widget: QWidget | None) -> QDockWidget | None:
 class GuidePanel(QWidget):
     """Seven rows, one per step of the loop: mark, title, what the database shows, a button."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: PanelContext):
         super().__init__(ctx.window)
         self.ctx = ctx
         self.state = None
@@ -183,7 +184,7 @@ def user_guide_text() -> str:
     return (GUIDE_DIR / "使用说明.md").read_text(encoding="utf-8")
 
 
-def show_user_guide(ctx) -> QDialog:
+def show_user_guide(ctx: PanelContext) -> QDialog:
     dlg = QDialog(ctx.window)
     dlg.setWindowTitle(_tr("使用说明"))
     view = QTextBrowser(dlg)
@@ -200,7 +201,7 @@ def show_user_guide(ctx) -> QDialog:
     return dlg
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     panel = GuidePanel(ctx)
     ctx.panels.guide = panel
     ctx.panels.guide_dock = ctx.add_dock(panel, ctx.tr("工作向导"), Qt.DockWidgetArea.LeftDockWidgetArea)

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from gisplanner.io.headers import ROSTER_KIND_ZH
 from gisplanner.ui import file_dialogs
+from gisplanner.ui.context import PanelContext
 
 
-def open_import_wizard(ctx, kind: str = "households", path: str | None = None):
+def open_import_wizard(ctx: PanelContext, kind: str = "households", path: str | None = None):
     from gisplanner.ui.dialogs.import_wizard import ImportWizard
 
     if ctx.store is None:
@@ -23,7 +24,7 @@ def open_import_wizard(ctx, kind: str = "households", path: str | None = None):
     return wizard
 
 
-def ask_unmasked(ctx) -> bool | None:
+def ask_unmasked(ctx: PanelContext) -> bool | None:
     """True: full phone numbers; False: masked; None: the user cancelled."""
     box = QMessageBox(ctx.window)
     box.setIcon(QMessageBox.Icon.Question)
@@ -43,7 +44,7 @@ def ask_unmasked(ctx) -> bool | None:
     return None
 
 
-def export_targets(ctx, path: str | None = None, unmasked: bool | None = None) -> None:
+def export_targets(ctx: PanelContext, path: str | None = None, unmasked: bool | None = None) -> None:
     from gisplanner.io.export import export_targets_xlsx
 
     if ctx.store is None:
@@ -71,7 +72,7 @@ def export_targets(ctx, path: str | None = None, unmasked: bool | None = None) -
     )  # fmt: skip
 
 
-def export_areas(ctx, path: str | None = None) -> None:
+def export_areas(ctx: PanelContext, path: str | None = None) -> None:
     from gisplanner.io.export import export_areas as do_export
 
     if ctx.store is None:
@@ -93,7 +94,7 @@ def export_areas(ctx, path: str | None = None) -> None:
     )  # fmt: skip
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     menu = ctx.menus["文件"]
     first = menu.actions()[0] if menu.actions() else None
     imp = menu.addMenu(ctx.tr("导入"))

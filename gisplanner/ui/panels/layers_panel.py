@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner.ui import file_dialogs
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.map import style as S
 from gisplanner.ui.map.data import compute_coverage, coverage_round_for
 
@@ -207,7 +208,7 @@ class LayersPanel(QWidget):
         self.layers.set_order(list(reversed(keys)))  # the model wants bottom first
 
 
-def install_tools(ctx) -> QActionGroup:
+def install_tools(ctx: PanelContext) -> QActionGroup:
     """The 地图工具 toolbar: one checked tool at a time."""
     mw = ctx.map_widget
     tb = ctx.add_toolbar("地图工具")
@@ -241,7 +242,7 @@ def install_tools(ctx) -> QActionGroup:
 class CoverageSync:
     """Recolours the areas for the current round (or the last round with visits before it)."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: PanelContext):
         self.ctx = ctx
         self.shown: tuple[int, str] | None = None
         ctx.round_changed.connect(lambda _rid: self.update())
@@ -270,7 +271,7 @@ class CoverageSync:
             self.ctx.map_widget.set_coverage(cov, which[1])
 
 
-def _export_dialog(ctx) -> None:
+def _export_dialog(ctx: PanelContext) -> None:
     path, _ = file_dialogs.getSaveFileName(
         ctx.window, "导出地图图片", "地图.png", "PNG 图片 (*.png);;PDF 文件 (*.pdf)"
     )
@@ -280,7 +281,7 @@ def _export_dialog(ctx) -> None:
     ctx.show_status(f"地图已导出到 {out}", 8000)
 
 
-def _zoom_to_area_dialog(ctx) -> None:
+def _zoom_to_area_dialog(ctx: PanelContext) -> None:
     d = ctx.map_widget.data
     if d is None:
         return
@@ -322,12 +323,12 @@ class IdentifyDialog(QDialog):
         self.raise_()
 
 
-def _selection_count(ctx) -> None:
+def _selection_count(ctx: PanelContext) -> None:
     n = len(ctx.selection)
     ctx.panels.selection_label.setText(ctx.tr("已选 {n} 个对象").format(n=n) if n else "")
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     mw = ctx.map_widget
     mw.set_selection_model(ctx.selection)
     ctx.panels.selection_label = QLabel()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QMessageBox
 
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.map.edit_tools import EDIT_TOOLS, EditTool, EditVerticesTool, install_edit_tools
 
 LEVELS = (("town", "镇/街道"), ("village", "村/社区"))
@@ -22,7 +23,7 @@ HELP = {
 }
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     mw = ctx.map_widget
     editor = install_edit_tools(mw, ctx.undo_stack, ctx.store)
     ctx.panels.area_editor = editor
@@ -111,6 +112,6 @@ def install(ctx) -> None:
         mw.addAction(act)
 
 
-def _use(ctx, name: str) -> None:
+def _use(ctx: PanelContext, name: str) -> None:
     ctx.map_widget.set_tool(name)
     ctx.show_status(ctx.tr(HELP[name]), 15000)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from gisplanner.capacity import round_capacity
 from gisplanner.planning import REASON_ZH, PlanConfig, load_plan, plan_round, printed_route_ids
 from gisplanner.roads import route_paths
+from gisplanner.ui.context import PanelContext
 
 SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 COLUMNS = ["小组", "时段", "序号", "预计到达", "走访对象", "说明"]
@@ -93,7 +94,7 @@ class CapacityBars(QWidget):
 class PlanPanel(QWidget):
     """Table of the round's planned stops plus the controls to (re)plan."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: PanelContext):
         super().__init__(ctx.window)
         self.ctx = ctx
         self.rows: list[dict] = []
@@ -206,7 +207,7 @@ class PlanPanel(QWidget):
         self.plan_button.setEnabled(True)
         if before is not None and result.saved:
             from gisplanner import snapshots as snap
-            from gisplanner.ui.panels.teams_panel import SnapshotCommand
+            from gisplanner.ui.undo_commands import SnapshotCommand
 
             self.ctx.undo_stack.push(SnapshotCommand(self.ctx, "规划路线", snap.restore_plan, before, after))
         self.last_result = result
@@ -489,7 +490,7 @@ def _along(mw, lonlat, x, y):
     return np.asarray(px, float), np.asarray(py, float)
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     panel = PlanPanel(ctx)
     ctx.panels.plan = panel
     dock = ctx.add_dock(panel, "路线规划", Qt.DockWidgetArea.BottomDockWidgetArea)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from gisplanner.reports.catalog import PRINTOUTS
 from gisplanner.ui import file_dialogs
+from gisplanner.ui.context import PanelContext
 
 
 class PrintActions(QObject):
@@ -23,7 +24,7 @@ class PrintActions(QObject):
     new object at the same address.
     """
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: PanelContext):
         super().__init__(ctx.window)
         self.dialog = None
         self.last_webmap: Path | None = None
@@ -98,5 +99,5 @@ class PrintActions(QObject):
         return self.parent().ctx
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     PrintActions(ctx)

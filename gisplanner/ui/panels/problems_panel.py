@@ -35,6 +35,7 @@ from gisplanner.model import CLOSED_STATUSES, PROBLEM_CATEGORIES, PROBLEM_STATUS
 from gisplanner.queries import problems as pq
 from gisplanner.store import StoreError
 from gisplanner.ui import workers
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.lazy import when_shown
 from gisplanner.vocab import ProblemStatus
 
@@ -116,7 +117,7 @@ class ProblemsTableModel(QAbstractTableModel):
 class ProblemsPanel(QWidget):
     loaded = Signal()
 
-    def __init__(self, ctx, parent: QWidget | None = None):
+    def __init__(self, ctx: PanelContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.actor = getpass.getuser() or "办理人"
@@ -433,7 +434,7 @@ class ProblemsPanel(QWidget):
         self.ctx.selection.select([int(row["target_id"])], "replace", text="显示问题所在对象")
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     panel = ProblemsPanel(ctx)
     ctx.panels.problems = panel
     ctx.add_dock(panel, "问题办理", Qt.DockWidgetArea.BottomDockWidgetArea)

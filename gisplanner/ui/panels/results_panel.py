@@ -47,6 +47,7 @@ from gisplanner.problems import ProblemError
 from gisplanner.queries import results as rq
 from gisplanner.store import StoreError
 from gisplanner.ui import file_dialogs, saving
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.lazy import when_shown
 from gisplanner.visit_time import WhenError, parse_when
 from gisplanner.vocab import Outcome
@@ -90,7 +91,7 @@ class ResultsEntryPanel(QWidget):
 
     saved = Signal(int)  # visit id
 
-    def __init__(self, ctx, parent: QWidget | None = None):
+    def __init__(self, ctx: PanelContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.actor = getpass.getuser() or "录入员"
@@ -454,7 +455,7 @@ def route_label(route_id: int, team: str, start, label: str | None, first_code: 
     return f"路线单 {route_id} · {team} · {start:%m-%d} {label or ''}".rstrip() + codes
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     panel = ResultsEntryPanel(ctx)
     ctx.panels.results = panel
     ctx.add_dock(panel, "录入走访结果", Qt.DockWidgetArea.RightDockWidgetArea)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.dialogs.cadre_roster import CadreRosterDialog
 from gisplanner.ui.dialogs.round_dialog import RoundDialog
 from gisplanner.ui.dialogs.session_calendar import SessionCalendarDialog
@@ -20,7 +21,7 @@ def _tr(text: str) -> str:
 class RoundsMenu:
     """The actions; kept as ``ctx.panels.rounds_menu`` (tests drive them)."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: PanelContext):
         self.ctx = ctx
         m = ctx.menus["走访轮次"]
         self.new_action = self._add(m, "新建轮次…", self.new_round)
@@ -84,5 +85,5 @@ class RoundsMenu:
         dlg.open()
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     ctx.panels.rounds_menu = RoundsMenu(ctx)

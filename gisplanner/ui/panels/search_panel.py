@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListWidget, QListWidgetItem
 
 from gisplanner.model import AREA_LEVEL_ZH, TARGET_KIND_ZH
+from gisplanner.ui.context import PanelContext
 
 MAX_HITS = 30
 TARGET_FIELDS = ("name", "address", "ext_id", "credit_code", "building")
@@ -56,7 +57,7 @@ def search(targets: pd.DataFrame, areas: pd.DataFrame | None, text: str, limit: 
 
 
 class SearchBox(QLineEdit):
-    def __init__(self, ctx, parent=None):
+    def __init__(self, ctx: PanelContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.setPlaceholderText("搜索 姓名/企业名/地址/编码/村名")
@@ -121,7 +122,7 @@ class SearchBox(QLineEdit):
         self.ctx.show_status(f"已定位：{hit.label}", 5000)
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     box = SearchBox(ctx)
     ctx.panels.search_box = box
     tb = getattr(ctx.window, "toolbar", None) or ctx.add_toolbar("搜索")

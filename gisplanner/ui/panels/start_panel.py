@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFrame, QLabel, QPushButton, QVBoxLayout
 
 from gisplanner import districts as D
+from gisplanner.ui.context import PanelContext
 
 
 class EmptyStateCard(QFrame):
@@ -57,7 +58,7 @@ class EmptyStateCard(QFrame):
         self.move((p.width() - self.width()) // 2, max(20, (p.height() - self.height()) // 3))
 
 
-def open_new_district_dialog(ctx, ask_path: bool | None = None):
+def open_new_district_dialog(ctx: PanelContext, ask_path: bool | None = None):
     """File → 新建: choose the district; into the open database when it is empty, else a new file."""
     from gisplanner.ui.dialogs.district_dialog import NewDistrictDialog
 
@@ -70,7 +71,7 @@ def open_new_district_dialog(ctx, ask_path: bool | None = None):
     return new_district(ctx, dlg.code(), path)
 
 
-def new_district(ctx, code: str, path: str | Path | None = None):
+def new_district(ctx: PanelContext, code: str, path: str | Path | None = None):
     """Create the district (and its city) in the database at ``path`` (None: the open, empty one)."""
     from gisplanner.store import Store
     from gisplanner.ui.messages import show_error
@@ -99,13 +100,13 @@ def new_district(ctx, code: str, path: str | Path | None = None):
     return ctx.run_task(D.create_district, store, code, title=ctx.tr("新建区县"), on_result=done)
 
 
-def _import_areas(ctx) -> None:
+def _import_areas(ctx: PanelContext) -> None:
     from gisplanner.ui.panels.io_panel import open_import_wizard
 
     open_import_wizard(ctx, "areas")
 
 
-def _draw_towns(ctx) -> None:
+def _draw_towns(ctx: PanelContext) -> None:
     combo = getattr(ctx.panels, "area_level_combo", None)
     if combo is not None:
         combo.setCurrentIndex(combo.findData("town"))
@@ -119,14 +120,14 @@ def _draw_towns(ctx) -> None:
     )
 
 
-def _new_demo(ctx) -> None:
+def _new_demo(ctx: PanelContext) -> None:
     from gisplanner.demo import build_demo
 
     store = ctx.store
     ctx.run_task(build_demo, store, title=ctx.tr("生成演示镇"), on_result=lambda _c: ctx.set_store(store))
 
 
-def update_empty_state(ctx) -> None:
+def update_empty_state(ctx: PanelContext) -> None:
     card: EmptyStateCard = ctx.panels.empty_state
     data = ctx.map_widget.data
     if ctx.store is None or data is None:
@@ -164,7 +165,7 @@ def update_empty_state(ctx) -> None:
         card.hide()
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     ctx.panels.empty_state = EmptyStateCard(ctx.map_widget)
     menu = ctx.menus["文件"]
     first = menu.actions()[0] if menu.actions() else None

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from gisplanner import supervision as sv
 from gisplanner.reports import summary as sm
 from gisplanner.ui import file_dialogs
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.lazy import when_shown
 from gisplanner.ui.panels.dashboard_panel import ScopeBar
 
@@ -173,7 +174,7 @@ class SupervisionPanel(QWidget):
 
     loaded = Signal()
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: PanelContext):
         super().__init__(ctx.window)
         self.ctx = ctx
         self.areas = pd.DataFrame()
@@ -303,7 +304,7 @@ class SummaryDialog(QDialog):
 
     built = Signal(object)
 
-    def __init__(self, ctx, parent=None):
+    def __init__(self, ctx: PanelContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.report: sm.SummaryReport | None = None
@@ -378,7 +379,7 @@ class SummaryDialog(QDialog):
         return path or None
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     panel = SupervisionPanel(ctx)
     ctx.panels.supervision = panel
     area = Qt.DockWidgetArea.BottomDockWidgetArea

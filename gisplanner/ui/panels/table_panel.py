@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner.model import HOUSEHOLD_TAGS, OUTCOME_ZH, TARGET_KIND_ZH
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.models.target_table import TargetTableModel
 
 MIRROR_LIMIT = 5_000  # above this many selected rows the view marks them by colour only
@@ -158,7 +159,7 @@ class TablePanel(QWidget):
             self.map.zoom_to_ids([self.model.ids_of_rows([index.row()])[0]])
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     panel = TablePanel(ctx.selection, ctx.map_widget)
     ctx.panels.table = panel
     ctx.add_dock(panel, "属性表", Qt.DockWidgetArea.BottomDockWidgetArea)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import targets as tg
 from gisplanner.model import AREA_LEVEL_ZH, ROUND_KIND_ZH
+from gisplanner.ui.context import PanelContext
 
 KIND_HELP = {
     "makeup": "从未见面的对象：从未走访，或只有不在家、拒访、电话走访",
@@ -41,7 +42,7 @@ class TargetsDialog(QDialog):
     previewed = Signal(object)  # Preview
     created = Signal(object)  # CreatedRound
 
-    def __init__(self, ctx, parent=None):
+    def __init__(self, ctx: PanelContext, parent=None):
         super().__init__(parent or ctx.window)
         self.ctx = ctx
         self.setWindowTitle("生成下一轮走访对象")
@@ -197,7 +198,7 @@ class TargetsDialog(QDialog):
             QMessageBox.warning(self, "未完成", message)
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     def open_dialog() -> None:
         if ctx.store is None:
             return

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QUndoCommand
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,11 +45,11 @@ from gisplanner.teams import (
     round_team_members,
 )
 from gisplanner.territory import (
-    assign_targets,
-    restore_assignment,
     split_round,
     team_workloads,
 )
+from gisplanner.ui.context import PanelContext
+from gisplanner.ui.undo_commands import AssignTargetsCommand, SnapshotCommand
 
 WEIGHTS = [  # (FormationRules field, label)
     ("w_mixed_gender", "男女"),
@@ -84,88 +84,6 @@ class BalanceBarDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class AssignTargetsCommand(QUndoCommand):
-    """Give targets of a round to a team; undo puts every target back with its former team."""
-
-    def __init__(self, panel: TeamsPanel, round_id: int, target_ids, team_id: int | None, text: str):
-        super().__init__(text)
-        self.panel, self.round_id, self.team_id = panel, round_id, team_id
-        self.target_ids = [int(t) for t in target_ids]
-        self.previous: dict[int, int | None] | None = None
-
-    def redo(self) -> None:
-        store = self.panel.ctx.store
-        if self.previous is None:  # the first time: only over the assignments the user saw
-            before = self._assign_checked(store)
-            if before is None:  # the user took the other planner's assignments
-                self.previous = {}
-                self.setObsolete(True)
-                self.panel.reload()
-                return
-        else:
-            before = assign_targets(store, self.round_id, self.target_ids, self.team_id)
-        if self.previous is None:
-            self.previous = before
-        self.panel.reload()
-
-    def _assign_checked(self, store) -> dict | None:
-        """Assign through the optimistic check; a conflict is shown (keep mine / theirs / merge)."""
-        from gisplanner import concurrency as cc
-        from gisplanner.ui import saving
-
-        seen = {t: self.panel.assigned.get(t) for t in self.target_ids}
-        try:
-            return assign_targets(store, self.round_id, self.target_ids, self.team_id, expected=seen)
-        except cc.ConflictError as e:
-            conflict = e.conflicts[0]
-            choice, picks = saving.ask(self.panel, conflict)
-            if choice == cc.TAKE_THEIRS:
-                return None
-            ids = self.target_ids
-            if choice == cc.MERGE:  # their targets stay theirs unless the user picked them back
-                theirs_kept = {k for k, who in picks.items() if who == cc.TAKE_THEIRS}
-                changed = set(conflict.current["changed"])
-                keys = {k: t for k, t in zip(conflict.theirs, conflict.current["changed"], strict=False)}
-                keep_theirs = {t for k, t in keys.items() if k in theirs_kept} | (
-                    changed - set(keys.values())
-                )
-                ids = [t for t in ids if t not in keep_theirs]
-            self.target_ids = ids
-            return assign_targets(store, self.round_id, ids, self.team_id)
-
-    def undo(self) -> None:
-        if self.previous is not None:
-            restore_assignment(self.panel.ctx.store, self.round_id, self.previous)
-        self.panel.reload()
-
-
-class SnapshotCommand(QUndoCommand):
-    """A replacing action already done (split, formation, plan): undo restores the snapshot taken
-    before it, redo the one taken after it (gisplanner.snapshots)."""
-
-    def __init__(self, ctx, text: str, restore, before, after, done=None):
-        super().__init__(text)
-        self.ctx, self.restore, self.before, self.after = ctx, restore, before, after
-        self.done = done  # called after undo/redo (reload what shows the data)
-        self._applied = True  # the first redo (push) finds the action already done
-
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self.restore(self.ctx.store, self.after)
-        self._finish()
-
-    def undo(self) -> None:
-        self.restore(self.ctx.store, self.before)
-        self._finish()
-
-    def _finish(self) -> None:
-        if self.done is not None:
-            self.done()
-        self.ctx.data_changed.emit()
-
-
 def _split_with_snapshots(store, rid, area_code, progress=None):
     before = snap.assignment_snapshot(store, rid)
     split = split_round(store, rid, area_code=area_code, progress=progress)
@@ -185,7 +103,7 @@ def confirm_replace(parent, title: str, text: str) -> bool:
 
 
 class TeamsPanel(QWidget):
-    def __init__(self, ctx):
+    def __init__(self, ctx: PanelContext):
         super().__init__(ctx.window)
         self.ctx = ctx
         self.workloads = []
@@ -649,7 +567,7 @@ class TeamsPanel(QWidget):
         return 0 if self.overlay is None else len(self.overlay.data)
 
 
-def install(ctx) -> None:
+def install(ctx: PanelContext) -> None:
     mw = ctx.map_widget
     if getattr(mw, "selection_model", None) is None:
         # the map's rectangle / lasso / area tools feed the window's selection (what we assign)
