@@ -121,7 +121,7 @@ def main() -> int:
     while w._tasks:
         app.processEvents()
     w.select_round(round_id)
-    panel = w.results_panel
+    panel = w.panels.results
     keys = hanzi = 0
 
     def key(widget, k) -> None:

@@ -61,7 +61,7 @@ def main() -> int:
         app.processEvents()
         time.sleep(0.05)
         idle = idle + 1 if done["map"] and workers.active() == 0 else 0
-    mw, sel, table = w.map_widget, w.selection, w.table_panel
+    mw, sel, table = w.map_widget, w.selection, w.panels.table
     t = mw.data.targets
     x, y = t["x"].to_numpy(), t["y"].to_numpy()
     cx, cy = float(np.median(x)), float(np.median(y))

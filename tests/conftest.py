@@ -359,8 +359,9 @@ def raise_panel(panel) -> None:
 @pytest.fixture
 def open_window(qtbot):
     """Open the main window, shown, on a store; returns it once its map (and the panels named in
-    ``loaded``) have loaded. ``front``: panels whose dock tab is raised first (panels behind a tab
-    load only when shown); ``before``: called with the window before it is shown."""
+    ``loaded``, fields of ``w.panels``) have loaded. ``front``: panels whose dock tab is raised
+    first (panels behind a tab load only when shown); ``before``: called with the window before it
+    is shown."""
 
     def open_(
         store, *, size=None, lang=None, front=(), loaded=(), before=None, exposed=False, timeout=60_000
@@ -379,8 +380,10 @@ def open_window(qtbot):
         if exposed:
             qtbot.waitExposed(w)
         for name in front:
-            raise_panel(getattr(w, name))
-        with qtbot.waitSignals([w.mapLoaded, *(getattr(w, n).loaded for n in loaded)], timeout=timeout):
+            raise_panel(getattr(w.panels, name))
+        with qtbot.waitSignals(
+            [w.mapLoaded, *(getattr(w.panels, n).loaded for n in loaded)], timeout=timeout
+        ):
             w.set_store(store)
         return w
 

@@ -30,7 +30,7 @@ def window(open_window, empty_store, monkeypatch):
         s.execute(insert(Area.__table__).values(id=1, code="320412000000", name="武进区", level="district",
                                                 boundary=shapely.to_wkb(DISTRICT), version=1))  # fmt: skip
     w = open_window(empty_store, size=(1200, 800), exposed=True)
-    w.area_editor.ask_name = lambda level, default: {"town": "雪堰镇"}.get(level, default)
+    w.panels.area_editor.ask_name = lambda level, default: {"town": "雪堰镇"}.get(level, default)
     # room around the district: the gestures reach 30 px beyond its outline, whatever the dock sizes
     w.map_widget.view.scaleBy((1.4, 1.4))
     QApplication.processEvents()
@@ -65,7 +65,7 @@ def edited(w, qtbot, action):
     """Run a gesture that saves an edit and wait for the map to reload."""
     with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
         action()
-    assert w.area_editor.last_error == ""
+    assert w.panels.area_editor.last_error == ""
 
 
 def areas(w, level):
@@ -74,7 +74,7 @@ def areas(w, level):
 
 def test_draw_split_merge_undo(window, qtbot):
     w, mw = window, window.map_widget
-    assert w.area_level_combo.currentData() == "town"  # a district without towns: draw towns
+    assert w.panels.area_level_combo.currentData() == "town"  # a district without towns: draw towns
     # the district's west half: its corners clicked a few pixels off, snapped onto the outline
     mpp = mw.metres_per_pixel()
     sw, nw = proj(w, 120.00, 31.60), proj(w, 120.00, 31.64)
@@ -136,7 +136,7 @@ def test_a_self_intersecting_polygon_is_refused_with_a_message(window, qtbot):
     w, mw = window, window.map_widget
     mw.set_tool("draw_area")
     errors = []
-    w.area_editor.failed.connect(errors.append)
+    w.panels.area_editor.failed.connect(errors.append)
     pts = [proj(w, 120.01, 31.61), proj(w, 120.03, 31.63), proj(w, 120.03, 31.61), proj(w, 120.01, 31.63)]
     for x, y in pts:
         click(w, x, y)
@@ -174,7 +174,7 @@ def test_edit_vertices_drag_snaps_and_ctrl_click_deletes(window, qtbot):
     inner = Polygon([(120.01, 31.61), (120.03, 31.61), (120.035, 31.625), (120.03, 31.63), (120.01, 31.63)])
     edit = E.plan_add(w.store, inner, level="town", name="前黄镇", parent_id=1)
     with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        w.area_editor.write(edit.after)
+        w.panels.area_editor.write(edit.after)
     mw.set_tool("edit_vertices")
     click(w, *proj(w, 120.02, 31.62))  # select the town: its vertices get handles
     assert mw.tool.area_id == edit.area_ids[0] and mw.tool.handles.isVisible()

@@ -118,7 +118,7 @@ def test_dialog_imports_mbtiles_and_the_database_remembers_it(window, qtbot, tmp
     from gisplanner.ui.panels.basemap_panel import open_basemap_dialog
 
     path, want = _mbtiles_for_view(window.map_widget, tmp_path / "mine.mbtiles")
-    dlg = open_basemap_dialog(window)
+    dlg = open_basemap_dialog(window.ctx)
     info = dlg.import_mbtiles(str(path))
     assert info["tiles"] > 0 and (gisplanner_home / "basemaps" / "mine.mbtiles").exists()
     dlg.accept()
@@ -133,7 +133,7 @@ def test_dialog_tianditu_key_goes_into_the_urls(window, qtbot):
 
     from gisplanner.ui.panels.basemap_panel import open_basemap_dialog
 
-    dlg = open_basemap_dialog(window)
+    dlg = open_basemap_dialog(window.ctx)
     dlg.kind.setCurrentIndex(dlg.kind.findData("tianditu_vec"))
     dlg.key.setText("")
     with pytest.raises(B.BasemapError, match="密钥"):
@@ -151,7 +151,7 @@ def test_dialog_downloads_the_town_with_progress(window, qtbot, gisplanner_home)
     from gisplanner.ui.panels.basemap_panel import open_basemap_dialog
 
     with TileServer() as server:
-        dlg = open_basemap_dialog(window)
+        dlg = open_basemap_dialog(window.ctx)
         dlg.kind.setCurrentIndex(dlg.kind.findData("url"))
         dlg.url.setText(server.url)
         dlg.extent.setCurrentIndex(0)  # the first town

@@ -84,7 +84,7 @@ def test_panel_follows_the_map_selection(qtbot, demo_store, demo_facts):
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
-    panel = w.dashboard_panel
+    panel = w.panels.dashboard
     with qtbot.waitSignal(panel.refreshed, timeout=60_000) as first:
         w.set_store(demo_store)
     assert first.args[0].scope.target_ids is None

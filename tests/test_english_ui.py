@@ -25,7 +25,7 @@ def _english_window(qtbot, store):
     with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
         w.set_store(store)
     qtbot.waitUntil(lambda: not w._tasks, timeout=60_000)  # noqa: SLF001 - background reads done
-    w.guide_panel.refresh()
+    w.panels.guide.refresh()
     yield w
     install_translations(app, "zh_CN")
 
@@ -111,17 +111,17 @@ def test_window_chrome_and_guide_in_english(english_window):
 
     w = english_window
     texts = chrome_texts(w)
-    texts += widget_texts(w.guide_panel, "guide")
-    texts += [("layers", b.text()) for b in w.layers_panel.findChildren(QPushButton)]
-    texts += [("layers", w.layers_panel.opacity_label.text())]
-    plan = w.plan_panel
+    texts += widget_texts(w.panels.guide, "guide")
+    texts += [("layers", b.text()) for b in w.panels.layers.findChildren(QPushButton)]
+    texts += [("layers", w.panels.layers.opacity_label.text())]
+    plan = w.panels.plan
     texts += widget_texts(plan, "route planning")
     texts += [
         ("route planning header", plan.table.horizontalHeaderItem(c).text())
         for c in range(plan.table.columnCount())
     ]
     texts += [("round picker", w.round_combo.itemText(i)) for i in range(w.round_combo.count())]
-    teams = w.teams_panel
+    teams = w.panels.teams
     texts += widget_texts(teams, "teams")
     texts += [
         ("teams header", teams.table.horizontalHeaderItem(c).text()) for c in range(teams.table.columnCount())
@@ -130,12 +130,12 @@ def test_window_chrome_and_guide_in_english(english_window):
         texts += [("teams", combo.itemText(i)) for i in range(combo.count())]
     texts += [("teams", teams.area_combo.itemText(0))]
     w.selection.select([int(w.map_widget.data.targets["id"].iloc[0])])
-    texts += [("status", w.selection_label.text())]
+    texts += [("status", w.panels.selection_label.text())]
     assert not han_left(w, texts), han_left(w, texts)
     # and they are really English, not empty
-    assert w.menus["帮助"].title() == "Help" and w.user_guide_action.text() == "User guide"
-    assert w.guide_panel.headline.text() == "Next: Teams"
-    assert w.selection_label.text() == "1 selected"
+    assert w.menus["帮助"].title() == "Help" and w.panels.user_guide_action.text() == "User guide"
+    assert w.panels.guide.headline.text() == "Next: Teams"
+    assert w.panels.selection_label.text() == "1 selected"
     assert (
         teams.form_button.text() == "Form teams"
         and plan.plan_button.text() == "Plan routes"
@@ -145,10 +145,10 @@ def test_window_chrome_and_guide_in_english(english_window):
 
 def test_empty_database_card_in_english(english_empty_window):
     w = english_empty_window
-    texts = widget_texts(w.empty_state, "start card") + widget_texts(w.guide_panel, "guide")
-    assert w.empty_state.isVisible()
+    texts = widget_texts(w.panels.empty_state, "start card") + widget_texts(w.panels.guide, "guide")
+    assert w.panels.empty_state.isVisible()
     assert not han_left(w, texts), han_left(w, texts)
-    assert "empty" in w.empty_state.title.text()
+    assert "empty" in w.panels.empty_state.title.text()
 
 
 def test_every_dock_panel_speaks_english(english_window, qtbot):

@@ -9,13 +9,13 @@ pytest.importorskip("pytestqt")
 
 def _window(open_window, store):
     w = open_window(store, size=(1366, 768), lang="zh_CN")
-    w.guide_panel.refresh()
+    w.panels.guide.refresh()
     return w
 
 
 def test_empty_database_says_to_import_boundaries_first(qtbot, empty_store, open_window):
     w = _window(open_window, empty_store)
-    g = w.guide_panel
+    g = w.panels.guide
     assert [s.state for s in g.state.steps] == ["next"] + ["todo"] * 6
     assert "导入" in g.headline.text() and "边界" in g.headline.text()
     assert g.marks["areas"].text().count("→") == 1 and g.buttons["areas"].isDefault()
@@ -33,7 +33,7 @@ def test_steps_follow_the_database_and_buttons_open_their_step(
 
     store = demo_store_copy
     w = _window(open_window, store)
-    g = w.guide_panel
+    g = w.panels.guide
     st = g.state
     assert [s.state for s in st.steps[:4]] == ["done", "done", "done", "next"]
     assert st.round_id == w.current_round_id
@@ -51,9 +51,9 @@ def test_steps_follow_the_database_and_buttons_open_their_step(
     assert g.state.step("print").done and g.state.step("plan").state == "next"
     # the buttons open the step's panel or dialog
     dock = g.open_step("teams")
-    assert dock is not None and dock.widget().widget() is w.teams_panel and dock.isVisible()
-    assert g.open_step("plan").widget().widget() is w.plan_panel
-    assert g.open_step("results").widget().widget() is w.results_panel
+    assert dock is not None and dock.widget().widget() is w.panels.teams and dock.isVisible()
+    assert g.open_step("plan").widget().widget() is w.panels.plan
+    assert g.open_step("results").widget().widget() is w.panels.results
     dlg = g.open_step("round")
     assert dlg is not None and dlg.isVisible()
     dlg.reject()
@@ -63,10 +63,10 @@ def test_f1_opens_the_chinese_user_guide(qtbot, empty_store, open_window):
     from PySide6.QtWidgets import QTextBrowser
 
     w = _window(open_window, empty_store)
-    assert w.user_guide_action.shortcut().toString() == "F1"
-    assert w.menus["帮助"].actions()[0] is w.user_guide_action
-    w.user_guide_action.trigger()
-    text = w.user_guide_dialog.findChild(QTextBrowser).toPlainText()
+    assert w.panels.user_guide_action.shortcut().toString() == "F1"
+    assert w.menus["帮助"].actions()[0] is w.panels.user_guide_action
+    w.panels.user_guide_action.trigger()
+    text = w.panels.user_guide_dialog.findChild(QTextBrowser).toPlainText()
     for step in ("导入边界", "导入名册", "新建轮次", "组队", "规划", "打印", "录入"):
         assert step in text
-    w.user_guide_dialog.close()
+    w.panels.user_guide_dialog.close()

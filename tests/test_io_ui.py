@@ -26,7 +26,7 @@ def roster(tmp_path, store):
 def test_menus_are_installed(window):
     names = [a.text() for a in window.menus["文件"].actions()]
     assert "导入" in names and "导出" in names
-    assert len(window.import_menu.actions()) == 6  # four rosters, a separator, boundaries
+    assert len(window.panels.import_menu.actions()) == 6  # four rosters, a separator, boundaries
     assert window.panel_errors == {}
 
 
@@ -36,7 +36,7 @@ def test_wizard_imports_a_roster_with_preview_of_bad_rows(window, qtbot, tmp_pat
 
     path = roster(tmp_path, window.store)
     before = len(window.store.targets_frame(kinds=["household"]))
-    wiz = open_import_wizard(window, "households", str(path))
+    wiz = open_import_wizard(window.ctx, "households", str(path))
     qtbot.addWidget(wiz)
     wiz.next_button.click()
     qtbot.waitUntil(lambda: wiz.stack.currentIndex() == ImportWizard.PAGE_MAPPING, timeout=30_000)
@@ -65,7 +65,7 @@ def test_wizard_reports_an_unreadable_file(window, qtbot, tmp_path, monkeypatch)
     bad.write_bytes(b"garbage")
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
-    wiz = open_import_wizard(window, "households", str(bad))
+    wiz = open_import_wizard(window.ctx, "households", str(bad))
     qtbot.addWidget(wiz)
     wiz.next_button.click()
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
@@ -78,13 +78,13 @@ def test_export_menu_writes_masked_targets(window, qtbot, tmp_path):
     from gisplanner.ui.panels.io_panel import export_areas, export_targets
 
     out = tmp_path / "对象.xlsx"
-    export_targets(window, str(out), unmasked=False)
+    export_targets(window.ctx, str(out), unmasked=False)
     qtbot.waitUntil(out.exists, timeout=60_000)
     phones = read_table(out).frame["联系电话"]
     phones = phones[phones != ""]
     assert len(phones) and phones.str.contains(r"\*\*\*\*").all()
     gpkg = tmp_path / "区域.gpkg"
-    export_areas(window, str(gpkg))
+    export_areas(window.ctx, str(gpkg))
     qtbot.waitUntil(gpkg.exists, timeout=60_000)
 
 
@@ -107,7 +107,7 @@ def test_wizard_asks_for_the_crs_of_a_shapefile_without_prj(window, qtbot, tmp_p
         return next(i for i in items if i.startswith("EPSG:4549")), True
 
     monkeypatch.setattr(QInputDialog, "getItem", choose)
-    wiz = open_import_wizard(window, "areas", str(tmp_path / "v.shp"))
+    wiz = open_import_wizard(window.ctx, "areas", str(tmp_path / "v.shp"))
     qtbot.addWidget(wiz)
     assert wiz.crs_combo.isVisible()  # boundaries show the CRS choice
     wiz.level_combo.setCurrentIndex(wiz.level_combo.findData("village"))
@@ -138,7 +138,7 @@ def test_wizard_asks_before_boundaries_leave_targets_outside(window, qtbot, tmp_
     monkeypatch.setattr(
         QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), QMessageBox.StandardButton.Yes)[1]
     )
-    wiz = open_import_wizard(window, "areas", str(f))
+    wiz = open_import_wizard(window.ctx, "areas", str(f))
     qtbot.addWidget(wiz)
     wiz.level_combo.setCurrentIndex(wiz.level_combo.findData("village"))
     wiz.next_button.click()

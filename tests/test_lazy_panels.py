@@ -23,7 +23,7 @@ def test_a_tabbed_problem_list_loads_when_raised(qtbot, demo_store):
     w.roundChanged.connect(lambda rid: rounds.append((rid, w.map_widget.data is not None)))
     with qtbot.waitSignal(w.mapLoaded, timeout=60_000):
         w.set_store(demo_store)
-    panel = w.problems_panel
+    panel = w.panels.problems
     qtbot.waitUntil(lambda: workers.active() == 0, timeout=60_000)
     # the map was there before any panel heard of the round
     assert rounds and all(drawn for _rid, drawn in rounds)

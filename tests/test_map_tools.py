@@ -262,16 +262,15 @@ def test_search_finds_targets_and_areas():
 def test_search_box_zooms_and_selects(canvas, qtbot):
     from gisplanner.ui.panels.search_panel import SearchBox
 
-    class FakeWindow:
+    class FakeContext:  # the part of the PanelContext the search box uses
         map_widget = canvas
         selection = canvas.selection_model
+        messages: list[str] = []
 
-        def statusBar(self):  # noqa: N802
-            from PySide6.QtWidgets import QStatusBar
+        def show_status(self, message, timeout_ms=0):
+            self.messages.append(message)
 
-            return QStatusBar()
-
-    box_ = SearchBox(FakeWindow())
+    box_ = SearchBox(FakeContext())
     qtbot.addWidget(box_)
     box_.setText("地址150号")
     box_.run()

@@ -13,14 +13,17 @@ def window(open_window, demo_store):
 
 
 def test_tools_toolbar_switches_the_map_tool(window):
-    assert set(window.map_tool_actions) == {"pan", "click", "rectangle", "lasso", "area",
+    assert set(window.panels.map_tool_actions) == {"pan", "click", "rectangle", "lasso", "area",
                                             "draw_area", "edit_vertices", "split_area", "merge_area", "identify"}  # fmt: skip
-    window.map_tool_actions["split_area"].trigger()  # the digitising tools share the exclusive group
-    assert window.map_widget.tool.name == "split_area" and not window.map_tool_actions["lasso"].isChecked()
-    window.map_tool_actions["lasso"].trigger()
+    window.panels.map_tool_actions["split_area"].trigger()  # the digitising tools share the exclusive group
+    assert (
+        window.map_widget.tool.name == "split_area"
+        and not window.panels.map_tool_actions["lasso"].isChecked()
+    )
+    window.panels.map_tool_actions["lasso"].trigger()
     assert window.map_widget.tool.name == "lasso"
     window.map_widget.set_tool("area")
-    assert window.map_tool_actions["area"].isChecked()
+    assert window.panels.map_tool_actions["area"].isChecked()
     assert any("导出地图图片" in a.text() for a in window.menus["文件"].actions())
 
 
@@ -35,7 +38,7 @@ def test_planning_round_shows_the_last_rounds_coverage(window, qtbot):
 
 def test_selection_reaches_table_and_highlight_and_undoes(window, qtbot, demo_facts):
     mw = window.map_widget
-    table = window.table_panel
+    table = window.panels.table
     assert table.model.rowCount() == demo_facts.targets
     aid = int(mw.data.areas["id"].iloc[0])
     ids = mw.data.targets.loc[mw.data.targets["area_id"] == aid, "id"].to_numpy()
@@ -48,7 +51,7 @@ def test_selection_reaches_table_and_highlight_and_undoes(window, qtbot, demo_fa
 
 
 def test_search_box_zooms_to_a_village(window):
-    box = window.search_box
+    box = window.panels.search_box
     box.setText("雪堰社区")
     hits = box.run()  # the community and the households whose address names it: a list
     assert hits and hits[0].kind == "area" and len(hits) > 1

@@ -154,14 +154,14 @@ def test_two_officials_reshape_one_village(two_maps, qtbot, monkeypatch):
     aid = ids["A1"]
     original = boundary(a.store, aid)[0]
     with qtbot.waitSignal(a.mapLoaded, timeout=30_000):  # A grows the village and saves first
-        assert a.area_editor.reshape(aid, scaled(a, aid, 1.2)) is not None
+        assert a.panels.area_editor.reshape(aid, scaled(a, aid, 1.2)) is not None
     grown = boundary(a.store, aid)[0]
     assert grown.area > original.area * 1.3
     # B, on a map drawn before A's save, shrinks it: shown A's change, keeps their own shape
     shown: list = []
     answer(monkeypatch, "keep_button", shown)
     with qtbot.waitSignal(b.mapLoaded, timeout=30_000):
-        assert b.area_editor.reshape(aid, scaled(b, aid, 0.8)) is not None
+        assert b.panels.area_editor.reshape(aid, scaled(b, aid, 0.8)) is not None
     assert len(shown) == 1
     assert "王主任 于 " in shown[0] and "（UTC）" in shown[0]  # who and when
     assert "边界" in shown[0] and "多边形" in shown[0]  # what: the shape A saved, the shape B drew
@@ -173,7 +173,7 @@ def test_two_officials_reshape_one_village(two_maps, qtbot, monkeypatch):
         a.undo_stack.undo()
     assert len(shown) == 2 and "李干事 于 " in shown[1] and "撤销" in shown[1]
     assert boundary(a.store, aid)[:2] == (shape, 3)
-    assert "已被其他人修改" in a.area_editor.last_error
+    assert "已被其他人修改" in a.panels.area_editor.last_error
 
 
 def test_a_split_planned_after_another_save_keeps_both(two_maps, qtbot, monkeypatch):
@@ -182,13 +182,13 @@ def test_a_split_planned_after_another_save_keeps_both(two_maps, qtbot, monkeypa
     shown: list = []
     answer(monkeypatch, "take_button", shown)
     with qtbot.waitSignal(a.mapLoaded, timeout=30_000):  # A grows 潘家村 …
-        assert a.area_editor.reshape(aid, scaled(a, aid, 1.2)) is not None
+        assert a.panels.area_editor.reshape(aid, scaled(a, aid, 1.2)) is not None
     grown = boundary(a.store, aid)[0]
     # … B splits it on a map drawn before: the pieces are cut from A's saved shape, nothing to ask
     c = b.map_widget.data.area_index.geometry(aid).centroid
     with qtbot.waitSignal(b.mapLoaded, timeout=30_000):
-        assert b.area_editor.split_with([(c.x, c.y - 5000), (c.x, c.y + 5000)]) is not None, (
-            b.area_editor.last_error
+        assert b.panels.area_editor.split_with([(c.x, c.y - 5000), (c.x, c.y + 5000)]) is not None, (
+            b.panels.area_editor.last_error
         )
     assert shown == []
     from gisplanner.model import Area

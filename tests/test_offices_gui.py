@@ -26,10 +26,10 @@ def open_window(qtbot, store, actor):
     make_application()
     w = MainWindow()
     qtbot.addWidget(w)
-    w.problems_panel.actor = actor
+    w.panels.problems.actor = actor
     w.show()
-    raise_panel(w.problems_panel)  # its tab in front: it loads with the data
-    with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=30_000):
+    raise_panel(w.panels.problems)  # its tab in front: it loads with the data
+    with qtbot.waitSignals([w.panels.problems.loaded, w.mapLoaded], timeout=30_000):
         w.set_store(store)
     return w
 
@@ -37,7 +37,7 @@ def open_window(qtbot, store, actor):
 def settle(qtbot, *windows) -> None:
     for w in windows:
         for _ in range(3):
-            qtbot.waitUntil(lambda w=w: not w._tasks and not w.problems_panel.busy, timeout=30_000)
+            qtbot.waitUntil(lambda w=w: not w._tasks and not w.panels.problems.busy, timeout=30_000)
             qtbot.wait(50)
 
 
@@ -55,15 +55,15 @@ def two_offices(two_towns, backend, qtbot):
 
 
 def test_two_windows_edit_one_problem_nothing_is_lost(two_offices, qtbot, monkeypatch):
-    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
+    from gisplanner.ui.conflict_dialog import ConflictDialog
 
     a, b, ids = two_offices
     pid = ids["problem_A"]
     for w in (a, b):  # both officials open the same problem
-        assert w.problems_panel.select_problem(pid)
+        assert w.panels.problems.select_problem(pid)
     # A takes it on and saves first
-    with qtbot.waitSignal(a.problems_panel.loaded, timeout=10_000):
-        qtbot.mouseClick(a.problems_panel.buttons["签收办理"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(a.panels.problems.loaded, timeout=10_000):
+        qtbot.mouseClick(a.panels.problems.buttons["签收办理"], Qt.MouseButton.LeftButton)
     # B, still looking at the old version, answers the household
     monkeypatch.setattr(
         "PySide6.QtWidgets.QInputDialog.getMultiLineText", lambda *_a, **_k: ("路已报修，下周施工", True)
@@ -75,8 +75,8 @@ def test_two_windows_edit_one_problem_nothing_is_lost(two_offices, qtbot, monkey
         dlg.keep_button.click()
 
     monkeypatch.setattr(ConflictDialog, "exec", keep_mine)
-    with qtbot.waitSignal(b.problems_panel.loaded, timeout=10_000):
-        qtbot.mouseClick(b.problems_panel.buttons["答复群众…"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(b.panels.problems.loaded, timeout=10_000):
+        qtbot.mouseClick(b.panels.problems.buttons["答复群众…"], Qt.MouseButton.LeftButton)
     assert len(shown) == 1
     text = shown[0]
     assert "王主任 于 " in text and "（UTC）" in text  # who and when
@@ -90,23 +90,23 @@ def test_two_windows_edit_one_problem_nothing_is_lost(two_offices, qtbot, monkey
 
 
 def test_taking_theirs_drops_only_my_unsaved_step(two_offices, qtbot, monkeypatch):
-    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
+    from gisplanner.ui.conflict_dialog import ConflictDialog
 
     a, b, ids = two_offices
     pid = ids["problem_A"]
     for w in (a, b):
-        assert w.problems_panel.select_problem(pid)
-    with qtbot.waitSignal(a.problems_panel.loaded, timeout=10_000):
-        qtbot.mouseClick(a.problems_panel.buttons["签收办理"], Qt.MouseButton.LeftButton)
+        assert w.panels.problems.select_problem(pid)
+    with qtbot.waitSignal(a.panels.problems.loaded, timeout=10_000):
+        qtbot.mouseClick(a.panels.problems.buttons["签收办理"], Qt.MouseButton.LeftButton)
     monkeypatch.setattr(ConflictDialog, "exec", lambda dlg: dlg.take_button.click())
-    with qtbot.waitSignal(b.problems_panel.loaded, timeout=10_000):
-        qtbot.mouseClick(b.problems_panel.buttons["签收办理"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(b.panels.problems.loaded, timeout=10_000):
+        qtbot.mouseClick(b.panels.problems.buttons["签收办理"], Qt.MouseButton.LeftButton)
     with b.store.session() as s:
         assert s.scalar(select(Problem.status).where(Problem.id == pid)) == "in_progress"
         assert [e.actor for e in pw.history(s, pid)][-1] == "王主任"  # B's step was not written twice
     # B's table now shows A's version (the refreshed row), ready for B's next step
-    assert b.problems_panel.select_problem(pid)
-    assert b.problems_panel.current_row()["status"] == "in_progress"
+    assert b.panels.problems.select_problem(pid)
+    assert b.panels.problems.current_row()["status"] == "in_progress"
 
 
 def test_a_data_entry_clerk_sees_only_what_the_role_allows(qtbot, demo_store_copy):
@@ -119,19 +119,19 @@ def test_a_data_entry_clerk_sees_only_what_the_role_allows(qtbot, demo_store_cop
     demo_store_copy.binding = roles.Binding("lu_xiaomei", "entry", UserScope.for_area(demo_store_copy, town))
     w = open_window(qtbot, demo_store_copy, "lu_xiaomei")
     assert w._signin_label.text().startswith("登录：lu_xiaomei · 录入员 · ")
-    panel = w.problems_panel
+    panel = w.panels.problems
     panel.table.selectRow(0)
     assert panel.current_row() is not None
     assert not any(b.isEnabled() for b in panel.buttons.values())  # no workflow steps, no 督办
     assert not panel.escalate_all.isEnabled()
-    assert not w.teams_panel.assign_button.isEnabled() and not w.teams_panel.form_button.isEnabled()
+    assert not w.panels.teams.assign_button.isEnabled() and not w.panels.teams.form_button.isEnabled()
     assert not any(a.isEnabled() for a in w.menus["走访轮次"].actions())
     # the same window on a supervisor's binding: the buttons are back
     demo_store_copy.binding = roles.Binding("li_zr", "supervisor", UserScope.for_area(demo_store_copy, town))
-    with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=30_000):
+    with qtbot.waitSignals([w.panels.problems.loaded, w.mapLoaded], timeout=30_000):
         w.set_store(demo_store_copy)
     panel.table.selectRow(0)
-    assert panel.escalate_all.isEnabled() and w.teams_panel.assign_button.isEnabled()
+    assert panel.escalate_all.isEnabled() and w.panels.teams.assign_button.isEnabled()
     assert any(b.isEnabled() for b in panel.buttons.values())
     settle(qtbot, w)
 
@@ -145,13 +145,13 @@ def test_a_change_in_window_a_appears_in_window_b(two_offices, qtbot):
     refreshed = []
     b.live_updates.refreshed.connect(refreshed.append)
     a.live_updates.refreshed.connect(lambda t: refreshed.append(("A", t)))
-    assert a.problems_panel.select_problem(pid)
+    assert a.panels.problems.select_problem(pid)
     t0 = time.perf_counter()
-    with qtbot.waitSignal(a.problems_panel.loaded, timeout=10_000):
-        qtbot.mouseClick(a.problems_panel.buttons["签收办理"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(a.panels.problems.loaded, timeout=10_000):
+        qtbot.mouseClick(a.panels.problems.buttons["签收办理"], Qt.MouseButton.LeftButton)
 
     def b_shows_it() -> bool:
-        row = b.problems_panel.all[b.problems_panel.all["id"] == pid]
+        row = b.panels.problems.all[b.panels.problems.all["id"] == pid]
         return len(row) == 1 and row["status"].iloc[0] == "in_progress"
 
     qtbot.waitUntil(b_shows_it, timeout=2_000)  # the check: within 2 s, nobody pressed refresh
@@ -199,7 +199,7 @@ def test_a_town_login_under_row_level_security_opens_its_town(two_towns, backend
         assert (b.role, b.scope.area_id) == ("planner", ids["A"])
         w = open_window(qtbot, town, role)
         assert set(w.map_widget.data.targets["id"].astype(int)) == set(ids["targets_A"])
-        assert set(w.problems_panel.all["id"].astype(int)) == {ids["problem_A"]}
+        assert set(w.panels.problems.all["id"].astype(int)) == {ids["problem_A"]}
         assert w._signin_label.text() == f"登录：{role} · 规划员 · 镇/街道「雪堰镇」"
         settle(qtbot, w)
         w.close()

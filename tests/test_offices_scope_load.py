@@ -41,16 +41,16 @@ def test_a_town_user_loads_only_the_town(qtbot, backend_city_url):
         w = MainWindow()
         qtbot.addWidget(w)
         w.show()
-        raise_panel(w.problems_panel)  # its tab in front: it loads with the data
-        with qtbot.waitSignals([w.problems_panel.loaded, w.mapLoaded], timeout=60_000):
+        raise_panel(w.panels.problems)  # its tab in front: it loads with the data
+        with qtbot.waitSignals([w.panels.problems.loaded, w.mapLoaded], timeout=60_000):
             w.set_store(store)
         data = w.map_widget.data
         shown = set(data.targets["id"].astype(int))
         assert shown and not shown & targets_b and len(shown) < n_all
         assert set(data.targets["area_id"].astype(int)) <= scope.village_ids
         assert not set(data.all_areas["id"].astype(int)) & (villages_b | {town_b})
-        assert not set(w.problems_panel.all["id"].astype(int)) & problems_b
-        assert len(w.problems_panel.all)
+        assert not set(w.panels.problems.all["id"].astype(int)) & problems_b
+        assert len(w.panels.problems.all)
         c = store.counts()
         assert c["households"] + c["enterprises"] + c["notable_persons"] == len(shown)
         assert not {r["id"] for r in c["round_list"]} & rounds_b
@@ -65,7 +65,7 @@ def test_a_town_user_loads_only_the_town(qtbot, backend_city_url):
         target_reads = [q.replace("\n", " ") for q in statements if " FROM target" in q]
         assert target_reads and [q for q in target_reads if "area_id IN" not in q] == []
         for _ in range(3):
-            qtbot.waitUntil(lambda: not w._tasks and not w.problems_panel.busy, timeout=30_000)
+            qtbot.waitUntil(lambda: not w._tasks and not w.panels.problems.busy, timeout=30_000)
             qtbot.wait(50)
     finally:
         store.binding = None

@@ -28,13 +28,13 @@ def _two_teams_some_assigned(window, n=300):
     ids = store.read_frame(f"SELECT target_id FROM assignment WHERE round_id = {int(rid)} ORDER BY target_id")
     ids = ids["target_id"].astype(int).tolist()
     assign_targets(store, rid, ids[:n], team_ids[0])
-    window.teams_panel.reload()
+    window.panels.teams.reload()
     return ids, team_ids
 
 
 def test_unassigned_rings_are_a_layer_the_panel_toggles_and_fades(window, qtbot):
     ids, _teams = _two_teams_some_assigned(window)
-    mw, panel = window.map_widget, window.layers_panel
+    mw, panel = window.map_widget, window.panels.layers
     layer = mw.layers["unassigned"]
     assert layer.overlay and len(mw.layer_items("unassigned")) == 1
     ring = mw.layer_items("unassigned")[0]
@@ -58,14 +58,14 @@ def test_unassigned_rings_are_a_layer_the_panel_toggles_and_fades(window, qtbot)
     window.selection.select(ids[:5])
     assert mw.layers["selection"].z > mw.layers["unassigned"].z
     assert mw.selection_item.zValue() > ring.zValue()
-    assert window.selection_label.text() == "已选 5 个对象"
+    assert window.panels.selection_label.text() == "已选 5 个对象"
     window.selection.clear()
-    assert window.selection_label.text() == ""
+    assert window.panels.selection_label.text() == ""
 
 
 def test_chosen_team_territory_is_its_own_layer(window, qtbot):
     _ids, teams = _two_teams_some_assigned(window)
-    tp, mw = window.teams_panel, window.map_widget
+    tp, mw = window.panels.teams, window.map_widget
     tp.select_team(teams[0])
     layer = mw.layers["team_territory"]
     assert len(mw.layer_items("team_territory")[0].data) == 300
@@ -83,9 +83,9 @@ def test_identify_tool_shows_a_targets_attributes(window, qtbot):
     x, y = float(row["x"]), float(row["y"])
     mw.zoom_to(x - 100, y - 100, x + 100, y + 100, pad=0)
     mw.set_tool("identify")
-    assert window.map_tool_actions["identify"].isChecked()
+    assert window.panels.map_tool_actions["identify"].isChecked()
     mw.tool.click(QPointF(x, y), Qt.KeyboardModifier.NoModifier)
-    dlg = window.identify_dialog
+    dlg = window.panels.identify_dialog
     assert dlg.isVisible() and dlg.heading.text() == str(row["name"])
     fields = {dlg.table.item(r, 0).text(): dlg.table.item(r, 1).text() for r in range(dlg.table.rowCount())}
     assert fields["类型"] == "群众家庭" and fields["地址"] == str(row["address"])

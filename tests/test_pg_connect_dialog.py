@@ -150,11 +150,11 @@ def test_the_window_opens_a_server_database(qtbot, two_towns):
     make_application()
     w = MainWindow()
     qtbot.addWidget(w)
-    assert hasattr(w, "connect_action") and "连接数据库服务器" in w.connect_action.text()
+    assert w.panels.connect_action is not None and "连接数据库服务器" in w.panels.connect_action.text()
     url = store.engine.url.set(password=SECRET).render_as_string(hide_password=False)
     opened = []
     with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
-        open_server(w, url, on_opened=opened.append)
+        open_server(w.ctx, url, on_opened=opened.append)
     assert opened and opened[0].engine.dialect.name == "postgresql"
     assert w.store is opened[0]
     assert SECRET not in w._db_label.text() and "postgresql" in w._db_label.text()

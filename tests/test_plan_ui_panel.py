@@ -19,11 +19,11 @@ def window(open_window, demo_store_copy):
 
 
 def test_menu_action_plans_and_shows_table_and_numbered_stops(window, qtbot):
-    panel = window.plan_panel
+    panel = window.panels.plan
     assert "plan_panel" not in window.panel_errors
     assert panel.table.rowCount() == 0
     panel.time_limit.setValue(2)
-    window.plan_action.trigger()
+    window.panels.plan_action.trigger()
     # the plan, then its table and lines, read off the UI thread
     qtbot.waitUntil(lambda: panel.last_result is not None and not panel.loading, timeout=60_000)
     res = panel.last_result
@@ -61,14 +61,14 @@ def test_round_without_teams_reports_instead_of_crashing(window, qtbot, monkeypa
     combo = window.round_combo
     demo_next = next(combo.itemData(i) for i in range(combo.count()) if "冬季" in combo.itemText(i))
     window.select_round(demo_next)
-    window.plan_action.trigger()
+    window.panels.plan_action.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
     assert "组队" in shown[0]
 
 
 def test_capacity_bars_before_planning(window, qtbot):
     """Before anyone presses 规划: one bar per team, work against session time, computed off the UI thread."""
-    panel = window.plan_panel
+    panel = window.panels.plan
     qtbot.waitUntil(lambda: panel.capacity is not None, timeout=60_000)
     cap = panel.capacity
     assert cap.round_id == window.current_round_id
@@ -89,7 +89,7 @@ def test_replanning_over_printed_sheets_asks_first(window, qtbot, monkeypatch):
 
     from gisplanner.model import PrintLog, Round
 
-    panel = window.plan_panel
+    panel = window.panels.plan
     panel.time_limit.setValue(2)
     panel.start_planning()
     qtbot.waitUntil(lambda: panel.last_result is not None, timeout=60_000)
@@ -114,7 +114,7 @@ def test_stored_plan_is_read_off_the_ui_thread_and_stale_reads_are_dropped(windo
     from gisplanner.planning import PlanConfig, plan_round
     from gisplanner.ui.panels import plan_panel as pp
 
-    panel = window.plan_panel
+    panel = window.panels.plan
     rid = window.current_round_id
     assert plan_round(window.store, rid, PlanConfig(time_limit=2, workers=1)).saved
     threads, read = [], pp._read_plan  # noqa: SLF001

@@ -20,20 +20,20 @@ TODAY = dt.date(2026, 11, 25)
 @pytest.fixture
 def window(open_window, demo_store_copy):
     def today(w):
-        w.problems_panel.today = TODAY
+        w.panels.problems.today = TODAY
 
-    return open_window(demo_store_copy, before=today, front=["problems_panel"], loaded=["problems_panel"])
+    return open_window(demo_store_copy, before=today, front=["problems"], loaded=["problems"])
 
 
 def settle(qtbot, w) -> None:
     """Let the window's background tasks end inside the test (pytest-qt closes it before fixtures end)."""
     for _ in range(3):  # a finished task may have started another
-        qtbot.waitUntil(lambda: not w._tasks and not w.problems_panel.busy, timeout=30_000)
+        qtbot.waitUntil(lambda: not w._tasks and not w.panels.problems.busy, timeout=30_000)
         qtbot.wait(50)
 
 
 def test_overdue_list_history_and_workflow_buttons(window, qtbot, monkeypatch):
-    panel = window.problems_panel
+    panel = window.panels.problems
     with window.store.session() as s:
         expected = {o.id for o in pw.overdue(s, TODAY)}
     assert expected
@@ -67,7 +67,7 @@ def test_overdue_list_history_and_workflow_buttons(window, qtbot, monkeypatch):
     # someone else resolves it meanwhile: our click is refused with a message naming the change
     with window.store.session() as s:
         pw.change_status(s, pid, "resolved", actor="张伟")
-    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
+    from gisplanner.ui.conflict_dialog import ConflictDialog
 
     shown = []
 

@@ -34,7 +34,7 @@ def test_auto_split_asks_with_counts_and_undo_restores_manual_work(window, qtbot
     from gisplanner.territory import assign_targets
     from gisplanner.ui.panels import teams_panel as tp_mod
 
-    store, rid, panel = window.store, window.current_round_id, window.teams_panel
+    store, rid, panel = window.store, window.current_round_id, window.panels.teams
     team_ids = _teams(store, rid)
     panel.reload()
     code = panel.area_combo.itemData(1)
@@ -72,7 +72,7 @@ def test_reforming_teams_asks_and_undo_brings_back_the_old_teams(window, qtbot, 
     from gisplanner.territory import assign_targets
     from gisplanner.ui.panels import teams_panel as tp_mod
 
-    store, rid, panel = window.store, window.current_round_id, window.teams_panel
+    store, rid, panel = window.store, window.current_round_id, window.panels.teams
     team_ids = _teams(store, rid)
     ids = sorted(snap.assignment_snapshot(store, rid))[:20]
     assign_targets(store, rid, ids, team_ids[0])

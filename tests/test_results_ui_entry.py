@@ -74,7 +74,7 @@ def build_sheets(store, sheets: int = 1, stops: int = 6) -> dict:
 @pytest.fixture
 def window(open_window, empty_store):
     ids = build_sheets(empty_store, sheets=2, stops=6)
-    w = open_window(empty_store, front=["results_panel", "problems_panel"], loaded=["problems_panel"])
+    w = open_window(empty_store, front=["results", "problems"], loaded=["problems"])
     w.ids = ids
     return w
 
@@ -82,7 +82,7 @@ def window(open_window, empty_store):
 def settle(qtbot, w) -> None:
     """Let the window's background tasks end inside the test (pytest-qt closes it before fixtures end)."""
     for _ in range(3):  # a finished task may have started another
-        qtbot.waitUntil(lambda: not w._tasks and not w.problems_panel.busy, timeout=30_000)
+        qtbot.waitUntil(lambda: not w._tasks and not w.panels.problems.busy, timeout=30_000)
         qtbot.wait(50)
 
 
@@ -117,7 +117,7 @@ def type_stop(qtbot, panel, outcome_key: str, note: str = "", problems=()):
 
 
 def test_keyboard_entry_in_sheet_order(window, qtbot):
-    panel = window.results_panel
+    panel = window.panels.results
     assert panel.route_combo.count() == 2
     panel.select_route(window.ids["routes"][0])
     assert panel.current == 0 and panel.outcome_edit.hasFocus()
@@ -155,7 +155,7 @@ def test_keyboard_entry_in_sheet_order(window, qtbot):
 
 
 def test_bad_input_is_reported_in_place(window, qtbot):
-    panel = window.results_panel
+    panel = window.panels.results
     panel.select_route(window.ids["routes"][0])
     qtbot.keyClicks(panel.key_edit, "99")
     qtbot.keyClick(panel.key_edit, Qt.Key.Key_Return)
@@ -178,7 +178,7 @@ def test_bad_input_is_reported_in_place(window, qtbot):
 def test_entry_takes_the_real_time_who_went_and_the_appointment(window, qtbot):
     from PySide6.QtCore import QDate, QTime
 
-    panel = window.results_panel
+    panel = window.panels.results
     rid = window.ids["routes"][0]
     panel.select_route(rid)
     # the picker shows the sheet number printed on the sheet, and the codes it carries

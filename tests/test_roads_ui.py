@@ -19,7 +19,7 @@ def test_plan_panel_draws_legs_along_the_roads(qtbot, open_window, demo_store_co
     assert res.saved
     w = open_window(demo_store_copy)
     w.select_round(rid)
-    panel = w.plan_panel
+    panel = w.panels.plan
     panel.reload()
     team = panel.team_combo.currentText()
     routes = [r for r in res.routes if r.team == team]

@@ -165,7 +165,7 @@ def test_menu_entries_open_the_dialogs(qtbot, demo_store_copy, demo_facts):
     w.show()
     with qtbot.waitSignal(w.mapLoaded, timeout=30_000):
         w.set_store(demo_store_copy)
-    menu = w.rounds_menu
+    menu = w.panels.rounds_menu
     assert menu.calendar_action.text() == "走访时段日历…"
     menu.calendar_action.trigger()
     assert menu.last_dialog.isVisible() and menu.last_dialog.round_id == w.current_round_id

@@ -28,7 +28,7 @@ def test_empty_database_to_district_with_towns_to_draw(window, qtbot):
     from gisplanner.ui.dialogs.district_dialog import NewDistrictDialog
     from gisplanner.ui.panels.start_panel import new_district
 
-    card = window.empty_state
+    card = window.panels.empty_state
     assert card.isVisible() and set(card.buttons) == {"district", "import", "demo"}
     dlg = NewDistrictDialog(window, ask_path=False)
     dlg.search.setText("武进")
@@ -37,7 +37,7 @@ def test_empty_database_to_district_with_towns_to_draw(window, qtbot):
     dlg.province.setCurrentIndex(dlg.province.findText("北京市"))
     assert dlg.city.currentText() == "北京市" and dlg.district.count() == 16
     with qtbot.waitSignal(window.mapLoaded, timeout=30_000):
-        new_district(window, "320412")
+        new_district(window.ctx, "320412")
     data = window.map_widget.data
     assert set(data.all_areas["level"]) == {"city", "district"}
     # the map opens on the district, not on the whole city
@@ -47,7 +47,9 @@ def test_empty_database_to_district_with_towns_to_draw(window, qtbot):
     assert min(x1 - x0, y1 - y0) < 1.3 * max(dx1 - dx0, dy1 - dy0)
     assert card.isVisible() and set(card.buttons) == {"import", "draw"} and "武进区" in card.title.text()
     card.buttons["draw"].click()
-    assert window.map_widget.tool.name == "draw_area" and window.area_level_combo.currentData() == "town"
+    assert (
+        window.map_widget.tool.name == "draw_area" and window.panels.area_level_combo.currentData() == "town"
+    )
     assert not card.isVisible()
 
 

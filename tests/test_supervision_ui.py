@@ -31,7 +31,7 @@ def test_supervision_dock_summary_dialog_and_exports(qtbot, demo_store_copy, tmp
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
-    panel = w.supervision_panel
+    panel = w.panels.supervision
     raise_panel(panel)  # its tab in front: it loads with the data
     with qtbot.waitSignal(panel.loaded, timeout=60_000):
         w.set_store(demo_store_copy)

@@ -18,19 +18,19 @@ TOWN = "320412101000"
 
 @pytest.fixture
 def window(open_window, demo_store_copy):
-    return open_window(demo_store_copy, front=["problems_panel"], loaded=["problems_panel"])
+    return open_window(demo_store_copy, front=["problems"], loaded=["problems"])
 
 
 def settle(qtbot, w) -> None:
     """Let the window's background tasks end inside the test (pytest-qt closes it before fixtures end)."""
     for _ in range(3):  # a finished task may have started another
-        qtbot.waitUntil(lambda: not w._tasks and not w.problems_panel.busy, timeout=30_000)
+        qtbot.waitUntil(lambda: not w._tasks and not w.panels.problems.busy, timeout=30_000)
         qtbot.wait(50)
 
 
 def test_preview_then_create(window, qtbot):
-    window.open_targets_dialog()
-    dlg = window.targets_dialog
+    window.panels.open_targets_dialog()
+    dlg = window.panels.targets_dialog
     dlg.kind.setCurrentIndex(dlg.kind.findData("return"))
     dlg.area.setCurrentIndex(dlg.area.findData(TOWN))
     assert not dlg.create_button.isEnabled()

@@ -22,13 +22,13 @@ def team_of(store, round_id, target_ids):
 
 
 def test_form_lasso_assign_and_undo(window, qtbot, monkeypatch, demo_facts):
-    panel = window.teams_panel
+    panel = window.panels.teams
     rid = window.current_round_id
     assert rid is not None
     # 组建队伍 from the round's cadres (runs in the background)
     panel.weight_boxes["w_leader"].setValue(1.0)  # the official's weights reach the formation
     assert panel.current_rules().w_leader == 1.0
-    window.teams_form_action.trigger()
+    window.panels.teams_form_action.trigger()
     qtbot.waitUntil(lambda: panel.last_formation is not None, timeout=30_000)
     teams = panel.team_ids()
     # the report: ~10 leaders among ~80 cadres cannot lead ~40 teams, and it says so

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from gisplanner import logs, paths
 from gisplanner.printing.canvas import register_bundled_cjk_font
 from gisplanner.store import Store, StoreError
+from gisplanner.ui.opening import open_or_offer_restore, open_user_store
 
 log = logging.getLogger(__name__)
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -92,21 +93,6 @@ def install_excepthook(smoke: bool = False) -> None:
     sys.excepthook = hook
 
 
-def open_user_store(db: str | None) -> tuple[Store | None, bool]:
-    """Open the database (the user's own by default); returns (store, needs_demo).
-
-    First start (no database of the user's own yet, or an empty one): (None, True) — the demo is
-    then built into a temporary file and renamed into place (gisplanner.demo_file)."""
-    if db is None:
-        from gisplanner.demo_file import is_empty_database
-
-        if is_empty_database(paths.default_database()):
-            return None, True
-    store = Store.open(db)  # the checked backup follows once the window is up (StartupBackup)
-    needs_demo = db is None and store.is_empty()
-    return store, needs_demo
-
-
 def startup_backup(path: Path, progress=None) -> tuple[str, str]:  # noqa: ARG001 - worker API
     """Officials' data must survive their mistakes: a checked copy at every start, unless the
     database did not change since its last good backup. ("written"|"skipped", backup path);
@@ -175,25 +161,11 @@ def build_first_demo(progress=None) -> Store:
     return Store.open(paths.default_database())
 
 
-def open_or_offer_restore(db: str | None, parent=None) -> tuple[Store, bool] | None:
-    """Open the database; when it cannot be opened, say why and offer a restore from its backups."""
-    from gisplanner.ui.dialogs.restore import offer_restore
-
-    while True:
-        try:
-            return open_user_store(db)
-        except Exception as e:  # noqa: BLE001 - StoreError explains; anything else is logged too
-            log.exception("cannot open database %s", db)
-            message = e if isinstance(e, StoreError) else f"{db or paths.default_database()}\n{e}"
-            if not offer_restore(parent, db, StoreError(str(message))):
-                return None
-
-
 def run_app(db: str | None = None, lang: str | None = None, smoke: Callable[[], float] | None = None) -> int:
     """The desktop app; with ``smoke`` (a clock since process start) a self-test that exits."""
     app = make_application(lang=lang)
     install_excepthook(smoke=smoke is not None)
-    from gisplanner.ui.main_window import MainWindow, show_error
+    from gisplanner.ui.main_window import MainWindow
 
     if db is None:
         db = QSettings().value("database/last", None) or None
@@ -232,5 +204,4 @@ def run_app(db: str | None = None, lang: str | None = None, smoke: Callable[[], 
         window.startup_backup = StartupBackup(window, store)
         window.mapLoaded.connect(window.startup_backup.start)
         QTimer.singleShot(20_000, window.startup_backup.start)
-    del show_error
     return app.exec()

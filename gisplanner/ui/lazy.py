@@ -1,6 +1,6 @@
 """Panels that load when first shown: a dock tabbed behind another costs nothing at start-up.
 
-``window.dataChanged.connect(when_shown(panel, panel.reload))``: the slot runs at once while
+``ctx.data_changed.connect(when_shown(panel, panel.reload))``: the slot runs at once while
 the panel is on screen; otherwise the call is remembered (the latest arguments) and made once,
 right after the panel comes on screen (its tab raised, its dock opened).
 

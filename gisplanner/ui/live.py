@@ -82,12 +82,12 @@ class LiveUpdates(QObject):
         if tables & MAP_TABLES:
             w.refresh()  # the map, and after it every panel (dataChanged)
         else:
-            if tables & PROBLEM_TABLES and hasattr(w, "problems_panel"):
-                w.problems_panel.reload()
+            if tables & PROBLEM_TABLES and w.panels.problems is not None:
+                w.panels.problems.reload()
             if tables & ROUND_TABLES:
                 rid = w.current_round_id  # keep the user's round current
                 w.select_round(rid) if rid is not None else w._reload_rounds()
-                teams = getattr(w, "teams_panel", None)
+                teams = w.panels.teams
                 if teams is not None:
                     teams.reload()
         self.refreshed.emit(tables)

@@ -1,9 +1,11 @@
 """The main window: map in the centre, docks around it, menus, round selector, status bar.
 
-Feature panels live in gisplanner/ui/panels/: every module there with ``install(window)`` is
+Feature panels live in gisplanner/ui/panels/: every module there with ``install(ctx)`` is
 installed at start, so features add their docks and menu entries without editing this file.
-The window offers them: ``store``, ``menus``, ``add_dock``, ``map_widget``, ``selection``,
-``undo_stack``, ``current_round_id``, ``run_task``, ``refresh`` and the ``dataChanged`` signal.
+They get a typed :class:`~gisplanner.ui.context.PanelContext` (``self.ctx``): the store, the
+menus, ``add_dock``, the map widget, the selection, the undo stack, the current round,
+``run_task``, ``refresh``, the window's signals, and ``ctx.panels`` (the window's ``panels``),
+where each panel puts what it offers the others.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -34,9 +37,13 @@ from gisplanner import logs
 from gisplanner import store as store_mod
 from gisplanner.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
 from gisplanner.store import Store
-from gisplanner.ui import file_dialogs, live, panels, signin, workers
+from gisplanner.ui import file_dialogs, live, signin, workers
+from gisplanner.ui import panels as panel_package
+from gisplanner.ui.context import PanelContext, Panels
 from gisplanner.ui.map.canvas import MapWidget
 from gisplanner.ui.map.data import load_map_data
+from gisplanner.ui.messages import show_error
+from gisplanner.ui.opening import open_or_offer_restore
 from gisplanner.ui.selection import SelectionModel
 from gisplanner.vocab import RoundStatus
 
@@ -59,7 +66,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.map_widget)
         self._tasks: dict[object, workers.TaskWorker] = {}  # by their signals object
         self._current_round_id: int | None = None
-        self.menus: dict[str, object] = {}
+        self.menus: dict[str, QMenu] = {}
         self._first_dock: dict[object, QDockWidget] = {}
         self._installing, self._to_tab = True, []
         self._build_menus()
@@ -68,6 +75,15 @@ class MainWindow(QMainWindow):
         self.map_widget.cursorMoved.connect(self._show_cursor)
         self.map_widget.targetClicked.connect(self._target_clicked)
         self.panel_errors: dict[str, str] = {}
+        self.panels = Panels()
+        self.ctx = PanelContext(
+            window=self, map_widget=self.map_widget, selection=self.selection,
+            undo_stack=self.undo_stack, menus=self.menus, panels=self.panels,
+            data_changed=self.dataChanged, map_loaded=self.mapLoaded, round_changed=self.roundChanged,
+            add_dock=self.add_dock, run_task=self.run_task, refresh=self.refresh,
+            set_store=self.set_store, select_round=self.select_round,
+            store_of=lambda: self.store, current_round_of=lambda: self._current_round_id,
+        )  # fmt: skip
         self._install_panels()
         self._retranslate_chrome()
         self._tab_docks()
@@ -223,11 +239,11 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self._coord_label)
 
     def _install_panels(self) -> None:
-        for mod in sorted(pkgutil.iter_modules(panels.__path__), key=lambda m: m.name):
+        for mod in sorted(pkgutil.iter_modules(panel_package.__path__), key=lambda m: m.name):
             try:
-                module = importlib.import_module(f"{panels.__name__}.{mod.name}")
+                module = importlib.import_module(f"{panel_package.__name__}.{mod.name}")
                 if hasattr(module, "install"):
-                    module.install(self)
+                    module.install(self.ctx)
             except Exception as e:  # one broken panel must not stop the app; it is logged and shown
                 log.exception("panel %s failed to install", mod.name)
                 self.panel_errors[mod.name] = str(e)
@@ -448,8 +464,6 @@ class MainWindow(QMainWindow):
             self._switch_to(path)
 
     def _switch_to(self, db: str) -> None:
-        from gisplanner.ui.application import open_or_offer_restore
-
         opened = open_or_offer_restore(db, self)
         if opened is None:
             return
@@ -516,13 +530,3 @@ class MainWindow(QMainWindow):
                 "大走访规划 GIS {v}\n走访对象上图、三搭配组队、错时路线、打印走访单、问题跟踪到底。\n日志：{log}"
             ).format(v=__version__, log=logs.log_file()),
         )
-
-
-def show_error(parent, title: str, message: str) -> None:
-    """An error dialog that says what failed and where the log is — never a silent crash."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(title)
-    box.setText(f"{title}\n\n{message}")
-    box.setInformativeText(f"详细信息已写入日志：{logs.log_file()}")
-    box.open()

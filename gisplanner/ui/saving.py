@@ -1,7 +1,7 @@
 """The one save path of the forms: every edit of a row goes through
 :func:`gisplanner.concurrency.save_action` / :func:`~gisplanner.concurrency.save_edit`
 (optimistic locking on the version the form showed); a conflict opens
-:class:`~gisplanner.ui.dialogs.conflict_dialog.ConflictDialog` (who, when, what), and the
+:class:`~gisplanner.ui.conflict_dialog.ConflictDialog` (who, when, what), and the
 user keeps theirs, takes the other version or merges. Writes that add rows (a visit, a new
 problem) go through :func:`unit_of_work` (scope checks, reconnects).
 """
@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gisplanner import concurrency as cc
+from gisplanner.ui.conflict_dialog import ConflictDialog
 
 snapshot = cc.snapshot  # the row as a form shows it: the `seen` of a later save
 
 
 def ask(parent, conflict: cc.Conflict, action: str | None = None) -> tuple[str, dict]:
     """Show the conflict; returns (choice, picks). Closing the dialog takes the other version."""
-    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
-
     dlg = ConflictDialog(conflict, action=action, parent=parent)
     dlg.exec()
     return dlg.choice, dlg.picks

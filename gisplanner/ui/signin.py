@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QLabel
 
 from gisplanner import roles
 
-# window attribute -> (widget attributes, action they need)
+# panel (a field of window.panels) -> (widget attributes, action they need)
 PANEL_WIDGETS = {
-    "teams_panel": (("form_button", "split_button", "assign_button", "unassign_button"), "plan.edit"),
-    "plan_panel": (("plan_button",), "plan.edit"),
+    "teams": (("form_button", "split_button", "assign_button", "unassign_button"), "plan.edit"),
+    "plan": (("plan_button",), "plan.edit"),
 }
 MENUS = {"走访轮次": "plan.edit"}
 
@@ -32,7 +32,7 @@ def apply_role(window) -> roles.Binding | None:
     label.setText("" if b.single_user else window.tr("登录：") + b.describe())
     label.setVisible(not b.single_user)
     for panel_name, (names, action) in PANEL_WIDGETS.items():
-        panel = getattr(window, panel_name, None)
+        panel = getattr(window.panels, panel_name, None)
         for name in names:
             w = getattr(panel, name, None)
             if w is not None:
@@ -45,11 +45,11 @@ def apply_role(window) -> roles.Binding | None:
             for act in menu.actions():
                 act.setEnabled(b.allows(action))
     if not b.single_user:  # problem events and visits are recorded under the signed-in user
-        for name in ("problems_panel", "results_panel"):
-            panel = getattr(window, name, None)
+        for name in ("problems", "results"):
+            panel = getattr(window.panels, name, None)
             if panel is not None and hasattr(panel, "actor"):
                 panel.actor = b.user
-    problems = getattr(window, "problems_panel", None)
+    problems = window.panels.problems
     if problems is not None:
         problems._apply_role()
     return b

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.dialogs.basemap_dialog import BasemapDialog, current_source
 
 
-def open_basemap_dialog(window) -> BasemapDialog:
-    dlg = BasemapDialog(window)
-    window.basemap_dialog = dlg
+def open_basemap_dialog(ctx: PanelContext) -> BasemapDialog:
+    dlg = BasemapDialog(ctx.window)
+    ctx.panels.basemap_dialog = dlg
     dlg.open()
     return dlg
 
 
-def install(window) -> None:
-    mw = window.map_widget
+def install(ctx: PanelContext) -> None:
+    mw = ctx.map_widget
     shown = {"db": None}
 
     def map_loaded() -> None:
-        store = window.store
+        store = ctx.store
         key = store.describe() if store is not None else None
         if key == shown["db"]:
             return  # reloads of the same database keep whatever the user toggled
@@ -26,5 +27,5 @@ def install(window) -> None:
         if src is not None or mw.basemap_source is not None:
             mw.set_basemap_source(src, show=src is not None)
 
-    window.mapLoaded.connect(map_loaded)
-    window.menus["视图"].addAction(window.tr("底图与离线瓦片…"), lambda: open_basemap_dialog(window))
+    ctx.map_loaded.connect(map_loaded)
+    ctx.menus["视图"].addAction(ctx.tr("底图与离线瓦片…"), lambda: open_basemap_dialog(ctx))

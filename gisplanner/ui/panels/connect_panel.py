@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from gisplanner.store import Store
+from gisplanner.ui.context import PanelContext
 
 
-def open_server(window, url: str, on_opened=None) -> None:
+def open_server(ctx: PanelContext, url: str, on_opened=None) -> None:
     """Open the server's database in the background, then show it (errors shown, not raised)."""
 
     def opened(store: Store) -> None:
-        window.set_store(store)
+        ctx.set_store(store)
         if on_opened is not None:
             on_opened(store)
 
     # a failure is shown by the window ("连接数据库服务器失败" with the server's reason)
-    window.run_task(_open, url, title=window.tr("连接数据库服务器"), on_result=opened)
+    ctx.run_task(_open, url, title=ctx.tr("连接数据库服务器"), on_result=opened)
 
 
 def _open(url: str, progress=None) -> Store:  # noqa: ARG001 - run_task passes progress
@@ -31,17 +32,17 @@ def _open(url: str, progress=None) -> Store:  # noqa: ARG001 - run_task passes p
     return store
 
 
-def show_connect_dialog(window) -> None:
+def show_connect_dialog(ctx: PanelContext) -> None:
     from gisplanner.ui.dialogs.connect_dialog import ConnectDialog
 
-    dialog = ConnectDialog(window)
+    dialog = ConnectDialog(ctx.window)
     if dialog.exec():
         url = dialog.url()  # with the password: kept in memory only, never in QSettings
-        open_server(window, url)
+        open_server(ctx, url)
 
 
-def install(window) -> None:
-    menu = window.menus["文件"]
-    action = menu.addAction(window.tr("连接数据库服务器…"))
-    action.triggered.connect(lambda: show_connect_dialog(window))
-    window.connect_action = action
+def install(ctx: PanelContext) -> None:
+    menu = ctx.menus["文件"]
+    action = menu.addAction(ctx.tr("连接数据库服务器…"))
+    action.triggered.connect(lambda: show_connect_dialog(ctx))
+    ctx.panels.connect_action = action

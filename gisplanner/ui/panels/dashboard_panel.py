@@ -5,7 +5,7 @@ solved; coverage by area (sortable, special-group coverage beside overall, the s
 threshold as a line); problems by category and status; time to resolution (distribution and
 median per category); overdue problems by unit; visits per team and per session.
 The figures come from :func:`gisplanner.stats.dashboard_figures`, run off the UI thread with
-``window.run_task``; refreshes that arrive while one runs are coalesced into one more.
+``ctx.run_task``; refreshes that arrive while one runs are coalesced into one more.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from gisplanner import dashboard as dash
 from gisplanner import stats as st
 from gisplanner.model import AREA_LEVEL_ZH
 from gisplanner.printing.canvas import cjk_family
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.vocab_text import vocab
 
 log = logging.getLogger(__name__)
@@ -450,9 +451,9 @@ class DashboardPanel(QWidget):
 
     refreshed = Signal(object)  # DashboardFigures
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.main = window
+    def __init__(self, ctx: PanelContext):
+        super().__init__(ctx.window)
+        self.ctx = ctx
         self._running = False
         self._pending = False
         self._stale = False
@@ -497,16 +498,16 @@ class DashboardPanel(QWidget):
 
     def data_changed(self) -> None:
         self._targets_cache = None
-        if self.main.store is not None:
-            self.scope_bar.load_areas(self.main.store)
+        if self.ctx.store is not None:
+            self.scope_bar.load_areas(self.ctx.store)
         self.schedule()
 
     def current_scope(self) -> st.Scope:
-        sel = getattr(self.main, "selection", None)
+        sel = self.ctx.selection
         return self.scope_bar.scope(None if sel is None else sel.ids)
 
     def refresh(self) -> None:
-        store = self.main.store
+        store = self.ctx.store
         if store is None:
             return
         if not self.isVisible():  # a closed dock costs nothing; it catches up when shown
@@ -523,7 +524,7 @@ class DashboardPanel(QWidget):
             self.charts.coverage_threshold = Thresholds.load(store).coverage_min
         except Exception:  # a bad threshold setting must not stop the charts; supervision reports it
             self.charts.coverage_threshold = None
-        self.main.run_task(
+        self.ctx.run_task(
             _compute, store, self.current_scope(), self._targets_cache,
             title="刷新统计图表", on_result=self._show, on_error=self._failed,
         )  # fmt: skip
@@ -590,13 +591,11 @@ def headline(f: dash.DashboardFigures) -> str:
     )
 
 
-def install(window) -> None:
-    panel = DashboardPanel(window)
-    window.dashboard_panel = panel
-    window.add_dock(panel, "统计图表", Qt.DockWidgetArea.RightDockWidgetArea)
-    window.dataChanged.connect(panel.data_changed)
-    window.selection.changed.connect(
-        lambda *_: panel.schedule() if panel.scope_bar.follow.isChecked() else None
-    )
-    if window.store is not None:
+def install(ctx: PanelContext) -> None:
+    panel = DashboardPanel(ctx)
+    ctx.panels.dashboard = panel
+    ctx.add_dock(panel, "统计图表", Qt.DockWidgetArea.RightDockWidgetArea)
+    ctx.data_changed.connect(panel.data_changed)
+    ctx.selection.changed.connect(lambda *_: panel.schedule() if panel.scope_bar.follow.isChecked() else None)
+    if ctx.store is not None:
         panel.data_changed()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gisplanner.ui.context import PanelContext
 from gisplanner.workflow import STEPS, loop_state
 
 GUIDE_DIR = Path(__file__).resolve().parents[2] / "resources" / "guide"
@@ -82,9 +83,9 @@ def raise_dock_of(widget: QWidget | None) -> QDockWidget | None:
 class GuidePanel(QWidget):
     """Seven rows, one per step of the loop: mark, title, what the database shows, a button."""
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.main = window
+    def __init__(self, ctx: PanelContext):
+        super().__init__(ctx.window)
+        self.ctx = ctx
         self.state = None
         self.headline = QLabel()
         self.headline.setWordWrap(True)
@@ -112,7 +113,7 @@ class GuidePanel(QWidget):
             grid.addWidget(detail, 2 * row + 1, 1, 1, 2)
             self.marks[key], self.details[key], self.buttons[key] = mark, detail, button
         help_button = QPushButton(self.tr("使用说明（F1）"))
-        help_button.clicked.connect(lambda: show_user_guide(window))
+        help_button.clicked.connect(lambda: show_user_guide(ctx))
         lay = QVBoxLayout(self)
         lay.addWidget(self.headline)
         lay.addLayout(grid)
@@ -120,16 +121,16 @@ class GuidePanel(QWidget):
         lay.addStretch(1)
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.refresh)
-        for signal in (window.dataChanged, window.mapLoaded):
+        for signal in (ctx.data_changed, ctx.map_loaded):
             signal.connect(self._timer.start)
-        window.roundChanged.connect(lambda _rid: self._timer.start())
+        ctx.round_changed.connect(lambda _rid: self._timer.start())
 
     def refresh(self) -> None:
-        store = self.main.store
+        store = self.ctx.store
         if store is None:
             self.headline.setText(self.tr("请先打开或新建数据库（文件菜单）。"))
             return
-        self.state = st = loop_state(store, self.main.current_round_id)
+        self.state = st = loop_state(store, self.ctx.current_round_id)
         for step in st.steps:
             self.marks[step.key].setText(
                 f"<b style='color:{COLOUR[step.state]};font-size:13pt'>{MARK[step.state]}</b>"
@@ -157,25 +158,25 @@ class GuidePanel(QWidget):
 
     def open_step(self, key: str):
         """Open the dialog or panel of one step (returns it, for tests)."""
-        w = self.main
+        w = self.ctx
         if key in ("areas", "targets"):
             from gisplanner.ui.panels.io_panel import open_import_wizard
 
             return open_import_wizard(w, "areas" if key == "areas" else "households")
         if key == "round":
-            w.rounds_menu.new_round()
-            return w.rounds_menu.last_dialog
+            w.panels.rounds_menu.new_round()
+            return w.panels.rounds_menu.last_dialog
         if key == "teams":
-            return raise_dock_of(getattr(w, "teams_panel", None))
+            return raise_dock_of(w.panels.teams)
         if key == "plan":
-            return raise_dock_of(getattr(w, "plan_panel", None))
+            return raise_dock_of(w.panels.plan)
         if key == "print":
             from gisplanner.ui.panels.print_panel import PrintActions
 
-            actions = w.findChild(PrintActions)
+            actions = w.window.findChild(PrintActions)
             return actions.open_print_dialog("route-sheets") if actions is not None else None
         if key == "results":
-            return raise_dock_of(getattr(w, "results_panel", None))
+            return raise_dock_of(w.panels.results)
         raise KeyError(key)
 
 
@@ -183,8 +184,8 @@ def user_guide_text() -> str:
     return (GUIDE_DIR / "使用说明.md").read_text(encoding="utf-8")
 
 
-def show_user_guide(window) -> QDialog:
-    dlg = QDialog(window)
+def show_user_guide(ctx: PanelContext) -> QDialog:
+    dlg = QDialog(ctx.window)
     dlg.setWindowTitle(_tr("使用说明"))
     view = QTextBrowser(dlg)
     view.setOpenExternalLinks(True)
@@ -196,18 +197,18 @@ def show_user_guide(window) -> QDialog:
     lay.addWidget(buttons)
     dlg.resize(720, 640)
     dlg.show()
-    window.user_guide_dialog = dlg
+    ctx.panels.user_guide_dialog = dlg
     return dlg
 
 
-def install(window) -> None:
-    panel = GuidePanel(window)
-    window.guide_panel = panel
-    window.guide_dock = window.add_dock(panel, window.tr("工作向导"), Qt.DockWidgetArea.LeftDockWidgetArea)
-    help_menu = window.menus["帮助"]
-    act = QAction(window.tr("使用说明"), window)
+def install(ctx: PanelContext) -> None:
+    panel = GuidePanel(ctx)
+    ctx.panels.guide = panel
+    ctx.panels.guide_dock = ctx.add_dock(panel, ctx.tr("工作向导"), Qt.DockWidgetArea.LeftDockWidgetArea)
+    help_menu = ctx.menus["帮助"]
+    act = QAction(ctx.tr("使用说明"), ctx.window)
     act.setShortcut(QKeySequence("F1"))
-    act.triggered.connect(lambda: show_user_guide(window))
+    act.triggered.connect(lambda: show_user_guide(ctx))
     first = help_menu.actions()[0] if help_menu.actions() else None
     help_menu.insertAction(first, act) if first is not None else help_menu.addAction(act)
-    window.user_guide_action = act
+    ctx.panels.user_guide_action = act

@@ -1,6 +1,6 @@
 """Layers and legend dock, the map tools toolbar, coverage colours per round, map export.
 
-``install(window)`` wires the map to the window: the selection model (highlight overlay),
+``install(ctx)`` wires the map to the window: the selection model (highlight overlay),
 the map tools (平移/点选/框选/套索/按村选择 — Shift adds, Ctrl removes), zoom to selection,
 the base map's status messages (the base map itself: basemap_panel), recolouring the areas when the current round changes
 (coverage runs off the UI thread), and 文件 → 导出地图图片.
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner.ui import file_dialogs
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.map import style as S
 from gisplanner.ui.map.data import compute_coverage, coverage_round_for
 
@@ -207,17 +208,17 @@ class LayersPanel(QWidget):
         self.layers.set_order(list(reversed(keys)))  # the model wants bottom first
 
 
-def install_tools(window) -> QActionGroup:
+def install_tools(ctx: PanelContext) -> QActionGroup:
     """The 地图工具 toolbar: one checked tool at a time."""
-    mw = window.map_widget
-    tb = window.addToolBar("地图工具")
+    mw = ctx.map_widget
+    tb = ctx.add_toolbar("地图工具")
     tb.setObjectName("map-tools")
-    group = QActionGroup(window)
+    group = QActionGroup(ctx.window)
     group.setExclusive(True)
-    window.map_tool_actions = {}
+    ctx.panels.map_tool_actions = {}
     shortcuts = {"pan": "P", "click": "S", "rectangle": "R", "lasso": "L", "area": "V", "identify": "I"}
     for name, tool in mw.tools.items():
-        act = QAction(tool.title, window, checkable=True)
+        act = QAction(tool.title, ctx.window, checkable=True)
         act.setShortcut(QKeySequence(shortcuts[name]))
         act.setToolTip(
             f"{tool.title}（{shortcuts[name]}）：单击查看对象属性"
@@ -227,33 +228,33 @@ def install_tools(window) -> QActionGroup:
         act.triggered.connect(lambda _=False, n=name: mw.set_tool(n))
         group.addAction(act)
         tb.addAction(act)
-        window.map_tool_actions[name] = act
-    window.map_tool_actions["pan"].setChecked(True)
-    mw.toolChanged.connect(lambda n: window.map_tool_actions[n].setChecked(True))
+        ctx.panels.map_tool_actions[name] = act
+    ctx.panels.map_tool_actions["pan"].setChecked(True)
+    mw.toolChanged.connect(lambda n: ctx.panels.map_tool_actions[n].setChecked(True))
     tb.addSeparator()
     tb.addAction("缩放到选中", mw.zoom_to_selection)
-    clear = tb.addAction("取消选择", window.selection.clear)
+    clear = tb.addAction("取消选择", ctx.selection.clear)
     clear.setShortcut(QKeySequence("Esc"))
-    window.menus["视图"].addAction("缩放到选中", mw.zoom_to_selection)
+    ctx.menus["视图"].addAction("缩放到选中", mw.zoom_to_selection)
     return group
 
 
 class CoverageSync:
     """Recolours the areas for the current round (or the last round with visits before it)."""
 
-    def __init__(self, window):
-        self.main = window
+    def __init__(self, ctx: PanelContext):
+        self.ctx = ctx
         self.shown: tuple[int, str] | None = None
-        window.roundChanged.connect(lambda _rid: self.update())
-        window.mapLoaded.connect(self._map_loaded)
+        ctx.round_changed.connect(lambda _rid: self.update())
+        ctx.map_loaded.connect(self._map_loaded)
 
     def _map_loaded(self) -> None:
-        data = self.main.map_widget.data
+        data = self.ctx.map_widget.data
         self.shown = getattr(data, "coverage_round", None)
         self.update()
 
     def update(self) -> None:
-        w = self.main
+        w = self.ctx
         data = w.map_widget.data
         if w.store is None or data is None:
             return
@@ -267,27 +268,27 @@ class CoverageSync:
     def _done(self, result) -> None:
         cov, which = result
         if cov is not None and which == self.shown:
-            self.main.map_widget.set_coverage(cov, which[1])
+            self.ctx.map_widget.set_coverage(cov, which[1])
 
 
-def _export_dialog(window) -> None:
+def _export_dialog(ctx: PanelContext) -> None:
     path, _ = file_dialogs.getSaveFileName(
-        window, "导出地图图片", "地图.png", "PNG 图片 (*.png);;PDF 文件 (*.pdf)"
+        ctx.window, "导出地图图片", "地图.png", "PNG 图片 (*.png);;PDF 文件 (*.pdf)"
     )
     if not path:
         return
-    out = window.map_widget.export_image(path, dpi=300)
-    window.statusBar().showMessage(f"地图已导出到 {out}", 8000)
+    out = ctx.map_widget.export_image(path, dpi=300)
+    ctx.show_status(f"地图已导出到 {out}", 8000)
 
 
-def _zoom_to_area_dialog(window) -> None:
-    d = window.map_widget.data
+def _zoom_to_area_dialog(ctx: PanelContext) -> None:
+    d = ctx.map_widget.data
     if d is None:
         return
     names = [f"{r.name}（{r.code}）" for r in d.areas.itertuples()]
-    name, ok = QInputDialog.getItem(window, "缩放到村/社区", "村/社区：", names, 0, False)
+    name, ok = QInputDialog.getItem(ctx.window, "缩放到村/社区", "村/社区：", names, 0, False)
     if ok and name in names:
-        window.map_widget.zoom_to_area(int(d.areas["id"].iloc[names.index(name)]))
+        ctx.map_widget.zoom_to_area(int(d.areas["id"].iloc[names.index(name)]))
 
 
 class IdentifyDialog(QDialog):
@@ -322,28 +323,28 @@ class IdentifyDialog(QDialog):
         self.raise_()
 
 
-def _selection_count(window) -> None:
-    n = len(window.selection)
-    window.selection_label.setText(window.tr("已选 {n} 个对象").format(n=n) if n else "")
+def _selection_count(ctx: PanelContext) -> None:
+    n = len(ctx.selection)
+    ctx.panels.selection_label.setText(ctx.tr("已选 {n} 个对象").format(n=n) if n else "")
 
 
-def install(window) -> None:
-    mw = window.map_widget
-    mw.set_selection_model(window.selection)
-    window.selection_label = QLabel()
-    window.statusBar().addWidget(window.selection_label)
-    window.selection.changed.connect(lambda *_: _selection_count(window))
-    window.identify_dialog = IdentifyDialog(window)
-    mw.identified.connect(window.identify_dialog.show_result)
-    mw.message.connect(lambda m: window.statusBar().showMessage(m, 10000))
-    window.layers_panel = LayersPanel(mw)
-    window.add_dock(window.layers_panel, "图层与图例", Qt.DockWidgetArea.LeftDockWidgetArea)
-    install_tools(window)
-    window.coverage_sync = CoverageSync(window)
-    act = QAction("导出地图图片…", window)
-    act.triggered.connect(lambda: _export_dialog(window))
-    view_menu = window.menus["视图"]
-    view_menu.addAction("缩放到村/社区…", lambda: _zoom_to_area_dialog(window))
-    menu = window.menus["文件"]
+def install(ctx: PanelContext) -> None:
+    mw = ctx.map_widget
+    mw.set_selection_model(ctx.selection)
+    ctx.panels.selection_label = QLabel()
+    ctx.window.statusBar().addWidget(ctx.panels.selection_label)
+    ctx.selection.changed.connect(lambda *_: _selection_count(ctx))
+    ctx.panels.identify_dialog = IdentifyDialog(ctx.window)
+    mw.identified.connect(ctx.panels.identify_dialog.show_result)
+    mw.message.connect(lambda m: ctx.show_status(m, 10000))
+    ctx.panels.layers = LayersPanel(mw)
+    ctx.add_dock(ctx.panels.layers, "图层与图例", Qt.DockWidgetArea.LeftDockWidgetArea)
+    install_tools(ctx)
+    ctx.panels.coverage_sync = CoverageSync(ctx)
+    act = QAction("导出地图图片…", ctx.window)
+    act.triggered.connect(lambda: _export_dialog(ctx))
+    view_menu = ctx.menus["视图"]
+    view_menu.addAction("缩放到村/社区…", lambda: _zoom_to_area_dialog(ctx))
+    menu = ctx.menus["文件"]
     first = menu.actions()[2] if len(menu.actions()) > 2 else None
     menu.insertAction(first, act) if first else menu.addAction(act)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QMessageBox
 
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.map.edit_tools import EDIT_TOOLS, EditTool, EditVerticesTool, install_edit_tools
 
 LEVELS = (("town", "镇/街道"), ("village", "村/社区"))
@@ -22,23 +23,23 @@ HELP = {
 }
 
 
-def install(window) -> None:
-    mw = window.map_widget
-    editor = install_edit_tools(mw, window.undo_stack, window.store)
-    window.area_editor = editor
+def install(ctx: PanelContext) -> None:
+    mw = ctx.map_widget
+    editor = install_edit_tools(mw, ctx.undo_stack, ctx.store)
+    ctx.panels.area_editor = editor
 
     def ask_name(level: str, default: str):
         label = dict(LEVELS).get(level, level)
         name, ok = QInputDialog.getText(
-            window, window.tr("新建区域"), window.tr(f"{label}名称："), text=default
+            ctx.window, ctx.tr("新建区域"), ctx.tr(f"{label}名称："), text=default
         )
         return name.strip() if ok and name.strip() else None
 
     editor.ask_name = ask_name
 
     def failed(message: str) -> None:
-        window.statusBar().showMessage(message, 10000)
-        box = QMessageBox(QMessageBox.Icon.Warning, window.tr("区域编辑"), message, parent=window)
+        ctx.show_status(message, 10000)
+        box = QMessageBox(QMessageBox.Icon.Warning, ctx.tr("区域编辑"), message, parent=ctx.window)
         box.open()
 
     editor.failed.connect(failed)
@@ -46,12 +47,12 @@ def install(window) -> None:
 
     def changed() -> None:
         keep_view[:] = [mw.view.viewRange()]  # an edit reloads the map but keeps the view
-        window.refresh()
+        ctx.refresh()
 
     editor.changed.connect(changed)
 
     def map_loaded() -> None:
-        editor.store = window.store
+        editor.store = ctx.store
         edited_here = bool(keep_view)
         if keep_view:
             (x0, x1), (y0, y1) = keep_view.pop()
@@ -63,32 +64,32 @@ def install(window) -> None:
             towns = int((mw.data.all_areas["level"] == "town").sum())
             combo.setCurrentIndex(0 if towns == 0 else 1)  # a new district: towns first
 
-    window.mapLoaded.connect(map_loaded)
+    ctx.map_loaded.connect(map_loaded)
 
-    tb = window.addToolBar(window.tr("区域编辑"))
+    tb = ctx.add_toolbar(ctx.tr("区域编辑"))
     tb.setObjectName("area-edit-tools")
-    tb.addWidget(QLabel(window.tr(" 绘制级别：")))
+    tb.addWidget(QLabel(ctx.tr(" 绘制级别：")))
     combo = QComboBox()
     for key, label in LEVELS:
-        combo.addItem(window.tr(label), key)
+        combo.addItem(ctx.tr(label), key)
     combo.setCurrentIndex(1)
     combo.currentIndexChanged.connect(lambda i: setattr(editor, "level", combo.itemData(i)))
     tb.addWidget(combo)
-    window.area_level_combo = combo
+    ctx.panels.area_level_combo = combo
     group = None
-    actions = getattr(window, "map_tool_actions", None)
+    actions = getattr(ctx.panels, "map_tool_actions", None)
     if actions:
         group = next(iter(actions.values())).actionGroup()
     else:
-        window.map_tool_actions = actions = {}
-    menu = window.menus["编辑"]
+        ctx.panels.map_tool_actions = actions = {}
+    menu = ctx.menus["编辑"]
     menu.addSeparator()
     for cls in EDIT_TOOLS:
-        act = QAction(window.tr(cls.title), window, checkable=True)
+        act = QAction(ctx.tr(cls.title), ctx.window, checkable=True)
         act.setShortcut(QKeySequence(SHORTCUTS[cls.name]))
-        act.setToolTip(window.tr(HELP[cls.name]) + f"（{SHORTCUTS[cls.name]}）")
-        act.setStatusTip(window.tr(HELP[cls.name]))
-        act.triggered.connect(lambda _=False, n=cls.name: _use(window, n))
+        act.setToolTip(ctx.tr(HELP[cls.name]) + f"（{SHORTCUTS[cls.name]}）")
+        act.setStatusTip(ctx.tr(HELP[cls.name]))
+        act.triggered.connect(lambda _=False, n=cls.name: _use(ctx, n))
         if group is not None:
             group.addAction(act)
         tb.addAction(act)
@@ -111,6 +112,6 @@ def install(window) -> None:
         mw.addAction(act)
 
 
-def _use(window, name: str) -> None:
-    window.map_widget.set_tool(name)
-    window.statusBar().showMessage(window.tr(HELP[name]), 15000)
+def _use(ctx: PanelContext, name: str) -> None:
+    ctx.map_widget.set_tool(name)
+    ctx.show_status(ctx.tr(HELP[name]), 15000)

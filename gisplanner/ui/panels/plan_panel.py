@@ -5,7 +5,7 @@ thread whenever the round or its data change): one bar per team, its estimated w
 the session time its members can give, red where it does not fit, and what the round lacks.
 
 A menu action (走访轮次 → 规划路线) runs :func:`gisplanner.planning.plan_round` through
-``window.run_task`` (progress and cancel in the status bar). The stored plan is shown in a
+``ctx.run_task`` (progress and cancel in the status bar). The stored plan is shown in a
 table dock (team, session, stop order, ETA, target) and, for the team chosen in the dock,
 as numbered stops joined in visiting order on the map (the 规划路线 layer of the map's
 overlay registry, one legend row per session; shown, hidden and faded in the layer panel).
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from gisplanner.capacity import round_capacity
 from gisplanner.planning import REASON_ZH, PlanConfig, load_plan, plan_round, printed_route_ids
 from gisplanner.roads import route_paths
+from gisplanner.ui.context import PanelContext
 
 SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 COLUMNS = ["小组", "时段", "序号", "预计到达", "走访对象", "说明"]
@@ -93,9 +94,9 @@ class CapacityBars(QWidget):
 class PlanPanel(QWidget):
     """Table of the round's planned stops plus the controls to (re)plan."""
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.main = window
+    def __init__(self, ctx: PanelContext):
+        super().__init__(ctx.window)
+        self.ctx = ctx
         self.rows: list[dict] = []
         self.notes: dict[int, str] = {}
         self.overlay: list = []
@@ -155,14 +156,14 @@ class PlanPanel(QWidget):
         lay.addWidget(self.summary)
         lay.addWidget(self.table)
 
-        window.roundChanged.connect(lambda _rid: self.reload_later())
-        window.roundChanged.connect(lambda _rid: self.reload_capacity())
-        window.mapLoaded.connect(self.draw_overlay)
-        window.dataChanged.connect(self._data_changed)
+        ctx.round_changed.connect(lambda _rid: self.reload_later())
+        ctx.round_changed.connect(lambda _rid: self.reload_capacity())
+        ctx.map_loaded.connect(self.draw_overlay)
+        ctx.data_changed.connect(self._data_changed)
 
     # -- planning --------------------------------------------------------------------------
     def start_planning(self, confirm: bool = True) -> None:
-        w = self.main
+        w = self.ctx
         if w.store is None or w.current_round_id is None:
             QMessageBox.information(self, "规划路线", "请先打开数据库并选择走访轮次")
             return
@@ -206,11 +207,9 @@ class PlanPanel(QWidget):
         self.plan_button.setEnabled(True)
         if before is not None and result.saved:
             from gisplanner import snapshots as snap
-            from gisplanner.ui.panels.teams_panel import SnapshotCommand
+            from gisplanner.ui.undo_commands import SnapshotCommand
 
-            self.main.undo_stack.push(
-                SnapshotCommand(self.main, "规划路线", snap.restore_plan, before, after)
-            )
+            self.ctx.undo_stack.push(SnapshotCommand(self.ctx, "规划路线", snap.restore_plan, before, after))
         self.last_result = result
         self.notes = {s.target_id: s.note for r in result.routes for s in r.stops if s.note}
         reasons: dict[str, int] = {}
@@ -230,12 +229,12 @@ class PlanPanel(QWidget):
             self._show_capacity(result.capacity, self._cap_generation)
         # this panel (its table and lines: _data_changed, off the UI thread) and the others
         # (route sheets, result entry) show the new routes
-        self.main.dataChanged.emit()
+        self.ctx.data_changed.emit()
 
     # -- capacity --------------------------------------------------------------------------
     def reload_capacity(self) -> None:
         """Recompute the capacity figures off the UI thread (stale answers are dropped)."""
-        w = self.main
+        w = self.ctx
         self._cap_generation += 1
         generation = self._cap_generation
         if w.store is None or w.current_round_id is None:
@@ -257,7 +256,7 @@ class PlanPanel(QWidget):
     def _show_capacity(self, cap, generation: int) -> None:
         if generation != self._cap_generation:
             return  # a newer computation was asked for meanwhile
-        if cap is not None and cap.round_id != self.main.current_round_id:
+        if cap is not None and cap.round_id != self.ctx.current_round_id:
             return
         self.capacity = cap
         if cap is None:
@@ -293,12 +292,12 @@ class PlanPanel(QWidget):
     def _data_changed(self) -> None:
         self.reload_capacity()
         last = self.last_result
-        self.reload_later(keep_summary=last is not None and last.round_id == self.main.current_round_id)
+        self.reload_later(keep_summary=last is not None and last.round_id == self.ctx.current_round_id)
 
     # -- showing ---------------------------------------------------------------------------
     def reload(self, keep_summary: bool = False) -> None:
         """Read the stored plan and its road lines now (on this thread) and show them."""
-        w = self.main
+        w = self.ctx
         self._plan_generation += 1
         self._show_plan(_read_plan(w.store, w.current_round_id), self._plan_generation, keep_summary)
 
@@ -314,7 +313,7 @@ class PlanPanel(QWidget):
 
     def _reload_queued_now(self) -> None:
         self._reload_queued = False
-        w = self.main
+        w = self.ctx
         self._plan_generation += 1
         generation, keep = self._plan_generation, self._keep_summary
         if w.store is None or w.current_round_id is None:
@@ -348,13 +347,13 @@ class PlanPanel(QWidget):
     ) -> None:
         if generation != self._plan_generation:
             return  # a newer read was asked for meanwhile
-        if data["rid"] != self.main.current_round_id:
+        if data["rid"] != self.ctx.current_round_id:
             self.loading = self._reload_queued
             return
         self.rows, self.paths = data["rows"], data["paths"]
         self.loading = self._reload_queued or (paths_follow and bool(self.rows))
         if paths_follow and self.rows:
-            w = self.main
+            w = self.ctx
             w.run_task(
                 _read_paths, w.store, data["rid"], title="读取路线走向",
                 on_result=lambda paths: self._show_paths(paths, generation),
@@ -406,21 +405,21 @@ class PlanPanel(QWidget):
 
     def _row_selected(self) -> None:
         items = self.table.selectedItems()
-        if items and hasattr(self.main, "selection"):
+        if items:
             tid = items[0].data(Qt.ItemDataRole.UserRole)
             if tid is not None:
-                self.main.selection.select([int(tid)])
+                self.ctx.selection.select([int(tid)])
 
     # -- map overlay -----------------------------------------------------------------------
     def clear_overlay(self) -> None:
         self.overlay = []
-        self.main.map_widget.add_overlay("plan_routes", PLAN_LAYER, [], [], z=8.0)
+        self.ctx.map_widget.add_overlay("plan_routes", PLAN_LAYER, [], [], z=8.0)
 
     def draw_overlay(self) -> None:
         """Numbered stops, joined in visiting order, one colour per session (one team at a time;
         all teams only as lines, numbers would be unreadable). A layer of the map's overlay
         registry (规划路线), with one legend row per session."""
-        mw = self.main.map_widget
+        mw = self.ctx.map_widget
         if mw.data is None or not self.rows or not self._visible_rows():
             self.clear_overlay()
             return
@@ -517,11 +516,11 @@ def _along(mw, lonlat, x, y):
     return np.asarray(px, float), np.asarray(py, float)
 
 
-def install(window) -> None:
-    panel = PlanPanel(window)
-    window.plan_panel = panel
-    dock = window.add_dock(panel, "路线规划", Qt.DockWidgetArea.BottomDockWidgetArea)
-    action = window.menus["走访轮次"].addAction("规划路线")
+def install(ctx: PanelContext) -> None:
+    panel = PlanPanel(ctx)
+    ctx.panels.plan = panel
+    dock = ctx.add_dock(panel, "路线规划", Qt.DockWidgetArea.BottomDockWidgetArea)
+    action = ctx.menus["走访轮次"].addAction("规划路线")
 
     def run():
         dock.show()
@@ -529,4 +528,4 @@ def install(window) -> None:
         panel.start_planning()
 
     action.triggered.connect(run)
-    window.plan_action = action
+    ctx.panels.plan_action = action

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from gisplanner.reports.catalog import PRINTOUTS
 from gisplanner.ui import file_dialogs
+from gisplanner.ui.context import PanelContext
 
 
 class PrintActions(QObject):
@@ -23,11 +24,11 @@ class PrintActions(QObject):
     new object at the same address.
     """
 
-    def __init__(self, window):
-        super().__init__(window)
+    def __init__(self, ctx: PanelContext):
+        super().__init__(ctx.window)
         self.dialog = None
         self.last_webmap: Path | None = None
-        menu = window.menus["文件"]
+        menu = ctx.menus["文件"]
         menu.addSeparator()
         sub = menu.addMenu("打印")
         self.actions = {}
@@ -42,9 +43,9 @@ class PrintActions(QObject):
         web.addAction("导出网页地图…").triggered.connect(self.save_webmap)
 
     def _round(self) -> int | None:
-        rid = self.main.current_round_id
-        if self.main.store is None or rid is None:
-            QMessageBox.information(self.main, "打印", "请先在工具栏选择一个走访轮次")
+        rid = self.ctx.current_round_id
+        if self.ctx.store is None or rid is None:
+            QMessageBox.information(self.ctx.window, "打印", "请先在工具栏选择一个走访轮次")
             return None
         return rid
 
@@ -54,22 +55,22 @@ class PrintActions(QObject):
         rid = self._round()
         if rid is None:
             return None
-        self.dialog = PrintDialog(self.main, kind, rid)
+        self.dialog = PrintDialog(self.ctx.window, kind, rid)
         self.dialog.show()
         return self.dialog
 
     def edit_contact(self):
         from gisplanner.ui.dialogs.contact_dialog import ContactDialog
 
-        if self.main.store is None:
+        if self.ctx.store is None:
             return None
-        dlg = ContactDialog(self.main, self.main.store)
+        dlg = ContactDialog(self.ctx.window, self.ctx.store)
         dlg.open()
         return dlg
 
     def open_webmap(self, out: Path | None = None, browser: bool = True):
         """Export the current round's web map (in the background) and open it in the browser."""
-        if self.main.store is None:
+        if self.ctx.store is None:
             return None
         from gisplanner.webmap import export_webmap  # folium loads on first use, not at start
 
@@ -77,24 +78,26 @@ class PrintActions(QObject):
 
         def done(info: dict) -> None:
             self.last_webmap = Path(info["out"])
-            self.main.statusBar().showMessage(f"网页地图已导出：{info['out']}", 10000)
+            self.ctx.show_status(f"网页地图已导出：{info['out']}", 10000)
             if browser:
                 QDesktopServices.openUrl(QUrl.fromLocalFile(info["out"]))
 
-        return self.main.run_task(
-            export_webmap, self.main.store, out, self.main.current_round_id,
+        return self.ctx.run_task(
+            export_webmap, self.ctx.store, out, self.ctx.current_round_id,
             title="导出网页地图", on_result=done,
         )  # fmt: skip
 
     def save_webmap(self) -> None:
-        path, _ = file_dialogs.getSaveFileName(self.main, "导出网页地图", "走访地图.html", "网页 (*.html)")
+        path, _ = file_dialogs.getSaveFileName(
+            self.ctx.window, "导出网页地图", "走访地图.html", "网页 (*.html)"
+        )
         if path:
             self.open_webmap(Path(path), browser=False)
 
     @property
-    def main(self):
-        return self.parent()
+    def ctx(self):  # the window's PanelContext, reached through the Qt parent (see above)
+        return self.parent().ctx
 
 
-def install(window) -> None:
-    PrintActions(window)
+def install(ctx: PanelContext) -> None:
+    PrintActions(ctx)

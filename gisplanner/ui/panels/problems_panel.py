@@ -43,6 +43,7 @@ from gisplanner.model import CLOSED_STATUSES, PROBLEM_CATEGORIES, PROBLEM_STATUS
 from gisplanner.queries import problems as pq
 from gisplanner.store import StoreError
 from gisplanner.ui import workers
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.lazy import when_shown
 from gisplanner.ui.vocab_text import vocab
 from gisplanner.vocab import ProblemStatus
@@ -137,9 +138,9 @@ class ProblemsTableModel(QAbstractTableModel):
 class ProblemsPanel(QWidget):
     loaded = Signal()
 
-    def __init__(self, window, parent: QWidget | None = None):
+    def __init__(self, ctx: PanelContext, parent: QWidget | None = None):
         super().__init__(parent)
-        self.main = window
+        self.ctx = ctx
         self.actor = getpass.getuser() or "办理人"
         self.all = pd.DataFrame()
         self.today = dt.date.today()
@@ -231,7 +232,7 @@ class ProblemsPanel(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     def reload(self) -> None:
-        store = self.main.store
+        store = self.ctx.store
         if store is None:
             return
         today = self.today
@@ -239,7 +240,7 @@ class ProblemsPanel(QWidget):
         def work(progress=None):  # noqa: ARG001
             return pw.problems_frame(store, today=today)
 
-        # its own worker, not window.run_task: a quick reload after every data change needs no
+        # its own worker, not ctx.run_task: a quick reload after every data change needs no
         # progress bar, and a result arriving after the window closed then reaches nothing
         task = workers.TaskWorker(work)
         task.signals.result.connect(self._loaded)
@@ -313,7 +314,7 @@ class ProblemsPanel(QWidget):
         self.events.setRowCount(0)
         if row is None:
             return
-        evs = pq.read_history(self.main.store, int(row["id"]))
+        evs = pq.read_history(self.ctx.store, int(row["id"]))
         self.events.setRowCount(len(evs))
         for r, e in enumerate(evs):
             change = (f"{vocab(PROBLEM_STATUS_ZH.get(e['from_status'] or '', ''))} → {vocab(PROBLEM_STATUS_ZH.get(e['to_status'] or '', ''))}"
@@ -343,7 +344,7 @@ class ProblemsPanel(QWidget):
         """Grey out what the signed-in role may not do (the core refuses it anyway)."""
         from gisplanner.roles import allows
 
-        store = self.main.store
+        store = self.ctx.store
         if store is None:
             return
         handle, supervise = allows(store, "problems.handle"), allows(store, "problems.supervise")
@@ -366,7 +367,7 @@ class ProblemsPanel(QWidget):
             return fn(s, pid, *args, actor=self.actor, **kw)
 
         try:
-            saving.save_action(self, self.main.store, Problem, pid, seen_of(row), action,
+            saving.save_action(self, self.ctx.store, Problem, pid, seen_of(row), action,
                                label=label or getattr(fn, "__name__", ""))  # fmt: skip
         except (pw.ProblemError, StoreError) as e:
             QMessageBox.warning(self, "操作未完成", str(e))
@@ -409,7 +410,7 @@ class ProblemsPanel(QWidget):
         row = self.current_row()
         if row is None:
             return
-        dlg = ProblemDialog(self.main.store, actor=self.actor, problem_id=int(row["id"]), parent=self)
+        dlg = ProblemDialog(self.ctx.store, actor=self.actor, problem_id=int(row["id"]), parent=self)
         if dlg.exec():
             self._keep_id = int(row["id"])
             self.reload()
@@ -417,12 +418,12 @@ class ProblemsPanel(QWidget):
     def _new_problem(self) -> None:
         from gisplanner.ui.dialogs.problem_dialog import ProblemDialog
 
-        ids = self.main.selection.ids
+        ids = self.ctx.selection.ids
         if len(ids) != 1:
             QMessageBox.information(self, "登记问题", "请先在地图上选中一个走访对象")
             return
-        dlg = ProblemDialog(self.main.store, actor=self.actor, target_id=int(ids[0]),
-                            round_id=self.main.current_round_id, parent=self)  # fmt: skip
+        dlg = ProblemDialog(self.ctx.store, actor=self.actor, target_id=int(ids[0]),
+                            round_id=self.ctx.current_round_id, parent=self)  # fmt: skip
         if dlg.exec():
             self._keep_id = dlg.result_id
             self.status_filter.setCurrentIndex(self.status_filter.findData(None))
@@ -431,7 +432,7 @@ class ProblemsPanel(QWidget):
     def _deadline_rules(self) -> None:
         from gisplanner.ui.dialogs.problem_dialog import DeadlineRulesDialog
 
-        DeadlineRulesDialog(self.main.store, parent=self).exec()
+        DeadlineRulesDialog(self.ctx.store, parent=self).exec()
 
     def _escalate_all(self) -> None:
         n = int(self.all["overdue"].sum()) if not self.all.empty else 0
@@ -443,7 +444,7 @@ class ProblemsPanel(QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        run = pq.escalate_all_overdue(self.main.store, actor=self.actor, today=self.today)
+        run = pq.escalate_all_overdue(self.ctx.store, actor=self.actor, today=self.today)
         QMessageBox.information(
             self, "督办", f"已升级 {len(run.escalated)} 个，跳过 {len(run.skipped)} 个（已在市级）"
         )
@@ -451,11 +452,11 @@ class ProblemsPanel(QWidget):
 
     def _show_on_map(self, index) -> None:
         row = self.model.frame.iloc[index.row()]
-        self.main.selection.select([int(row["target_id"])], "replace", text="显示问题所在对象")
+        self.ctx.selection.select([int(row["target_id"])], "replace", text="显示问题所在对象")
 
 
-def install(window) -> None:
-    panel = ProblemsPanel(window)
-    window.problems_panel = panel
-    window.add_dock(panel, "问题办理", Qt.DockWidgetArea.BottomDockWidgetArea)
-    window.dataChanged.connect(when_shown(panel, panel.reload))  # loads when first shown
+def install(ctx: PanelContext) -> None:
+    panel = ProblemsPanel(ctx)
+    ctx.panels.problems = panel
+    ctx.add_dock(panel, "问题办理", Qt.DockWidgetArea.BottomDockWidgetArea)
+    ctx.data_changed.connect(when_shown(panel, panel.reload))  # loads when first shown

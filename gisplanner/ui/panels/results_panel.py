@@ -47,6 +47,7 @@ from gisplanner.problems import ProblemError
 from gisplanner.queries import results as rq
 from gisplanner.store import StoreError
 from gisplanner.ui import file_dialogs, saving
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.lazy import when_shown
 from gisplanner.ui.vocab_text import vocab
 from gisplanner.visit_time import WhenError, parse_when
@@ -91,9 +92,9 @@ class ResultsEntryPanel(QWidget):
 
     saved = Signal(int)  # visit id
 
-    def __init__(self, window, parent: QWidget | None = None):
+    def __init__(self, ctx: PanelContext, parent: QWidget | None = None):
         super().__init__(parent)
-        self.main = window
+        self.ctx = ctx
         self.actor = getpass.getuser() or "录入员"
         self.stops: list[dict] = []
         self.current: int | None = None  # index into self.stops
@@ -216,10 +217,10 @@ class ResultsEntryPanel(QWidget):
     # -- data --------------------------------------------------------------------------------
     @property
     def store(self):
-        return self.main.store
+        return self.ctx.store
 
     def reload_routes(self, round_id: int | None = None) -> None:
-        round_id = round_id if round_id is not None else self.main.current_round_id
+        round_id = round_id if round_id is not None else self.ctx.current_round_id
         self.route_combo.blockSignals(True)
         self.route_combo.clear()
         if self.store is not None and round_id is not None:
@@ -233,7 +234,7 @@ class ResultsEntryPanel(QWidget):
     def routes_changed(self) -> None:
         """After a data change (a new plan replaces the routes): reload the list only if it changed,
         so an entry in progress keeps its place."""
-        rid = self.main.current_round_id
+        rid = self.ctx.current_round_id
         if self.store is None or rid is None:
             return
         now = rq.route_ids(self.store, rid)
@@ -312,7 +313,7 @@ class ResultsEntryPanel(QWidget):
             return
         try:
             stop_id, route_id = rq.find_stop(
-                self.store, key, route_id=self.route_id, round_id=self.main.current_round_id
+                self.store, key, route_id=self.route_id, round_id=self.ctx.current_round_id
             )
         except rs.ResultsError as e:
             self._error(str(e))
@@ -401,7 +402,7 @@ class ResultsEntryPanel(QWidget):
             self.go_to(nxt)
         else:  # the sheet is done: coverage colours and counts catch up now, not at every stop
             self.go_to(None)
-            self.main.refresh()
+            self.ctx.refresh()
         return vid
 
     def visited_at(self) -> dt.datetime:
@@ -427,7 +428,7 @@ class ResultsEntryPanel(QWidget):
 
     # -- other ways in -----------------------------------------------------------------------
     def _unplanned(self) -> None:
-        ids = self.main.selection.ids
+        ids = self.ctx.selection.ids
         if len(ids) != 1:
             self._error(self.tr("请先在地图上选中一个走访对象"))
             return
@@ -437,7 +438,7 @@ class ResultsEntryPanel(QWidget):
             return
         try:
             when = self.visited_at()
-            appt, rid = self.appointment(when), self.main.current_round_id
+            appt, rid = self.appointment(when), self.ctx.current_round_id
             notes, visitors = self.note_edit.text(), self.visitors_edit.text()
             planned = saving.run(self.store, lambda s: rs.record_visit(
                 s, target_id=int(ids[0]), outcome=self.outcome, actor=self.actor, round_id=rid, notes=notes,
@@ -458,7 +459,7 @@ class ResultsEntryPanel(QWidget):
     def import_file(self, path: str) -> None:
         def work(progress=None):  # noqa: ARG001 - run_task passes progress
             return rs.import_sheet(self.store, path, actor=self.actor, route_id=self.route_id,
-                                   round_id=self.main.current_round_id,
+                                   round_id=self.ctx.current_round_id,
                                    late_entry=self.late_entry.isChecked())  # fmt: skip
 
         def done(res: rs.SheetImportResult) -> None:
@@ -467,9 +468,9 @@ class ResultsEntryPanel(QWidget):
                 f"录入走访 {res.visits} 条（计划外 {res.unplanned}），问题 {res.problems} 个，空白行 {res.blank_rows}。",
             )  # fmt: skip
             self.load_route(self.route_id)
-            self.main.refresh()
+            self.ctx.refresh()
 
-        self.main.run_task(work, title="导入回收表", on_result=done,
+        self.ctx.run_task(work, title="导入回收表", on_result=done,
                               on_error=lambda msg: QMessageBox.warning(self, "导入失败", msg))  # fmt: skip
 
 
@@ -484,9 +485,9 @@ def route_label(route_id: int, team: str, start, label: str | None, first_code: 
     return f"路线单 {route_id} · {team} · {start:%m-%d} {label or ''}".rstrip() + codes
 
 
-def install(window) -> None:
-    panel = ResultsEntryPanel(window)
-    window.results_panel = panel
-    window.add_dock(panel, "录入走访结果", Qt.DockWidgetArea.RightDockWidgetArea)
-    window.roundChanged.connect(when_shown(panel, panel.reload_routes))  # loads when first shown
-    window.dataChanged.connect(when_shown(panel, panel.routes_changed))
+def install(ctx: PanelContext) -> None:
+    panel = ResultsEntryPanel(ctx)
+    ctx.panels.results = panel
+    ctx.add_dock(panel, "录入走访结果", Qt.DockWidgetArea.RightDockWidgetArea)
+    ctx.round_changed.connect(when_shown(panel, panel.reload_routes))  # loads when first shown
+    ctx.data_changed.connect(when_shown(panel, panel.routes_changed))

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListWidget, QListWidgetItem
 
 from gisplanner.model import AREA_LEVEL_ZH, TARGET_KIND_ZH
+from gisplanner.ui.context import PanelContext
 
 MAX_HITS = 30
 TARGET_FIELDS = ("name", "address", "ext_id", "credit_code", "building")
@@ -56,9 +57,9 @@ def search(targets: pd.DataFrame, areas: pd.DataFrame | None, text: str, limit: 
 
 
 class SearchBox(QLineEdit):
-    def __init__(self, window, parent=None):
+    def __init__(self, ctx: PanelContext, parent=None):
         super().__init__(parent)
-        self.main = window
+        self.ctx = ctx
         self.setPlaceholderText("搜索 姓名/企业名/地址/编码/村名")
         self.setClearButtonEnabled(True)
         self.setMinimumWidth(240)
@@ -71,7 +72,7 @@ class SearchBox(QLineEdit):
         self.hits: list[Hit] = []
 
     def run(self) -> list[Hit]:
-        d = self.main.map_widget.data
+        d = self.ctx.map_widget.data
         if d is None:
             return []
         if self.popup.isVisible() and self.popup.currentItem() is not None:
@@ -83,7 +84,7 @@ class SearchBox(QLineEdit):
         elif self.hits:
             self._show_popup()
         else:
-            self.main.statusBar().showMessage(f"没有找到“{self.text()}”", 5000)
+            self.ctx.show_status(f"没有找到“{self.text()}”", 5000)
         return self.hits
 
     def _show_popup(self) -> None:
@@ -112,18 +113,18 @@ class SearchBox(QLineEdit):
 
     def go(self, hit: Hit) -> None:
         self.popup.hide()
-        mw = self.main.map_widget
+        mw = self.ctx.map_widget
         if hit.kind == "area":
             mw.zoom_to_area(hit.id)
         else:
             mw.zoom_to_ids([hit.id])
-            self.main.selection.select([hit.id], "replace", f"搜索：{hit.label}")
-        self.main.statusBar().showMessage(f"已定位：{hit.label}", 5000)
+            self.ctx.selection.select([hit.id], "replace", f"搜索：{hit.label}")
+        self.ctx.show_status(f"已定位：{hit.label}", 5000)
 
 
-def install(window) -> None:
-    box = SearchBox(window)
-    window.search_box = box
-    tb = getattr(window, "toolbar", None) or window.addToolBar("搜索")
+def install(ctx: PanelContext) -> None:
+    box = SearchBox(ctx)
+    ctx.panels.search_box = box
+    tb = getattr(ctx.window, "toolbar", None) or ctx.add_toolbar("搜索")
     tb.addSeparator()
     tb.addWidget(box)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from gisplanner import supervision as sv
 from gisplanner.reports import summary as sm
 from gisplanner.ui import file_dialogs
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.lazy import when_shown
 from gisplanner.ui.panels.dashboard_panel import ScopeBar
 
@@ -178,9 +179,9 @@ class SupervisionPanel(QWidget):
 
     loaded = Signal()
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.main = window
+    def __init__(self, ctx: PanelContext):
+        super().__init__(ctx.window)
+        self.ctx = ctx
         self.areas = pd.DataFrame()
         self.units = pd.DataFrame()
         self._running = False
@@ -224,12 +225,12 @@ class SupervisionPanel(QWidget):
         self.level.currentIndexChanged.connect(self.refresh)
 
     def data_changed(self) -> None:
-        if self.main.store is not None:
-            self.scope_bar.load_areas(self.main.store)
+        if self.ctx.store is not None:
+            self.scope_bar.load_areas(self.ctx.store)
         self.refresh()
 
     def refresh(self) -> None:
-        store = self.main.store
+        store = self.ctx.store
         if store is None:
             return
         if self._running:  # one more run when this one ends
@@ -237,7 +238,7 @@ class SupervisionPanel(QWidget):
             return
         self._running = True
         self.status.setText(self.tr("正在统计……"))
-        self.main.run_task(
+        self.ctx.run_task(
             _compare, store, self.scope_bar.scope(), self.level.currentData(),
             title="督查对比", on_result=self._show, on_error=self._failed,
         )  # fmt: skip
@@ -265,7 +266,7 @@ class SupervisionPanel(QWidget):
             self.refresh()
 
     def edit_thresholds(self) -> None:
-        store = self.main.store
+        store = self.ctx.store
         if store is None:
             return
         dlg = ThresholdsDialog(sv.Thresholds.load(store), self)
@@ -288,7 +289,7 @@ class SupervisionPanel(QWidget):
         return path
 
     def open_summary(self) -> SummaryDialog:
-        dlg = SummaryDialog(self.main, self)
+        dlg = SummaryDialog(self.ctx, self)
         scope = self.scope_bar.scope()
         dlg.scope_bar.set_area(scope.area_code)
         dlg.scope_bar.set_dates(scope.date_from, scope.date_to)
@@ -309,16 +310,16 @@ class SummaryDialog(QDialog):
 
     built = Signal(object)
 
-    def __init__(self, window, parent=None):
+    def __init__(self, ctx: PanelContext, parent=None):
         super().__init__(parent)
-        self.main = window
+        self.ctx = ctx
         self.report: sm.SummaryReport | None = None
         self.setWindowTitle(self.tr("工作总结"))
         self.resize(900, 700)
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
         self.scope_bar = ScopeBar(self)
-        self.scope_bar.load_areas(window.store)
+        self.scope_bar.load_areas(ctx.store)
         self.build_button = QPushButton(self.tr("生成"))
         top.addWidget(self.scope_bar, 1)
         top.addWidget(self.build_button)
@@ -342,8 +343,8 @@ class SummaryDialog(QDialog):
     def build(self) -> None:
         sc = self.scope_bar.scope()
         self.text.setPlainText("正在统计……")
-        self.main.run_task(
-            sm.build_summary, self.main.store, sc.area_code, sc.date_from, sc.date_to,
+        self.ctx.run_task(
+            sm.build_summary, self.ctx.store, sc.area_code, sc.date_from, sc.date_to,
             title="工作总结", on_result=self._show, on_error=lambda m: self.text.setPlainText(f"统计失败：{m}"),
         )  # fmt: skip
 
@@ -380,25 +381,25 @@ class SummaryDialog(QDialog):
         if not path:
             path, _ = file_dialogs.getSaveFileName(self, "导出工作总结", "工作总结.pdf", "PDF 文件 (*.pdf)")
         if path:
-            write_summary_pdf(self.report, path, store=self.main.store)
+            write_summary_pdf(self.report, path, store=self.ctx.store)
         return path or None
 
 
-def install(window) -> None:
-    panel = SupervisionPanel(window)
-    window.supervision_panel = panel
+def install(ctx: PanelContext) -> None:
+    panel = SupervisionPanel(ctx)
+    ctx.panels.supervision = panel
     area = Qt.DockWidgetArea.BottomDockWidgetArea
     # share a tab with a dock already at the bottom, so the window does not grow wider
-    others = [d for d in window.findChildren(QDockWidget) if window.dockWidgetArea(d) == area]
-    dock = window.add_dock(panel, "督查对比", area)
+    others = [d for d in ctx.window.findChildren(QDockWidget) if ctx.window.dockWidgetArea(d) == area]
+    dock = ctx.add_dock(panel, "督查对比", area)
     if others:
-        window.tabifyDockWidget(others[0], dock)
+        ctx.window.tabifyDockWidget(others[0], dock)
         others[0].raise_()
-    window.dataChanged.connect(when_shown(panel, panel.data_changed))  # loads when first shown
-    tools = window.menus["工具"]
-    show = QAction("督查对比", window)
+    ctx.data_changed.connect(when_shown(panel, panel.data_changed))  # loads when first shown
+    tools = ctx.menus["工具"]
+    show = QAction("督查对比", ctx.window)
     show.triggered.connect(lambda: (dock.show(), dock.raise_()))
-    summary = QAction("工作总结…", window)
+    summary = QAction("工作总结…", ctx.window)
     summary.triggered.connect(panel.open_summary)
     tools.addAction(show)
     tools.addAction(summary)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner.model import HOUSEHOLD_TAGS, OUTCOME_ZH, TARGET_KIND_ZH
+from gisplanner.ui.context import PanelContext
 from gisplanner.ui.models.target_table import TargetTableModel
 from gisplanner.ui.vocab_text import vocab
 
@@ -161,14 +162,14 @@ class TablePanel(QWidget):
             self.map.zoom_to_ids([self.model.ids_of_rows([index.row()])[0]])
 
 
-def install(window) -> None:
-    panel = TablePanel(window.selection, window.map_widget)
-    window.table_panel = panel
-    window.add_dock(panel, "属性表", Qt.DockWidgetArea.BottomDockWidgetArea)
+def install(ctx: PanelContext) -> None:
+    panel = TablePanel(ctx.selection, ctx.map_widget)
+    ctx.panels.table = panel
+    ctx.add_dock(panel, "属性表", Qt.DockWidgetArea.BottomDockWidgetArea)
 
     def loaded():
-        d = window.map_widget.data
+        d = ctx.map_widget.data
         if d is not None:
             panel.set_data(d.targets, d.areas)
 
-    window.mapLoaded.connect(loaded)
+    ctx.map_loaded.connect(loaded)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from gisplanner import targets as tg
 from gisplanner.model import AREA_LEVEL_ZH, ROUND_KIND_ZH
+from gisplanner.ui.context import PanelContext
 
 KIND_HELP = {
     "makeup": "从未见面的对象：从未走访，或只有不在家、拒访、电话走访",
@@ -41,9 +42,9 @@ class TargetsDialog(QDialog):
     previewed = Signal(object)  # Preview
     created = Signal(object)  # CreatedRound
 
-    def __init__(self, window, parent=None):
-        super().__init__(parent or window)
-        self.main = window
+    def __init__(self, ctx: PanelContext, parent=None):
+        super().__init__(parent or ctx.window)
+        self.ctx = ctx
         self.setWindowTitle("生成下一轮走访对象")
         self.resize(560, 560)
         self.preview_result: tg.Preview | None = None
@@ -56,7 +57,7 @@ class TargetsDialog(QDialog):
         self.help.setStyleSheet("color: #555;")
         self.area = QComboBox()
         self.area.addItem("全部区域", None)
-        areas = tg.areas_frame(window.store) if window.store is not None else None
+        areas = tg.areas_frame(ctx.store) if ctx.store is not None else None
         if areas is not None:
             depth = {"city": 0, "district": 1, "town": 2, "village": 3}
             for row in areas.itertuples(index=False):
@@ -65,7 +66,7 @@ class TargetsDialog(QDialog):
                     f"{indent}{row.name}（{AREA_LEVEL_ZH.get(row.level, row.level)}）", row.code
                 )
         self.use_selection = QCheckBox("只在地图所选对象中生成")
-        n_sel = len(window.selection) if window.selection is not None else 0
+        n_sel = len(ctx.selection) if ctx.selection is not None else 0
         self.use_selection.setText(f"只在地图所选对象中生成（已选 {n_sel} 个）")
         self.use_selection.setEnabled(n_sel > 0)
         self.days = QSpinBox()
@@ -140,7 +141,7 @@ class TargetsDialog(QDialog):
     def _args(self) -> dict:
         ids = None
         if self.use_selection.isChecked():
-            ids = [int(x) for x in self.main.selection.ids]
+            ids = [int(x) for x in self.ctx.selection.ids]
         return {
             "area_code": self.area.currentData(),
             "target_ids": ids,
@@ -149,8 +150,8 @@ class TargetsDialog(QDialog):
 
     def run_preview(self) -> None:
         self.preview_button.setEnabled(False)
-        self.main.run_task(
-            tg.preview, self.main.store, self.kind.currentData(), title="统计下一轮对象",
+        self.ctx.run_task(
+            tg.preview, self.ctx.store, self.kind.currentData(), title="统计下一轮对象",
             on_result=self._show_preview, on_error=self._failed, **self._args(),
         )  # fmt: skip
 
@@ -175,8 +176,8 @@ class TargetsDialog(QDialog):
             return
         self.create_button.setEnabled(False)
         args = self._args()
-        self.main.run_task(
-            tg.create_round, self.main.store, self.kind.currentData(), title="创建轮次",
+        self.ctx.run_task(
+            tg.create_round, self.ctx.store, self.kind.currentData(), title="创建轮次",
             on_result=self._created, on_error=self._failed, preview_result=self.preview_result,
             name=self.name.text().strip() or None, start=self.start.date().toPython(),
             end=self.end.date().toPython(), rules=args["rules"],
@@ -187,8 +188,8 @@ class TargetsDialog(QDialog):
             f"已创建轮次 [{made.round_id}] {made.name}：{made.targets} 个对象，{made.sessions} 个走访时段"
         )
         self.created.emit(made)
-        self.main.select_round(made.round_id)
-        self.main.refresh()
+        self.ctx.select_round(made.round_id)
+        self.ctx.refresh()
 
     def _failed(self, message: str) -> None:
         self.preview_button.setEnabled(True)
@@ -197,14 +198,14 @@ class TargetsDialog(QDialog):
             QMessageBox.warning(self, "未完成", message)
 
 
-def install(window) -> None:
+def install(ctx: PanelContext) -> None:
     def open_dialog() -> None:
-        if window.store is None:
+        if ctx.store is None:
             return
-        dlg = TargetsDialog(window)
-        window.targets_dialog = dlg
+        dlg = TargetsDialog(ctx)
+        ctx.panels.targets_dialog = dlg
         dlg.show()
 
-    action = window.menus["走访轮次"].addAction("生成下一轮（补课访/重点访/回头访）…")
+    action = ctx.menus["走访轮次"].addAction("生成下一轮（补课访/重点访/回头访）…")
     action.triggered.connect(open_dialog)
-    window.open_targets_dialog = open_dialog
+    ctx.panels.open_targets_dialog = open_dialog

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QUndoCommand
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,11 +45,11 @@ from gisplanner.teams import (
     round_team_members,
 )
 from gisplanner.territory import (
-    assign_targets,
-    restore_assignment,
     split_round,
     team_workloads,
 )
+from gisplanner.ui.context import PanelContext
+from gisplanner.ui.undo_commands import AssignTargetsCommand, SnapshotCommand
 
 WEIGHTS = [  # (FormationRules field, label)
     ("w_mixed_gender", "男女"),
@@ -84,88 +84,6 @@ class BalanceBarDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class AssignTargetsCommand(QUndoCommand):
-    """Give targets of a round to a team; undo puts every target back with its former team."""
-
-    def __init__(self, panel: TeamsPanel, round_id: int, target_ids, team_id: int | None, text: str):
-        super().__init__(text)
-        self.panel, self.round_id, self.team_id = panel, round_id, team_id
-        self.target_ids = [int(t) for t in target_ids]
-        self.previous: dict[int, int | None] | None = None
-
-    def redo(self) -> None:
-        store = self.panel.main.store
-        if self.previous is None:  # the first time: only over the assignments the user saw
-            before = self._assign_checked(store)
-            if before is None:  # the user took the other planner's assignments
-                self.previous = {}
-                self.setObsolete(True)
-                self.panel.reload()
-                return
-        else:
-            before = assign_targets(store, self.round_id, self.target_ids, self.team_id)
-        if self.previous is None:
-            self.previous = before
-        self.panel.reload()
-
-    def _assign_checked(self, store) -> dict | None:
-        """Assign through the optimistic check; a conflict is shown (keep mine / theirs / merge)."""
-        from gisplanner import concurrency as cc
-        from gisplanner.ui import saving
-
-        seen = {t: self.panel.assigned.get(t) for t in self.target_ids}
-        try:
-            return assign_targets(store, self.round_id, self.target_ids, self.team_id, expected=seen)
-        except cc.ConflictError as e:
-            conflict = e.conflicts[0]
-            choice, picks = saving.ask(self.panel, conflict)
-            if choice == cc.TAKE_THEIRS:
-                return None
-            ids = self.target_ids
-            if choice == cc.MERGE:  # their targets stay theirs unless the user picked them back
-                theirs_kept = {k for k, who in picks.items() if who == cc.TAKE_THEIRS}
-                changed = set(conflict.current["changed"])
-                keys = {k: t for k, t in zip(conflict.theirs, conflict.current["changed"], strict=False)}
-                keep_theirs = {t for k, t in keys.items() if k in theirs_kept} | (
-                    changed - set(keys.values())
-                )
-                ids = [t for t in ids if t not in keep_theirs]
-            self.target_ids = ids
-            return assign_targets(store, self.round_id, ids, self.team_id)
-
-    def undo(self) -> None:
-        if self.previous is not None:
-            restore_assignment(self.panel.main.store, self.round_id, self.previous)
-        self.panel.reload()
-
-
-class SnapshotCommand(QUndoCommand):
-    """A replacing action already done (split, formation, plan): undo restores the snapshot taken
-    before it, redo the one taken after it (gisplanner.snapshots)."""
-
-    def __init__(self, window, text: str, restore, before, after, done=None):
-        super().__init__(text)
-        self.main, self.restore, self.before, self.after = window, restore, before, after
-        self.done = done  # called after undo/redo (reload what shows the data)
-        self._applied = True  # the first redo (push) finds the action already done
-
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self.restore(self.main.store, self.after)
-        self._finish()
-
-    def undo(self) -> None:
-        self.restore(self.main.store, self.before)
-        self._finish()
-
-    def _finish(self) -> None:
-        if self.done is not None:
-            self.done()
-        self.main.dataChanged.emit()
-
-
 def _split_with_snapshots(store, rid, area_code, progress=None):
     before = snap.assignment_snapshot(store, rid)
     split = split_round(store, rid, area_code=area_code, progress=progress)
@@ -185,9 +103,9 @@ def confirm_replace(parent, title: str, text: str) -> bool:
 
 
 class TeamsPanel(QWidget):
-    def __init__(self, window):
-        super().__init__(window)
-        self.main = window
+    def __init__(self, ctx: PanelContext):
+        super().__init__(ctx.window)
+        self.ctx = ctx
         self.workloads = []
         self.assigned: dict[int, int | None] = {}  # target id -> team id of the current round
         self.members: dict[int, list[str]] = {}
@@ -269,9 +187,9 @@ class TeamsPanel(QWidget):
         lay.addWidget(self.balance_label)
         lay.addWidget(self.report_label)
 
-        window.roundChanged.connect(lambda _rid: self.reload_later())
-        window.dataChanged.connect(self.reload_later)
-        window.mapLoaded.connect(self.draw_overlay)
+        ctx.round_changed.connect(lambda _rid: self.reload_later())
+        ctx.data_changed.connect(self.reload_later)
+        ctx.map_loaded.connect(self.draw_overlay)
 
     # -- data ------------------------------------------------------------------------------
     @staticmethod
@@ -293,7 +211,7 @@ class TeamsPanel(QWidget):
         """Re-read the round's teams, workloads and assignments now (after the user's own edits)."""
         self._generation = getattr(self, "_generation", 0) + 1
         self._apply(
-            self._read(self.main.store, self.main.current_round_id, self.current_rules()),
+            self._read(self.ctx.store, self.ctx.current_round_id, self.current_rules()),
             self._generation,
         )
 
@@ -307,7 +225,7 @@ class TeamsPanel(QWidget):
 
     def _reload_queued_now(self) -> None:
         self._reload_queued = False
-        w = self.main
+        w = self.ctx
         self._generation = generation = getattr(self, "_generation", 0) + 1
         if w.store is None or w.current_round_id is None:
             self._apply(self._read(None, None), generation)
@@ -318,7 +236,7 @@ class TeamsPanel(QWidget):
         )  # fmt: skip
 
     def _apply(self, data: dict, generation: int) -> None:
-        if generation != self._generation or data["rid"] != self.main.current_round_id:
+        if generation != self._generation or data["rid"] != self.ctx.current_round_id:
             return  # a newer read was asked for meanwhile: this one is stale
         self.workloads, self.assigned = data["workloads"], data["assigned"]
         if data["areas"] is not None:
@@ -458,7 +376,7 @@ class TeamsPanel(QWidget):
     # -- actions ---------------------------------------------------------------------------
     def assign_selected(self, unassign: bool = False) -> AssignTargetsCommand | None:
         """The map selection -> the chosen team, as one undoable command."""
-        w = self.main
+        w = self.ctx
         rid = w.current_round_id
         team_id = None if unassign else self.selected_team_id()
         if rid is None or (team_id is None and not unassign):
@@ -483,7 +401,7 @@ class TeamsPanel(QWidget):
         )
 
     def start_forming(self, confirm: bool = True) -> None:
-        w = self.main
+        w = self.ctx
         if w.store is None or w.current_round_id is None:
             return
         c = snap.replace_counts(w.store, w.current_round_id)
@@ -513,7 +431,7 @@ class TeamsPanel(QWidget):
                 from gisplanner.workflow import current_round
 
                 lines.append(
-                    f"{what}搭档对照的上一轮：{current_round(self.main.store, stored.previous_round_id)[1]}"
+                    f"{what}搭档对照的上一轮：{current_round(self.ctx.store, stored.previous_round_id)[1]}"
                 )
             else:
                 lines.append(f"没有上一轮的队伍可{what}")
@@ -524,9 +442,9 @@ class TeamsPanel(QWidget):
             names = failing.get(u.rule, [])
             lines.append(self._unmet_line(u) + (f"——{'、'.join(names)}" if names else ""))
         self.report_label.setText("\n".join(lines))
-        self.main.undo_stack.push(
+        self.ctx.undo_stack.push(
             SnapshotCommand(
-                self.main,
+                self.ctx,
                 f"组建 {len(res.teams)} 个队伍",
                 snap.restore_teams,
                 before,
@@ -535,7 +453,7 @@ class TeamsPanel(QWidget):
             )  # fmt: skip
         )
         self.last_formation = stored
-        self.main.dataChanged.emit()  # other panels (routes, statistics) see the new teams
+        self.ctx.data_changed.emit()  # other panels (routes, statistics) see the new teams
 
     @staticmethod
     def _unmet_line(u) -> str:
@@ -543,7 +461,7 @@ class TeamsPanel(QWidget):
 
     def start_split(self, confirm: bool = True) -> None:
         """自动划分片区: asks first when it would replace assignments (counted), undoable."""
-        w = self.main
+        w = self.ctx
         if w.store is None or w.current_round_id is None:
             return
         code = self.area_combo.currentData()
@@ -564,16 +482,16 @@ class TeamsPanel(QWidget):
 
     def _split_done(self, result) -> None:
         split, before, after = result
-        rid = self.main.current_round_id
+        rid = self.ctx.current_round_id
         self.split_button.setEnabled(True)
         changed = sum(1 for t, team in after.items() if before.get(t) != team)
         self.report_label.setText(
             f"已划分片区：最多/最少 = {split.balance:.2f}，到片区中心平均 {split.mean_dist_to_centroid:.0f} 米；"
             f"{changed} 个对象的分配有变化（可撤销）"
         )
-        self.main.undo_stack.push(
+        self.ctx.undo_stack.push(
             SnapshotCommand(
-                self.main,
+                self.ctx,
                 "自动划分片区",
                 lambda store, s: snap.restore_assignment_snapshot(store, rid, s),
                 before,
@@ -582,7 +500,7 @@ class TeamsPanel(QWidget):
             )  # fmt: skip
         )
         self.reload()
-        self.main.dataChanged.emit()
+        self.ctx.data_changed.emit()
 
     def team_target_ids(self, team_id: int | None) -> np.ndarray:
         if team_id is None:
@@ -599,7 +517,7 @@ class TeamsPanel(QWidget):
         )
         self._draw_team(ids)
         if len(ids):
-            self.main.statusBar().showMessage(f"该队伍已分配 {len(ids)} 个对象", 4000)
+            self.ctx.show_status(f"该队伍已分配 {len(ids)} 个对象", 4000)
 
     # -- map overlay -----------------------------------------------------------------------
     # two layers of the map's overlay registry (shown, hidden and faded in the layer panel)
@@ -607,7 +525,7 @@ class TeamsPanel(QWidget):
 
     def draw_overlay(self) -> None:
         """Ring the round's unassigned targets in red (layer 未分配对象)."""
-        mw = self.main.map_widget
+        mw = self.ctx.map_widget
         self.overlay = mw.overlay_item(
             "unassigned", "未分配对象（本轮）", z=8.5, size=9, symbol="o",
             brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(self.UNASSIGNED_COLOUR, width=1.4),
@@ -629,7 +547,7 @@ class TeamsPanel(QWidget):
 
     def _draw_team(self, ids: np.ndarray) -> None:
         """The team chosen in the table: its targets as orange squares (layer 所选队伍的片区)."""
-        mw = self.main.map_widget
+        mw = self.ctx.map_widget
         self.team_overlay = mw.overlay_item(
             "team_territory", "所选队伍的片区", z=8.6, size=7, symbol="s",
             brush=pg.mkBrush(255, 140, 0, 170), pen=pg.mkPen("#7f3b08", width=0.8),
@@ -649,15 +567,15 @@ class TeamsPanel(QWidget):
         return 0 if self.overlay is None else len(self.overlay.data)
 
 
-def install(window) -> None:
-    mw = window.map_widget
+def install(ctx: PanelContext) -> None:
+    mw = ctx.map_widget
     if getattr(mw, "selection_model", None) is None:
         # the map's rectangle / lasso / area tools feed the window's selection (what we assign)
-        mw.set_selection_model(window.selection)
-    panel = TeamsPanel(window)
-    window.teams_panel = panel
-    dock = window.add_dock(panel, "走访小组")
-    action = window.menus["走访轮次"].addAction("组建队伍")
+        mw.set_selection_model(ctx.selection)
+    panel = TeamsPanel(ctx)
+    ctx.panels.teams = panel
+    dock = ctx.add_dock(panel, "走访小组")
+    action = ctx.menus["走访轮次"].addAction("组建队伍")
 
     def run():
         dock.show()
@@ -665,4 +583,4 @@ def install(window) -> None:
         panel.start_forming()
 
     action.triggered.connect(run)
-    window.teams_form_action = action
+    ctx.panels.teams_form_action = action
