@@ -57,7 +57,7 @@ def calendar(qtbot, store, round_id, session_id):
 
 
 def answer(monkeypatch, button: str, shown: list):
-    from gisplanner.ui.dialogs.conflict_dialog import ConflictDialog
+    from gisplanner.ui.conflict_dialog import ConflictDialog
 
     def exec_(dlg):
         shown.append(dlg.text())
