@@ -72,7 +72,7 @@ def test_mbtiles_base_map_is_drawn(canvas, qtbot, tmp_path):
     src = B.TileSource("town", mbtiles=str(path))
     canvas.set_basemap_source(src, show=True)
     tiles = canvas.basemap
-    qtbot.waitUntil(lambda: len(tiles.items) == len(want), timeout=10_000)
+    qtbot.waitUntil(lambda: len(tiles.items) == len(want), timeout=30_000)
     assert all(item.isVisible() for item in tiles.items.values())
     assert canvas.layers["basemap"].visible and len(canvas.layer_items("basemap")) == len(want)
     canvas.set_layer_visible("basemap", False)
@@ -92,7 +92,7 @@ def test_gcj02_tiles_are_shifted_onto_their_wgs84_place(canvas, qtbot, tmp_path)
         layer.update()
         layers[crs] = layer
     for layer in layers.values():
-        qtbot.waitUntil(lambda layer=layer: len(layer.items) > 0 and not layer.pending, timeout=10_000)
+        qtbot.waitUntil(lambda layer=layer: len(layer.items) > 0 and not layer.pending, timeout=30_000)
     common = sorted(set(layers["wgs84"].items) & set(layers["gcj02"].items))
     assert common
     key = common[0]
@@ -125,7 +125,7 @@ def test_dialog_imports_mbtiles_and_the_database_remembers_it(window, qtbot, tmp
     src = B.database_source(window.store)
     assert src.mbtiles == info["path"]
     tiles = window.map_widget.basemap
-    qtbot.waitUntil(lambda: len(tiles.items) == len(want), timeout=10_000)
+    qtbot.waitUntil(lambda: len(tiles.items) == len(want), timeout=30_000)
 
 
 def test_dialog_tianditu_key_goes_into_the_urls(window, qtbot):

@@ -216,9 +216,9 @@ def test_base_map_offline_says_so_once(canvas, qtbot, gisplanner_home, demo_fact
     canvas.message.connect(messages.append)
     tiles = TileLayer(canvas, url="http://127.0.0.1:9/{z}/{x}/{y}.png")
     canvas.basemap = tiles
-    with qtbot.waitSignal(tiles.signals.failed, timeout=10_000):
+    with qtbot.waitSignal(tiles.signals.failed, timeout=30_000):
         tiles.set_enabled(True)
-    qtbot.waitUntil(lambda: not tiles.pending, timeout=10_000)
+    qtbot.waitUntil(lambda: not tiles.pending, timeout=30_000)
     tiles.update()
     qtbot.wait(50)
     assert len([m for m in messages if "底图" in m]) == 1
@@ -241,5 +241,5 @@ def test_base_map_uses_the_disk_cache(canvas, qtbot, gisplanner_home):
     canvas.layers["basemap"].visible = True  # the layer model's event switches the tiles on
     assert tiles.enabled
     tiles.update()
-    qtbot.waitUntil(lambda: len(tiles.items) == len(want), timeout=10_000)
+    qtbot.waitUntil(lambda: len(tiles.items) == len(want), timeout=30_000)
     assert all(item.isVisible() for item in tiles.items.values())

@@ -62,7 +62,7 @@ def test_two_windows_edit_one_problem_nothing_is_lost(two_offices, qtbot, monkey
     for w in (a, b):  # both officials open the same problem
         assert w.panels.problems.select_problem(pid)
     # A takes it on and saves first
-    with qtbot.waitSignal(a.panels.problems.loaded, timeout=10_000):
+    with qtbot.waitSignal(a.panels.problems.loaded, timeout=30_000):
         qtbot.mouseClick(a.panels.problems.buttons["签收办理"], Qt.MouseButton.LeftButton)
     # B, still looking at the old version, answers the household
     monkeypatch.setattr(
@@ -75,7 +75,7 @@ def test_two_windows_edit_one_problem_nothing_is_lost(two_offices, qtbot, monkey
         dlg.keep_button.click()
 
     monkeypatch.setattr(ConflictDialog, "exec", keep_mine)
-    with qtbot.waitSignal(b.panels.problems.loaded, timeout=10_000):
+    with qtbot.waitSignal(b.panels.problems.loaded, timeout=30_000):
         qtbot.mouseClick(b.panels.problems.buttons["答复群众…"], Qt.MouseButton.LeftButton)
     assert len(shown) == 1
     text = shown[0]
@@ -96,10 +96,10 @@ def test_taking_theirs_drops_only_my_unsaved_step(two_offices, qtbot, monkeypatc
     pid = ids["problem_A"]
     for w in (a, b):
         assert w.panels.problems.select_problem(pid)
-    with qtbot.waitSignal(a.panels.problems.loaded, timeout=10_000):
+    with qtbot.waitSignal(a.panels.problems.loaded, timeout=30_000):
         qtbot.mouseClick(a.panels.problems.buttons["签收办理"], Qt.MouseButton.LeftButton)
     monkeypatch.setattr(ConflictDialog, "exec", lambda dlg: dlg.take_button.click())
-    with qtbot.waitSignal(b.panels.problems.loaded, timeout=10_000):
+    with qtbot.waitSignal(b.panels.problems.loaded, timeout=30_000):
         qtbot.mouseClick(b.panels.problems.buttons["签收办理"], Qt.MouseButton.LeftButton)
     with b.store.session() as s:
         assert s.scalar(select(Problem.status).where(Problem.id == pid)) == "in_progress"
@@ -147,7 +147,7 @@ def test_a_change_in_window_a_appears_in_window_b(two_offices, qtbot):
     a.live_updates.refreshed.connect(lambda t: refreshed.append(("A", t)))
     assert a.panels.problems.select_problem(pid)
     t0 = time.perf_counter()
-    with qtbot.waitSignal(a.panels.problems.loaded, timeout=10_000):
+    with qtbot.waitSignal(a.panels.problems.loaded, timeout=30_000):
         qtbot.mouseClick(a.panels.problems.buttons["签收办理"], Qt.MouseButton.LeftButton)
 
     def b_shows_it() -> bool:

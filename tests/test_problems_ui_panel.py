@@ -54,7 +54,7 @@ def test_overdue_list_history_and_workflow_buttons(window, qtbot, monkeypatch):
     row = panel.current_row()
     pid = int(row["id"])
     assert panel.buttons["签收办理"].isEnabled() and not panel.buttons["已解决"].isEnabled()
-    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+    with qtbot.waitSignal(panel.loaded, timeout=30_000):
         qtbot.mouseClick(panel.buttons["签收办理"], Qt.MouseButton.LeftButton)
     with window.store.session() as s:
         p = s.get(Problem, pid)
@@ -76,7 +76,7 @@ def test_overdue_list_history_and_workflow_buttons(window, qtbot, monkeypatch):
         dlg.take_button.click()
 
     monkeypatch.setattr(ConflictDialog, "exec", take_theirs)
-    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+    with qtbot.waitSignal(panel.loaded, timeout=30_000):
         qtbot.mouseClick(panel.buttons["已解决"], Qt.MouseButton.LeftButton)
     assert shown and "张伟" in shown[0] and "状态 | 办理中 | 已解决" in shown[0]
     with window.store.session() as s:

@@ -45,7 +45,7 @@ def test_preview_then_create(window, qtbot):
     with qtbot.waitSignal(dlg.created, timeout=30_000) as blocker:
         qtbot.mouseClick(dlg.create_button, Qt.MouseButton.LeftButton)
     made = blocker.args[0]
-    qtbot.waitUntil(lambda: window.current_round_id == made.round_id, timeout=10_000)
+    qtbot.waitUntil(lambda: window.current_round_id == made.round_id, timeout=30_000)
     with window.store.session() as s:
         rnd = s.get(Round, made.round_id)
         assert rnd.kind == "return" and rnd.start_date == dt.date.today() + dt.timedelta(days=1)
