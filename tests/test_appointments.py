@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gisplanner.appointments import round_appointments
-from gisplanner.model import Area, Assignment, Household, Round, Visit, VisitSession
-from gisplanner.schedule import SessionInfo, TargetInfo, availability
+from gisplanner.campaign.appointments import round_appointments
+from gisplanner.campaign.schedule import SessionInfo, TargetInfo, availability
+from gisplanner.store.model import Area, Assignment, Household, Round, Visit, VisitSession
 
 SAT = dt.datetime(2026, 12, 12, 9, 0)
 SESSIONS = [
@@ -69,7 +69,7 @@ def test_the_next_rounds_plan_visits_at_the_appointment(demo_store_copy):
     """A household that said "come back Sunday at 15:00" is planned then, not at any other time."""
     from sqlalchemy import select, update
 
-    from gisplanner.planning import PlanConfig, plan_round, quick_teams
+    from gisplanner.planning.plan import PlanConfig, plan_round, quick_teams
 
     store = demo_store_copy
     with store.session() as s:

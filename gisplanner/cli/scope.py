@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 
 from gisplanner.cli.common import add_actions, add_subcommand, open_store, print_json, subcommand
-from gisplanner.store import StoreError
+from gisplanner.store.database import StoreError
 
 
 def register(sub) -> None:
@@ -56,8 +56,8 @@ def _fail(msg: str) -> int:
 
 
 def run_bind(args) -> int:
-    from gisplanner import roles
-    from gisplanner.scope import UserScope, bind_user
+    from gisplanner.access import roles
+    from gisplanner.access.scope import UserScope, bind_user
 
     store = open_store(args)
     try:
@@ -73,9 +73,9 @@ def run_bind(args) -> int:
 
 
 def run_list(args) -> int:
-    from gisplanner.area_tree import AreaTree
-    from gisplanner.roles import ROLES, bound_roles
-    from gisplanner.scope import bound_users
+    from gisplanner.access.roles import ROLES, bound_roles
+    from gisplanner.access.scope import bound_users
+    from gisplanner.store.area_tree import AreaTree
 
     store = open_store(args)
     users = bound_users(store)
@@ -103,8 +103,8 @@ def run_list(args) -> int:
 
 
 def run_rollup(args) -> int:
-    from gisplanner.area_tree import AreaTree
-    from gisplanner.scope import ScopeError, UserScope, rollup
+    from gisplanner.access.scope import ScopeError, UserScope, rollup
+    from gisplanner.store.area_tree import AreaTree
 
     store = open_store(args)
     try:
@@ -134,8 +134,9 @@ def run_rollup(args) -> int:
 
 
 def run_rls(args) -> int:
-    from gisplanner import pg, roles
-    from gisplanner.scope import UserScope
+    from gisplanner.access import roles
+    from gisplanner.access.scope import UserScope
+    from gisplanner.store import pg
 
     store = open_store(args)
     if not pg.is_postgresql(store.engine):

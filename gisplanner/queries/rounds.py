@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from gisplanner.cncalendar import HolidayCalendar, set_override
-from gisplanner.rounds import (
+from gisplanner.campaign.cncalendar import HolidayCalendar, set_override
+from gisplanner.campaign.rounds import (
     area_choices,
     list_sessions,
     load_templates,
@@ -15,7 +15,7 @@ from gisplanner.rounds import (
     routes_in_sessions,
     save_templates,
 )
-from gisplanner.schedule import SessionTemplate
+from gisplanner.campaign.schedule import SessionTemplate
 
 
 def round_editor(store, round_id: int | None) -> tuple[list[dict], dict | None]:

@@ -1,5 +1,5 @@
 """The one save path of the forms: every edit of a row goes through
-:func:`gisplanner.concurrency.save_action` / :func:`~gisplanner.concurrency.save_edit`
+:func:`gisplanner.access.concurrency.save_action` / :func:`~gisplanner.access.concurrency.save_edit`
 (optimistic locking on the version the form showed); a conflict opens
 :class:`~gisplanner.ui.dialogs.conflict_dialog.ConflictDialog` (who, when, what), and the
 user keeps theirs, takes the other version or merges. Writes that add rows (a visit, a new
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gisplanner import concurrency as cc
+from gisplanner.access import concurrency as cc
 
 snapshot = cc.snapshot  # the row as a form shows it: the `seen` of a later save
 

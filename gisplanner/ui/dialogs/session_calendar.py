@@ -4,7 +4,7 @@ Dates with sessions are bold (and blue; statutory holidays red, 调休 working d
 list beside the calendar shows the chosen date's sessions. The editor below adds a session,
 moves the selected one (another date or time), changes its kind or marks it for some teams
 only; "删除" removes it; "按模板生成" fills the round's dates from the templates, whose times
-("时段模板…") are settings in the database. Every change goes through :mod:`gisplanner.rounds`
+("时段模板…") are settings in the database. Every change goes through :mod:`gisplanner.campaign.rounds`
 and is refused with the reason shown when it breaks a rule (overlap, outside the round …).
 """
 
@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner import rounds
-from gisplanner.model import SESSION_KIND_ZH, SESSION_KINDS
+from gisplanner.campaign import rounds
+from gisplanner.campaign.schedule import WEEKDAY_ZH, SessionTemplate
 from gisplanner.queries import rounds as rq
-from gisplanner.schedule import WEEKDAY_ZH, SessionTemplate
+from gisplanner.store.model import SESSION_KIND_ZH, SESSION_KINDS
 
 
 def _pytime(q: QTime) -> dt.time:
@@ -254,7 +254,7 @@ class SessionCalendarDialog(QDialog):
 
     # -- changing ------------------------------------------------------------------------------
     def _apply(self, change, done: str) -> bool:
-        from gisplanner.store import StoreError
+        from gisplanner.store.database import StoreError
         from gisplanner.ui import saving
 
         try:

@@ -1,7 +1,7 @@
 """文件 → 导入… / 导出…: the import wizard and the export entries.
 
 Exports ask before writing full phone numbers (default: masked, 138****5678) and run in the
-background; the file appears only when complete (temp file + rename in gisplanner.io.export).
+background; the file appears only when complete (temp file + rename in gisplanner.reporting.export).
 """
 
 from __future__ import annotations
@@ -44,12 +44,12 @@ def ask_unmasked(window) -> bool | None:
 
 
 def export_targets(window, path: str | None = None, unmasked: bool | None = None) -> None:
-    from gisplanner.io.export import export_targets_xlsx
+    from gisplanner.reporting.export import export_targets_xlsx
 
     if window.store is None:
         return
     if unmasked is None:
-        from gisplanner.roles import allows
+        from gisplanner.access.roles import allows
 
         # only 负责人 / 管理员 are offered full phone numbers (the core refuses the others too)
         unmasked = ask_unmasked(window) if allows(window.store, "export.unmasked") else False
@@ -72,7 +72,7 @@ def export_targets(window, path: str | None = None, unmasked: bool | None = None
 
 
 def export_areas(window, path: str | None = None) -> None:
-    from gisplanner.io.export import export_areas as do_export
+    from gisplanner.reporting.export import export_areas as do_export
 
     if window.store is None:
         return

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QFrame, QLabel, QPushButton, QVBoxLayout
 
-from gisplanner import districts as D
+from gisplanner.geo import districts as D
 
 
 class EmptyStateCard(QFrame):
@@ -71,7 +71,7 @@ def open_new_district_dialog(window, ask_path: bool | None = None):
 
 def new_district(window, code: str, path: str | Path | None = None):
     """Create the district (and its city) in the database at ``path`` (None: the open, empty one)."""
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
     from gisplanner.ui.main_window import show_error
 
     if path is None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner.model import HOUSEHOLD_TAGS, OUTCOME_ZH, TARGET_KIND_ZH
+from gisplanner.store.model import HOUSEHOLD_TAGS, OUTCOME_ZH, TARGET_KIND_ZH
 from gisplanner.ui.models.target_table import TargetTableModel
 
 MIRROR_LIMIT = 5_000  # above this many selected rows the view marks them by colour only
