@@ -15,7 +15,8 @@ from sqlalchemy.exc import DBAPIError
 from gisplanner import cli
 from gisplanner.access import roles
 from gisplanner.access.audit import log_disclosure
-from gisplanner.access.scope import ScopeError, UserScope, bind_user
+from gisplanner.access.roles import bind_user
+from gisplanner.access.scope import ScopeError, UserScope
 from gisplanner.store import pg
 from gisplanner.store.database import Store
 from gisplanner.store.model import PrintLog, Problem, Round, Setting, Unit, Visit

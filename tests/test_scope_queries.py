@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from gisplanner.access.scope import ScopeError, UserScope, bind_user, bound_users, rollup
+from gisplanner.access.roles import bind_user
+from gisplanner.access.scope import ScopeError, UserScope, bound_users, rollup
 from gisplanner.store.area_tree import AreaTree
 from gisplanner.store.model import Area, Target
 

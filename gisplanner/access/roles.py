@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from gisplanner.access.scope import SETTING_PREFIX as SCOPE_PREFIX
+from gisplanner.access.scope import UserScope, check_user_name, guard_session
 from gisplanner.store.database import Store, StoreError
 from gisplanner.store.model import (
     Area,
@@ -121,8 +123,6 @@ class Binding:
             return
         guard_roles(session, self)
         if self.scope is not None:
-            from gisplanner.access.scope import guard_session
-
             guard_session(session, self.scope)
 
 
@@ -155,8 +155,6 @@ def allows(store_or_binding, action: str) -> bool:
 # -- bindings in the database ------------------------------------------------------------------
 def bind_role(store: Store, user: str, role: str) -> str:
     """Give a user a role (stored as ``role:<user>``); only an administrator may."""
-    from gisplanner.access.scope import check_user_name
-
     check_user_name(store, user)
     role = role_key(role)
     require(store, "users.manage")
@@ -167,6 +165,20 @@ def bind_role(store: Store, user: str, role: str) -> str:
         else:
             row.value = role
     return role
+
+
+def bind_user(store: Store, user: str, area_id: int) -> UserScope:
+    """Bind a user name (the login, or the PostgreSQL role) to an area (an administrator's job)."""
+    check_user_name(store, user)
+    require(store, "users.manage")
+    scope = UserScope.for_area(store, area_id, user)  # checks the area exists
+    with store.session() as s:
+        row = s.get(Setting, SCOPE_PREFIX + user)
+        if row is None:
+            s.add(Setting(key=SCOPE_PREFIX + user, value=str(int(area_id))))
+        else:
+            row.value = str(int(area_id))
+    return scope
 
 
 def role_of(store: Store, user: str) -> str | None:
@@ -201,8 +213,6 @@ def sign_in(store: Store, user: str | None = None) -> Binding:
     database owner is an administrator over the whole database unless bound to a narrower
     scope; anyone else must have both a role and a scope (else :class:`RoleError`).
     """
-    from gisplanner.access.scope import UserScope
-
     if store.is_sqlite:
         b = current(store)
         store.binding = None
@@ -248,7 +258,7 @@ def _action_for(obj, is_new: bool) -> str | None:
     if isinstance(obj, PrintLog):
         return "print.unmasked" if obj.unmasked else "print.masked"
     if isinstance(obj, Setting):
-        if obj.key.startswith((ROLE_PREFIX, "scope:")):
+        if obj.key.startswith((ROLE_PREFIX, SCOPE_PREFIX)):
             return "users.manage"
         if obj.key == "problems.deadline_rules":
             return "problems.supervise"

@@ -93,7 +93,7 @@ class UserScope:
 
     @classmethod
     def for_user(cls, store: Store, user: str) -> UserScope:
-        """The scope a user is bound to (:func:`bind_user`); refused when the user has none."""
+        """The scope a user is bound to (:func:`gisplanner.access.roles.bind_user`); refused when the user has none."""
         with store.session() as s:
             value = s.scalar(select(Setting.value).where(Setting.key == SETTING_PREFIX + user))
         if value is None:
@@ -147,22 +147,6 @@ def check_user_name(store: Store, user: str) -> None:  # noqa: ARG001 - the stor
         raise ScopeError(
             f"用户名“{user!r}”不合规：只能用字母、汉字、数字和 _ . @ -，不含空格或不可见字符，最长 63 个字符"
         )
-
-
-def bind_user(store: Store, user: str, area_id: int) -> UserScope:
-    """Bind a user name (the login, or the PostgreSQL role) to an area (an administrator's job)."""
-    from gisplanner.access.roles import require
-
-    check_user_name(store, user)
-    require(store, "users.manage")
-    scope = UserScope.for_area(store, area_id, user)  # checks the area exists
-    with store.session() as s:
-        row = s.get(Setting, SETTING_PREFIX + user)
-        if row is None:
-            s.add(Setting(key=SETTING_PREFIX + user, value=str(int(area_id))))
-        else:
-            row.value = str(int(area_id))
-    return scope
 
 
 def bound_users(store: Store) -> dict[str, int]:

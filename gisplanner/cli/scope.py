@@ -57,12 +57,12 @@ def _fail(msg: str) -> int:
 
 def run_bind(args) -> int:
     from gisplanner.access import roles
-    from gisplanner.access.scope import UserScope, bind_user
+    from gisplanner.access.scope import UserScope
 
     store = open_store(args)
     try:
         role = roles.role_key(args.role) if args.role else None
-        scope = bind_user(store, args.user, UserScope.for_code(store, args.area).area_id)
+        scope = roles.bind_user(store, args.user, UserScope.for_code(store, args.area).area_id)
         if role:
             roles.bind_role(store, args.user, role)
     except StoreError as e:  # ScopeError, RoleError
