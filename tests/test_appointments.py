@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gisplanner.campaign.appointments import round_appointments
-from gisplanner.campaign.schedule import SessionInfo, TargetInfo, availability
+from gisplanner.campaign.appointments import apply_appointments, round_appointments
+from gisplanner.campaign.schedule import SessionInfo, TargetInfo
+from gisplanner.campaign.schedule import availability as plain_availability
 from gisplanner.store.model import Area, Assignment, Household, Round, Visit, VisitSession
 
 SAT = dt.datetime(2026, 12, 12, 9, 0)
@@ -15,6 +16,13 @@ SESSIONS = [
     SessionInfo(3, SAT.replace(hour=14, minute=30), SAT.replace(hour=17, minute=30), "周末下午"),
     SessionInfo(4, dt.datetime(2026, 12, 19, 9, 0), dt.datetime(2026, 12, 19, 11, 30), "周末上午"),
 ]
+
+
+def availability(targets, sessions, appointments=None):
+    """Windows after learning, then narrowed by the appointments (as planning does)."""
+    avail = plain_availability(targets, sessions)
+    apply_appointments(avail, appointments or {}, sessions)
+    return avail
 
 
 def test_an_appointment_in_a_session_is_the_households_only_window():

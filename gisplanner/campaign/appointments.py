@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import func, select
 
+from gisplanner.campaign.schedule import Availability, CandidateWindow, SessionInfo
 from gisplanner.store.model import Assignment, Visit, VisitSession
 from gisplanner.store.vocab import VISITED_OUTCOMES
 
@@ -76,16 +77,14 @@ def appointment_windows(
 
 
 def apply_appointments(
-    avail: Mapping[int, object], appointments: Mapping[int, dt.datetime], sessions: Sequence
+    avail: Mapping[int, Availability],
+    appointments: Mapping[int, dt.datetime],
+    sessions: Sequence[SessionInfo],
 ) -> None:
-    """Make each appointment its household's window (in place on the availability records).
-
-    Called from :func:`gisplanner.campaign.schedule.availability`; works on its Availability /
-    CandidateWindow records without importing them (schedule imports this module lazily)."""
+    """Make each appointment its household's window (in place on the availability records that
+    :func:`gisplanner.campaign.schedule.availability` made)."""
     if not appointments:
         return
-    from gisplanner.campaign.schedule import CandidateWindow
-
     for tid, appt in appointments.items():
         av = avail.get(tid)
         if av is None:
@@ -104,8 +103,6 @@ def apply_appointments(
 
 def sessions_of(store, round_id: int) -> list:
     """The round's sessions as schedule.SessionInfo (for callers that have only the store)."""
-    from gisplanner.campaign.schedule import SessionInfo
-
     with store.session() as s:
         rows = s.scalars(
             select(VisitSession).where(VisitSession.round_id == round_id).order_by(VisitSession.start)

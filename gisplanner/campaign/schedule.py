@@ -591,9 +591,9 @@ def availability(
     sessions: Sequence[SessionInfo],
     cfg: ScheduleConfig | None = None,
     home: HomeModel | None = None,
-    appointments: dict[int, dt.datetime] | None = None,  # 约定回访时间 (gisplanner.campaign.appointments)
 ) -> dict[int, Availability]:
-    """Candidate windows per target within the round's sessions, after learning."""
+    """Candidate windows per target within the round's sessions, after learning (a standing
+    约定回访时间 narrows them afterwards: :func:`gisplanner.campaign.appointments.apply_appointments`)."""
     cfg = cfg or ScheduleConfig()
     out: dict[int, Availability] = {}
     cache: dict[tuple, list] = {}  # (profile, minutes, session) -> service-start intervals
@@ -623,10 +623,6 @@ def availability(
         elif home is not None:
             _apply_learning(av, t.id, home, cfg)
         out[t.id] = av
-    if appointments:
-        from gisplanner.campaign.appointments import apply_appointments
-
-        apply_appointments(out, appointments, sessions)
     return out
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import select
 
+from gisplanner.campaign.appointments import apply_appointments
 from gisplanner.campaign.schedule import (
     Availability,
     HomeModel,
@@ -123,7 +124,9 @@ def round_availability(
     cfg = schedule or ScheduleConfig()
     ids = ri.assigned + ri.unassigned
     home = CachedHomeModel(ri.history, cfg)
-    return availability([ri.infos[t] for t in ids], ri.sessions, cfg, home, appointments)
+    avail = availability([ri.infos[t] for t in ids], ri.sessions, cfg, home)
+    apply_appointments(avail, appointments or {}, ri.sessions)
+    return avail
 
 
 def _team_sessions(s, round_id: int, teams, sess: list[SessionInfo]) -> dict[int, list[SessionInfo]]:
