@@ -24,12 +24,11 @@ from sqlalchemy import delete, func, select
 
 from gisplanner.campaign.cncalendar import HolidayCalendar
 from gisplanner.campaign.schedule import (
-    DEFAULT_TEMPLATES,
     TEMPLATE_NAMES,
-    SessionSpec,
+    TEMPLATES_KEY,
     SessionTemplate,
-    calendar_sessions,
     session_kind,
+    template_specs,
 )
 from gisplanner.store.area_tree import AreaTree, area_and_below
 from gisplanner.store.model import (
@@ -48,7 +47,6 @@ from gisplanner.store.model import (
 )
 from gisplanner.store.vocab import RoundKind, RoundStatus
 
-TEMPLATES_KEY = "sessions.templates"
 ROUND_STATUSES = tuple(ROUND_STATUS_ZH)
 ROUND_KINDS = tuple(ROUND_KIND_ZH)
 
@@ -82,17 +80,6 @@ def require_sessions(s, round_id: int) -> int:
 
 
 # --------------------------------------------------------------------------- templates
-
-
-def load_templates(s) -> list[SessionTemplate]:
-    """The session templates with the times stored in the database (else the defaults)."""
-    row = s.get(Setting, TEMPLATES_KEY)
-    if row is None:
-        return list(DEFAULT_TEMPLATES)
-    try:
-        return [SessionTemplate.from_json(d) for d in json.loads(row.value)]
-    except (ValueError, KeyError, TypeError):
-        return list(DEFAULT_TEMPLATES)
 
 
 def save_templates(s, templates: Sequence[SessionTemplate]) -> None:
@@ -443,17 +430,6 @@ def remove_sessions(s, round_id: int, session_ids: Iterable[int]) -> tuple[int, 
     s.execute(delete(VisitSession).where(VisitSession.id.in_(ids)))
     s.expire_all()
     return len(ids), routes
-
-
-def template_specs(
-    s, first: dt.date, last: dt.date, kinds: Iterable[str]
-) -> tuple[list[SessionSpec], list[str]]:
-    """Template sessions over first..last with the stored template times and holiday calendar,
-    and notes (e.g. the calendar's weekends-only fallback for a year it does not know)."""
-    cal = HolidayCalendar.load(s)
-    specs = calendar_sessions(first, last, kinds, load_templates(s), cal)
-    note = cal.fallback_note(first, last)
-    return specs, [note] if note else []
 
 
 def generate_sessions(

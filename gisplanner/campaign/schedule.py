@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -192,6 +193,35 @@ def calendar_sessions(
     return out
 
 
+TEMPLATES_KEY = "sessions.templates"  # the setting that holds the stored template times
+
+
+def load_templates(s) -> list[SessionTemplate]:
+    """The session templates with the times stored in the database (else the defaults)."""
+    from gisplanner.store.model import Setting
+
+    row = s.get(Setting, TEMPLATES_KEY)
+    if row is None:
+        return list(DEFAULT_TEMPLATES)
+    try:
+        return [SessionTemplate.from_json(d) for d in json.loads(row.value)]
+    except (ValueError, KeyError, TypeError):
+        return list(DEFAULT_TEMPLATES)
+
+
+def template_specs(
+    s, first: dt.date, last: dt.date, kinds: Iterable[str]
+) -> tuple[list[SessionSpec], list[str]]:
+    """Template sessions over first..last with the stored template times and holiday calendar,
+    and notes (e.g. the calendar's weekends-only fallback for a year it does not know)."""
+    from gisplanner.campaign.cncalendar import HolidayCalendar
+
+    cal = HolidayCalendar.load(s)
+    specs = calendar_sessions(first, last, kinds, load_templates(s), cal)
+    note = cal.fallback_note(first, last)
+    return specs, [note] if note else []
+
+
 def create_sessions(session, round_id: int, specs: Sequence[SessionSpec], replace: bool = False) -> list:
     """Add VisitSession rows for a round (inside the caller's unit of work).
 
@@ -220,7 +250,7 @@ def create_round_sessions(store, round_id: int, template: Sequence[WeeklyWindow]
 
     Without ``template``: the session templates stored in the database (weekday evenings,
     weekend mornings / afternoons, weekday working hours) on the holiday calendar
-    (:func:`gisplanner.campaign.rounds.template_specs`); with one, that weekly template as it is.
+    (:func:`template_specs`); with one, that weekly template as it is.
     Returns the number of sessions created; raises ValueError (in Chinese) when the round
     already has sessions or has no dates.
     """
@@ -238,8 +268,6 @@ def create_round_sessions(store, round_id: int, template: Sequence[WeeklyWindow]
         if rnd.start_date is None or rnd.end_date is None:
             raise ValueError(f"轮次「{rnd.name}」没有起止日期，无法按模板生成走访时段")
         if template is None:
-            from gisplanner.campaign.rounds import template_specs
-
             specs, _ = template_specs(s, rnd.start_date, rnd.end_date, tuple(SessionKind))
         else:
             specs = sessions_from_template(rnd.start_date, rnd.end_date, template)

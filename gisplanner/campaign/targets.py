@@ -14,7 +14,7 @@ flags and these lists agree): a target's result is its strongest outcome (met > 
 > phone > not home), and targets whose result is moved away (已搬离) are left out of every rule.
 The rules are pure functions of :class:`Frames`, tested on a hand-built database; :func:`preview` counts per village before :func:`create_round` writes the
 round, its Assignment rows (with priority and reason) and its sessions (from the session
-templates and holiday calendar, :func:`gisplanner.campaign.rounds.template_specs`) in one transaction.
+templates and holiday calendar, :func:`gisplanner.campaign.schedule.template_specs`) in one transaction.
 """
 
 from __future__ import annotations
@@ -298,8 +298,7 @@ def create_round(
     progress: Progress | None = None,
 ) -> CreatedRound:
     """Create the round (planning), its Assignment rows and its sessions, in one transaction."""
-    from gisplanner.campaign.rounds import template_specs
-    from gisplanner.campaign.schedule import create_sessions
+    from gisplanner.campaign.schedule import create_sessions, template_specs
 
     today = today or dt.date.today()
     pv = preview_result or preview(

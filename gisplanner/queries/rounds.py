@@ -9,13 +9,12 @@ from gisplanner.campaign.cncalendar import HolidayCalendar, set_override
 from gisplanner.campaign.rounds import (
     area_choices,
     list_sessions,
-    load_templates,
     round_dict,
     round_teams,
     routes_in_sessions,
     save_templates,
 )
-from gisplanner.campaign.schedule import SessionTemplate
+from gisplanner.campaign.schedule import SessionTemplate, load_templates
 
 
 def round_editor(store, round_id: int | None) -> tuple[list[dict], dict | None]:

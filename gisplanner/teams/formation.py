@@ -860,7 +860,7 @@ def round_session_sets(s, round_id: int, cadres) -> dict[int, frozenset[int]] | 
         rnd = s.get(Round, round_id)
         if rnd is None or rnd.start_date is None or rnd.end_date is None:
             return None
-        from gisplanner.campaign.rounds import template_specs
+        from gisplanner.campaign.schedule import template_specs
 
         specs, _ = template_specs(s, rnd.start_date, rnd.end_date, tuple(SessionKind))
         rows = [(-(n + 1), sp.kind, sp.start.date()) for n, sp in enumerate(specs)]
