@@ -30,6 +30,7 @@ from gisplanner.campaign.schedule import (
     session_kind,
     template_specs,
 )
+from gisplanner.campaign.targets import TargetsError, preview
 from gisplanner.store.area_tree import AreaTree, area_and_below
 from gisplanner.store.model import (
     ROUND_KIND_ZH,
@@ -147,8 +148,6 @@ def create_round(
     Targets: a regular round gets every target in its area; 补课访 / 重点访 / 回头访 get the
     targets the rules of :mod:`gisplanner.campaign.targets` select there. All in one transaction.
     """
-    from gisplanner.campaign.targets import TargetsError, preview
-
     if kind not in ROUND_KINDS:
         raise RoundError(f"未知的轮次类型 {kind}（可用：{'、'.join(ROUND_KINDS)}）")
     if not name or not name.strip():
