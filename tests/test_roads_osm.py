@@ -18,10 +18,10 @@ import shapely
 pyrosm = pytest.importorskip("pyrosm")
 nx = pytest.importorskip("networkx")
 
-from gisplanner.geo.roads import round_legs  # noqa: E402
 from gisplanner.io.crs import LocalProjection  # noqa: E402
 from gisplanner.io.road_import import import_roads, read_roads  # noqa: E402
 from gisplanner.planning.plan import PlanConfig, plan_round, quick_teams  # noqa: E402
+from gisplanner.planning.route_legs import round_legs  # noqa: E402
 from gisplanner.store.model import Area, Assignment, Household, Round, VisitSession  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -68,7 +68,7 @@ from gisplanner.store.model import (
     utcnow,
 )
 from gisplanner.store.model import Route as RouteRow
-from gisplanner.store.vocab import Outcome
+from gisplanner.store.vocab import PRINTOUT_TITLES, Outcome
 
 __all__ = ["PlanInputError", "PlanConfig", "PlanResult", "plan_round", "REASONS", "REASON_ZH"]
 
@@ -246,9 +246,7 @@ def printed_route_ids(store, round_id: int) -> set[int]:
     The print log names the printout and the round in its text; a route counts as printed
     when a route-sheet print of its round is logged after the route was stored.
     """
-    from gisplanner.reporting.printouts.catalog import PRINTOUTS
-
-    title = PRINTOUTS["route-sheets"].title
+    title = PRINTOUT_TITLES["route-sheets"]
     with store.session() as s:
         rnd = s.get(Round, round_id)
         if rnd is None:

@@ -209,7 +209,7 @@ def _routes_layer(m, store: Store, round_id: int) -> tuple[int, int]:
     for r in rows:
         routes.setdefault(r[0], []).append(r)
     # the legs follow the roads (office → stops → office), as planned
-    from gisplanner.geo.roads import round_legs
+    from gisplanner.planning.route_legs import round_legs
 
     paths: dict[int, list] = {}
     for leg in round_legs(store, round_id):

@@ -140,3 +140,15 @@ def sql_code_case(column: str, enum_cls: type[_Labelled], unknown: int) -> str:
     ``unknown`` (the caller refuses that code, it never counts as a member)."""
     whens = " ".join(f"WHEN '{m.value}' THEN {i}" for i, m in enumerate(enum_cls))
     return f"CASE {column} {whens} ELSE {unknown} END"
+
+
+# The printouts by CLI name, with the Chinese title each is listed and logged under (print_log.what
+# starts with it): gisplanner.reporting.printouts.catalog builds them, the planner reads route-sheet
+# prints back from the log by their title (gisplanner.planning.plan.printed_route_ids).
+PRINTOUT_TITLES = {
+    "route-sheets": "走访路线单",
+    "survey-forms": "入户调查表与村（社区）调查表",
+    "contact-cards": "走访联系卡",
+    "problem-lists": "问题清单",
+    "problem-forms": "交办单与委托办理单",
+}

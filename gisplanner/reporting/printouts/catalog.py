@@ -13,6 +13,7 @@ from gisplanner.reporting.printouts.problem_list import build_problem_lists
 from gisplanner.reporting.printouts.route_sheet import build_route_sheets
 from gisplanner.reporting.printouts.survey_forms import build_household_forms, build_village_forms
 from gisplanner.store.database import Store
+from gisplanner.store.vocab import PRINTOUT_TITLES as T
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,19 @@ def _survey_forms(store, round_id, ctx, progress):
 PRINTOUTS = {
     p.name: p
     for p in (
-        Printout("route-sheets", "走访路线单", lambda s, r, c, pr: build_route_sheets(s, r, c, progress=pr)),
-        Printout("survey-forms", "入户调查表与村（社区）调查表", _survey_forms),
         Printout(
-            "contact-cards", "走访联系卡", lambda s, r, c, pr: build_contact_cards(s, r, c, progress=pr)
+            "route-sheets", T["route-sheets"], lambda s, r, c, pr: build_route_sheets(s, r, c, progress=pr)
         ),
-        Printout("problem-lists", "问题清单", lambda s, r, c, pr: build_problem_lists(s, r, c, progress=pr)),
+        Printout("survey-forms", T["survey-forms"], _survey_forms),
+        Printout(
+            "contact-cards", T["contact-cards"], lambda s, r, c, pr: build_contact_cards(s, r, c, progress=pr)
+        ),
+        Printout(
+            "problem-lists", T["problem-lists"], lambda s, r, c, pr: build_problem_lists(s, r, c, progress=pr)
+        ),
         Printout(
             "problem-forms",
-            "交办单与委托办理单",
+            T["problem-forms"],
             lambda s, r, c, pr: build_problem_forms(s, c, round_id=r, progress=pr),
         ),
     )

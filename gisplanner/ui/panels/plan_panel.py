@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner.geo.roads import route_paths
 from gisplanner.planning.capacity import round_capacity
 from gisplanner.planning.plan import REASON_ZH, PlanConfig, load_plan, plan_round, printed_route_ids
+from gisplanner.planning.route_legs import route_paths
 
 SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 COLUMNS = ["小组", "时段", "序号", "预计到达", "走访对象", "说明"]
