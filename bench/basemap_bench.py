@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 os.environ.setdefault("GISPLANNER_HOME", tempfile.mkdtemp(prefix="gisplanner-bench-"))
 
-from gisplanner import basemap as B  # noqa: E402
-from gisplanner import districts as D  # noqa: E402
-from gisplanner.store import Store  # noqa: E402
+from gisplanner.geo import basemap as B  # noqa: E402
+from gisplanner.geo import districts as D  # noqa: E402
+from gisplanner.store.database import Store  # noqa: E402
 
 
 def timed(label, fn, *a, **k):

@@ -30,10 +30,10 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gisplanner import pg  # noqa: E402
-from gisplanner.area_tree import AreaTree
-from gisplanner.scope import UserScope, rollup  # noqa: E402
-from gisplanner.store import Store, bulk_insert, resolve_url  # noqa: E402
+from gisplanner.access.scope import UserScope, rollup  # noqa: E402
+from gisplanner.store import pg  # noqa: E402
+from gisplanner.store.area_tree import AreaTree
+from gisplanner.store.database import Store, bulk_insert, resolve_url  # noqa: E402
 
 PG_URL_FILE = Path("/tmp/gisplanner-pg-url")
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gisplanner import coverage as C  # noqa: E402
-from gisplanner.store import Store  # noqa: E402
+from gisplanner.campaign import coverage as C  # noqa: E402
+from gisplanner.store.database import Store  # noqa: E402
 
 DEFAULT_DBS = ["/tmp/d8k.sqlite", "/tmp/d250k.sqlite", "/tmp/d2m.sqlite"]
 

@@ -23,12 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gisplanner import coverage as cov  # noqa: E402
-from gisplanner import dashboard as dash  # noqa: E402
-from gisplanner import stats as st  # noqa: E402
-from gisplanner import supervision as sv  # noqa: E402
-from gisplanner.reports import summary as sm  # noqa: E402
-from gisplanner.store import Store  # noqa: E402
+from gisplanner.campaign import coverage as cov  # noqa: E402
+from gisplanner.reporting import dashboard as dash  # noqa: E402
+from gisplanner.reporting import stats as st  # noqa: E402
+from gisplanner.reporting import supervision as sv  # noqa: E402
+from gisplanner.reporting.printouts import summary as sm  # noqa: E402
+from gisplanner.store.database import Store  # noqa: E402
 
 GOAL_MS = 500
 

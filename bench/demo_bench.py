@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from gisplanner.demo import build_demo, town_count
-from gisplanner.store import Store
+from gisplanner.store.database import Store
 
 
 def main() -> None:

@@ -42,7 +42,16 @@ def build(store, sheets: int, stops: int) -> tuple[int, list[int]]:
     import shapely
     from shapely.geometry import box
 
-    from gisplanner.model import Area, Assignment, Household, Round, Route, RouteStop, Team, VisitSession
+    from gisplanner.store.model import (
+        Area,
+        Assignment,
+        Household,
+        Round,
+        Route,
+        RouteStop,
+        Team,
+        VisitSession,
+    )
 
     sat = dt.datetime.combine(dt.date.today() - dt.timedelta(days=3), dt.time(9, 0))  # sheets come back after
     with store.session() as s:
@@ -107,7 +116,7 @@ def main() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
     from gisplanner.ui.application import make_application
     from gisplanner.ui.main_window import MainWindow
 
@@ -167,7 +176,7 @@ def main() -> int:
     n = len(per_stop) + len(sheet_end)
     from sqlalchemy import func, select
 
-    from gisplanner.model import Problem, Visit
+    from gisplanner.store.model import Problem, Visit
 
     with store.session() as s:
         visits = s.scalar(select(func.count()).select_from(Visit))
@@ -192,7 +201,7 @@ def main() -> int:
     # the same sheets as returned .xlsx files, entered in bulk
     import openpyxl
 
-    from gisplanner import results as rs
+    from gisplanner.campaign import results as rs
 
     store2 = Store.open(tmp / "bench-xlsx.sqlite")
     _, routes2 = build(store2, args.sheets, args.stops)

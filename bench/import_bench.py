@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gisplanner.demo import build_demo  # noqa: E402
 from gisplanner.io.roster_import import import_roster, preview_roster  # noqa: E402
 from gisplanner.io.xlsx_writer import write_xlsx  # noqa: E402
-from gisplanner.store import Store  # noqa: E402
+from gisplanner.store.database import Store  # noqa: E402
 
 TAGS = ["", "", "", "", "独居老人", "残疾", "困难家庭、残疾", "常年在外经商", "退役军人", "新居民"]
 

@@ -43,7 +43,7 @@ def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
 
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
     from gisplanner.ui import workers
     from gisplanner.ui.application import make_application
     from gisplanner.ui.main_window import MainWindow
@@ -68,7 +68,7 @@ def main() -> int:
     r = float(np.quantile(np.hypot(x - cx, y - cy), args.share)) * 1.005  # the ring's chords cut in
     a = np.linspace(0, 2 * np.pi, 300, endpoint=False)
     ring = np.c_[cx + r * np.cos(a), cy + r * np.sin(a)]
-    from gisplanner import spatial
+    from gisplanner.geo import spatial
 
     table.parentWidget().raise_()  # the attribute table's tab in front: its repaint counts
     app.processEvents()

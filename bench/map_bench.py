@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from gisplanner import coverage as C  # noqa: E402
-from gisplanner.store import Store  # noqa: E402
+from gisplanner.campaign import coverage as C  # noqa: E402
+from gisplanner.store.database import Store  # noqa: E402
 
 DEFAULT_DBS = ["/tmp/d8k.sqlite", "/tmp/d250k.sqlite", "/tmp/d2m.sqlite"]
 

@@ -31,10 +31,10 @@ def child(url: str, case: str, town: str | None) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from sqlalchemy import select
 
-    from gisplanner import roles
-    from gisplanner.model import Area
-    from gisplanner.scope import UserScope
-    from gisplanner.store import Store
+    from gisplanner.access import roles
+    from gisplanner.access.scope import UserScope
+    from gisplanner.store.database import Store
+    from gisplanner.store.model import Area
     from gisplanner.ui.application import make_application
     from gisplanner.ui.main_window import MainWindow
 

@@ -41,7 +41,7 @@ def stored_violations(store, round_id: int) -> int:
     """Count visits outside their window / overlapping / past the session end, from the DB rows."""
     from sqlalchemy import select
 
-    from gisplanner.model import Route, VisitSession
+    from gisplanner.store.model import Route, VisitSession
 
     bad = 0
     with store.session() as s:
@@ -61,7 +61,7 @@ def matrix_timing(store, rid: int) -> None:
     """Walking matrices on the demo road network for 300 random targets (median of 5)."""
     import numpy as np
 
-    from gisplanner.plan_input import load_round
+    from gisplanner.planning.plan_input import load_round
     from gisplanner.routing.matrix import travel_matrices
 
     ri = load_round(store, rid, require_teams=False)
@@ -80,7 +80,7 @@ def matrix_timing(store, rid: int) -> None:
 
 def build(path: Path, households: int) -> None:
     from gisplanner.demo import build_demo
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     store = Store.open(path)
     if store.is_empty():
@@ -91,12 +91,12 @@ def build(path: Path, households: int) -> None:
 
 
 def six_week_round(store) -> int:
-    from gisplanner.rounds import create_round, parse_template_names
+    from gisplanner.campaign.rounds import create_round, parse_template_names
 
     with store.session() as s:
         from sqlalchemy import select
 
-        from gisplanner.model import Area
+        from gisplanner.store.model import Area
 
         town = s.scalars(select(Area.code).where(Area.level == "town")).first()
     made = create_round(
@@ -107,8 +107,8 @@ def six_week_round(store) -> int:
 
 
 def staff(store, rid: int) -> None:
-    from gisplanner.teams import form_round_teams
-    from gisplanner.territory import split_round
+    from gisplanner.teams.formation import form_round_teams
+    from gisplanner.teams.territory import split_round
 
     t = time.perf_counter()
     formed = form_round_teams(store, rid)
@@ -117,7 +117,7 @@ def staff(store, rid: int) -> None:
 
 
 def capacity_report(store, rid: int) -> None:
-    from gisplanner.capacity import round_capacity
+    from gisplanner.planning.capacity import round_capacity
 
     t = time.perf_counter()
     cap = round_capacity(store, rid)
@@ -131,7 +131,7 @@ def capacity_report(store, rid: int) -> None:
 
 
 def plan(store, rid: int, limit: float, workers, label: str):
-    from gisplanner.planning import PlanConfig, plan_round
+    from gisplanner.planning.plan import PlanConfig, plan_round
 
     t = time.perf_counter()
     res = plan_round(store, rid, PlanConfig(time_limit=limit, workers=workers))
@@ -172,8 +172,8 @@ def main(argv=None) -> int:
 
     from sqlalchemy import select
 
-    from gisplanner.model import Round
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
+    from gisplanner.store.model import Round
 
     households = 250_000 if args.city else args.households
     path = args.db or Path(tempfile.mkdtemp(prefix="plan-bench-")) / "demo.sqlite"

@@ -23,8 +23,8 @@ from test_reports_fixture import write_plan  # noqa: E402
 
 from gisplanner.demo import build_demo  # noqa: E402
 from gisplanner.printing.batch import ensure_app, print_to_pdf  # noqa: E402
-from gisplanner.reports.contact import Contact, set_contact  # noqa: E402
-from gisplanner.store import Store  # noqa: E402
+from gisplanner.reporting.printouts.contact import Contact, set_contact  # noqa: E402
+from gisplanner.store.database import Store  # noqa: E402
 
 
 def main() -> None:

@@ -121,10 +121,10 @@ def timed_import(pbf: Path, db: Path) -> dict:
 
 
 def bench_matrix(db: Path, city_km: float, counts=(300, 3000), side_m: float = 6000.0) -> None:
+    from gisplanner.geo.roads import road_graph
     from gisplanner.io.crs import LocalProjection
-    from gisplanner.roads import road_graph
     from gisplanner.routing.matrix import PointNetwork, travel_matrices
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     store = Store.open(db)
     proj = LocalProjection.for_lonlat(LON0)

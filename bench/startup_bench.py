@@ -145,7 +145,7 @@ def main() -> None:
     dbs = args.db
     if not dbs:
         from gisplanner.demo import build_demo
-        from gisplanner.store import Store
+        from gisplanner.store.database import Store
 
         db = str(Path(tempfile.mkdtemp()) / "demo.sqlite")
         build_demo(Store.open(db))

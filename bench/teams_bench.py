@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gisplanner.teams import MIXED, CadreInfo, FormationRules, form_teams  # noqa: E402
+from gisplanner.teams.formation import MIXED, CadreInfo, FormationRules, form_teams  # noqa: E402
 
 YEAR = 2026
 
@@ -87,10 +87,10 @@ def bench_split(team_counts: list[int], db: str | None) -> None:
     from sqlalchemy import delete, select
 
     from gisplanner.demo import build_demo
-    from gisplanner.model import Area, Round, Team
-    from gisplanner.store import Store
-    from gisplanner.teams import delete_round_teams
-    from gisplanner.territory import split_round
+    from gisplanner.store.database import Store
+    from gisplanner.store.model import Area, Round, Team
+    from gisplanner.teams.formation import delete_round_teams
+    from gisplanner.teams.territory import split_round
 
     path = Path(db) if db else Path(tempfile.mkdtemp(prefix="teams-bench-")) / "demo.sqlite"
     store = Store.open(path)

@@ -18,14 +18,14 @@ import shapely
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 from shapely.ops import unary_union
 
+from gisplanner.campaign.schedule import calendar_sessions, create_sessions
 from gisplanner.codes import CREDIT_ALPHABET, credit_code_check_char
 from gisplanner.io import crs
-from gisplanner.model import Area, Cadre, CadreLeave, Round, Team, TeamMember, Unit, VisitSession
 from gisplanner.progress import Progress, reporter
-from gisplanner.schedule import calendar_sessions, create_sessions
-from gisplanner.store import Store, bulk_insert
-from gisplanner.vocab import CLOSED_STATUSES, Outcome, RoundKind, RoundStatus, SessionKind, TargetKind
-from gisplanner.vocab import ProblemStatus as PS
+from gisplanner.store.database import Store, bulk_insert
+from gisplanner.store.model import Area, Cadre, CadreLeave, Round, Team, TeamMember, Unit, VisitSession
+from gisplanner.store.vocab import CLOSED_STATUSES, Outcome, RoundKind, RoundStatus, SessionKind, TargetKind
+from gisplanner.store.vocab import ProblemStatus as PS
 
 # Local metric CRS: CGCS2000 / 3-degree Gauss-Kruger, central meridian 120°E (Changzhou).
 LOCAL_CRS = "EPSG:4549"
@@ -469,7 +469,7 @@ def _insert_areas(conn, plans: list[TownPlan], ndistricts: int) -> dict[str, int
 def _insert_roads(conn, plans, area_ids) -> None:
     from sqlalchemy import insert
 
-    from gisplanner.model import Road
+    from gisplanner.store.model import Road
 
     rows = [
         {"name": n, "kind": k, "geometry": shapely.to_wkb(_to_wgs_geom(g)), "area_id": area_ids[p.code]}

@@ -19,7 +19,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from gisplanner.store import Store, StoreError
+from gisplanner.store.database import Store, StoreError
 
 
 def _remove(db: Path) -> None:

@@ -45,7 +45,7 @@ CITY_HOUSEHOLDS = 36_000  # the two-town demo of backend_city_url
 def demo_db_path(tmp_path_factory) -> Path:
     """A demo town database built once per test run (DEMO_HOUSEHOLDS households, DEMO_SEED)."""
     from gisplanner.demo import build_demo
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     store = Store.open(path)
@@ -97,7 +97,7 @@ def demo_facts(demo_db_path) -> DemoFacts:
 @pytest.fixture
 def demo_store(demo_db_path):
     """The shared demo database: READ-ONLY by convention (use demo_store_copy to change data)."""
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     store = Store.open(demo_db_path)
     yield store
@@ -107,7 +107,7 @@ def demo_store(demo_db_path):
 @pytest.fixture
 def demo_store_copy(demo_db_path, tmp_path):
     """A private copy of the demo database that a test may change."""
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     dest = tmp_path / "demo-copy.sqlite"
     with sqlite3.connect(demo_db_path) as src, sqlite3.connect(dest) as dst:
@@ -119,7 +119,7 @@ def demo_store_copy(demo_db_path, tmp_path):
 
 @pytest.fixture
 def empty_store(tmp_path):
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     store = Store.open(tmp_path / "empty.sqlite")
     yield store
@@ -163,7 +163,7 @@ def _probe_postgres() -> tuple[str | None, str]:
     else:
         from sqlalchemy import create_engine, text
 
-        from gisplanner.store import resolve_url
+        from gisplanner.store.database import resolve_url
 
         url = resolve_url(url)
         try:
@@ -240,7 +240,7 @@ def backend_url(backend, request, tmp_path):
 @pytest.fixture
 def backend_store(backend_url):
     """An empty Store (schema upgraded) on the backend under test."""
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     store = Store.open(backend_url)
     yield store
@@ -251,7 +251,7 @@ def backend_store(backend_url):
 def backend_city_url(backend, request, tmp_path_factory):
     """A two-town demo (CITY_HOUSEHOLDS households, DEMO_SEED) on the backend under test: READ-ONLY."""
     from gisplanner.demo import build_demo
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('city') / 'city.sqlite'}"
@@ -269,7 +269,7 @@ def backend_city_url(backend, request, tmp_path_factory):
 
 @pytest.fixture
 def backend_city_store(backend_city_url):
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     store = Store.open(backend_city_url)
     yield store
@@ -293,7 +293,7 @@ def two_towns(backend_store):
     """
     import datetime as dt
 
-    from gisplanner.model import Area, Household, Problem, ProblemEvent, Visit
+    from gisplanner.store.model import Area, Household, Problem, ProblemEvent, Visit
 
     store = backend_store
     ids: dict = {}

@@ -1,4 +1,4 @@
-"""Test oracles: every figure of gisplanner.stats / gisplanner.dashboard counted again with
+"""Test oracles: every figure of gisplanner.reporting.stats / gisplanner.reporting.dashboard counted again with
 one independent SQL aggregate (portable SQLite / PostgreSQL). The app computes each figure once
 (numpy on one read of the visits or problems); the tests compare the two.
 """
@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Connection
 
-from gisplanner.stats import (
+from gisplanner.reporting.stats import (
     NO_TEAM,
     OUTSIDE_SESSIONS,
     PROBLEM_CATEGORIES,
@@ -38,7 +38,7 @@ from gisplanner.stats import (
     _where,
     cumulative_table,
 )
-from gisplanner.vocab import TargetKind
+from gisplanner.store.vocab import TargetKind
 
 
 def _small_scope(scope: Scope, tree: AreaTree) -> bool:

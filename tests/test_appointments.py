@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gisplanner.appointments import round_appointments
-from gisplanner.model import Area, Assignment, Household, Round, Visit, VisitSession
-from gisplanner.schedule import SessionInfo, TargetInfo, availability
+from gisplanner.campaign.appointments import apply_appointments, round_appointments
+from gisplanner.campaign.schedule import SessionInfo, TargetInfo
+from gisplanner.campaign.schedule import availability as plain_availability
+from gisplanner.store.model import Area, Assignment, Household, Round, Visit, VisitSession
 
 SAT = dt.datetime(2026, 12, 12, 9, 0)
 SESSIONS = [
@@ -15,6 +16,13 @@ SESSIONS = [
     SessionInfo(3, SAT.replace(hour=14, minute=30), SAT.replace(hour=17, minute=30), "周末下午"),
     SessionInfo(4, dt.datetime(2026, 12, 19, 9, 0), dt.datetime(2026, 12, 19, 11, 30), "周末上午"),
 ]
+
+
+def availability(targets, sessions, appointments=None):
+    """Windows after learning, then narrowed by the appointments (as planning does)."""
+    avail = plain_availability(targets, sessions)
+    apply_appointments(avail, appointments or {}, sessions)
+    return avail
 
 
 def test_an_appointment_in_a_session_is_the_households_only_window():
@@ -69,7 +77,7 @@ def test_the_next_rounds_plan_visits_at_the_appointment(demo_store_copy):
     """A household that said "come back Sunday at 15:00" is planned then, not at any other time."""
     from sqlalchemy import select, update
 
-    from gisplanner.planning import PlanConfig, plan_round, quick_teams
+    from gisplanner.planning.plan import PlanConfig, plan_round, quick_teams
 
     store = demo_store_copy
     with store.session() as s:

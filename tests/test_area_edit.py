@@ -7,7 +7,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Polygon
 
-from gisplanner import area_edit as E
+from gisplanner.geo import area_edit as E
 
 
 def _village_pair(store):
@@ -121,7 +121,7 @@ def test_merge_refuses_areas_that_do_not_touch(demo_store_copy):
 def test_drawn_town_is_clipped_to_its_district_and_its_neighbours(empty_store):
     from sqlalchemy import insert
 
-    from gisplanner.model import Area
+    from gisplanner.store.model import Area
 
     district = Polygon([(120.0, 31.0), (120.1, 31.0), (120.1, 31.1), (120.0, 31.1)])
     with empty_store.session() as s:
@@ -157,7 +157,7 @@ def test_vertex_snapper():
 def test_edits_on_both_backends_keep_ids_consistent(backend_store):
     """Explicit ids (re-created on undo) must not collide with ids the database hands out later
     (PostgreSQL's sequence is moved past them)."""
-    from gisplanner.model import Area
+    from gisplanner.store.model import Area
 
     store = backend_store
     district = Polygon([(120.0, 31.0), (120.1, 31.0), (120.1, 31.1), (120.0, 31.1)])

@@ -23,7 +23,7 @@ def window(open_window, empty_store, monkeypatch):
     import pyqtgraph as pg
     from sqlalchemy import insert
 
-    from gisplanner.model import Area
+    from gisplanner.store.model import Area
 
     monkeypatch.setitem(pg.CONFIG_OPTIONS, "mouseRateLimit", 0)
     with empty_store.session() as s:
@@ -168,7 +168,7 @@ def drag(w, path, mods=NONE):
 
 
 def test_edit_vertices_drag_snaps_and_ctrl_click_deletes(window, qtbot):
-    from gisplanner import area_edit as E
+    from gisplanner.geo import area_edit as E
 
     w, mw = window, window.map_widget
     inner = Polygon([(120.01, 31.61), (120.03, 31.61), (120.035, 31.625), (120.03, 31.63), (120.01, 31.63)])

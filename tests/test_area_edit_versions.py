@@ -7,9 +7,9 @@ import pytest
 import shapely
 from shapely import affinity
 
-from gisplanner import area_edit as E
-from gisplanner import concurrency as cc
-from gisplanner.model import Area
+from gisplanner.access import concurrency as cc
+from gisplanner.geo import area_edit as E
+from gisplanner.store.model import Area
 
 
 def shape(store, aid):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from gisplanner import backup
 from gisplanner.cli import run
-from gisplanner.store import Store, StoreError, backup_sqlite, list_backups
+from gisplanner.store import backup
+from gisplanner.store.database import Store, StoreError, backup_sqlite, list_backups
 
 
 def copy_db(src: Path, dest: Path) -> Path:

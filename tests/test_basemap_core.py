@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from gisplanner import basemap as B
 from gisplanner import cli
+from gisplanner.geo import basemap as B
 from gisplanner.io.crs import LocalProjection, gcj02_to_wgs84, haversine_m, wgs84_to_gcj02
 
 WUJIN = (119.95, 31.65)  # a point in 武进区 (WGS84)

@@ -11,7 +11,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 
-from gisplanner import basemap as B  # noqa: E402
+from gisplanner.geo import basemap as B  # noqa: E402
 from gisplanner.io.crs import gcj02_to_wgs84  # noqa: E402
 
 
@@ -27,7 +27,7 @@ def png_bytes(color="#cfe8cf") -> bytes:
 
 @pytest.fixture(scope="module")
 def demo_map_data(demo_db_path):
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
     from gisplanner.ui.map.data import load_map_data
 
     store = Store.open(demo_db_path)

@@ -18,9 +18,9 @@ import pytest
 import shapely
 from shapely.affinity import scale
 
-from gisplanner.area_tree import tree_problems
 from gisplanner.cli import run
 from gisplanner.io.crs import from_wgs84, gcj02_to_wgs84, haversine_m
+from gisplanner.store.area_tree import tree_problems
 
 DEMO = Path(__file__).resolve().parents[1] / "maps" / "demo"
 
@@ -107,7 +107,7 @@ def test_shapefile_without_prj_needs_crs_and_metres_are_not_degrees(db, capsys, 
 
 
 def _villages(db) -> gpd.GeoDataFrame:
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     store = Store.open(db)
     try:
@@ -278,7 +278,7 @@ def test_real_gcj02_outline_moves_by_the_offset_and_keeps_its_area(empty_store, 
 
 
 def _villages_at(db, level):
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     store = Store.open(db)
     try:
@@ -290,8 +290,8 @@ def _villages_at(db, level):
 def test_orm_writers_cannot_make_a_cycle_either(demo_store_copy):
     from sqlalchemy import select
 
-    from gisplanner.area_tree import AreaTreeError
-    from gisplanner.model import Area
+    from gisplanner.store.area_tree import AreaTreeError
+    from gisplanner.store.model import Area
 
     with pytest.raises(AreaTreeError), demo_store_copy.session() as s:
         town = s.scalar(select(Area).where(Area.level == "town"))

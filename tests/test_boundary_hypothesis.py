@@ -13,9 +13,9 @@ import numpy as np
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from gisplanner.area_tree import tree_problems
 from gisplanner.io.boundary_import import BoundaryError, import_boundaries, preview_boundaries
 from gisplanner.io.crs import in_china
+from gisplanner.store.area_tree import tree_problems
 
 _counter = itertools.count()
 junk = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)

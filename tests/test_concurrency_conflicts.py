@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, func, select
 
-from gisplanner.concurrency import ConflictError, save_edit, unit_of_work
-from gisplanner.model import Area, ProblemEvent, Round, Target, Team, Visit
+from gisplanner.access.concurrency import ConflictError, save_edit, unit_of_work
+from gisplanner.store.model import Area, ProblemEvent, Round, Target, Team, Visit
 
 
 def test_conflicting_save_is_refused_with_the_other_change(two_towns):
@@ -98,7 +98,7 @@ def test_a_row_deleted_meanwhile_is_reported(two_towns):
 
 
 def test_problem_status_and_its_event_commit_together(two_towns):
-    problems = pytest.importorskip("gisplanner.problems")
+    problems = pytest.importorskip("gisplanner.campaign.problems")
     store, ids = two_towns
     pid = ids["problem_A"]
 

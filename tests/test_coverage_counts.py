@@ -10,8 +10,8 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from gisplanner import coverage as C
-from gisplanner.model import CLOSED_STATUSES, SPECIAL_GROUP_TAGS, Area, Problem, Round, Target, Visit
+from gisplanner.campaign import coverage as C
+from gisplanner.store.model import CLOSED_STATUSES, SPECIAL_GROUP_TAGS, Area, Problem, Round, Target, Visit
 
 TODAY = dt.date(2026, 11, 25)
 T0 = dt.datetime(2026, 10, 12, 19, 0)
@@ -76,7 +76,7 @@ def tiny(empty_store):
         problem(a3, "assigned", dt.date(2026, 11, 1))  # open and overdue on TODAY
         problem(a3, "in_progress", dt.date(2026, 12, 31))  # open, not yet due
         s.flush()
-        from gisplanner.model import Assignment
+        from gisplanner.store.model import Assignment
 
         s.add_all([Assignment(round_id=r2.id, target_id=t) for t in (a2, a4)])
     return empty_store, dict(city=city, dist=dist, town=town, va=va, vb=vb, vc=vc, r1=r1.id, r2=r2.id, **ids)

@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from gisplanner import dashboard as dash  # noqa: E402
-from gisplanner import stats as st  # noqa: E402
+from gisplanner.reporting import dashboard as dash  # noqa: E402
+from gisplanner.reporting import stats as st  # noqa: E402
 
 
 def bars(plot):

@@ -12,7 +12,7 @@ from conftest import DEMO_HOUSEHOLDS
 
 from gisplanner.codes import credit_code_problem, is_mobile
 from gisplanner.demo import LOCAL_CRS, build_demo
-from gisplanner.store import Store
+from gisplanner.store.database import Store
 
 
 def test_villages_tile_the_town(demo_store):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gisplanner.demo_file import build_demo_database
-from gisplanner.store import Store
+from gisplanner.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from gisplanner.audit import current_user
+from gisplanner.access.audit import current_user
 from gisplanner.cli import run
 
 

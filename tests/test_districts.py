@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from gisplanner import cli
-from gisplanner import districts as D
+from gisplanner.geo import districts as D
 from gisplanner.io.crs import gcj02_to_wgs84, haversine_m
 
 pytestmark = pytest.mark.skipif(
@@ -53,7 +53,7 @@ def test_new_cli_creates_district_and_city(tmp_path, capsys):
     assert cli.run(["new", "--db", str(db), "--district", "320412", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["name"] == "武进区" and out["code"] == "320412000000" and out["city"] == "常州市"
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     store = Store.open(db)
     areas = store.areas_gdf().set_index("code")

@@ -27,9 +27,9 @@ def test_empty_database_says_to_import_boundaries_first(qtbot, empty_store, open
 def test_steps_follow_the_database_and_buttons_open_their_step(
     qtbot, demo_store_copy, demo_facts, open_window
 ):
-    from gisplanner.model import Team
     from gisplanner.printing.batch import describe
-    from gisplanner.reports.common import PrintContext, log_print
+    from gisplanner.reporting.printouts.common import PrintContext, log_print
+    from gisplanner.store.model import Team
 
     store = demo_store_copy
     w = _window(open_window, store)

@@ -15,7 +15,7 @@ from test_reports_fixture import write_plan
 
 from gisplanner.io.safe_cells import needs_quote
 from gisplanner.io.xlsx_writer import write_xlsx
-from gisplanner.store import Store
+from gisplanner.store.database import Store
 
 PAYLOADS = [
     '=HYPERLINK("http://x","点我")',
@@ -58,7 +58,7 @@ def planned(demo_db_path, tmp_path):
 
 
 def test_results_sheet_writes_formula_like_names_as_text(planned, tmp_path):
-    from gisplanner.results import write_blank_sheet
+    from gisplanner.campaign.results import write_blank_sheet
 
     store, plan = planned
     out = write_blank_sheet(store, plan["routes"][0], tmp_path / "sheet.xlsx")
@@ -84,7 +84,7 @@ def test_fast_writer_quotes_formula_like_text(tmp_path):
 
 
 def test_supervision_xlsx_writes_formula_like_names_as_text(tmp_path):
-    from gisplanner.supervision import write_xlsx as sup_write
+    from gisplanner.reporting.supervision import write_xlsx as sup_write
 
     out = sup_write(
         tmp_path / "s.xlsx", [("比较", pd.DataFrame({"名称": PAYLOADS, "率": [0.5] * len(PAYLOADS)}))]
@@ -104,7 +104,7 @@ def test_export_targets_xlsx_keeps_payloads_as_text(planned, tmp_path):
 
 
 def test_web_map_escapes_every_user_text(planned, tmp_path):
-    from gisplanner.webmap import export_webmap
+    from gisplanner.reporting.webmap import export_webmap
 
     store, plan = planned
     evil = "<img src=x onerror=alert(1)>"

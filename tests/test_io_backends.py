@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 
 from gisplanner.io.boundary_import import import_boundaries, preview_boundaries
-from gisplanner.io.export import export_areas, export_targets_xlsx
 from gisplanner.io.readers import read_table
 from gisplanner.io.roster_import import import_roster, preview_roster
 from gisplanner.progress import Cancelled
+from gisplanner.reporting.export import export_areas, export_targets_xlsx
 
 DEMO = Path(__file__).resolve().parents[1] / "maps" / "demo"
 pytestmark = pytest.mark.skipif(not (DEMO / "villages.gpkg").exists(), reason="maps/demo not generated")

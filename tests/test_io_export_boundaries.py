@@ -9,8 +9,8 @@ from shapely.geometry import Point, Polygon
 
 from gisplanner.cli import run
 from gisplanner.io.boundary_import import BoundaryError, import_boundaries, preview_boundaries
-from gisplanner.io.export import ExportError, export_areas, export_targets_xlsx
 from gisplanner.io.readers import read_table
+from gisplanner.reporting.export import ExportError, export_areas, export_targets_xlsx
 
 
 def villages(store):
@@ -201,7 +201,7 @@ def area_rows(store) -> dict:
     """Village code -> (name, version, boundary WKB), read from the database."""
     from sqlalchemy import select
 
-    from gisplanner.model import Area
+    from gisplanner.store.model import Area
 
     with store.session() as s:
         rows = s.execute(

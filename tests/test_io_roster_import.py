@@ -20,8 +20,8 @@ from gisplanner.codes import credit_code_check_char
 from gisplanner.io import crs
 from gisplanner.io.readers import ReadError
 from gisplanner.io.roster_import import MappingError, import_roster, preview_roster
-from gisplanner.model import Cadre, Target, Unit
 from gisplanner.progress import Cancelled
+from gisplanner.store.model import Cadre, Target, Unit
 
 ROOT = Path(__file__).resolve().parents[1]
 HH_HEADER = ["户号", "户主姓名", "联系电话", "经度", "纬度", "详细地址", "家庭人口", "标签", "独居老人"]
@@ -340,7 +340,7 @@ KILL_CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
     from gisplanner.io.roster_import import preview_roster, import_roster
     db, path, marker = sys.argv[1:4]
     store = Store.open(db)

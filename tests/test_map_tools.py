@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QMouseEvent, QUndoStack  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from gisplanner import spatial  # noqa: E402
+from gisplanner.geo import spatial  # noqa: E402
 from gisplanner.io.crs import LocalProjection  # noqa: E402
 from gisplanner.ui.map.data import MapData  # noqa: E402
 

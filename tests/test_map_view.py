@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 @pytest.fixture(scope="module")
 def demo_map_data(demo_db_path):
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
     from gisplanner.ui.map.data import load_map_data
 
     store = Store.open(demo_db_path)
@@ -201,7 +201,7 @@ def test_the_map_and_the_panel_follow_the_layer_model(canvas, qtbot):
 
 
 def test_recolouring_for_another_coverage(canvas, demo_store):
-    from gisplanner import coverage as C
+    from gisplanner.campaign import coverage as C
 
     cov = C.coverage(demo_store, 2)  # the round being planned: nothing visited yet
     canvas.set_coverage(cov, "冬季")

@@ -12,8 +12,8 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from gisplanner import roles  # noqa: E402
-from gisplanner.model import Round, VisitSession  # noqa: E402
-from gisplanner.store import Store  # noqa: E402
+from gisplanner.store.database import Store  # noqa: E402
+from gisplanner.store.model import Round, VisitSession  # noqa: E402
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def scaled(w, aid, factor):
 def boundary(store, aid):
     import shapely
 
-    from gisplanner.model import Area
+    from gisplanner.store.model import Area
 
     with store.session() as s:
         a = s.get(Area, aid)
@@ -191,7 +191,7 @@ def test_a_split_planned_after_another_save_keeps_both(two_maps, qtbot, monkeypa
             b.panels.area_editor.last_error
         )
     assert shown == []
-    from gisplanner.model import Area
+    from gisplanner.store.model import Area
 
     with a.store.session() as s:
         kids = [r for r in s.query(Area).filter(Area.parent_id == ids["A"])]

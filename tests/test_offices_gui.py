@@ -12,9 +12,9 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
-from gisplanner import problems as pw  # noqa: E402
-from gisplanner.model import Problem, Round  # noqa: E402
-from gisplanner.store import Store  # noqa: E402
+from gisplanner.campaign import problems as pw  # noqa: E402
+from gisplanner.store.database import Store  # noqa: E402
+from gisplanner.store.model import Problem, Round  # noqa: E402
 
 pytestmark = pytest.mark.postgres
 
@@ -110,9 +110,9 @@ def test_taking_theirs_drops_only_my_unsaved_step(two_offices, qtbot, monkeypatc
 
 
 def test_a_data_entry_clerk_sees_only_what_the_role_allows(qtbot, demo_store_copy):
-    from gisplanner import roles
-    from gisplanner.area_tree import AreaTree
-    from gisplanner.scope import UserScope
+    from gisplanner.access import roles
+    from gisplanner.access.scope import UserScope
+    from gisplanner.store.area_tree import AreaTree
 
     idx = AreaTree.load(demo_store_copy)
     town = int(idx.frame.index[idx.frame["level"] == "town"][0])
@@ -176,7 +176,8 @@ def test_a_town_login_under_row_level_security_opens_its_town(two_towns, backend
 
     from sqlalchemy import event, text
 
-    from gisplanner import pg, roles
+    from gisplanner.access import roles
+    from gisplanner.store import pg
 
     if backend != "postgresql":
         pytest.skip("row-level security is PostgreSQL's")

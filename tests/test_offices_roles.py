@@ -12,11 +12,14 @@ import pytest
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError
 
-from gisplanner import cli, pg, roles
-from gisplanner.audit import log_disclosure
-from gisplanner.model import PrintLog, Problem, Round, Setting, Unit, Visit
-from gisplanner.scope import ScopeError, UserScope, bind_user
-from gisplanner.store import Store
+from gisplanner import cli
+from gisplanner.access import roles
+from gisplanner.access.audit import log_disclosure
+from gisplanner.access.roles import bind_user
+from gisplanner.access.scope import ScopeError, UserScope
+from gisplanner.store import pg
+from gisplanner.store.database import Store
+from gisplanner.store.model import PrintLog, Problem, Round, Setting, Unit, Visit
 
 T0 = dt.datetime(2026, 11, 7, 19, 0)
 
@@ -169,8 +172,8 @@ def test_scope_bind_with_a_role(two_towns, capsys):
 
 
 def test_a_clerk_enters_a_sheet_with_problems_solved_or_handed_down(two_towns):
-    from gisplanner import problems as pw
-    from gisplanner import results as rs
+    from gisplanner.campaign import problems as pw
+    from gisplanner.campaign import results as rs
 
     store, ids = two_towns
     with store.session() as s:

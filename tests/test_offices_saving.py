@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from gisplanner import concurrency as cc
-from gisplanner.model import Target
+from gisplanner.access import concurrency as cc
+from gisplanner.store.model import Target
 
 
 def _seen(store, tid):
@@ -78,8 +78,8 @@ def test_a_third_change_during_the_resolution_is_again_a_conflict(two_towns):
 
 
 def test_assignments_are_checked_against_what_the_planner_saw(two_towns):
-    from gisplanner.model import Assignment, Round, Team
-    from gisplanner.territory import assign_targets
+    from gisplanner.store.model import Assignment, Round, Team
+    from gisplanner.teams.territory import assign_targets
 
     store, ids = two_towns
     with store.session() as s:

@@ -10,10 +10,10 @@ from sqlalchemy import event, select
 
 pytest.importorskip("pytestqt")
 
-from gisplanner import roles  # noqa: E402
-from gisplanner.model import Area, Problem, Round, Target  # noqa: E402
-from gisplanner.scope import UserScope  # noqa: E402
-from gisplanner.store import Store  # noqa: E402
+from gisplanner.access import roles  # noqa: E402
+from gisplanner.access.scope import UserScope  # noqa: E402
+from gisplanner.store.database import Store  # noqa: E402
+from gisplanner.store.model import Area, Problem, Round, Target  # noqa: E402
 
 
 def test_a_town_user_loads_only_the_town(qtbot, backend_city_url):
@@ -55,8 +55,8 @@ def test_a_town_user_loads_only_the_town(qtbot, backend_city_url):
         assert c["households"] + c["enterprises"] + c["notable_persons"] == len(shown)
         assert not {r["id"] for r in c["round_list"]} & rounds_b
         # the dashboard's "all areas" is the user's town, and its figures count only its targets
-        from gisplanner import coverage as cov
-        from gisplanner import stats as st
+        from gisplanner.campaign import coverage as cov
+        from gisplanner.reporting import stats as st
 
         assert set(cov.load_targets(store)["id"]) == shown
         tree = st.AreaTree.load(store)

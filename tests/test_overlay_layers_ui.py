@@ -16,8 +16,8 @@ def window(open_window, demo_store_copy):
 
 
 def _two_teams_some_assigned(window, n=300):
-    from gisplanner.model import Team
-    from gisplanner.territory import assign_targets
+    from gisplanner.store.model import Team
+    from gisplanner.teams.territory import assign_targets
 
     store, rid = window.store, window.current_round_id
     with store.session() as s:

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from gisplanner.model import Area, Household, Problem, ProblemEvent, Target
-from gisplanner.store import Store, StoreError, bulk_insert, head_revision, resolve_url
+from gisplanner.store.database import Store, StoreError, bulk_insert, head_revision, resolve_url
+from gisplanner.store.model import Area, Household, Problem, ProblemEvent, Target
 
 
 def test_upgrade_from_empty_creates_every_table(backend_store):
@@ -161,7 +161,7 @@ def test_many_clients_opening_a_new_database_at_once(backend_url):
     import subprocess
     import sys
 
-    code = "import sys; from gisplanner.store import Store; print(Store.open(sys.argv[1]).current_revision())"
+    code = "import sys; from gisplanner.store.database import Store; print(Store.open(sys.argv[1]).current_revision())"
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", code, backend_url],

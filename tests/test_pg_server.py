@@ -11,10 +11,10 @@ from shapely.geometry import Polygon, box
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from gisplanner import pg
-from gisplanner.concurrency import ConnectionLostError, unit_of_work
-from gisplanner.model import Area, Household
-from gisplanner.scope import UserScope
+from gisplanner.access.concurrency import ConnectionLostError, unit_of_work
+from gisplanner.access.scope import UserScope
+from gisplanner.store import pg
+from gisplanner.store.model import Area, Household
 
 only_pg = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 

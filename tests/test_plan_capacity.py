@@ -19,9 +19,12 @@ import numpy as np
 import pytest
 from sqlalchemy import select, update
 
-from gisplanner.capacity import CapacityConfig, round_capacity, round_capacity_of, walk_minutes
+from gisplanner.campaign.schedule import ScheduleConfig, SessionInfo, TargetInfo, availability
 from gisplanner.io.crs import LocalProjection
-from gisplanner.model import (
+from gisplanner.planning.capacity import CapacityConfig, round_capacity, round_capacity_of, walk_minutes
+from gisplanner.planning.plan import REASONS, PlanConfig, plan_round
+from gisplanner.planning.plan_input import RoundInput, TeamInput
+from gisplanner.store.model import (
     Area,
     Assignment,
     Cadre,
@@ -34,10 +37,7 @@ from gisplanner.model import (
     Visit,
     VisitSession,
 )
-from gisplanner.model import Route as RouteRow
-from gisplanner.plan_input import RoundInput, TeamInput
-from gisplanner.planning import REASONS, PlanConfig, plan_round
-from gisplanner.schedule import ScheduleConfig, SessionInfo, TargetInfo, availability
+from gisplanner.store.model import Route as RouteRow
 
 ROOT = Path(__file__).resolve().parent.parent
 MONDAY = dt.date(2026, 12, 7)
@@ -120,7 +120,7 @@ def village_round(
 ):
     """A round over the first households (and 2 enterprises) of one village, with the given
     sessions; targets shared among `teams` quick teams."""
-    from gisplanner.planning import quick_teams
+    from gisplanner.planning.plan import quick_teams
 
     with store.session() as s:
         village = s.scalars(select(Area).where(Area.level == "village", Area.office_lon.is_not(None))).first()
@@ -171,7 +171,7 @@ def test_demo_short_round_does_not_fit(demo_store_copy):
     """The demo's winter round cut to its first five days, for the whole town (quick teams)."""
     from sqlalchemy import delete
 
-    from gisplanner.planning import quick_teams
+    from gisplanner.planning.plan import quick_teams
 
     store = demo_store_copy
     with store.session() as s:
@@ -202,8 +202,8 @@ def test_following_the_estimate_before_teams_makes_the_round_fit(demo_store_copy
     ≥ 98 % of the targets with a window (working hours count only for who is home then)."""
     from sqlalchemy import delete
 
-    from gisplanner.teams import form_round_teams
-    from gisplanner.territory import split_round
+    from gisplanner.teams.formation import form_round_teams
+    from gisplanner.teams.territory import split_round
 
     store = demo_store_copy
     with store.session() as s:

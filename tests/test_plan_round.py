@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select, update
 
-from gisplanner.model import (
+from gisplanner.planning.plan import PlanConfig, PlanInputError, plan_round, quick_teams
+from gisplanner.progress import Cancelled
+from gisplanner.store.model import (
     Area,
     Assignment,
     Round,
@@ -26,9 +28,7 @@ from gisplanner.model import (
     Visit,
     VisitSession,
 )
-from gisplanner.model import Route as RouteRow
-from gisplanner.planning import PlanConfig, PlanInputError, plan_round, quick_teams
-from gisplanner.progress import Cancelled
+from gisplanner.store.model import Route as RouteRow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -230,7 +230,7 @@ def test_cli_plan_without_teams(demo_store_copy):
 
 
 def test_team_only_gets_sessions_all_members_can_do(demo_store_copy):
-    from gisplanner.model import Cadre, TeamMember
+    from gisplanner.store.model import Cadre, TeamMember
 
     store = demo_store_copy
     rid = small_round(store, n_targets=40, teams=1)

@@ -42,7 +42,7 @@ def test_menu_action_plans_and_shows_table_and_numbered_stops(window, qtbot):
     assert panel.table.rowCount() == res.scheduled
     assert panel.overlay_counts()["labels"] == []
     # replacing a plan is undoable: undo puts back the (empty) plan before, redo the new one
-    from gisplanner import snapshots as snap
+    from gisplanner.planning import snapshots as snap
 
     planned = snap.plan_snapshot(window.store, res.round_id)
     assert window.undo_stack.undoText() == "规划路线" and planned.routes
@@ -87,7 +87,7 @@ def test_replanning_over_printed_sheets_asks_first(window, qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
     from sqlalchemy import select
 
-    from gisplanner.model import PrintLog, Round
+    from gisplanner.store.model import PrintLog, Round
 
     panel = window.panels.plan
     panel.time_limit.setValue(2)
@@ -111,7 +111,7 @@ def test_stored_plan_is_read_off_the_ui_thread_and_stale_reads_are_dropped(windo
     only the newer one is shown."""
     import threading
 
-    from gisplanner.planning import PlanConfig, plan_round
+    from gisplanner.planning.plan import PlanConfig, plan_round
     from gisplanner.ui.panels import plan_panel as pp
 
     panel = window.panels.plan

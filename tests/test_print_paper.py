@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import select
 from test_reports_fixture import planned_db  # noqa: F401 - a fixture
 
-from gisplanner.model import Area, Cadre, PrintLog, Route, Target
-from gisplanner.store import Store
+from gisplanner.store.database import Store
+from gisplanner.store.model import Area, Cadre, PrintLog, Route, Target
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_poppler = pytest.mark.skipif(
@@ -163,9 +163,9 @@ def test_demo_route_sheets_read_under_a_porch_light(demo_sheets):
 
 @needs_poppler
 def test_road_names_appear_on_the_sheets_whose_map_shows_them(demo_sheets):
-    from gisplanner.reports.common import PrintContext
-    from gisplanner.reports.route_sheet import build_route_sheets
-    from gisplanner.reports.selection import PrintSelection
+    from gisplanner.reporting.printouts.common import PrintContext
+    from gisplanner.reporting.printouts.route_sheet import build_route_sheets
+    from gisplanner.reporting.printouts.selection import PrintSelection
 
     db, _plan, team, out, _ = demo_sheets
     store = Store.open(db)
@@ -311,8 +311,8 @@ def test_contact_card_qr_decodes_to_the_configured_contact(planned_db, tmp_path)
 
 def test_the_rounds_leader_copy_setting_is_logged_when_it_prints(planned_db, tmp_path, qapp):  # noqa: F811
     from gisplanner.printing.batch import print_to_pdf
-    from gisplanner.reports.common import set_leader_copy
-    from gisplanner.reports.selection import PrintSelection
+    from gisplanner.reporting.printouts.common import set_leader_copy
+    from gisplanner.reporting.printouts.selection import PrintSelection
 
     path, plan = planned_db
     db = tmp_path / "lc.sqlite"

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 from test_reports_fixture import planned_db  # noqa: F401 - a fixture
 
-from gisplanner.model import PrintLog, Route, Target
-from gisplanner.store import Store
+from gisplanner.store.database import Store
+from gisplanner.store.model import PrintLog, Route, Target
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_poppler = pytest.mark.skipif(
@@ -72,7 +72,7 @@ def test_route_sheets_pdf_in_plan_order_masked(store, qapp_offscreen, tmp_path):
         assert f"{phone[:3]}****{phone[-4:]}" in text
     # each sheet lists its household codes in plan order, the stops of one building together in
     # unit/floor order (booklets: team by team, sessions in order)
-    from gisplanner.reports.route_sheet import build_route_sheets
+    from gisplanner.reporting.printouts.route_sheet import build_route_sheets
 
     sheets_text = [pdf_text(out, p) for p in range(1, result.pages + 1)]
     full = "\n".join(sheets_text)
@@ -107,7 +107,7 @@ def test_unmasked_print_shows_numbers_and_says_so(store, qapp_offscreen, tmp_pat
 @needs_poppler
 def test_fonts_are_embedded(store, qapp_offscreen, tmp_path):
     from gisplanner.printing.batch import print_to_pdf
-    from gisplanner.reports.contact import Contact, set_contact
+    from gisplanner.reporting.printouts.contact import Contact, set_contact
 
     st, plan = store
     out = tmp_path / "cards.pdf"
@@ -144,8 +144,8 @@ def test_problem_lists_and_forms(store, qapp_offscreen, tmp_path):
     out = tmp_path / "lists.pdf"
     result = print_to_pdf(st, "problem-lists", plan["round"], out)
     assert result.items == 3 and "问题清单" in pdf_text(out, 1)
-    from gisplanner.model import Problem
-    from gisplanner.reports.problem_forms import build_problem_forms
+    from gisplanner.reporting.printouts.problem_forms import build_problem_forms
+    from gisplanner.store.model import Problem
 
     with st.session() as s:
         ids = [
@@ -166,9 +166,9 @@ def test_qr_code_on_the_card_is_the_configured_contact(qapp_offscreen):
 
     from gisplanner.printing import cards
     from gisplanner.printing.canvas import PageCanvas
-    from gisplanner.reports.common import PrintContext
-    from gisplanner.reports.contact import Contact
-    from gisplanner.reports.contact_card import ContactCard
+    from gisplanner.reporting.printouts.common import PrintContext
+    from gisplanner.reporting.printouts.contact import Contact
+    from gisplanner.reporting.printouts.contact_card import ContactCard
 
     contact = Contact(name="潘家村村委会", phone="0519-86541111", url="https://service.example.cn/mp?t=7")
     url = contact.qr_text()

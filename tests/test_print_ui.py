@@ -19,7 +19,7 @@ def window(qapp, planned_db):  # noqa: F811 - the imported fixture
     """One main window for the module (opening it draws 8,000 households: done once)."""
     import time
 
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
     from gisplanner.ui.application import make_application
     from gisplanner.ui.main_window import MainWindow
 
@@ -56,7 +56,7 @@ def actions(window):
 
 
 def test_print_menu_offers_every_printout(window):
-    from gisplanner.reports.catalog import PRINTOUTS
+    from gisplanner.reporting.printouts.catalog import PRINTOUTS
 
     assert set(actions(window).actions) == set(PRINTOUTS)
     titles = [a.text() for a in actions(window).actions.values()]
@@ -64,7 +64,7 @@ def test_print_menu_offers_every_printout(window):
 
 
 def test_dialog_exports_pdf_in_background_and_logs(window, qtbot, tmp_path):
-    from gisplanner.model import PrintLog
+    from gisplanner.store.model import PrintLog
 
     dlg = actions(window).open_print_dialog("route-sheets")
     out = tmp_path / "路线单.pdf"
@@ -85,7 +85,7 @@ def test_preview_paints_on_a_printer(window, tmp_path):
     """What the preview dialog shows is painted by paint_on(QPrinter); paint to a PDF printer."""
     from PySide6.QtPrintSupport import QPrinter
 
-    from gisplanner.reports.contact import Contact, set_contact
+    from gisplanner.reporting.printouts.contact import Contact, set_contact
     from gisplanner.ui.printing.preview import make_printer
 
     set_contact(window.store, Contact(name="雪堰镇大走访办公室", phone="0519-86541234"))
@@ -110,8 +110,8 @@ def test_webmap_from_the_menu(window, qtbot, tmp_path):
 
 
 def test_dialog_prints_one_team_on_a3_and_asks_for_the_contact_first(window, qtbot, tmp_path, monkeypatch):
-    from gisplanner.model import PrintLog
-    from gisplanner.reports.contact import get_contact
+    from gisplanner.reporting.printouts.contact import get_contact
+    from gisplanner.store.model import PrintLog
 
     dlg = actions(window).open_print_dialog("route-sheets")
     assert dlg.team_combo.count() == 1 + 3 and dlg.session_combo.count() >= 1 + 2
@@ -131,7 +131,7 @@ def test_dialog_prints_one_team_on_a3_and_asks_for_the_contact_first(window, qtb
     assert log.unmasked and "完整电话" in log.what and f"小组 {dlg.team_combo.currentData()}" in log.what
     dlg.leader_copy.setChecked(False)  # the round's setting, kept for the next print
     # contact cards on a database without a contact: the form comes up first, then the cards
-    from gisplanner.model import Setting
+    from gisplanner.store.model import Setting
 
     with window.store.session() as s:
         s.query(Setting).filter(Setting.key.like("contact.%")).delete(synchronize_session=False)
@@ -140,7 +140,7 @@ def test_dialog_prints_one_team_on_a3_and_asks_for_the_contact_first(window, qtb
 
     def fill(reason):
         asked.append(reason)
-        from gisplanner.reports.contact import Contact, set_contact
+        from gisplanner.reporting.printouts.contact import Contact, set_contact
 
         set_contact(window.store, Contact(name="潘家村村委会", phone="0519-86540001"))
         return True
@@ -152,7 +152,7 @@ def test_dialog_prints_one_team_on_a3_and_asks_for_the_contact_first(window, qtb
 
 
 def test_contact_form_checks_and_saves(window, qtbot):
-    from gisplanner.reports.contact import get_contact
+    from gisplanner.reporting.printouts.contact import get_contact
 
     dlg = actions(window).edit_contact()
     dlg.name.setText("雪堰镇大走访办公室")

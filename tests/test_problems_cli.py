@@ -8,9 +8,9 @@ import json
 import openpyxl
 from sqlalchemy import func, select
 
-from gisplanner import problems as pw
+from gisplanner.campaign import problems as pw
 from gisplanner.cli import run
-from gisplanner.model import (
+from gisplanner.store.model import (
     Area,
     Assignment,
     Household,

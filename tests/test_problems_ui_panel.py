@@ -11,8 +11,8 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
-from gisplanner import problems as pw  # noqa: E402
-from gisplanner.model import Problem  # noqa: E402
+from gisplanner.campaign import problems as pw  # noqa: E402
+from gisplanner.store.model import Problem  # noqa: E402
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select, text
 
-from gisplanner import problems as pw
-from gisplanner.model import Area, Household, Problem, ProblemEvent, Unit
-from gisplanner.workdays import WorkCalendar, add_working_days
+from gisplanner.campaign import problems as pw
+from gisplanner.campaign.workdays import WorkCalendar, add_working_days
+from gisplanner.store.model import Area, Household, Problem, ProblemEvent, Unit
 
 MON = dt.datetime(2026, 11, 23, 10, 0)  # a Monday
 

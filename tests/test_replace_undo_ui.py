@@ -1,5 +1,5 @@
 """Replacing actions ask first (with counts) and are undoable: 自动划分片区 over manual work,
-re-forming teams, re-planning; gisplanner.snapshots puts rows back with their ids."""
+re-forming teams, re-planning; gisplanner.planning.snapshots puts rows back with their ids."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def window(open_window, demo_store_copy):
 
 
 def _teams(store, rid, n=2):
-    from gisplanner.model import Cadre, Team, TeamMember
+    from gisplanner.store.model import Cadre, Team, TeamMember
 
     with store.session() as s:
         cadres = s.query(Cadre.id).order_by(Cadre.id).limit(2 * n).all()
@@ -30,8 +30,8 @@ def _teams(store, rid, n=2):
 
 
 def test_auto_split_asks_with_counts_and_undo_restores_manual_work(window, qtbot, monkeypatch):
-    from gisplanner import snapshots as snap
-    from gisplanner.territory import assign_targets
+    from gisplanner.planning import snapshots as snap
+    from gisplanner.teams.territory import assign_targets
     from gisplanner.ui.panels import teams_panel as tp_mod
 
     store, rid, panel = window.store, window.current_round_id, window.panels.teams
@@ -68,8 +68,8 @@ def test_auto_split_asks_with_counts_and_undo_restores_manual_work(window, qtbot
 
 
 def test_reforming_teams_asks_and_undo_brings_back_the_old_teams(window, qtbot, monkeypatch):
-    from gisplanner import snapshots as snap
-    from gisplanner.territory import assign_targets
+    from gisplanner.planning import snapshots as snap
+    from gisplanner.teams.territory import assign_targets
     from gisplanner.ui.panels import teams_panel as tp_mod
 
     store, rid, panel = window.store, window.current_round_id, window.panels.teams

@@ -1,4 +1,4 @@
-"""The printouts' data (gisplanner.reports): plan order, masking, settings, print log — no Qt."""
+"""The printouts' data (gisplanner.reporting.printouts): plan order, masking, settings, print log — no Qt."""
 
 from __future__ import annotations
 
@@ -8,23 +8,23 @@ from sqlalchemy import select
 from test_reports_fixture import planned_db, write_plan  # noqa: F401 - planned_db is a fixture
 
 from gisplanner.codes import mask_phone
-from gisplanner.model import CLOSED_STATUSES, Area, PrintLog, Problem, Route, RouteStop, Target, Team
-from gisplanner.reports.common import (
+from gisplanner.reporting.printouts.common import (
     PrintContext,
     ReportError,
     log_print,
 )
-from gisplanner.reports.contact import Contact, ContactError, MissingContactError, set_contact
-from gisplanner.reports.contact_card import build_contact_cards
-from gisplanner.reports.problem_forms import build_problem_forms
-from gisplanner.reports.problem_list import build_problem_lists
-from gisplanner.reports.route_sheet import build_route_sheets
-from gisplanner.reports.survey_forms import build_household_forms, build_village_forms
+from gisplanner.reporting.printouts.contact import Contact, ContactError, MissingContactError, set_contact
+from gisplanner.reporting.printouts.contact_card import build_contact_cards
+from gisplanner.reporting.printouts.problem_forms import build_problem_forms
+from gisplanner.reporting.printouts.problem_list import build_problem_lists
+from gisplanner.reporting.printouts.route_sheet import build_route_sheets
+from gisplanner.reporting.printouts.survey_forms import build_household_forms, build_village_forms
+from gisplanner.store.model import CLOSED_STATUSES, Area, PrintLog, Problem, Route, RouteStop, Target, Team
 
 
 @pytest.fixture
 def planned(planned_db):  # noqa: F811 - the imported fixture
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     path, plan = planned_db
     store = Store.open(path)
@@ -158,7 +158,7 @@ def test_print_log_records_who_what_pages(empty_store):
 
 
 def test_route_sheet_maps_name_roads_mark_offices_and_group_buildings(planned):
-    from gisplanner.reports.route_sheet import group_by_building, unit_floor_key
+    from gisplanner.reporting.printouts.route_sheet import group_by_building, unit_floor_key
 
     store, plan = planned
     sheets = build_route_sheets(store, plan["round"])

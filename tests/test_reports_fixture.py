@@ -12,7 +12,7 @@ import math
 import pytest
 from sqlalchemy import select, update
 
-from gisplanner.model import (
+from gisplanner.store.model import (
     Area,
     Assignment,
     Cadre,
@@ -126,7 +126,7 @@ def planned_db(demo_db_path, tmp_path_factory):
     """
     import sqlite3
 
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     dest = tmp_path_factory.mktemp("planned") / "planned.sqlite"
     with sqlite3.connect(demo_db_path) as src, sqlite3.connect(dest) as dst:

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from gisplanner import results as rs
-from gisplanner.model import (
+from gisplanner.campaign import results as rs
+from gisplanner.store.model import (
     Area,
     Assignment,
     Household,

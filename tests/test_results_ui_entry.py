@@ -11,7 +11,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
-from gisplanner.model import (  # noqa: E402
+from gisplanner.store.model import (  # noqa: E402
     Area,
     Assignment,
     Household,

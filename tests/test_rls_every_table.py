@@ -13,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from gisplanner import pg
-from gisplanner.model import (
+from gisplanner.store import pg
+from gisplanner.store.model import (
     Assignment,
     Base,
     Cadre,

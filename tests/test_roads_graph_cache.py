@@ -6,11 +6,11 @@ import json
 
 import shapely
 
+from gisplanner.geo.roads import road_graph, roads_version
 from gisplanner.io.crs import LocalProjection
 from gisplanner.io.road_import import import_roads, read_roads
-from gisplanner.model import Road
-from gisplanner.roads import road_graph, roads_version
-from gisplanner.store import Store
+from gisplanner.store.database import Store
+from gisplanner.store.model import Road
 
 LON, LAT = 120.10, 30.20
 PROJ = LocalProjection.for_lonlat(LON, LAT)

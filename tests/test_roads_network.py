@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import shapely
 
+from gisplanner.geo.roads import graph_from_rows
 from gisplanner.io.crs import LocalProjection, from_wgs84
-from gisplanner.roads import graph_from_rows
 from gisplanner.routing.legs import leg_geometries
 from gisplanner.routing.matrix import PointNetwork, RoadGraph, road_distances
 
@@ -233,7 +233,7 @@ def test_leg_off_the_road_walks_to_the_road_first_and_far_away_goes_straight():
 @pytest.fixture(scope="module")
 def planned_demo(tmp_path_factory):
     from gisplanner.demo import build_demo
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     db = tmp_path_factory.mktemp("routes") / "demo.sqlite"
     store = Store.open(db)
@@ -250,8 +250,8 @@ def planned_demo(tmp_path_factory):
 
 @pytest.mark.parametrize("suffix", [".geojson", ".gpkg"])
 def test_export_routes_one_line_per_leg_along_the_roads(planned_demo, tmp_path, suffix):
-    from gisplanner.roads import road_graph
-    from gisplanner.store import Store
+    from gisplanner.geo.roads import road_graph
+    from gisplanner.store.database import Store
 
     db, plan = planned_demo
     out = tmp_path / f"routes{suffix}"

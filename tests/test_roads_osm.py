@@ -20,9 +20,9 @@ nx = pytest.importorskip("networkx")
 
 from gisplanner.io.crs import LocalProjection  # noqa: E402
 from gisplanner.io.road_import import import_roads, read_roads  # noqa: E402
-from gisplanner.model import Area, Assignment, Household, Round, VisitSession  # noqa: E402
-from gisplanner.planning import PlanConfig, plan_round, quick_teams  # noqa: E402
-from gisplanner.roads import round_legs  # noqa: E402
+from gisplanner.planning.plan import PlanConfig, plan_round, quick_teams  # noqa: E402
+from gisplanner.planning.route_legs import round_legs  # noqa: E402
+from gisplanner.store.model import Area, Assignment, Household, Round, VisitSession  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_WALKED = {"motorway", "motorway_link", "trunk", "trunk_link"}
@@ -194,7 +194,7 @@ def test_ebike_does_not_take_steps_or_footways(helsinki, empty_store):
     """The e-bike graph has no footway/steps; walkers use them, so many walks are shorter."""
     _pbf, nodes, edges, _g, _ways = helsinki
     import_roads(empty_store, read_roads(_pbf))
-    from gisplanner.roads import road_graph
+    from gisplanner.geo.roads import road_graph
     from gisplanner.routing.matrix import PointNetwork
 
     proj = LocalProjection.for_lonlat(float(nodes["lon"].mean()))

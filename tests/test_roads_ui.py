@@ -12,7 +12,7 @@ from test_plan_round import small_round  # noqa: E402
 
 def test_plan_panel_draws_legs_along_the_roads(qtbot, open_window, demo_store_copy):
 
-    from gisplanner.planning import PlanConfig, plan_round
+    from gisplanner.planning.plan import PlanConfig, plan_round
 
     rid = small_round(demo_store_copy, n_targets=40, teams=2)
     res = plan_round(demo_store_copy, rid, PlanConfig(time_limit=2, workers=1))

@@ -9,7 +9,7 @@ import openpyxl
 from sqlalchemy import select, text
 
 from gisplanner.io.roster_import import import_roster, preview_roster
-from gisplanner.model import Area, Cadre
+from gisplanner.store.model import Area, Cadre
 
 
 def _xlsx(path, rows):
@@ -74,7 +74,7 @@ def test_old_yes_no_columns_still_work(demo_store_copy, tmp_path):
 def test_migration_turns_the_old_flags_into_kinds(tmp_path):
     from alembic import command
 
-    from gisplanner.store import Store, _alembic_config
+    from gisplanner.store.database import Store, _alembic_config
 
     store = Store.open(tmp_path / "old.sqlite", upgrade=False)
     cfg = _alembic_config()

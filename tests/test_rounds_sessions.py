@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from gisplanner.model import Area, Cadre, CadreLeave, Round, SessionTeam, Team, TeamMember, VisitSession
-from gisplanner.schedule import team_session_ids
+from gisplanner.campaign.schedule import team_session_ids
+from gisplanner.store.model import Area, Cadre, CadreLeave, Round, SessionTeam, Team, TeamMember, VisitSession
 
 
 def _at(day: str, hm: str) -> dt.datetime:
@@ -246,7 +246,7 @@ def test_cadre_availability_cli(round_with_teams, capsys):
 
 
 def test_national_day_and_tiaoxiu_change_the_generated_sessions():
-    from gisplanner.schedule import calendar_sessions
+    from gisplanner.campaign.schedule import calendar_sessions
 
     specs = calendar_sessions(dt.date(2026, 9, 28), dt.date(2026, 10, 11))
     by_day: dict[dt.date, set[str]] = {}
@@ -262,9 +262,9 @@ def test_national_day_and_tiaoxiu_change_the_generated_sessions():
 
 
 def test_calendar_overrides_in_the_database_and_deadlines(empty_store):
-    from gisplanner.cncalendar import HolidayCalendar, set_override
-    from gisplanner.problems import DeadlineRules
-    from gisplanner.workdays import WorkCalendar
+    from gisplanner.campaign.cncalendar import HolidayCalendar, set_override
+    from gisplanner.campaign.problems import DeadlineRules
+    from gisplanner.campaign.workdays import WorkCalendar
 
     # problem deadlines skip National Day and count the 调休 Saturday
     assert WorkCalendar().add(dt.date(2026, 9, 30), 1) == dt.date(2026, 10, 8)
@@ -282,8 +282,8 @@ def test_calendar_overrides_in_the_database_and_deadlines(empty_store):
 
 
 def test_years_the_calendar_does_not_know_fall_back_to_weekends(empty_store):
-    from gisplanner.cncalendar import HolidayCalendar, official_years
-    from gisplanner.schedule import calendar_sessions
+    from gisplanner.campaign.cncalendar import HolidayCalendar, official_years
+    from gisplanner.campaign.schedule import calendar_sessions
 
     year = official_years()[1] + 2
     cal = HolidayCalendar()

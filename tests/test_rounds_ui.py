@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTime
 from sqlalchemy import select
 
-from gisplanner import rounds
-from gisplanner.model import Cadre, Round, VisitSession
-from gisplanner.schedule import team_session_ids
+from gisplanner.campaign import rounds
+from gisplanner.campaign.schedule import team_session_ids
+from gisplanner.store.model import Cadre, Round, VisitSession
 
 pytest.importorskip("pytestqt")
 
@@ -51,7 +51,7 @@ def test_round_dialog_creates_and_edits_a_round(qtbot, demo_store_copy):
 
 
 def test_session_calendar_add_move_mark_remove(qtbot, demo_store_copy):
-    from gisplanner.teams import form_round_teams
+    from gisplanner.teams.formation import form_round_teams
     from gisplanner.ui.dialogs.session_calendar import SessionCalendarDialog
 
     store = demo_store_copy
@@ -185,7 +185,7 @@ def test_menu_entries_open_the_dialogs(qtbot, demo_store_copy, demo_facts):
 
 
 def test_calendar_day_overrides_from_the_calendar(qtbot, demo_store_copy):
-    from gisplanner.cncalendar import HolidayCalendar
+    from gisplanner.campaign.cncalendar import HolidayCalendar
     from gisplanner.ui.dialogs.session_calendar import SessionCalendarDialog
 
     store = demo_store_copy

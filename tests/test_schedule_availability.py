@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gisplanner.schedule import (
+from gisplanner.campaign.schedule import (
     DEFAULT_TEMPLATE,
     HomeModel,
     PastVisit,
@@ -129,8 +129,8 @@ def test_round_sessions_created_from_template_once(empty_store):
     import pytest
     from sqlalchemy import select
 
-    from gisplanner.model import Round, VisitSession
-    from gisplanner.schedule import create_round_sessions
+    from gisplanner.campaign.schedule import create_round_sessions
+    from gisplanner.store.model import Round, VisitSession
 
     with empty_store.session() as s:
         r = Round(

@@ -8,7 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from gisplanner import cli, pg
+from gisplanner import cli
+from gisplanner.store import pg
 
 
 def _url(store) -> str:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from gisplanner.area_tree import AreaTree
-from gisplanner.model import Area, Target
-from gisplanner.scope import ScopeError, UserScope, bind_user, bound_users, rollup
+from gisplanner.access.roles import bind_user
+from gisplanner.access.scope import ScopeError, UserScope, bound_users, rollup
+from gisplanner.store.area_tree import AreaTree
+from gisplanner.store.model import Area, Target
 
 
 def _towns(store) -> list[int]:

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from gisplanner.concurrency import unit_of_work
-from gisplanner.model import Cadre, Household, Problem, ProblemEvent, Target, Visit
-from gisplanner.scope import ScopeError, UserScope
+from gisplanner.access.concurrency import unit_of_work
+from gisplanner.access.scope import ScopeError, UserScope
+from gisplanner.store.model import Cadre, Household, Problem, ProblemEvent, Target, Visit
 
 
 def test_town_user_edits_their_own_town(two_towns):

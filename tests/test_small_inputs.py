@@ -148,7 +148,7 @@ def test_a_nul_byte_past_the_first_4_kb_is_not_stored(backend_store, capsys, tmp
     from sqlalchemy import text
 
     from gisplanner.io.roster_import import import_roster, preview_roster
-    from gisplanner.model import Area
+    from gisplanner.store.model import Area
 
     store = backend_store
     with store.session() as s:

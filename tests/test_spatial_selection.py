@@ -7,8 +7,8 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon, box
 
-from gisplanner import spatial
-from gisplanner.area_tree import subtree_ids
+from gisplanner.geo import spatial
+from gisplanner.store.area_tree import subtree_ids
 
 
 @pytest.fixture(scope="module")

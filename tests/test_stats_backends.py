@@ -8,10 +8,10 @@ import pytest
 import stats_oracle as oracle
 from test_stats_tinydb import OCT, TODAY, build_tiny
 
-from gisplanner import dashboard as dash
-from gisplanner import stats as st
-from gisplanner import supervision as sv
-from gisplanner.reports import summary as sm
+from gisplanner.reporting import dashboard as dash
+from gisplanner.reporting import stats as st
+from gisplanner.reporting import supervision as sv
+from gisplanner.reporting.printouts import summary as sm
 
 
 def test_figures_summary_and_supervision_on_both_backends(backend_store):

@@ -9,9 +9,9 @@ import statistics
 import pytest
 import stats_oracle as oracle
 
-from gisplanner import dashboard as dash
-from gisplanner import stats as st
 from gisplanner.progress import Cancelled
+from gisplanner.reporting import dashboard as dash
+from gisplanner.reporting import stats as st
 
 TOWN = "320412101000"
 VILLAGE = "320412101201"
@@ -110,7 +110,7 @@ def test_problems_by_category_and_status(demo_store, sql, name):
         "SELECT p.category, p.status, COUNT(*) FROM problem p JOIN target t ON t.id = p.target_id "
         f"WHERE {area_filter(sql, scope)} AND {time_filter('p.created_at', scope)} GROUP BY 1, 2"
     ).fetchall()
-    from gisplanner.model import PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
+    from gisplanner.store.model import PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
 
     assert rows
     for cat, status, n in rows:
@@ -129,7 +129,7 @@ def test_resolution_medians_per_category(demo_store, sql, name):
         f"WHERE {area_filter(sql, scope)} AND {time_filter('p.created_at', scope)} AND p.status = 'resolved' "
         f"AND p.closed_at IS NOT NULL AND p.closed_at < '{end_of(scope)}'"
     ).fetchall()
-    from gisplanner.model import PROBLEM_CATEGORIES
+    from gisplanner.store.model import PROBLEM_CATEGORIES
 
     by_cat: dict[str, list[float]] = {}
     for c, h in rows:
@@ -225,7 +225,7 @@ def test_dashboard_figures_in_one_call(demo_store):
 @pytest.mark.parametrize("name", list(SCOPES))
 def test_dashboard_fast_path_equals_the_sql_figures(demo_store, name):
     """The dashboard reads the visits once; its figures equal the SQL figures checked above."""
-    from gisplanner.supervision import coverage_rows
+    from gisplanner.reporting.supervision import coverage_rows
 
     scope = SCOPES[name]
     figs = dash.dashboard_figures(demo_store, scope)

@@ -12,9 +12,9 @@ import datetime as dt
 import pytest
 import stats_oracle as oracle
 
-from gisplanner import dashboard as dash
-from gisplanner import stats as st
-from gisplanner.model import (
+from gisplanner.reporting import dashboard as dash
+from gisplanner.reporting import stats as st
+from gisplanner.store.model import (
     Area,
     Enterprise,
     Household,
@@ -247,7 +247,7 @@ def test_compared_areas_skip_single_child_levels(tiny):
     ids=["october", "all", "village-one-day"],
 )
 def test_dashboard_fast_path_equals_the_sql_figures(tiny, scope):
-    from gisplanner.supervision import coverage_rows
+    from gisplanner.reporting.supervision import coverage_rows
 
     store, ids = tiny
     for sc in (

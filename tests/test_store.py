@@ -11,8 +11,15 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from gisplanner.model import AppendOnlyError, Problem, ProblemEvent
-from gisplanner.store import Store, StoreError, backup_sqlite, head_revision, list_backups, restore_sqlite
+from gisplanner.store.database import (
+    Store,
+    StoreError,
+    backup_sqlite,
+    head_revision,
+    list_backups,
+    restore_sqlite,
+)
+from gisplanner.store.model import AppendOnlyError, Problem, ProblemEvent
 
 
 def test_new_database_is_at_head_with_wal_and_foreign_keys(empty_store):

@@ -8,9 +8,9 @@ import sqlite3
 
 import pytest
 
-from gisplanner.model import Target
 from gisplanner.progress import Cancelled
-from gisplanner.store import Store, StoreError
+from gisplanner.store.database import Store, StoreError
+from gisplanner.store.model import Target
 
 
 def index_names(db) -> set[str]:

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from test_stats_tinydb import build_tiny
 
-from gisplanner.reports import summary as sm
+from gisplanner.reporting.printouts import summary as sm
 
 ROOT = Path(__file__).resolve().parents[1]
 OCT1, OCT31 = dt.date(2026, 10, 1), dt.date(2026, 10, 31)

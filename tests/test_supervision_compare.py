@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from test_stats_tinydb import OCT, TODAY, build_tiny
 
-from gisplanner import stats as st
-from gisplanner import supervision as sv
+from gisplanner.reporting import stats as st
+from gisplanner.reporting import supervision as sv
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
-from gisplanner import supervision as sv  # noqa: E402
+from gisplanner.reporting import supervision as sv  # noqa: E402
 
 
 def settle(qtbot, w) -> None:

@@ -8,7 +8,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from gisplanner.model import (
+from gisplanner.campaign.targets import TargetRules, TargetsError, create_round, preview
+from gisplanner.store.model import (
     Area,
     Assignment,
     Enterprise,
@@ -18,7 +19,6 @@ from gisplanner.model import (
     Visit,
     VisitSession,
 )
-from gisplanner.targets import TargetRules, TargetsError, create_round, preview
 
 TODAY = dt.date(2026, 11, 25)  # "30 days" reaches back to 2026-10-26
 V1, V2, V3 = "320412100201", "320412100202", "320412101201"

@@ -10,8 +10,8 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
-from gisplanner.model import Assignment, Round  # noqa: E402
-from gisplanner.targets import preview  # noqa: E402
+from gisplanner.campaign.targets import preview  # noqa: E402
+from gisplanner.store.model import Assignment, Round  # noqa: E402
 
 TOWN = "320412101000"
 

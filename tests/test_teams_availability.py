@@ -7,9 +7,9 @@ import json
 
 from sqlalchemy import select
 
-from gisplanner.model import Area, Cadre, Round, Target, Team, TeamMember
-from gisplanner.schedule import team_session_ids
-from gisplanner.teams import CadreInfo, FormationRules, evaluate_team, form_round_teams, form_teams
+from gisplanner.campaign.schedule import team_session_ids
+from gisplanner.store.model import Area, Cadre, Round, Target, Team, TeamMember
+from gisplanner.teams.formation import CadreInfo, FormationRules, evaluate_team, form_round_teams, form_teams
 
 EVENINGS = frozenset(range(0, 10))
 WEEKENDS = frozenset(range(10, 18))
@@ -124,7 +124,7 @@ def test_form_round_teams_uses_leave_and_the_round_sessions(empty_store):
 def test_territories_follow_the_teams_session_time():
     import numpy as np
 
-    from gisplanner.territory import split_points
+    from gisplanner.teams.territory import split_points
 
     rng = np.random.default_rng(3)
     x, y = rng.uniform(0, 3000, 600), rng.uniform(0, 2000, 600)

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from gisplanner.teams import (
+from gisplanner.teams.formation import (
     MIXED,
     CadreInfo,
     FormationError,

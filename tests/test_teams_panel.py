@@ -38,7 +38,7 @@ def test_form_lasso_assign_and_undo(window, qtbot, monkeypatch, demo_facts):
     assert len(panel.unassigned_ids()) == demo_facts.planning_targets
     assert panel.overlay_count() == 0  # nothing assigned yet: no rings burying the whole map
     # teams you can read: numeric order, members' gender / age band / local, rules per team
-    from gisplanner.team_report import failing_teams
+    from gisplanner.teams.team_report import failing_teams
 
     names = [panel.table.item(r, 0).text() for r in range(panel.table.rowCount() - 1)]
     assert names == sorted(names, key=lambda n: int(n[1:-1])) and names[1] == "第2组"

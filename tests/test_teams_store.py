@@ -7,8 +7,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from gisplanner.model import Assignment, Cadre, Team, TeamMember
-from gisplanner.teams import FormationError, FormationRules, form_round_teams
+from gisplanner.store.model import Assignment, Cadre, Team, TeamMember
+from gisplanner.teams.formation import FormationError, FormationRules, form_round_teams
 
 
 def members_by_team(store, round_id):
@@ -80,7 +80,7 @@ def test_failed_formation_leaves_the_old_teams(demo_store_copy, monkeypatch):
     def broken(*_a, **_k):
         raise FormationError("测试：求解失败")
 
-    monkeypatch.setattr("gisplanner.teams.form_teams", broken)
+    monkeypatch.setattr("gisplanner.teams.formation.form_teams", broken)
     with pytest.raises(FormationError):
         form_round_teams(store, 2, FormationRules(size=3))
     assert members_by_team(store, 2) == before

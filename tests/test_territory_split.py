@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from gisplanner.routing.matrix import RoadGraph
-from gisplanner.territory import (
+from gisplanner.teams.territory import (
     TerritoryError,
     WorkloadConfig,
     largest_remainder,
@@ -107,8 +107,8 @@ def cli(capsys):
 
 
 def test_round_split_in_the_database_and_cli(demo_store_copy, cli):
-    from gisplanner.model import Area, Assignment, Cadre, Target, Team, TeamMember
-    from gisplanner.territory import split_round, team_session_hours
+    from gisplanner.store.model import Area, Assignment, Cadre, Target, Team, TeamMember
+    from gisplanner.teams.territory import split_round, team_session_hours
 
     db = str(demo_store_copy.sqlite_path)
     with pytest.raises(TerritoryError, match="先组建队伍"):

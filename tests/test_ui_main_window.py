@@ -78,7 +78,7 @@ def test_first_start_builds_the_demo_in_the_user_directory(qtbot, gisplanner_hom
     """`make run` on a fresh machine: no database yet → the demo town is built, off the UI thread."""
     from gisplanner import paths
     from gisplanner.demo_file import build_demo_database
-    from gisplanner.store import Store, list_backups
+    from gisplanner.store.database import Store, list_backups
     from gisplanner.ui.application import open_user_store
     from gisplanner.ui.main_window import MainWindow
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from gisplanner.io.area_locator import AreaLocator
 from gisplanner.io.crs import LocalProjection
-from gisplanner.model import Area
+from gisplanner.store.model import Area
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "maps" / "demo"
@@ -45,7 +45,7 @@ def derived(tmp_path_factory):
 
 
 def test_households_import_without_village_boundaries(derived):
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     db, hh, _dv = derived
     roster = pd.read_excel(DEMO / "households.xlsx", dtype=str)
@@ -68,7 +68,7 @@ def test_households_import_without_village_boundaries(derived):
 
 
 def test_derived_villages_tile_the_town(derived):
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
 
     db, hh, dv = derived
     assert dv["villages"] == 18 and dv["targets"] == hh["inserted"] and dv["outside_town"] == 0

@@ -12,10 +12,10 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from test_results_entry import _write, sheet  # noqa: F401  (the route-sheet fixture)
 
-from gisplanner import coverage as cov
-from gisplanner.model import Base, Household, Problem, Round, Visit, VisitSession
-from gisplanner.store import Store, StoreError, _alembic_config, head_revision
-from gisplanner.vocab import (
+from gisplanner.campaign import coverage as cov
+from gisplanner.store.database import Store, StoreError, _alembic_config, head_revision
+from gisplanner.store.model import Base, Household, Problem, Round, Visit, VisitSession
+from gisplanner.store.vocab import (
     Outcome,
     ProblemStatus,
     RoundKind,

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 from test_reports_fixture import planned_db  # noqa: F401 - a fixture
 
-from gisplanner.model import Target
-from gisplanner.store import Store
-from gisplanner.webmap import export_webmap, external_urls, feature_count
+from gisplanner.reporting.webmap import export_webmap, external_urls, feature_count
+from gisplanner.store.database import Store
+from gisplanner.store.model import Target
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = next(
@@ -84,7 +84,8 @@ def test_cli_export_webmap(planned_db, tmp_path, capsys):  # noqa: F811
 
 
 def test_web_map_uses_the_guis_colour_blind_safe_palettes():
-    from gisplanner import palette, webmap
+    from gisplanner import palette
+    from gisplanner.reporting import webmap
 
     assert webmap.class_color(0.0) == palette.STATUS_COLORS["not_started"]
     assert webmap.class_color(1.0) == palette.STATUS_COLORS["complete"]

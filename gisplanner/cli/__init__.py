@@ -37,7 +37,7 @@ def run(argv: list[str]) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 1
-    from gisplanner.area_tree import AreaTreeError
+    from gisplanner.store.area_tree import AreaTreeError
 
     try:
         return int(args.func(args) or 0)
@@ -67,7 +67,7 @@ def _database_damaged(args, exc: BaseException) -> int | None:
         return None
     if not any(w in str(orig) for w in ("malformed", "not a database", "corrupt")):
         return None
-    from gisplanner.store import resolve_url, unreadable_message
+    from gisplanner.store.database import resolve_url, unreadable_message
 
     print(f"错误：{unreadable_message(resolve_url(getattr(args, 'db', None)), exc)}", file=sys.stderr)
     return 2

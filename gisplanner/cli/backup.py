@@ -21,7 +21,7 @@ def register(sub) -> None:
 
 
 def _sqlite_path(args) -> Path | None:
-    from gisplanner.store import resolve_url
+    from gisplanner.store.database import resolve_url
 
     url = resolve_url(args.db)
     if not url.startswith("sqlite:///"):
@@ -31,7 +31,7 @@ def _sqlite_path(args) -> Path | None:
 
 
 def run_list(args) -> int:
-    from gisplanner import backup
+    from gisplanner.store import backup
 
     db = _sqlite_path(args)
     if db is None:
@@ -50,7 +50,7 @@ def run_list(args) -> int:
 
 
 def run_restore(args) -> int:
-    from gisplanner import backup
+    from gisplanner.store import backup
 
     db = _sqlite_path(args)
     if db is None:
@@ -70,7 +70,7 @@ def run_restore(args) -> int:
 
 
 def run_now(args) -> int:
-    from gisplanner import backup
+    from gisplanner.store import backup
 
     db = _sqlite_path(args)
     if db is None:

@@ -32,8 +32,8 @@ def register(sub) -> None:
 
 
 def run_list(args) -> int:
-    from gisplanner.cadres import list_cadres
-    from gisplanner.model import SESSION_KIND_ZH
+    from gisplanner.store.model import SESSION_KIND_ZH
+    from gisplanner.teams.cadres import list_cadres
 
     store = open_store(args)
     with store.session() as s:
@@ -49,7 +49,7 @@ def run_list(args) -> int:
 
 
 def run_availability(args) -> int:
-    from gisplanner.cadres import CadreError, cadre_dict, find_cadre, parse_leave, set_availability
+    from gisplanner.teams.cadres import CadreError, cadre_dict, find_cadre, parse_leave, set_availability
 
     store = open_store(args)
     if args.leave and args.no_leave:

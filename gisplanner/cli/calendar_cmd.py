@@ -43,7 +43,7 @@ def register(sub) -> None:
 
 
 def run_show(args) -> int:
-    from gisplanner.cncalendar import HolidayCalendar
+    from gisplanner.campaign.cncalendar import HolidayCalendar
 
     if args.end < args.start:
         print(f"错误：结束日期 {args.end} 早于开始日期 {args.start}", file=sys.stderr)
@@ -69,7 +69,7 @@ def run_show(args) -> int:
 
 
 def run_set(args) -> int:
-    from gisplanner.cncalendar import set_override
+    from gisplanner.campaign.cncalendar import set_override
 
     store = open_store(args)
     with store.session() as s:
@@ -81,7 +81,7 @@ def run_set(args) -> int:
 
 
 def run_clear(args) -> int:
-    from gisplanner.cncalendar import set_override
+    from gisplanner.campaign.cncalendar import set_override
 
     store = open_store(args)
     with store.session() as s:

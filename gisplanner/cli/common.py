@@ -18,7 +18,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 
-from gisplanner.store import Store, StoreError
+from gisplanner.store.database import Store, StoreError
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
@@ -66,8 +66,8 @@ def add_subcommand(
 
 def open_store(args: argparse.Namespace) -> Store:
     """Open the database; on a shared (PostgreSQL) one, sign in as the login: its role and scope
-    then limit what every command reads and writes (gisplanner.roles)."""
-    from gisplanner.roles import sign_in
+    then limit what every command reads and writes (gisplanner.access.roles)."""
+    from gisplanner.access.roles import sign_in
 
     try:
         store = Store.open(args.db)
@@ -87,7 +87,7 @@ def resolve_round(store: Store, value: str | int | None) -> int:
     """A round id from `--round` (an id or a name); the newest round when not given."""
     from sqlalchemy import select
 
-    from gisplanner.model import Round
+    from gisplanner.store.model import Round
 
     with store.session() as s:
         if value is None:

@@ -21,7 +21,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from gisplanner.demo import build_demo
     from gisplanner.demo_file import build_demo_database
-    from gisplanner.store import StoreError, resolve_url
+    from gisplanner.store.database import StoreError, resolve_url
 
     t0 = time.perf_counter()
 

@@ -14,7 +14,7 @@ def _configure(p) -> None:
 
 
 def _run(args) -> int:
-    from gisplanner.roads import RouteExportError, export_route_legs
+    from gisplanner.planning.route_legs import RouteExportError, export_route_legs
 
     store = open_store(args)
     round_id = resolve_round(store, args.round)

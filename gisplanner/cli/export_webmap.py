@@ -18,7 +18,7 @@ def _configure(p) -> None:
 
 
 def _run(args) -> int:
-    from gisplanner.webmap import WebMapError, export_webmap
+    from gisplanner.reporting.webmap import WebMapError, export_webmap
 
     store = open_store(args)
     round_id = resolve_round(store, args.round) if args.round is not None else None

@@ -79,7 +79,7 @@ def _configure_targets(p) -> None:
 
 
 def _run_targets(args) -> int:
-    from gisplanner.io.export import ExportError, export_targets_xlsx
+    from gisplanner.reporting.export import ExportError, export_targets_xlsx
 
     store = open_store(args)
     try:
@@ -116,7 +116,7 @@ def _configure_areas(p) -> None:
 
 
 def _run_areas(args) -> int:
-    from gisplanner.io.export import ExportError, export_areas
+    from gisplanner.reporting.export import ExportError, export_areas
 
     store = open_store(args)
     round_ids = [resolve_round(store, args.round)] if args.round is not None else None

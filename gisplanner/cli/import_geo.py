@@ -39,8 +39,8 @@ def _progress(frac: float, msg: str) -> bool:
 def run_roads(args) -> int:
     import time
 
+    from gisplanner.geo.roads import road_stats
     from gisplanner.io.road_import import RoadImportError, import_roads, read_roads
-    from gisplanner.roads import road_stats
 
     t0 = time.perf_counter()
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gisplanner.cli.common import add_db_argument, open_store, print_json
-from gisplanner.model import AREA_LEVEL_ZH, ROUND_KIND_ZH, ROUND_STATUS_ZH
+from gisplanner.store.model import AREA_LEVEL_ZH, ROUND_KIND_ZH, ROUND_STATUS_ZH
 
 
 def register(sub) -> None:
@@ -16,7 +16,7 @@ def register(sub) -> None:
 def run(args) -> int:
     store = open_store(args)
     c = store.counts()
-    from gisplanner.roads import road_stats
+    from gisplanner.geo.roads import road_stats
 
     c["roads"] = road_stats(store)
     if args.json:

@@ -30,7 +30,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from gisplanner import districts as D
+    from gisplanner.geo import districts as D
 
     try:
         if args.list is not None or args.search is not None:

@@ -10,7 +10,7 @@ from gisplanner.cli.common import add_db_argument, open_store, print_json, resol
 def register(sub) -> None:
     import argparse
 
-    from gisplanner.plan_reasons import REASONS
+    from gisplanner.planning.plan_reasons import REASONS
 
     reasons = "\n".join(f"  {k:<16} {v}" for k, v in REASONS.items())
     p = sub.add_parser(
@@ -56,14 +56,14 @@ def register(sub) -> None:
 def _has_teams(store, round_id: int) -> bool:
     from sqlalchemy import select
 
-    from gisplanner.model import Team
+    from gisplanner.store.model import Team
 
     with store.session() as s:
         return s.scalar(select(Team.id).where(Team.round_id == round_id).limit(1)) is not None
 
 
 def run(args) -> int:
-    from gisplanner.planning import PlanConfig, PlanInputError, plan_round, quick_teams
+    from gisplanner.planning.plan import PlanConfig, PlanInputError, plan_round, quick_teams
     from gisplanner.routing.matrix import EBIKE, WALKING
 
     store = open_store(args)
@@ -72,7 +72,7 @@ def run(args) -> int:
         print("错误：--time-limit 必须大于 0", file=sys.stderr)
         return 2
     if args.make_sessions:
-        from gisplanner.schedule import create_round_sessions
+        from gisplanner.campaign.schedule import create_round_sessions
 
         try:
             n = create_round_sessions(store, round_id)
@@ -81,8 +81,8 @@ def run(args) -> int:
             print(f"提示：{e}", file=sys.stderr)
     if args.auto_teams and not _has_teams(store, round_id):
         try:
-            from gisplanner.teams import form_round_teams
-            from gisplanner.territory import split_round
+            from gisplanner.teams.formation import form_round_teams
+            from gisplanner.teams.territory import split_round
 
             formed = form_round_teams(store, round_id)
             split_round(store, round_id)
@@ -97,7 +97,7 @@ def run(args) -> int:
         except PlanInputError as e:
             print(f"提示：{e}", file=sys.stderr)
     if args.capacity:
-        from gisplanner.capacity import CapacityConfig, round_capacity
+        from gisplanner.planning.capacity import CapacityConfig, round_capacity
 
         try:
             cap = round_capacity(store, round_id, CapacityConfig(profile=EBIKE if args.ebike else WALKING))
@@ -150,7 +150,7 @@ def run(args) -> int:
         for r in routes:
             stops = " → ".join(f"{s.seq}.{s.name}({s.start:%H:%M})" for s in r.stops)
             print(f"  {r.session}：{stops}")
-    from gisplanner.plan_reasons import REASONS
+    from gisplanner.planning.plan_reasons import REASONS
 
     if result.capacity is not None:
         _print_capacity(result.capacity)
@@ -184,7 +184,7 @@ def _with_sheet_numbers(store, result) -> dict:
     the route sheet, used by the entry panel and `results sheet --route` (None when not saved)."""
     from sqlalchemy import select
 
-    from gisplanner.model import Route
+    from gisplanner.store.model import Route
 
     out = result.to_json()
     sheets = {}

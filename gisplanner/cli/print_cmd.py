@@ -13,9 +13,9 @@ import sys
 
 from gisplanner.cli.common import add_db_argument, open_store, print_json, resolve_round
 from gisplanner.progress import Cancelled
-from gisplanner.reports.catalog import PRINTOUTS
-from gisplanner.reports.common import ReportError
-from gisplanner.reports.selection import PrintSelection
+from gisplanner.reporting.printouts.catalog import PRINTOUTS
+from gisplanner.reporting.printouts.common import ReportError
+from gisplanner.reporting.printouts.selection import PrintSelection
 
 SELECTABLE = ("route-sheets", "survey-forms", "contact-cards")  # printouts that follow --team/--date/…
 

@@ -15,7 +15,7 @@ import datetime as dt
 import sys
 
 from gisplanner.cli.common import add_actions, add_db_argument, open_store, print_json, subcommand
-from gisplanner.model import AREA_LEVEL_ZH, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
+from gisplanner.store.model import AREA_LEVEL_ZH, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
 
 
 def register(sub) -> None:
@@ -64,7 +64,7 @@ def _common(p) -> None:
 def _area_ids(store, code):
     if not code:
         return None
-    from gisplanner.targets import TargetsError, areas_frame, villages_under
+    from gisplanner.campaign.targets import TargetsError, areas_frame, villages_under
 
     try:
         return villages_under(areas_frame(store), code)[1]
@@ -74,7 +74,7 @@ def _area_ids(store, code):
 
 
 def run_overdue(args) -> int:
-    from gisplanner.problems import overdue
+    from gisplanner.campaign.problems import overdue
 
     store = open_store(args)
     ids = _area_ids(store, args.area)
@@ -95,7 +95,7 @@ def run_overdue(args) -> int:
 
 
 def run_escalate(args) -> int:
-    from gisplanner.problems import escalate_overdue
+    from gisplanner.campaign.problems import escalate_overdue
 
     store = open_store(args)
     ids = _area_ids(store, args.area)
@@ -117,8 +117,8 @@ def run_escalate(args) -> int:
 
 
 def run_show(args) -> int:
-    from gisplanner.model import Problem
-    from gisplanner.problems import history
+    from gisplanner.campaign.problems import history
+    from gisplanner.store.model import Problem
 
     store = open_store(args)
     with store.session() as s:
@@ -159,7 +159,7 @@ def run_show(args) -> int:
 
 
 def run_status(args) -> int:
-    from gisplanner.problems import ProblemError, change_status
+    from gisplanner.campaign.problems import ProblemError, change_status
 
     store = open_store(args)
     try:
@@ -173,8 +173,8 @@ def run_status(args) -> int:
 
 
 def run_deadlines(args) -> int:
-    from gisplanner.problems import DeadlineRules, ProblemError
-    from gisplanner.workdays import WorkCalendar
+    from gisplanner.campaign.problems import DeadlineRules, ProblemError
+    from gisplanner.campaign.workdays import WorkCalendar
 
     store = open_store(args)
     try:

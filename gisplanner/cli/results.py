@@ -35,7 +35,7 @@ def register(sub) -> None:
 
 
 def run_sheet(args) -> int:
-    from gisplanner.results import ResultsError, write_blank_sheet
+    from gisplanner.campaign.results import ResultsError, write_blank_sheet
 
     store = open_store(args)
     try:
@@ -48,7 +48,7 @@ def run_sheet(args) -> int:
 
 
 def run_import(args) -> int:
-    from gisplanner.results import ResultsError, SheetImportError, import_sheet
+    from gisplanner.campaign.results import ResultsError, SheetImportError, import_sheet
 
     store = open_store(args)
     round_id = resolve_round(store, args.round) if args.round else None

@@ -19,7 +19,7 @@ import datetime as dt
 import sys
 
 from gisplanner.cli.common import add_actions, add_subcommand, open_store, print_json, subcommand
-from gisplanner.vocab import RoundKind, RoundStatus, SessionKind
+from gisplanner.store.vocab import RoundKind, RoundStatus, SessionKind
 
 EXIT_BAD_INPUT = 2
 
@@ -110,7 +110,7 @@ def _resolve(store, value) -> int:
 
 
 def run_new(args) -> int:
-    from gisplanner.rounds import RoundError, create_round, parse_template_names
+    from gisplanner.campaign.rounds import RoundError, create_round, parse_template_names
 
     store = open_store(args)
     try:
@@ -130,8 +130,8 @@ def run_new(args) -> int:
 
 
 def run_list(args) -> int:
-    from gisplanner.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
-    from gisplanner.rounds import list_rounds
+    from gisplanner.campaign.rounds import list_rounds
+    from gisplanner.store.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
 
     store = open_store(args)
     with store.session() as s:
@@ -151,7 +151,7 @@ def run_list(args) -> int:
 
 
 def run_set(args) -> int:
-    from gisplanner.rounds import RoundError, list_rounds, update_round
+    from gisplanner.campaign.rounds import RoundError, list_rounds, update_round
 
     store = open_store(args)
     rid = _resolve(store, args.round)
@@ -167,15 +167,15 @@ def run_set(args) -> int:
     if args.json:
         print_json(row)
     else:
-        from gisplanner.model import ROUND_STATUS_ZH
+        from gisplanner.store.model import ROUND_STATUS_ZH
 
         print(f"轮次 [{rid}] {row['name']}：{ROUND_STATUS_ZH[row['status']]}，{row['start']} 至 {row['end']}")
     return 0
 
 
 def run_sessions_list(args) -> int:
-    from gisplanner.model import SESSION_KIND_ZH
-    from gisplanner.rounds import list_sessions, no_sessions_hint
+    from gisplanner.campaign.rounds import list_sessions, no_sessions_hint
+    from gisplanner.store.model import SESSION_KIND_ZH
 
     store = open_store(args)
     rid = _resolve(store, args.round)
@@ -187,7 +187,7 @@ def run_sessions_list(args) -> int:
     if not rows:
         print(f"轮次 {rid} 还没有走访时段：{no_sessions_hint(rid)}")
         return 0
-    from gisplanner.schedule import WEEKDAY_ZH
+    from gisplanner.campaign.schedule import WEEKDAY_ZH
 
     for r in rows:
         day = dt.date.fromisoformat(r["date"])
@@ -201,7 +201,7 @@ def run_sessions_list(args) -> int:
 
 
 def run_sessions_add(args) -> int:
-    from gisplanner.rounds import RoundError, add_session, session_dict
+    from gisplanner.campaign.rounds import RoundError, add_session, session_dict
 
     store = open_store(args)
     rid = _resolve(store, args.round)
@@ -221,7 +221,7 @@ def run_sessions_add(args) -> int:
 
 
 def run_sessions_remove(args) -> int:
-    from gisplanner.rounds import RoundError, remove_sessions
+    from gisplanner.campaign.rounds import RoundError, remove_sessions
 
     store = open_store(args)
     rid = _resolve(store, args.round)
@@ -241,7 +241,7 @@ def run_sessions_remove(args) -> int:
 
 
 def run_sessions_generate(args) -> int:
-    from gisplanner.rounds import RoundError, generate_sessions, parse_template_names
+    from gisplanner.campaign.rounds import RoundError, generate_sessions, parse_template_names
 
     store = open_store(args)
     rid = _resolve(store, args.round)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 
 from gisplanner.cli.common import add_actions, add_subcommand, open_store, print_json, subcommand
-from gisplanner.store import StoreError
+from gisplanner.store.database import StoreError
 
 
 def register(sub) -> None:
@@ -56,13 +56,13 @@ def _fail(msg: str) -> int:
 
 
 def run_bind(args) -> int:
-    from gisplanner import roles
-    from gisplanner.scope import UserScope, bind_user
+    from gisplanner.access import roles
+    from gisplanner.access.scope import UserScope
 
     store = open_store(args)
     try:
         role = roles.role_key(args.role) if args.role else None
-        scope = bind_user(store, args.user, UserScope.for_code(store, args.area).area_id)
+        scope = roles.bind_user(store, args.user, UserScope.for_code(store, args.area).area_id)
         if role:
             roles.bind_role(store, args.user, role)
     except StoreError as e:  # ScopeError, RoleError
@@ -73,9 +73,9 @@ def run_bind(args) -> int:
 
 
 def run_list(args) -> int:
-    from gisplanner.area_tree import AreaTree
-    from gisplanner.roles import ROLES, bound_roles
-    from gisplanner.scope import bound_users
+    from gisplanner.access.roles import ROLES, bound_roles
+    from gisplanner.access.scope import bound_users
+    from gisplanner.store.area_tree import AreaTree
 
     store = open_store(args)
     users = bound_users(store)
@@ -103,8 +103,8 @@ def run_list(args) -> int:
 
 
 def run_rollup(args) -> int:
-    from gisplanner.area_tree import AreaTree
-    from gisplanner.scope import ScopeError, UserScope, rollup
+    from gisplanner.access.scope import ScopeError, UserScope, rollup
+    from gisplanner.store.area_tree import AreaTree
 
     store = open_store(args)
     try:
@@ -134,8 +134,9 @@ def run_rollup(args) -> int:
 
 
 def run_rls(args) -> int:
-    from gisplanner import pg, roles
-    from gisplanner.scope import UserScope
+    from gisplanner.access import roles
+    from gisplanner.access.scope import UserScope
+    from gisplanner.store import pg
 
     store = open_store(args)
     if not pg.is_postgresql(store.engine):

@@ -38,7 +38,7 @@ def register(sub) -> None:
 
 def run_leader_copy(args) -> int:
     from gisplanner.cli.common import resolve_round
-    from gisplanner.reports.common import leader_copy_setting, set_leader_copy
+    from gisplanner.reporting.printouts.common import leader_copy_setting, set_leader_copy
 
     store = open_store(args)
     round_id = resolve_round(store, args.round)
@@ -52,7 +52,13 @@ def run_leader_copy(args) -> int:
 def run_contact(args) -> int:
     from dataclasses import asdict
 
-    from gisplanner.reports.contact import ANY_AREA, Contact, ContactError, all_contacts, set_contact
+    from gisplanner.reporting.printouts.contact import (
+        ANY_AREA,
+        Contact,
+        ContactError,
+        all_contacts,
+        set_contact,
+    )
 
     store = open_store(args)
     if args.name is None and args.phone is None:

@@ -1,7 +1,7 @@
 """`summary --db PATH [--area CODE] [--from DATE] [--to DATE] [--json] [--xlsx FILE]`.
 
 Prints the summary paragraph (工作总结) and its supporting tables for an area and date range;
-``--json`` prints the figures as keys plus the paragraph text (see gisplanner.reports.summary
+``--json`` prints the figures as keys plus the paragraph text (see gisplanner.reporting.printouts.summary
 for what each figure counts).
 """
 
@@ -47,7 +47,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from gisplanner.reports.summary import build_summary, export_xlsx, to_text
+    from gisplanner.reporting.printouts.summary import build_summary, export_xlsx, to_text
 
     store = open_store(args)
     try:

@@ -10,10 +10,10 @@ import datetime as dt
 import sys
 
 from gisplanner.cli.common import add_db_argument, open_store, print_json
-from gisplanner.model import ROUND_KIND_ZH
-from gisplanner.vocab import RoundKind
+from gisplanner.store.model import ROUND_KIND_ZH
+from gisplanner.store.vocab import RoundKind
 
-NEXT_ROUND_KINDS = (RoundKind.MAKEUP, RoundKind.PRIORITY, RoundKind.RETURN)  # gisplanner.targets.KINDS
+NEXT_ROUND_KINDS = (RoundKind.MAKEUP, RoundKind.PRIORITY, RoundKind.RETURN)  # campaign.targets.KINDS
 
 
 def register(sub) -> None:
@@ -36,7 +36,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from gisplanner.targets import CreatedRound, TargetRules, TargetsError, create_round, preview
+    from gisplanner.campaign.targets import CreatedRound, TargetRules, TargetsError, create_round, preview
 
     store = open_store(args)
     rules = TargetRules(days=args.days, min_problems=args.min_problems)

@@ -65,7 +65,7 @@ WEIGHT_FIELDS = (
 
 
 def run_form(args) -> int:
-    from gisplanner.teams import MIXED, RULE_ZH, FormationError, FormationRules, form_round_teams
+    from gisplanner.teams.formation import MIXED, RULE_ZH, FormationError, FormationRules, form_round_teams
 
     store = open_store(args)
     round_id = resolve_round(store, args.round)
@@ -157,7 +157,7 @@ def run_form(args) -> int:
 
 
 def run_split(args) -> int:
-    from gisplanner.territory import TerritoryError, split_round
+    from gisplanner.teams.territory import TerritoryError, split_round
 
     store = open_store(args)
     round_id = resolve_round(store, args.round)

@@ -31,7 +31,7 @@ def add_basemap_import_parser(kinds) -> None:
 
 
 def register(sub) -> None:
-    from gisplanner.basemap import PRESETS
+    from gisplanner.geo.basemap import PRESETS
 
     acts = add_actions(sub.add_parser("basemap", help="底图：查看、设置、下载离线瓦片"), "action")
     add_subcommand(acts, "show", run_show, help="显示数据库使用的底图")
@@ -49,7 +49,7 @@ def register(sub) -> None:
 
 
 def run_import(args) -> int:
-    from gisplanner.basemap import BasemapError, MBTiles, import_mbtiles
+    from gisplanner.geo.basemap import BasemapError, MBTiles, import_mbtiles
 
     try:
         MBTiles(args.file).close()  # a bad file is refused before any database is opened
@@ -73,7 +73,7 @@ def run_import(args) -> int:
 
 
 def run_show(args) -> int:
-    from gisplanner.basemap import BasemapError, database_source
+    from gisplanner.geo.basemap import BasemapError, database_source
 
     store = open_store(args)
     try:
@@ -95,7 +95,7 @@ def run_show(args) -> int:
 
 
 def run_set(args) -> int:
-    from gisplanner.basemap import (
+    from gisplanner.geo.basemap import (
         PRESETS,
         SETTING_TIANDITU_KEY,
         BasemapError,
@@ -141,7 +141,7 @@ def _extent(store, code: str | None):
 
 
 def run_download(args) -> int:
-    from gisplanner.basemap import BasemapError, database_source, download, parse_zooms, plan_download
+    from gisplanner.geo.basemap import BasemapError, database_source, download, parse_zooms, plan_download
 
     store = open_store(args)
     try:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gisplanner.store import Store
+from gisplanner.store.database import Store
 
 SMALL_TOWN = 200  # up to this many villages, a loop over prepared polygons beats the tree
 

@@ -21,11 +21,11 @@ import pandas as pd
 import shapely
 from sqlalchemy import bindparam, select
 
-from gisplanner.area_tree import AreaTreeError, check_level_change, check_tree
 from gisplanner.io.crs import CrsError, in_china, is_degrees, parse_crs, to_wgs84
-from gisplanner.model import AREA_LEVEL_ZH, Area
 from gisplanner.progress import IMPORT_CANCELLED, Progress, check
-from gisplanner.store import Store
+from gisplanner.store.area_tree import AreaTreeError, check_level_change, check_tree
+from gisplanner.store.database import Store
+from gisplanner.store.model import AREA_LEVEL_ZH, Area
 from gisplanner.textclean import clean_text
 
 PARENT_LEVEL = {"village": "town", "town": "district", "district": "city", "city": None}
@@ -614,7 +614,7 @@ def _targets_check(
 ) -> None:
     """Targets that lie in a village before the import but in none after it (both read inside the
     import's transaction: `before` ahead of its writes, `after` with them)."""
-    from gisplanner.model import Target
+    from gisplanner.store.model import Target
 
     t = Target.__table__
     rows = conn.execute(select(t.c.id, t.c.name, t.c.lon, t.c.lat, t.c.area_id)).all()

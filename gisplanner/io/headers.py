@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from gisplanner.model import HOUSEHOLD_TAGS
+from gisplanner.store.model import HOUSEHOLD_TAGS
 
 ROSTER_KINDS = ("households", "enterprises", "notables", "cadres")
 ROSTER_KIND_ZH = {"households": "群众家庭", "enterprises": "企业", "notables": "名士", "cadres": "干部"}

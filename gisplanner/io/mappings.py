@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from gisplanner.io import headers as hdr
-from gisplanner.model import Setting
-from gisplanner.store import Store
+from gisplanner.store.database import Store
+from gisplanner.store.model import Setting
 
 
 def recall(store: Store, kind: str, headers: list[str]) -> dict | None:

@@ -237,7 +237,7 @@ def import_roads(
     """Write the roads in one transaction (replacing the stored ones unless ``append``)."""
     from sqlalchemy import delete, select
 
-    from gisplanner.model import Area, Road, Setting
+    from gisplanner.store.model import Area, Road, Setting
 
     report = reporter(progress, IMPORT_CANCELLED)
     frame = preview.frame

@@ -33,9 +33,9 @@ from gisplanner.io.atomic import atomic_path
 from gisplanner.io.readers import RawTable, read_table
 from gisplanner.io.rejects import default_rejects_path, rejects_frame, write_rejects_to
 from gisplanner.io.validate import Checked, Issue, validate
-from gisplanner.model import Area, Cadre, CadreLeave, Target, Unit, utcnow
 from gisplanner.progress import IMPORT_CANCELLED, Progress, finish, reporter
-from gisplanner.store import Store
+from gisplanner.store.database import Store
+from gisplanner.store.model import Area, Cadre, CadreLeave, Target, Unit, utcnow
 
 
 class MappingError(ValueError):

@@ -22,7 +22,7 @@ from gisplanner.codes import credit_code_problem
 from gisplanner.io import crs as crsmod
 from gisplanner.io import headers as hdr
 from gisplanner.io.readers import RawTable
-from gisplanner.model import HOUSEHOLD_TAGS
+from gisplanner.store.model import HOUSEHOLD_TAGS
 from gisplanner.textclean import HIDDEN, clean_text
 
 
@@ -458,7 +458,7 @@ _ALL_WORDS = {"全部", "均可", "都可以", "不限", "all"}
 
 def parse_session_kinds(text: str) -> tuple[str, str | None]:
     """'工作日晚上、周末' -> ('evening,weekend', None); an unknown word -> ('', message)."""
-    from gisplanner.model import ALL_SESSION_KINDS, normalize_kinds
+    from gisplanner.store.model import ALL_SESSION_KINDS, normalize_kinds
 
     words = [w for w in re.split(r"[，,、;；/\s和及]+", str(text or "").strip()) if w]
     if not words:

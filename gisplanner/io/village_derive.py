@@ -21,8 +21,8 @@ import shapely
 from sqlalchemy import select, update
 
 from gisplanner.io.crs import LocalProjection
-from gisplanner.model import Area, Target
 from gisplanner.progress import Progress, finish, reporter
+from gisplanner.store.model import Area, Target
 
 
 class DeriveError(ValueError):

@@ -24,8 +24,8 @@ import pandas as pd
 
 from gisplanner.io import crs
 from gisplanner.io.xlsx_writer import write_xlsx
-from gisplanner.model import HOUSEHOLD_TAGS, SESSION_KIND_ZH
-from gisplanner.vocab import SessionKind, TargetKind
+from gisplanner.store.model import HOUSEHOLD_TAGS, SESSION_KIND_ZH
+from gisplanner.store.vocab import SessionKind, TargetKind
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "maps" / "demo"
 GBK_SAMPLE = 400

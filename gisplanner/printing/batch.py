@@ -14,23 +14,23 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QPagedPaintDevice, QPdfWriter
 
+from gisplanner.access.roles import require_print
 from gisplanner.io.atomic import part_path
 from gisplanner.printing.canvas import PageCanvas, setup_a4
 from gisplanner.printing.cards import paint_contact_cards
 from gisplanner.printing.forms import paint_problem_forms, paint_problem_lists, paint_survey_forms
 from gisplanner.printing.route_sheet import paint_route_sheets
 from gisplanner.progress import Progress
-from gisplanner.reports.catalog import PRINTOUTS
-from gisplanner.reports.common import (
+from gisplanner.reporting.printouts.catalog import PRINTOUTS
+from gisplanner.reporting.printouts.common import (
     PAPERS,
     PrintContext,
     ReportError,
     leader_copy_setting,
     log_print,
 )
-from gisplanner.reports.plan_order import round_name
-from gisplanner.roles import require_print
-from gisplanner.store import Store
+from gisplanner.reporting.printouts.plan_order import round_name
+from gisplanner.store.database import Store
 
 PDF_DPI = 600
 
@@ -103,7 +103,7 @@ def print_to_pdf(
     leader_copy: bool = False,
 ) -> PrintResult:
     """Every sheet of `kind` for a round (or the given `items`, or those `only` — a
-    :class:`~gisplanner.reports.selection.PrintSelection` — keeps) in one PDF on A4 or A3;
+    :class:`~gisplanner.reporting.printouts.selection.PrintSelection` — keeps) in one PDF on A4 or A3;
     written whole or not at all. `leader_copy` adds each team leader's call-ahead list with full
     phones to route sheets (logged as an unmasked print)."""
     if kind not in PRINTOUTS:

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from gisplanner.reports.common import PrintContext
+from gisplanner.reporting.printouts.common import PrintContext
 from gisplanner.resources import CJK_FONT
 
 # Chinese-capable families in order of preference (Debian, Windows, macOS).

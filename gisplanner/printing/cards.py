@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from gisplanner.printing.canvas import CENTER, LEFT, PageCanvas
-from gisplanner.reports.contact_card import CARD_MM, ContactCard
+from gisplanner.reporting.printouts.contact_card import CARD_MM, ContactCard
 
 COLS, ROWS = 2, 5
 BAND = "#b3262d"  # the red of government service cards

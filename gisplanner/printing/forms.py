@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from gisplanner.model import OUTCOME_ZH
 from gisplanner.printing.canvas import CENTER, MARGIN, PageCanvas
 from gisplanner.printing.table import Drawn, Table
-from gisplanner.reports.problem_forms import ProblemForm
-from gisplanner.reports.problem_list import ProblemList
-from gisplanner.reports.survey_forms import HOUSEHOLD_QUESTIONS, SATISFACTION, HouseholdForm, VillageForm
+from gisplanner.reporting.printouts.problem_forms import ProblemForm
+from gisplanner.reporting.printouts.problem_list import ProblemList
+from gisplanner.reporting.printouts.survey_forms import (
+    HOUSEHOLD_QUESTIONS,
+    SATISFACTION,
+    HouseholdForm,
+    VillageForm,
+)
+from gisplanner.store.model import OUTCOME_ZH
 
 LABEL_FILL = "#f1f4f8"
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPolygonF
 
 from gisplanner.printing.canvas import CENTER, LEFT, MARGIN, RIGHT, TOP_LEFT, PageCanvas
 from gisplanner.printing.table import PAD, Drawn, Table
-from gisplanner.reports.route_sheet import (
+from gisplanner.reporting.printouts.route_sheet import (
     FIVE_HEARTS,
     OUTCOME_BOXES,
     TWO_CARRIES,

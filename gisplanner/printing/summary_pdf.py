@@ -2,7 +2,7 @@
 
 Laid out as HTML in a QTextDocument (it paginates long tables by itself) in the CJK font of
 the printing module, written with QPdfWriter to a temporary file renamed into place, and
-recorded in the print log. The data comes from :mod:`gisplanner.reports.summary` (no Qt).
+recorded in the print log. The data comes from :mod:`gisplanner.reporting.printouts.summary` (no Qt).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from gisplanner.printing.canvas import cjk_family
-from gisplanner.reports.common import PrintContext, log_print
-from gisplanner.reports.summary import PERCENT_HEADERS, SummaryReport
+from gisplanner.reporting.printouts.common import PrintContext, log_print
+from gisplanner.reporting.printouts.summary import PERCENT_HEADERS, SummaryReport
 
 MARGIN_MM = 18.0
 

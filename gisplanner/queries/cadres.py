@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from gisplanner.cadres import list_cadres
-from gisplanner.model import Cadre
+from gisplanner.store.model import Cadre
+from gisplanner.teams.cadres import list_cadres
 
 
 def roster(store) -> tuple[list[dict], dict[int, int]]:
     """The whole roster (:func:`list_cadres`) and the version each row was read at (an edit
-    saves only over that, :func:`gisplanner.concurrency.save_action`)."""
+    saves only over that, :func:`gisplanner.access.concurrency.save_action`)."""
     with store.session() as s:
         return list_cadres(s), dict(s.execute(select(Cadre.id, Cadre.version)).all())
 

@@ -15,8 +15,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from gisplanner.store import Store
-from gisplanner.vocab import CLOSED_STATUSES
+from gisplanner.store.database import Store
+from gisplanner.store.vocab import CLOSED_STATUSES
 
 
 def rounds_with_visits(store: Store) -> pd.DataFrame:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import inspect, select
 
-from gisplanner.model import Problem, Target, Unit
-from gisplanner.problems import (
+from gisplanner.campaign.problems import (
     DeadlineRules,
     EscalationRun,
     create_problem,
@@ -16,6 +15,7 @@ from gisplanner.problems import (
     hand_down,
     history,
 )
+from gisplanner.store.model import Problem, Target, Unit
 
 
 @dataclass

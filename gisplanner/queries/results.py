@@ -6,8 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from gisplanner.model import Route
-from gisplanner.results import (
+from gisplanner.campaign.results import (
     SheetChoice,
     entry_defaults,
     resolve_stop,
@@ -15,6 +14,7 @@ from gisplanner.results import (
     sheet_choices,
     stops_of_route,
 )
+from gisplanner.store.model import Route
 
 
 def read_sheet_choices(store, round_id: int) -> list[SheetChoice]:

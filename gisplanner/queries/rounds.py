@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from gisplanner.cncalendar import HolidayCalendar, set_override
-from gisplanner.rounds import (
+from gisplanner.campaign.cncalendar import HolidayCalendar, set_override
+from gisplanner.campaign.rounds import (
     area_choices,
     list_sessions,
-    load_templates,
     round_dict,
     round_teams,
     routes_in_sessions,
     save_templates,
 )
-from gisplanner.schedule import SessionTemplate
+from gisplanner.campaign.schedule import SessionTemplate, load_templates
 
 
 def round_editor(store, round_id: int | None) -> tuple[list[dict], dict | None]:
@@ -35,7 +34,7 @@ def read_sessions(store, round_id: int) -> list[dict]:
     ``seen``: its row as read, with the version (what a later save checks against)."""
     from sqlalchemy import inspect
 
-    from gisplanner.model import VisitSession
+    from gisplanner.store.model import VisitSession
 
     cols = [a.key for a in inspect(VisitSession).column_attrs]
     with store.session() as s:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gisplanner import logs, paths
 from gisplanner.printing.canvas import register_bundled_cjk_font
-from gisplanner.store import Store, StoreError
+from gisplanner.store.database import Store, StoreError
 from gisplanner.ui.opening import open_or_offer_restore, open_user_store
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def startup_backup(path: Path, progress=None) -> tuple[str, str]:  # noqa: ARG00
     """Officials' data must survive their mistakes: a checked copy at every start, unless the
     database did not change since its last good backup. ("written"|"skipped", backup path);
     raises BackupError when the database is damaged (then nothing is copied over good backups)."""
-    from gisplanner import backup
+    from gisplanner.store import backup
 
     dest, written = backup.backup_if_changed(path)
     return ("written" if written else "skipped"), str(dest)

@@ -19,7 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner.concurrency import FIELD_ZH, KEEP_MINE, MERGE, TABLE_ZH, TAKE_THEIRS, Conflict, show_value
+from gisplanner.access.concurrency import (
+    FIELD_ZH,
+    KEEP_MINE,
+    MERGE,
+    TABLE_ZH,
+    TAKE_THEIRS,
+    Conflict,
+    show_value,
+)
 
 
 class ConflictDialog(QDialog):

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QComboBox, QDialog, QDockWidget, QLabel, QLineEdit, QMainWindow, QMenu, QWidget
 
 if TYPE_CHECKING:
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
     from gisplanner.ui.map.canvas import MapWidget
     from gisplanner.ui.selection import SelectionModel
     from gisplanner.ui.workers import TaskWorker

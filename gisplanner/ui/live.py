@@ -1,5 +1,5 @@
 """Live updates in the window: a thread listens for the server's change notices
-(:mod:`gisplanner.live`) and, debounced, refreshes only what the changed tables feed — the
+(:mod:`gisplanner.store.live`) and, debounced, refreshes only what the changed tables feed — the
 problems list for problems, the round list and teams for rounds and assignments, the map (and
 with it every panel) for targets, areas and visits. Notices of the window's own changes are
 skipped (it has refreshed already). No polling: the thread sleeps on the connection.
@@ -11,7 +11,7 @@ import logging
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from gisplanner import live
+from gisplanner.store import live
 
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 300  # a burst of saves is one refresh

@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from gisplanner import logs
-from gisplanner import store as store_mod
-from gisplanner.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
-from gisplanner.store import Store
+from gisplanner.store import database as store_mod
+from gisplanner.store.database import Store
+from gisplanner.store.model import ROUND_KIND_ZH, ROUND_STATUS_ZH
+from gisplanner.store.vocab import RoundStatus
 from gisplanner.ui import file_dialogs, live, signin, workers
 from gisplanner.ui import panels as panel_package
 from gisplanner.ui.context import PanelContext, Panels
@@ -45,7 +46,6 @@ from gisplanner.ui.map.data import load_map_data
 from gisplanner.ui.messages import show_error
 from gisplanner.ui.opening import open_or_offer_restore
 from gisplanner.ui.selection import SelectionModel
-from gisplanner.vocab import RoundStatus
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
     def set_store(self, store: Store) -> None:
         self.store = store
         self._db_label.setText(self.tr("数据库：") + store.describe())
-        signin.apply_role(self)  # who is signed in, and what the role may do (gisplanner.roles)
+        signin.apply_role(self)  # who is signed in, and what the role may do (gisplanner.access.roles)
         live.attach(self, store)  # other offices' changes refresh what they affect (PostgreSQL)
         self.refresh()
         # the panels follow the round once the map is drawn: their reads do not slow the map

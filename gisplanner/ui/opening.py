@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from gisplanner import paths
-from gisplanner.store import Store, StoreError
+from gisplanner.store.database import Store, StoreError
 
 log = logging.getLogger(__name__)
 

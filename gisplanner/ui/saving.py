@@ -1,5 +1,5 @@
 """The one save path of the forms: every edit of a row goes through
-:func:`gisplanner.concurrency.save_action` / :func:`~gisplanner.concurrency.save_edit`
+:func:`gisplanner.access.concurrency.save_action` / :func:`~gisplanner.access.concurrency.save_edit`
 (optimistic locking on the version the form showed); a conflict opens
 :class:`~gisplanner.ui.conflict_dialog.ConflictDialog` (who, when, what), and the
 user keeps theirs, takes the other version or merges. Writes that add rows (a visit, a new
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gisplanner import concurrency as cc
+from gisplanner.access import concurrency as cc
 from gisplanner.ui.conflict_dialog import ConflictDialog
 
 snapshot = cc.snapshot  # the row as a form shows it: the `seen` of a later save
@@ -57,7 +57,7 @@ def save_changes(parent, store, cls, key, seen: dict, changes: dict, apply: Call
     """Save `changes` (field -> the user's value) with a domain function, ``apply(session, row,
     changes)`` (its rules checked), on the version the user `seen`. On a conflict the user keeps
     theirs (all their changes over the other version), takes the other version, or merges field
-    by field (:func:`gisplanner.concurrency.resolve`). Returns (saved, result)."""
+    by field (:func:`gisplanner.access.concurrency.resolve`). Returns (saved, result)."""
     while True:
         mine = {k: (seen.get(k), v) for k, v in changes.items() if seen.get(k) != v}
         try:

@@ -1,13 +1,13 @@
 """Signed in to a shared database: the status bar says who, as what role and where, and the
 window greys out what the role may not do. The limits themselves live in the core
-(:mod:`gisplanner.roles`, checked at every write) and on the server (grants, row-level
+(:mod:`gisplanner.access.roles`, checked at every write) and on the server (grants, row-level
 security); this only spares the user buttons that would be refused."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from gisplanner import roles
+from gisplanner.access import roles
 
 # panel (a field of window.panels) -> (widget attributes, action they need)
 PANEL_WIDGETS = {

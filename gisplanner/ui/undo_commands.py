@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QWidget
 
-from gisplanner.territory import assign_targets, restore_assignment
+from gisplanner.teams.territory import assign_targets, restore_assignment
 from gisplanner.ui import saving
 from gisplanner.ui.context import PanelContext
 
@@ -38,7 +38,7 @@ class AssignTargetsCommand(QUndoCommand):
 
     def _assign_checked(self, store) -> dict | None:
         """Assign through the optimistic check; a conflict is shown (keep mine / theirs / merge)."""
-        from gisplanner import concurrency as cc
+        from gisplanner.access import concurrency as cc
 
         seen = {t: self.panel.assigned.get(t) for t in self.target_ids}
         try:
@@ -68,7 +68,7 @@ class AssignTargetsCommand(QUndoCommand):
 
 class SnapshotCommand(QUndoCommand):
     """A replacing action already done (split, formation, plan): undo restores the snapshot taken
-    before it, redo the one taken after it (gisplanner.snapshots)."""
+    before it, redo the one taken after it (gisplanner.planning.snapshots)."""
 
     def __init__(self, ctx: PanelContext, text: str, restore, before, after, done=None):
         super().__init__(text)

@@ -362,7 +362,7 @@ EN = {
         "选择备份（最新的完好备份在最前；当前文件会先保存在旁边）：": "Choose a backup (the newest good one first; the current file is kept beside it):",
     },
     "TemplateDialog": {"走访时段模板": "Session templates", "保存": "Save", "取消": "Cancel"},
-    # the domain's labels (gisplanner.vocab and the model's label tables), shown through
+    # the domain's labels (gisplanner.store.vocab and the model's label tables), shown through
     # gisplanner.ui.vocab_text.vocab(); vocabulary_sources() lists them so none is forgotten
     "Vocab": {
         "市": "City", "区": "District", "镇/街道": "Town/subdistrict", "村/社区": "Village/community",
@@ -455,7 +455,8 @@ def tool(name: str) -> str:
 
 def vocabulary_sources() -> list[str]:
     """Every Chinese label of the domain's vocabulary the UI shows through vocab_text.vocab()."""
-    from gisplanner import coverage, model, vocab
+    from gisplanner.campaign import coverage
+    from gisplanner.store import model, vocab
 
     tables = [e.labels() for e in (vocab.AreaLevel, vocab.TargetKind, vocab.SessionKind, vocab.RoundKind,
                                     vocab.RoundStatus, vocab.Outcome, vocab.ProblemStatus)]  # fmt: skip

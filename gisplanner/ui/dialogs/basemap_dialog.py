@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from gisplanner import basemap as B
+from gisplanner.geo import basemap as B
 from gisplanner.ui import file_dialogs
 
 KEY_SETTING = "map/tianditu_key"

@@ -1,7 +1,7 @@
 """干部名册: the roster of cadres, with when each can go out (可走访时段) and leave (请假) editable.
 
 A team goes out only when all its members can, so these columns decide the sessions each team
-of a round gets (:func:`gisplanner.schedule.team_session_ids`) and whom 三搭配 puts together.
+of a round gets (:func:`gisplanner.campaign.schedule.team_session_ids`) and whom 三搭配 puts together.
 """
 
 from __future__ import annotations

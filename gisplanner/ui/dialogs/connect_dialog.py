@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner import pg
-from gisplanner.store import StoreError
+from gisplanner.store import pg
+from gisplanner.store.database import StoreError
 
 SETTINGS_GROUP = "connect"  # host, port, database, user — never the password
 

@@ -1,7 +1,7 @@
 """联系卡联系方式: the contact printed and carried by the QR code on contact cards, per area.
 
 Asked the first time cards are printed (the print dialog opens it when no contact is set), and
-from 文件 → 打印 → 联系卡联系方式…. Saved with :func:`gisplanner.reports.contact.set_contact`.
+from 文件 → 打印 → 联系卡联系方式…. Saved with :func:`gisplanner.reporting.printouts.contact.set_contact`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from gisplanner.reports.contact import (
+from gisplanner.reporting.printouts.contact import (
     ANY_AREA,
     Contact,
     ContactError,

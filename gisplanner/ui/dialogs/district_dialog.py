@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from gisplanner import districts as D
 from gisplanner import paths
+from gisplanner.geo import districts as D
 from gisplanner.ui import file_dialogs
 
 

@@ -1,6 +1,6 @@
 """登记问题 / 交办·委托: a problem's category, description, handling and unit.
 
-Every change goes through :mod:`gisplanner.problems` (one event per change); a refused change
+Every change goes through :mod:`gisplanner.campaign.problems` (one event per change); a refused change
 keeps the dialog open with the reason shown under the fields.
 """
 
@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner import problems as pw
-from gisplanner.model import AREA_LEVEL_ZH, HANDLING_ZH, PROBLEM_CATEGORIES, Problem
+from gisplanner.campaign import problems as pw
 from gisplanner.queries import problems as pq
+from gisplanner.store.model import AREA_LEVEL_ZH, HANDLING_ZH, PROBLEM_CATEGORIES, Problem
 
 UNIT_LEVELS = {"self": (), "assign": ("village", "town"), "delegate": ("district", "city")}
 
@@ -129,7 +129,7 @@ class ProblemDialog(QDialog):
         self.accept()
 
     def _hand_down_existing(self, handling: str, unit_id: int | None) -> None:
-        from gisplanner.store import StoreError
+        from gisplanner.store.database import StoreError
         from gisplanner.ui import saving
 
         if handling == "self":
@@ -196,7 +196,7 @@ class DeadlineRulesDialog(QDialog):
         lay.addWidget(buttons)
 
     def save(self) -> None:
-        from gisplanner.workdays import WorkCalendar
+        from gisplanner.campaign.workdays import WorkCalendar
 
         days = []
         for n, line in enumerate(self.holidays.toPlainText().splitlines(), start=1):

@@ -11,8 +11,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from gisplanner import backup, logs
-from gisplanner.store import resolve_url
+from gisplanner import logs
+from gisplanner.store import backup
+from gisplanner.store.database import resolve_url
 
 
 def _messages() -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 A new round can get its sessions from the templates at once (weekday evenings, weekends,
 weekday working hours, on the holiday calendar). Every change goes through
-:mod:`gisplanner.rounds`; a refused change keeps the dialog open with the reason shown.
+:mod:`gisplanner.campaign.rounds`; a refused change keeps the dialog open with the reason shown.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner import rounds
-from gisplanner.model import (
+from gisplanner.campaign import rounds
+from gisplanner.queries import rounds as rq
+from gisplanner.store.database import StoreError
+from gisplanner.store.model import (
     AREA_LEVEL_ZH,
     ROUND_KIND_ZH,
     ROUND_STATUS_ZH,
@@ -33,8 +35,6 @@ from gisplanner.model import (
     SESSION_KINDS,
     Round,
 )
-from gisplanner.queries import rounds as rq
-from gisplanner.store import StoreError
 from gisplanner.ui import saving
 
 

@@ -4,7 +4,7 @@ Dates with sessions are bold (and blue; statutory holidays red, 调休 working d
 list beside the calendar shows the chosen date's sessions. The editor below adds a session,
 moves the selected one (another date or time), changes its kind or marks it for some teams
 only; "删除" removes it; "按模板生成" fills the round's dates from the templates, whose times
-("时段模板…") are settings in the database. Every change goes through :mod:`gisplanner.rounds`
+("时段模板…") are settings in the database. Every change goes through :mod:`gisplanner.campaign.rounds`
 and is refused with the reason shown when it breaks a rule (overlap, outside the round …).
 """
 
@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner import rounds
-from gisplanner.model import SESSION_KIND_ZH, SESSION_KINDS
+from gisplanner.campaign import rounds
+from gisplanner.campaign.schedule import WEEKDAY_ZH, SessionTemplate
 from gisplanner.queries import rounds as rq
-from gisplanner.schedule import WEEKDAY_ZH, SessionTemplate
+from gisplanner.store.model import SESSION_KIND_ZH, SESSION_KINDS
 
 
 def _pytime(q: QTime) -> dt.time:
@@ -262,7 +262,7 @@ class SessionCalendarDialog(QDialog):
     def _save(self, save, done: str) -> bool:
         """``save()`` → True when stored, False when the user took another official's version
         after a conflict (the calendar then shows that version)."""
-        from gisplanner.store import StoreError
+        from gisplanner.store.database import StoreError
 
         try:
             saved = save()
@@ -296,7 +296,7 @@ class SessionCalendarDialog(QDialog):
         if x is None:
             self.message.setText(self.tr("请先在列表中选择一个时段"))
             return False
-        from gisplanner.model import VisitSession
+        from gisplanner.store.model import VisitSession
         from gisplanner.ui import saving
 
         start, end, kind, teams = self._editor()
@@ -334,7 +334,7 @@ class SessionCalendarDialog(QDialog):
         done = self.tr("已删除时段") + (
             self.tr("，连同其中已规划的 {n} 条路线").format(n=routes) if routes else ""
         )
-        from gisplanner.model import VisitSession
+        from gisplanner.store.model import VisitSession
         from gisplanner.ui import saving
 
         # only the version the user sees is removed: a session moved meanwhile shows the conflict

@@ -17,7 +17,7 @@ Public API (the main window, the panels and other helpers use these):
   ``zoom_to_ids(target_ids)``, ``zoom_to_selection()``; wheel zooms, middle button pans.
 - tools: ``set_tool("pan" | "click" | "rectangle" | "lasso" | "area" | "identify")``; every tool
   turns a gesture into one geometry + modifiers (Shift adds, Ctrl removes) → ``apply_selection``
-  → ``gisplanner.spatial`` → the selection model (``set_selection_model(model)``), whose
+  → ``gisplanner.geo.spatial`` → the selection model (``set_selection_model(model)``), whose
   ``changed(selected, deselected)`` redraws the highlight overlay.
 - layers: ``layers`` (the LayerList: ``layers[key].visible = False``, ``layers.set_order(keys)``),
   the shortcuts ``set_layer_visible(key, on)``, ``set_layer_opacity(key, x)``,

@@ -16,15 +16,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gisplanner import coverage as cov_mod
-from gisplanner import spatial
+from gisplanner.campaign import coverage as cov_mod
+from gisplanner.geo import spatial
 from gisplanner.io.crs import LocalProjection
-from gisplanner.model import SPECIAL_GROUP_TAGS, Outcome
 from gisplanner.progress import reporter
 from gisplanner.queries.map_layers import overdue_problems_per_target, rounds_with_visits
 from gisplanner.routing.roadclass import display_class
-from gisplanner.store import Store
-from gisplanner.vocab import TargetKind
+from gisplanner.store.database import Store
+from gisplanner.store.model import SPECIAL_GROUP_TAGS, Outcome
+from gisplanner.store.vocab import TargetKind
 
 OUTCOME_CODES = {None: 0, **{o.value: i + 1 for i, o in enumerate(Outcome)}}  # 0: not visited
 DENSITY_BINS = 384  # cells across the longer side of the extent
@@ -127,7 +127,7 @@ def load_map_data(store: Store, progress=None, round_id: int | None = None) -> M
 
     step = reporter(progress)
     step(0.05, "读取行政区划")
-    from gisplanner.area_edit import read_area_versions
+    from gisplanner.geo.area_edit import read_area_versions
 
     opened = read_area_versions(store)  # first: a save in between is a conflict, never lost
     areas = store.areas_gdf()

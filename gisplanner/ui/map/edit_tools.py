@@ -4,7 +4,7 @@ As in QGIS: a left click adds a vertex (snapped to the nearest vertex of the are
 within ``SNAP_PX`` pixels — a magenta square shows where), a right click, a double click, Enter
 or a click on the first vertex finishes, Backspace takes the last vertex back. The tools are
 small objects like the selection tools (``tools.MapTool``) and turn gestures into ONE geometry;
-:class:`AreaEditor` turns that into a planned edit of ``gisplanner.area_edit`` (checked, an
+:class:`AreaEditor` turns that into a planned edit of ``gisplanner.geo.area_edit`` (checked, an
 invalid polygon gets a clear message) and pushes it on the window's QUndoStack as an
 :class:`AreaEditCommand`, which writes the after/before state in one transaction.
 """
@@ -19,8 +19,8 @@ from PySide6.QtGui import QPainterPath, QPolygonF, QUndoCommand
 from PySide6.QtWidgets import QGraphicsPathItem
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
-from gisplanner import area_edit as E
-from gisplanner.model import AREA_LEVEL_ZH
+from gisplanner.geo import area_edit as E
+from gisplanner.store.model import AREA_LEVEL_ZH
 from gisplanner.ui.map.style import brush, pen
 from gisplanner.ui.map.tools import MapTool
 
@@ -194,7 +194,7 @@ class AreaEditor(QObject):
         """Write `to` over the versions `expected` (the one save path's optimistic check); on a
         conflict show it (who, when, what) and let the user keep theirs, take the other version
         or merge. Returns the versions after the write, None when nothing was written."""
-        from gisplanner import concurrency as cc
+        from gisplanner.access import concurrency as cc
         from gisplanner.ui import saving
 
         expected = dict(expected or {})

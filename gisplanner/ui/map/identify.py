@@ -11,7 +11,7 @@ import math
 
 from PySide6.QtCore import QCoreApplication
 
-from gisplanner.model import OUTCOME_ZH, TARGET_KIND_ZH, Outcome
+from gisplanner.store.model import OUTCOME_ZH, TARGET_KIND_ZH, Outcome
 
 
 def _tr(text: str) -> str:

@@ -1,5 +1,5 @@
 """Selection on the map: tools turn a gesture into one geometry, ``ids_for`` turns it into target
-ids (``gisplanner.spatial``), ``apply_selection`` hands them to the selection model, whose
+ids (``gisplanner.geo.spatial``), ``apply_selection`` hands them to the selection model, whose
 ``changed`` signal redraws the highlight (rings around selected points, windowed like the point
 layers; a cyan density when too many are in view). ``identify`` describes the feature under a
 position. ``PickingMixin`` is part of ``canvas.MapWidget``.
@@ -11,8 +11,8 @@ import numpy as np
 import shapely
 from PySide6.QtCore import QRectF, Qt
 
-from gisplanner import spatial
-from gisplanner.area_tree import subtree_ids
+from gisplanner.geo import spatial
+from gisplanner.store.area_tree import subtree_ids
 from gisplanner.ui.map import style as S
 from gisplanner.ui.map.data import grid_counts
 from gisplanner.ui.map.points import PointLayerItem

@@ -1,5 +1,5 @@
 """Base map (底图) under the vectors: tiles read off the UI thread from the cache, an MBTiles
-file or the network (``gisplanner.basemap`` does that, without Qt).
+file or the network (``gisplanner.geo.basemap`` does that, without Qt).
 
 The source is the database's base map (``MapWidget.basemap_source``, set from the ``setting``
 table by the base-map panel) or else the XYZ URL in ``QSettings`` ``map/tile_url``. Tiles are
@@ -24,7 +24,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, QSettings, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from gisplanner.basemap import (  # noqa: F401 - tile math re-exported for older callers
+from gisplanner.geo.basemap import (  # noqa: F401 - tile math re-exported for older callers
     BasemapError,
     TileSource,
     lonlat_to_tile,

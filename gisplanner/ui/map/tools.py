@@ -3,7 +3,7 @@
 Modelled on QGIS's ``QgsMapToolSelectionHandler``: a tool never selects anything itself; it
 hands a shapely geometry (projected, metres) and the selection mode derived from the keyboard
 modifiers — Shift adds, Ctrl removes, none replaces — to ``MapWidget.apply_selection``,
-which asks ``gisplanner.spatial`` for ids and updates the selection model.
+which asks ``gisplanner.geo.spatial`` for ids and updates the selection model.
 
 Left-button gestures go to the active tool; the middle button always pans and the wheel
 always zooms, so every tool can still navigate.

@@ -2,7 +2,7 @@
 
 可走访时段 are three check columns (工作日晚上 / 周末节假日 / 工作日白天); 请假日期 is text
 ("2026-12-10:2026-12-15；2026-12-20"). An edit is written at once through
-:func:`gisplanner.cadres.set_availability`; a refused edit leaves the row as it was and emits
+:func:`gisplanner.teams.cadres.set_availability`; a refused edit leaves the row as it was and emits
 ``editRefused`` with the reason.
 """
 
@@ -12,10 +12,10 @@ import re
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
-from gisplanner import cadres as cadre_mod
-from gisplanner.model import SESSION_KIND_ZH, SESSION_KINDS, Cadre
 from gisplanner.queries import cadres as cq
-from gisplanner.store import StoreError
+from gisplanner.store.database import StoreError
+from gisplanner.store.model import SESSION_KIND_ZH, SESSION_KINDS, Cadre
+from gisplanner.teams import cadres as cadre_mod
 from gisplanner.ui import saving
 
 COLUMNS = [

@@ -12,7 +12,7 @@ import pandas as pd
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from gisplanner.model import HOUSEHOLD_TAGS, OUTCOME_ZH, SPECIAL_GROUP_TAGS, TARGET_KIND_ZH
+from gisplanner.store.model import HOUSEHOLD_TAGS, OUTCOME_ZH, SPECIAL_GROUP_TAGS, TARGET_KIND_ZH
 from gisplanner.ui.vocab_text import vocab
 
 # (key, header); key names a column of the frame or a derived one

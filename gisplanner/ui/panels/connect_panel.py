@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gisplanner.store import Store
+from gisplanner.store.database import Store
 from gisplanner.ui.context import PanelContext
 
 
@@ -21,7 +21,7 @@ def open_server(ctx: PanelContext, url: str, on_opened=None) -> None:
 def _open(url: str, progress=None) -> Store:  # noqa: ARG001 - run_task passes progress
     """Open and sign in: the session is bound to the login's user, role and scope (a login
     without a role or scope is refused with the reason, and nothing is shown)."""
-    from gisplanner.roles import sign_in
+    from gisplanner.access.roles import sign_in
 
     store = Store.open(url)
     try:

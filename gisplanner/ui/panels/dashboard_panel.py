@@ -4,7 +4,7 @@ Charts (pyqtgraph, Chinese labels): cumulative households visited / problems col
 solved; coverage by area (sortable, special-group coverage beside overall, the supervision
 threshold as a line); problems by category and status; time to resolution (distribution and
 median per category); overdue problems by unit; visits per team and per session.
-The figures come from :func:`gisplanner.stats.dashboard_figures`, run off the UI thread with
+The figures come from :func:`gisplanner.reporting.stats.dashboard_figures`, run off the UI thread with
 ``ctx.run_task``; refreshes that arrive while one runs are coalesced into one more.
 """
 
@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner import dashboard as dash
-from gisplanner import stats as st
-from gisplanner.model import AREA_LEVEL_ZH
 from gisplanner.printing.canvas import cjk_family
+from gisplanner.reporting import dashboard as dash
+from gisplanner.reporting import stats as st
+from gisplanner.store.model import AREA_LEVEL_ZH
 from gisplanner.ui.context import PanelContext
 from gisplanner.ui.vocab_text import vocab
 
@@ -224,7 +224,7 @@ def _bar_text(plot: pg.PlotWidget, xs, ys, texts, anchor=(0, 0.5)) -> None:
 
 
 class DashboardCharts(QWidget):
-    """The chart grid; :meth:`show_figures` draws a :class:`~gisplanner.stats.DashboardFigures`."""
+    """The chart grid; :meth:`show_figures` draws a :class:`~gisplanner.reporting.stats.DashboardFigures`."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -519,7 +519,7 @@ class DashboardPanel(QWidget):
         self._running = True
         self.headline.setText(self.tr("正在统计……"))
         try:
-            from gisplanner.supervision import Thresholds
+            from gisplanner.reporting.supervision import Thresholds
 
             self.charts.coverage_threshold = Thresholds.load(store).coverage_min
         except Exception:  # a bad threshold setting must not stop the charts; supervision reports it
@@ -551,7 +551,7 @@ class DashboardPanel(QWidget):
 
 def _compute(store, scope, targets, progress=None):
     """Worker: figures plus the target list to keep for the next refresh."""
-    from gisplanner import coverage as cov
+    from gisplanner.campaign import coverage as cov
 
     if targets is None:
         targets = cov.load_targets(store)

@@ -1,7 +1,7 @@
 """工作向导: where the office stands in the loop, with a button per step; 帮助 → 使用说明 (F1).
 
 The steps (导入边界 → 导入名册 → 新建轮次 → 组队 → 规划 → 打印 → 录入) and their state come from
-:func:`gisplanner.workflow.loop_state`; each row shows ✓ (done), ➜ (the next thing to do) or ○,
+:func:`gisplanner.campaign.workflow.loop_state`; each row shows ✓ (done), ➜ (the next thing to do) or ○,
 the counts the database shows, and a button that opens the dialog or panel of that step.
 """
 
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gisplanner.campaign.workflow import STEPS, loop_state
 from gisplanner.ui.context import PanelContext
-from gisplanner.workflow import STEPS, loop_state
 
 GUIDE_DIR = Path(__file__).resolve().parents[2] / "resources" / "guide"
 MARK = {"done": "√", "next": "→", "todo": "○"}  # in every CJK font (GB2312), unlike ✓ ➜

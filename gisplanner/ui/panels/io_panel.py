@@ -1,7 +1,7 @@
 """文件 → 导入… / 导出…: the import wizard and the export entries.
 
 Exports ask before writing full phone numbers (default: masked, 138****5678) and run in the
-background; the file appears only when complete (temp file + rename in gisplanner.io.export).
+background; the file appears only when complete (temp file + rename in gisplanner.reporting.export).
 """
 
 from __future__ import annotations
@@ -45,12 +45,12 @@ def ask_unmasked(ctx: PanelContext) -> bool | None:
 
 
 def export_targets(ctx: PanelContext, path: str | None = None, unmasked: bool | None = None) -> None:
-    from gisplanner.io.export import export_targets_xlsx
+    from gisplanner.reporting.export import export_targets_xlsx
 
     if ctx.store is None:
         return
     if unmasked is None:
-        from gisplanner.roles import allows
+        from gisplanner.access.roles import allows
 
         # only 负责人 / 管理员 are offered full phone numbers (the core refuses the others too)
         unmasked = ask_unmasked(ctx) if allows(ctx.store, "export.unmasked") else False
@@ -73,7 +73,7 @@ def export_targets(ctx: PanelContext, path: str | None = None, unmasked: bool | 
 
 
 def export_areas(ctx: PanelContext, path: str | None = None) -> None:
-    from gisplanner.io.export import export_areas as do_export
+    from gisplanner.reporting.export import export_areas as do_export
 
     if ctx.store is None:
         return

@@ -4,7 +4,7 @@ Before anyone plans, the panel shows the round's capacity (容量测算, compute
 thread whenever the round or its data change): one bar per team, its estimated work against
 the session time its members can give, red where it does not fit, and what the round lacks.
 
-A menu action (走访轮次 → 规划路线) runs :func:`gisplanner.planning.plan_round` through
+A menu action (走访轮次 → 规划路线) runs :func:`gisplanner.planning.plan.plan_round` through
 ``ctx.run_task`` (progress and cancel in the status bar). The stored plan is shown in a
 table dock (team, session, stop order, ETA, target) and, for the team chosen in the dock,
 as numbered stops joined in visiting order on the map (the 规划路线 layer of the map's
@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner.capacity import round_capacity
-from gisplanner.planning import REASON_ZH, PlanConfig, load_plan, plan_round, printed_route_ids
-from gisplanner.roads import route_paths
+from gisplanner.planning.capacity import round_capacity
+from gisplanner.planning.plan import REASON_ZH, PlanConfig, load_plan, plan_round, printed_route_ids
+from gisplanner.planning.route_legs import route_paths
 from gisplanner.ui.context import PanelContext
 
 SESSION_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
@@ -167,7 +167,7 @@ class PlanPanel(QWidget):
         if w.store is None or w.current_round_id is None:
             QMessageBox.information(self, "规划路线", "请先打开数据库并选择走访轮次")
             return
-        from gisplanner import snapshots as snap
+        from gisplanner.planning import snapshots as snap
         from gisplanner.ui.panels import teams_panel
 
         remaining = self.remaining.isChecked()
@@ -206,7 +206,7 @@ class PlanPanel(QWidget):
             result, before, after = result
         self.plan_button.setEnabled(True)
         if before is not None and result.saved:
-            from gisplanner import snapshots as snap
+            from gisplanner.planning import snapshots as snap
             from gisplanner.ui.undo_commands import SnapshotCommand
 
             self.ctx.undo_stack.push(SnapshotCommand(self.ctx, "规划路线", snap.restore_plan, before, after))
@@ -501,7 +501,7 @@ def _read_paths(store, rid, progress=None) -> dict:
 
 def _plan_with_snapshots(store, rid, cfg, progress=None):
     """plan_round with the round's routes before and after (for undo)."""
-    from gisplanner import snapshots as snap
+    from gisplanner.planning import snapshots as snap
 
     before = snap.plan_snapshot(store, rid)
     result = plan_round(store, rid, cfg, progress=progress)

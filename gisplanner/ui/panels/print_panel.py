@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
-from gisplanner.reports.catalog import PRINTOUTS
+from gisplanner.reporting.printouts.catalog import PRINTOUTS
 from gisplanner.ui import file_dialogs
 from gisplanner.ui.context import PanelContext
 
@@ -72,7 +72,7 @@ class PrintActions(QObject):
         """Export the current round's web map (in the background) and open it in the browser."""
         if self.ctx.store is None:
             return None
-        from gisplanner.webmap import export_webmap  # folium loads on first use, not at start
+        from gisplanner.reporting.webmap import export_webmap  # folium loads on first use, not at start
 
         out = out or Path(tempfile.mkdtemp(prefix="gisplanner-webmap-")) / "走访地图.html"
 

@@ -1,5 +1,5 @@
 """问题办理: the problem list with filters, workflow buttons, overdue rows highlighted (督办) and
-each problem's event history. Every button goes through :mod:`gisplanner.problems`, passing
+each problem's event history. Every button goes through :mod:`gisplanner.campaign.problems`, passing
 the version the row was read at, so a change made meanwhile by someone else is refused with
 a message naming it. Double-click a problem to show its household on the map.
 """
@@ -38,15 +38,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner import problems as pw
-from gisplanner.model import CLOSED_STATUSES, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
+from gisplanner.campaign import problems as pw
 from gisplanner.queries import problems as pq
-from gisplanner.store import StoreError
+from gisplanner.store.database import StoreError
+from gisplanner.store.model import CLOSED_STATUSES, PROBLEM_CATEGORIES, PROBLEM_STATUS_ZH
+from gisplanner.store.vocab import ProblemStatus
 from gisplanner.ui import workers
 from gisplanner.ui.context import PanelContext
 from gisplanner.ui.lazy import when_shown
 from gisplanner.ui.vocab_text import vocab
-from gisplanner.vocab import ProblemStatus
 
 _M = "ProblemsTableModel"  # the translation context of the headers
 COLUMNS = [
@@ -342,7 +342,7 @@ class ProblemsPanel(QWidget):
 
     def _apply_role(self) -> None:
         """Grey out what the signed-in role may not do (the core refuses it anyway)."""
-        from gisplanner.roles import allows
+        from gisplanner.access.roles import allows
 
         store = self.ctx.store
         if store is None:
@@ -360,7 +360,7 @@ class ProblemsPanel(QWidget):
         if row is None:
             return False
         pid = int(row["id"])
-        from gisplanner.model import Problem
+        from gisplanner.store.model import Problem
         from gisplanner.ui import saving
 
         def action(s, _problem):  # the version was checked by the save path (the row shown)

@@ -11,7 +11,7 @@ The visit's actual date and time (走访日期/时间) start at the sheet's sess
 planned arrival — and stay as typed for the following stops; 走访人 defaults to the team's
 members; a date in the future or before the session is refused unless 补录 is ticked.
 
-Every save goes through :mod:`gisplanner.results` in its own transaction; the table shows what
+Every save goes through :mod:`gisplanner.campaign.results` in its own transaction; the table shows what
 is entered; errors appear in red under the fields (no dialog to click away).
 """
 
@@ -41,17 +41,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner import results as rs
-from gisplanner.model import OUTCOME_ZH, PROBLEM_CATEGORIES
-from gisplanner.problems import ProblemError
+from gisplanner.campaign import results as rs
+from gisplanner.campaign.problems import ProblemError
+from gisplanner.campaign.visit_time import WhenError, parse_when
 from gisplanner.queries import results as rq
-from gisplanner.store import StoreError
+from gisplanner.store.database import StoreError
+from gisplanner.store.model import OUTCOME_ZH, PROBLEM_CATEGORIES
+from gisplanner.store.vocab import Outcome
 from gisplanner.ui import file_dialogs, saving
 from gisplanner.ui.context import PanelContext
 from gisplanner.ui.lazy import when_shown
 from gisplanner.ui.vocab_text import vocab
-from gisplanner.visit_time import WhenError, parse_when
-from gisplanner.vocab import Outcome
 
 CATEGORY_KEYS = list(PROBLEM_CATEGORIES)  # 1-based numbers shown in the hint
 OUTCOME_COLOURS = {

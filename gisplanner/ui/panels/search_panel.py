@@ -13,7 +13,7 @@ import pandas as pd
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListWidget, QListWidgetItem
 
-from gisplanner.model import AREA_LEVEL_ZH, TARGET_KIND_ZH
+from gisplanner.store.model import AREA_LEVEL_ZH, TARGET_KIND_ZH
 from gisplanner.ui.context import PanelContext
 
 MAX_HITS = 30

@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFrame, QLabel, QPushButton, QVBoxLayout
 
-from gisplanner import districts as D
+from gisplanner.geo import districts as D
 from gisplanner.ui.context import PanelContext
 
 
@@ -73,7 +73,7 @@ def open_new_district_dialog(ctx: PanelContext, ask_path: bool | None = None):
 
 def new_district(ctx: PanelContext, code: str, path: str | Path | None = None):
     """Create the district (and its city) in the database at ``path`` (None: the open, empty one)."""
-    from gisplanner.store import Store
+    from gisplanner.store.database import Store
     from gisplanner.ui.messages import show_error
 
     if path is None:

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner import supervision as sv
-from gisplanner.reports import summary as sm
+from gisplanner.reporting import supervision as sv
+from gisplanner.reporting.printouts import summary as sm
 from gisplanner.ui import file_dialogs
 from gisplanner.ui.context import PanelContext
 from gisplanner.ui.lazy import when_shown
@@ -350,7 +350,7 @@ class SummaryDialog(QDialog):
 
     def _show(self, report: sm.SummaryReport) -> None:
         from gisplanner.printing.summary_pdf import summary_html
-        from gisplanner.reports.common import PrintContext
+        from gisplanner.reporting.printouts.common import PrintContext
 
         self.report = report
         self.text.setHtml(summary_html(report, PrintContext()))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner.model import HOUSEHOLD_TAGS, OUTCOME_ZH, TARGET_KIND_ZH
+from gisplanner.store.model import HOUSEHOLD_TAGS, OUTCOME_ZH, TARGET_KIND_ZH
 from gisplanner.ui.context import PanelContext
 from gisplanner.ui.models.target_table import TargetTableModel
 from gisplanner.ui.vocab_text import vocab

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from gisplanner import targets as tg
-from gisplanner.model import AREA_LEVEL_ZH, ROUND_KIND_ZH
+from gisplanner.campaign import targets as tg
+from gisplanner.store.model import AREA_LEVEL_ZH, ROUND_KIND_ZH
 from gisplanner.ui.context import PanelContext
 
 KIND_HELP = {

@@ -1,7 +1,7 @@
 """走访小组: the current round's teams, their workload side by side, and territories by map selection.
 
 - "组建队伍" forms 三搭配 teams for the round (size, keep/rotate last round's teams) in the
-  background (:func:`gisplanner.teams.form_round_teams`) and shows the rules report;
+  background (:func:`gisplanner.teams.formation.form_round_teams`) and shows the rules report;
 - the table shows each team's members and workload (households, special-group targets,
   enterprises, notable persons, estimated hours) with a balance bar; the heaviest and the
   lightest team are highlighted, red when the spread exceeds ±10 %;
@@ -34,17 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gisplanner import snapshots as snap
+from gisplanner.planning import snapshots as snap
 from gisplanner.queries.teams import round_assignments
-from gisplanner.team_report import failing_teams, natural_key, round_team_report
-from gisplanner.teams import (
+from gisplanner.teams.formation import (
     MIXED,
     RULE_ZH,
     FormationRules,
     form_round_teams,
     round_team_members,
 )
-from gisplanner.territory import (
+from gisplanner.teams.team_report import failing_teams, natural_key, round_team_report
+from gisplanner.teams.territory import (
     split_round,
     team_workloads,
 )
@@ -109,7 +109,7 @@ class TeamsPanel(QWidget):
         self.workloads = []
         self.assigned: dict[int, int | None] = {}  # target id -> team id of the current round
         self.members: dict[int, list[str]] = {}
-        self.reports: dict = {}  # team id -> gisplanner.team_report.TeamReport
+        self.reports: dict = {}  # team id -> gisplanner.teams.team_report.TeamReport
         self.team_overlay = None
         self.overlay = None
         self.last_formation = None
@@ -428,7 +428,7 @@ class TeamsPanel(QWidget):
         if rules is not None and rules.previous != "ignore":
             what = "轮换" if rules.previous == "rotate" else "保留"
             if stored.previous_round_id is not None:
-                from gisplanner.workflow import current_round
+                from gisplanner.campaign.workflow import current_round
 
                 lines.append(
                     f"{what}搭档对照的上一轮：{current_round(self.ctx.store, stored.previous_round_id)[1]}"

@@ -27,17 +27,17 @@ from PySide6.QtWidgets import (
 
 from gisplanner.printing.batch import describe, paint, print_to_pdf
 from gisplanner.printing.canvas import setup_a4
-from gisplanner.reports.catalog import PRINTOUTS
-from gisplanner.reports.common import (
+from gisplanner.reporting.printouts.catalog import PRINTOUTS
+from gisplanner.reporting.printouts.common import (
     PrintContext,
     ReportError,
     leader_copy_setting,
     log_print,
     set_leader_copy,
 )
-from gisplanner.reports.contact import MissingContactError
-from gisplanner.reports.plan_order import round_name
-from gisplanner.reports.selection import PrintSelection, print_choices
+from gisplanner.reporting.printouts.contact import MissingContactError
+from gisplanner.reporting.printouts.plan_order import round_name
+from gisplanner.reporting.printouts.selection import PrintSelection, print_choices
 from gisplanner.ui import file_dialogs
 
 
@@ -80,7 +80,7 @@ class PrintDialog(QDialog):
         lay.addWidget(self.info)
         lay.addLayout(self.choices)
         lay.addWidget(self.unmasked)
-        from gisplanner.roles import allows
+        from gisplanner.access.roles import allows
 
         if not allows(self.main_window.store, "print.unmasked"):  # the core refuses it too
             self.unmasked.setEnabled(False)
@@ -170,7 +170,7 @@ class PrintDialog(QDialog):
 
     # -- outputs -------------------------------------------------------------------------------
     def paint_on(self, printer: QPrinter) -> int:
-        from gisplanner.roles import require_print
+        from gisplanner.access.roles import require_print
 
         items = self.build_items()
         require_print(self.main_window.store, self.ctx.unmasked or self.ctx.leader_copy)

@@ -1,0 +1,1 @@
+"""The database: the ORM model and its vocabulary (enums), the engine for SQLite and PostgreSQL (`database.Store`), bulk loads, migrations, the area tree and its guard, backups and live change notices. The bottom of the core."""
