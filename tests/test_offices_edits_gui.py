@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from gisplanner import roles  # noqa: E402
+from gisplanner.access import roles  # noqa: E402
 from gisplanner.store.database import Store  # noqa: E402
 from gisplanner.store.model import Round, VisitSession  # noqa: E402
 
