@@ -5,6 +5,10 @@ One town by default: ~14 villages (村) and 4 urban communities (社区) tiling 
 with visits and problems — so that coverage colours and next-round targets mean something on
 the first start. ``households=250_000`` or ``2_000_000`` spreads the households over several
 towns in up to six districts (used by every benchmark).
+
+Length: a whole synthetic town (areas, roads, targets, cadres, a finished round) generated from
+one seed; the parts depend on each other's random draws, so they stay in one deterministic
+sequence.
 """
 
 from __future__ import annotations

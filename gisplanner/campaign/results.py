@@ -6,6 +6,9 @@ the 民情日记 note — plus the problems raised, which go straight into the p
 A stop is found by its number on the sheet (RouteStop.seq) or the printed household code
 (RouteStop.code). Visits to targets not in the round are recorded as unplanned (计划外).
 Entering the same stop again corrects the earlier entry instead of adding a second visit.
+
+Length: one stop and a whole returned sheet share the validation (times, outcomes, problems) that
+makes both write the same rows.
 """
 
 from __future__ import annotations

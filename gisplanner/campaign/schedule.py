@@ -9,6 +9,9 @@
 - Learning (在家概率): from earlier visits (met / not_home) a smoothed at-home probability per
   target and hour-of-week; windows where a household was repeatedly not home are dropped
   or down-weighted, with a reason a person can read ("上次周一19点不在家，改为周六上午").
+
+Length: sessions, templates and availability windows are one model of time (错时); the pieces refer
+to each other throughout.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ Two steps, as the import wizard shows them:
 
 Only the columns the file provides are compared and updated: a column the office's file does
 not have (a note typed in the app, say) is never blanked by a re-import.
+
+Length: preview and import are two halves of one transaction-safe import and share the row checks.
 """
 
 from __future__ import annotations

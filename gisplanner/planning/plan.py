@@ -14,6 +14,9 @@ with every plan, and each target that could not be scheduled comes back with one
 Re-planning mid-round (``remaining=True``): only targets not yet visited, only into sessions
 not yet begun, and never onto or over a route sheet that was already printed (those routes
 stay as they are and their targets are not planned again).
+
+Length: the whole-round planner (input per team, the time budget shared over a process pool,
+storing and reporting the result); the reasons and the input live in plan_reasons and plan_input.
 """
 
 from __future__ import annotations

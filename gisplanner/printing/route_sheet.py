@@ -2,6 +2,8 @@
 a map to navigate by (road names, landmarks, legs, buildings, an inset), the stop table in type
 that reads under a porch light (body ≥ 9 pt, names and addresses ≥ 10 pt) with boxes a pen fits
 in, and the checklist kept on the page of the last stop (never a page holding only a footer).
+
+Length: one page layout (map, table, checklist, pagination); its parts share the page geometry.
 """
 
 from __future__ import annotations

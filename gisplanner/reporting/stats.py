@@ -25,6 +25,9 @@ unit, per day) from one read of the scope's problems (:func:`load_problems`,
 Size: about 700 lines, one job (the definitions above, as SQL conditions and the figures built
 on them); the scope conditions are shared by every figure, so a split would export them all.
 ``AreaTree`` (80 lines) belongs to the one area-tree module of issue 16 and leaves with it.
+
+Length: the scope conditions every figure shares sit beside the figures; splitting them would
+spread one definition of "in scope" over modules.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Coordinates are WGS84 lon/lat; area boundaries are WKB (shapely) so no spatial extension
 is needed. Schema changes go through Alembic (gisplanner/store/migrations).
+
+Length: the whole schema in one place on purpose, so a migration is checked against one file.
 """
 
 from __future__ import annotations

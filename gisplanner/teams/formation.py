@@ -44,6 +44,9 @@ triple; 3k+2: one pair; see :func:`team_sizes`), ``"pairs_then_triples"`` (the o
 freely between pairs and triples, preferring pairs; a triple appears where it avoids failures).
 A single cadre cannot form a team and is reported as left over. The result's ``notes`` state
 how a remainder was handled.
+
+Length: the rules, the set-partitioning model and the rotation against the last round are one
+optimisation; the readable report of a formation is in team_report.
 """
 
 from __future__ import annotations

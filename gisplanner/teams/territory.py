@@ -25,6 +25,9 @@ whole teams leave two groups' hours per team more than the tolerance apart, the 
 from the mean joins its nearest neighbour.
 Compactness is reported as the mean distance of targets to their territory centroid and the
 share of territory convex hulls that overlap another territory's hull (0 = cleanly separated).
+
+Length: workload, the split and its balancing (by village, then within) are one algorithm with
+shared unit and weight tables.
 """
 
 from __future__ import annotations

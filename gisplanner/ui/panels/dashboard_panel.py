@@ -6,6 +6,8 @@ threshold as a line); problems by category and status; time to resolution (distr
 median per category); overdue problems by unit; visits per team and per session.
 The figures come from :func:`gisplanner.reporting.stats.dashboard_figures`, run off the UI thread with
 ``ctx.run_task``; refreshes that arrive while one runs are coalesced into one more.
+
+Length: eight charts, each a short drawing function over the same figures; one panel, one module.
 """
 
 from __future__ import annotations
