@@ -2416,6 +2416,18 @@ Then open this dialog again. You can also import your own boundary file with Fil
     <source>（已有时段不变，可按模板生成补充）</source>
     <translation>(existing sessions stay; a template can add more)</translation>
   </message>
+  <message>
+    <source>未保存：时段已被其他人修改或删除，现在显示的是对方保存的版本</source>
+    <translation>Not saved: the session was changed or deleted by someone else; showing what they saved</translation>
+  </message>
+  <message>
+    <source>移动/标记时段</source>
+    <translation>Move / mark the session</translation>
+  </message>
+  <message>
+    <source>删除时段</source>
+    <translation>Delete the session</translation>
+  </message>
 </context>
 <context>
   <name>SummaryDialog</name>
@@ -2578,7 +2590,90 @@ Then open this dialog again. You can also import your own boundary file with Fil
   </message>
 </context>
 <context>
+  <name>TargetsDialog</name>
+  <message>
+    <source>生成下一轮走访对象</source>
+    <translation>Targets for the next round</translation>
+  </message>
+  <message>
+    <source>全部区域</source>
+    <translation>All areas</translation>
+  </message>
+  <message>
+    <source>只在地图所选对象中生成</source>
+    <translation>Only among the targets selected on the map</translation>
+  </message>
+  <message>
+    <source>默认：年月 + 类型 + 区域</source>
+    <translation>Default: year-month + kind + area</translation>
+  </message>
+  <message>
+    <source>走访类型</source>
+    <translation>Kind of round</translation>
+  </message>
+  <message>
+    <source>区域</source>
+    <translation>Area</translation>
+  </message>
+  <message>
+    <source>重点访</source>
+    <translation>Priority visits</translation>
+  </message>
+  <message>
+    <source>回头访</source>
+    <translation>Return visits</translation>
+  </message>
+  <message>
+    <source>至</source>
+    <translation>to</translation>
+  </message>
+  <message>
+    <source>走访日期</source>
+    <translation>Visit dates</translation>
+  </message>
+  <message>
+    <source>轮次名称</source>
+    <translation>Round name</translation>
+  </message>
+  <message>
+    <source>区划代码</source>
+    <translation>Area code</translation>
+  </message>
+  <message>
+    <source>村/社区</source>
+    <translation>Village/community</translation>
+  </message>
+  <message>
+    <source>对象数</source>
+    <translation>Targets</translation>
+  </message>
+  <message>
+    <source>先预览各区域人数</source>
+    <translation>Preview the counts per area first</translation>
+  </message>
+  <message>
+    <source>预览</source>
+    <translation>Preview</translation>
+  </message>
+  <message>
+    <source>创建轮次</source>
+    <translation>Create the round</translation>
+  </message>
+  <message>
+    <source>关闭</source>
+    <translation>Close</translation>
+  </message>
+</context>
+<context>
   <name>TeamsPanel</name>
+  <message>
+    <source>请先在表中选择一个队伍</source>
+    <translation>Choose a team in the table first</translation>
+  </message>
+  <message>
+    <source>地图上没有选中本轮的走访对象</source>
+    <translation>No target of this round is selected on the map</translation>
+  </message>
   <message>
     <source>两人一组</source>
     <translation>Pairs</translation>

@@ -149,6 +149,8 @@ EN = {
         "已录入 {n} 条走访结果": "{n} visit results entered", "尚未录入走访结果": "No visit results entered yet",
     },
     "TeamsPanel": {
+        "请先在表中选择一个队伍": "Choose a team in the table first",
+        "地图上没有选中本轮的走访对象": "No target of this round is selected on the map",
         "两人一组": "Pairs", "三人一组": "Threes", "两人为主，需要时三人": "Pairs, threes where needed",
         "不考虑上轮搭档": "Ignore last round's partners", "保留上轮搭档": "Keep last round's partners",
         "轮换搭档": "Rotate partners", "组建队伍": "Form teams", "自动划分片区": "Split territories",
@@ -354,12 +356,24 @@ EN = {
         "已保存时段": "Session saved", "已删除时段": "Session deleted", "，连同其中已规划的 {n} 条路线": ", with the {n} routes planned in it",
         "按模板添加 {n} 个时段": "Add {n} sessions from the template",
         "（已有时段不变，可按模板生成补充）": "(existing sessions stay; a template can add more)",
+        "未保存：时段已被其他人修改或删除，现在显示的是对方保存的版本":
+            "Not saved: the session was changed or deleted by someone else; showing what they saved",
+        "移动/标记时段": "Move / mark the session", "删除时段": "Delete the session",
     },
     "RestoreOffer": {
         "无法打开数据库": "Cannot open the database", "日志：": "Log: ",
         "没有找到这个数据库的完好备份。": "No good backup of this database was found.", "从备份恢复…": "Restore from backup…",
         "退出": "Quit", "从备份恢复": "Restore from backup",
         "选择备份（最新的完好备份在最前；当前文件会先保存在旁边）：": "Choose a backup (the newest good one first; the current file is kept beside it):",
+    },
+    "TargetsDialog": {
+        "生成下一轮走访对象": "Targets for the next round", "全部区域": "All areas",
+        "只在地图所选对象中生成": "Only among the targets selected on the map",
+        "默认：年月 + 类型 + 区域": "Default: year-month + kind + area", "走访类型": "Kind of round", "区域": "Area",
+        "重点访": "Priority visits", "回头访": "Return visits", "至": "to", "走访日期": "Visit dates",
+        "轮次名称": "Round name", "区划代码": "Area code", "村/社区": "Village/community", "对象数": "Targets",
+        "先预览各区域人数": "Preview the counts per area first", "预览": "Preview", "创建轮次": "Create the round",
+        "关闭": "Close",
     },
     "TemplateDialog": {"走访时段模板": "Session templates", "保存": "Save", "取消": "Cancel"},
     # the domain's labels (gisplanner.store.vocab and the model's label tables), shown through
@@ -446,7 +460,7 @@ EN = {
 
 UI = HERE.parents[1] / "gisplanner" / "ui"
 # panels call window.tr(...): at run time the context is the main window's class
-WINDOW_NAMES = {"window", "w", "win", "self.window", "main_window", "mw", "self.main_window"}
+WINDOW_NAMES = {"window", "w", "win", "self.window", "main_window", "mw", "self.main_window", "ctx", "self.ctx"}  # ctx.tr: MainWindow
 
 
 def tool(name: str) -> str:

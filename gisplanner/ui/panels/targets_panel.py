@@ -45,7 +45,7 @@ class TargetsDialog(QDialog):
     def __init__(self, ctx: PanelContext, parent=None):
         super().__init__(parent or ctx.window)
         self.ctx = ctx
-        self.setWindowTitle("生成下一轮走访对象")
+        self.setWindowTitle(self.tr("生成下一轮走访对象"))
         self.resize(560, 560)
         self.preview_result: tg.Preview | None = None
 
@@ -56,7 +56,7 @@ class TargetsDialog(QDialog):
         self.help.setWordWrap(True)
         self.help.setStyleSheet("color: #555;")
         self.area = QComboBox()
-        self.area.addItem("全部区域", None)
+        self.area.addItem(self.tr("全部区域"), None)
         areas = tg.areas_frame(ctx.store) if ctx.store is not None else None
         if areas is not None:
             depth = {"city": 0, "district": 1, "town": 2, "village": 3}
@@ -65,7 +65,7 @@ class TargetsDialog(QDialog):
                 self.area.addItem(
                     f"{indent}{row.name}（{AREA_LEVEL_ZH.get(row.level, row.level)}）", row.code
                 )
-        self.use_selection = QCheckBox("只在地图所选对象中生成")
+        self.use_selection = QCheckBox(self.tr("只在地图所选对象中生成"))
         n_sel = len(ctx.selection) if ctx.selection is not None else 0
         self.use_selection.setText(f"只在地图所选对象中生成（已选 {n_sel} 个）")
         self.use_selection.setEnabled(n_sel > 0)
@@ -84,32 +84,32 @@ class TargetsDialog(QDialog):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
         self.name = QLineEdit()
-        self.name.setPlaceholderText("默认：年月 + 类型 + 区域")
+        self.name.setPlaceholderText(self.tr("默认：年月 + 类型 + 区域"))
 
         form = QFormLayout()
-        form.addRow("走访类型", self.kind)
+        form.addRow(self.tr("走访类型"), self.kind)
         form.addRow("", self.help)
-        form.addRow("区域", self.area)
+        form.addRow(self.tr("区域"), self.area)
         form.addRow("", self.use_selection)
-        form.addRow("重点访", self.days)
-        form.addRow("回头访", self.min_problems)
+        form.addRow(self.tr("重点访"), self.days)
+        form.addRow(self.tr("回头访"), self.min_problems)
         dates = QHBoxLayout()
         dates.addWidget(self.start)
-        dates.addWidget(QLabel("至"))
+        dates.addWidget(QLabel(self.tr("至")))
         dates.addWidget(self.end)
-        form.addRow("走访日期", dates)
-        form.addRow("轮次名称", self.name)
+        form.addRow(self.tr("走访日期"), dates)
+        form.addRow(self.tr("轮次名称"), self.name)
 
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["区划代码", "村/社区", "对象数"])
+        self.table.setHorizontalHeaderLabels([self.tr("区划代码"), self.tr("村/社区"), self.tr("对象数")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.total = QLabel("先预览各区域人数")
-        self.preview_button = QPushButton("预览")
-        self.create_button = QPushButton("创建轮次")
+        self.total = QLabel(self.tr("先预览各区域人数"))
+        self.preview_button = QPushButton(self.tr("预览"))
+        self.create_button = QPushButton(self.tr("创建轮次"))
         self.create_button.setEnabled(False)
-        close = QPushButton("关闭")
+        close = QPushButton(self.tr("关闭"))
         self.preview_button.clicked.connect(self.run_preview)
         self.create_button.clicked.connect(self.run_create)
         close.clicked.connect(self.reject)
@@ -136,7 +136,7 @@ class TargetsDialog(QDialog):
         self.preview_result = None
         self.create_button.setEnabled(False)
         self.table.setRowCount(0)
-        self.total.setText("先预览各区域人数")
+        self.total.setText(self.tr("先预览各区域人数"))
 
     def _args(self) -> dict:
         ids = None

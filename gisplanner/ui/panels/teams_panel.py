@@ -380,12 +380,12 @@ class TeamsPanel(QWidget):
         rid = w.current_round_id
         team_id = None if unassign else self.selected_team_id()
         if rid is None or (team_id is None and not unassign):
-            self.report_label.setText("请先在表中选择一个队伍")
+            self.report_label.setText(self.tr("请先在表中选择一个队伍"))
             return None
         ids = [int(t) for t in w.selection.ids if int(t) in self.assigned]
         skipped = len(w.selection.ids) - len(ids)
         if not ids:
-            self.report_label.setText("地图上没有选中本轮的走访对象")
+            self.report_label.setText(self.tr("地图上没有选中本轮的走访对象"))
             return None
         name = next((wl.name for wl in self.workloads if wl.team_id == team_id), "")
         text = f"取消 {len(ids)} 个对象的分配" if unassign else f"分配 {len(ids)} 个对象给{name}"
