@@ -128,7 +128,8 @@ class StartupBackup(QObject):
         task = workers.TaskWorker(startup_backup, self.path)
         task.signals.result.connect(self._finished)
         task.signals.error.connect(self._failed)
-        self.task = task  # keeps the signals alive
+        # freed on this (the UI) thread after its last signal, as workers.start does
+        task.signals.finished.connect(task.signals.deleteLater)
         threading.Thread(target=task.run, name="gisplanner-backup", daemon=False).start()
 
     @Slot(object)

@@ -14,8 +14,3 @@ from PySide6.QtCore import QCoreApplication
 def vocab(label: str) -> str:
     """A Chinese vocabulary label in the language the UI speaks (unchanged in Chinese)."""
     return QCoreApplication.translate("Vocab", label) if label else label
-
-
-def vocab_items(labels: dict[str, str]) -> list[tuple[str, str]]:
-    """(value, shown label) pairs of a value -> Chinese label table, in its order."""
-    return [(value, vocab(zh)) for value, zh in labels.items()]

@@ -2588,6 +2588,10 @@ Then open this dialog again. You can also import your own boundary file with Fil
     <source>重点企业</source>
     <translation>Key enterprise</translation>
   </message>
+  <message>
+    <source>、</source>
+    <translation>, </translation>
+  </message>
 </context>
 <context>
   <name>TargetsDialog</name>

@@ -452,7 +452,7 @@ EN = {
     "TargetTableModel": {
         "编号": "No.", "类型": "Kind", "名称/户主": "Name / head", "地址": "Address", "所属村/社区": "Village/community",
         "标签": "Tags", "最近走访": "Last outcome", "走访时间": "Visited", "未办结问题": "Open problems",
-        "未走访": "Not visited", "重点企业": "Key enterprise",
+        "未走访": "Not visited", "重点企业": "Key enterprise", "、": ", ",
     },
     "ThresholdsDialog": {"督查阈值设置": "Supervision thresholds"},
 }  # fmt: skip

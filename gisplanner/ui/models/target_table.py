@@ -29,6 +29,7 @@ COLUMNS = [
 ]
 NOT_VISITED = QT_TRANSLATE_NOOP("TargetTableModel", "未走访")
 KEY_ENTERPRISE = QT_TRANSLATE_NOOP("TargetTableModel", "重点企业")
+TAG_SEPARATOR = QT_TRANSLATE_NOOP("TargetTableModel", "、")  # between a target's tags
 
 
 def _tr(text: str) -> str:
@@ -40,7 +41,7 @@ SELECTED_BG = QBrush(QColor("#c9f6fb"))
 
 def _tags_text(df: pd.DataFrame) -> np.ndarray:
     out = np.full(len(df), "", dtype=object)
-    sep = "、" if vocab("残疾") == "残疾" else ", "  # the list separator of the UI language
+    sep = _tr(TAG_SEPARATOR)
     for col, zh in HOUSEHOLD_TAGS.items():
         if col in df:
             m = df[col].fillna(False).to_numpy(bool)

@@ -381,9 +381,9 @@ class PlanPanel(QWidget):
         self.draw_overlay()
 
     def _visible_rows(self) -> list[dict]:
-        team = self.team_combo.currentText()
-        if team in ("", ALL_TEAMS, self.tr(ALL_TEAMS)):
+        if self.team_combo.currentIndex() <= 0:  # none yet, or item 0: all teams
             return self.rows
+        team = self.team_combo.currentText()
         return [r for r in self.rows if r["team"] == team]
 
     def _fill_table(self) -> None:
